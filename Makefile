@@ -1,0 +1,50 @@
+# Reach: `make demo` serves the demo district; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/reach)
+
+.PHONY: install demo test lint test-sqlite test-postgres browsers messages clean
+
+$(BIN)/reach: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/reach
+
+install: $(BIN)/reach messages
+
+messages: $(BIN)/reach
+	$(BIN)/python -m reach.common.i18n
+
+demo: install
+	mkdir -p var
+	$(BIN)/reach migrate --noinput
+	$(BIN)/reach demo
+	@echo "Reach is serving on http://127.0.0.1:$(PORT)/  (accounts: admin, district, ward01, school01, county; password: demo)"
+	$(BIN)/reach runserver 127.0.0.1:$(PORT)
+
+browsers:
+	@sh scripts/ensure-chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/reach makemigrations --check --dry-run
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -m reach.common.pgcheck "$(PG_URL)"; then \
+		echo "== PostgreSQL answers: running the suite on it =="; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest --create-db; \
+	else \
+		echo "== No PostgreSQL server answers at $(PG_URL): suite not run on PostgreSQL =="; \
+	fi
+
+test: install browsers lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var

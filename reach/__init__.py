@@ -1,0 +1,1 @@
+"""Reach: education poverty reduction for district offices, wards and schools."""

@@ -1,0 +1,78 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reach.accounts.choices import AuditAction, Role
+
+
+class User(AbstractUser):
+    class Meta:
+        verbose_name = _("user")
+
+
+class Membership(models.Model):
+    """A user's role within exactly one unit, school or organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey("geo.Unit", on_delete=models.CASCADE, null=True, blank=True)
+    school = models.ForeignKey("geo.School", on_delete=models.CASCADE, null=True, blank=True)
+    organisation = models.ForeignKey(
+        "geo.Organisation", on_delete=models.CASCADE, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(unit__isnull=False, school__isnull=True, organisation__isnull=True)
+                    | models.Q(unit__isnull=True, school__isnull=False, organisation__isnull=True)
+                    | models.Q(unit__isnull=True, school__isnull=True, organisation__isnull=False)
+                ),
+                name="membership_has_exactly_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} {self.unit or self.school or self.organisation}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, with the values before and after.
+
+    `household_id` ties every registry change to the household page that shows it."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_repr = models.CharField(max_length=200, blank=True)
+    household_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]

@@ -1,0 +1,63 @@
+"""Writes of the accounts app: audit events and API tokens."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.db import models
+
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import ApiToken, AuditEvent, User, hash_token
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The audited values of a model instance, JSON-ready (foreign keys as ids)."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in {"id", "created_at", "updated_at"}:
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(value, dt.date | dt.datetime):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        values[field.attname] = value
+    return values
+
+
+def build_audit_event(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    household_id: int | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """An unsaved audit event; services save them one by one or in bulk."""
+    return AuditEvent(
+        actor=actor if actor and actor.pk else None,
+        actor_name=actor.get_username() if actor and actor.pk else "system",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        household_id=household_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def record_audit_event(**kwargs) -> AuditEvent:
+    event = build_audit_event(**kwargs)
+    event.save()
+    return event
+
+
+def issue_api_token(*, user: User) -> str:
+    """Create a bearer token; the raw value is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=hash_token(raw))
+    return raw

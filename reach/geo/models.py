@@ -1,0 +1,81 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reach.geo.choices import OrganisationKind, SchoolOwnership, UnitLevel
+
+PATH_SEPARATOR = "."
+
+
+class Unit(models.Model):
+    """An administrative unit. `path` is the chain of codes from the country down
+    (`VN.79.761.26734`), so "everything under this unit" is one indexed prefix query."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    path = models.CharField(_("path"), max_length=255, unique=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
+    )
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("administrative unit")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(PATH_SEPARATOR)
+
+
+class UnitYearAttribute(models.Model):
+    """Attributes a unit holds for one year, e.g. being an extremely difficult commune."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="year_attributes")
+    year = models.PositiveSmallIntegerField(_("year"))
+    extremely_difficult_commune = models.BooleanField(_("extremely difficult commune"), default=False)
+    decision = models.CharField(_("decision"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="unit_year_attribute_unique")
+        ]
+
+
+class School(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    levels = models.JSONField(_("levels"), default=list)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="schools")
+    ownership = models.CharField(
+        _("ownership"), max_length=10, choices=SchoolOwnership.choices, default="public"
+    )
+    boarding = models.BooleanField(_("boarding"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("school")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="organisations")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name

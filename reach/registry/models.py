@@ -1,0 +1,104 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reach.geo.models import School, Unit
+from reach.registry.choices import (
+    EducationCompleted,
+    EducationLevel,
+    EnrolmentStatus,
+    HouseholdStatus,
+    Relation,
+    Sex,
+)
+
+
+class Household(models.Model):
+    code = models.CharField(_("household code"), max_length=40, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households")
+    head_name = models.CharField(_("head of household"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("household")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.head_name}"
+
+
+class HouseholdYearStatus(models.Model):
+    """The poverty status a household held in one year, and the decision that set it."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=HouseholdStatus.choices)
+    decision = models.CharField(_("decision"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["household", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="household_status_per_year")
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+
+class Person(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    full_name = models.CharField(_("full name"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    national_id = models.CharField(_("national ID"), max_length=20, null=True, blank=True, unique=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
+    ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    orphan = models.BooleanField(_("orphan"), default=False)
+    martyr_child = models.BooleanField(_("child of a martyr"), default=False)
+    relation = models.CharField(_("relation to head"), max_length=12, choices=Relation.choices)
+    education_completed = models.CharField(
+        _("highest education completed"),
+        max_length=20,
+        choices=EducationCompleted.choices,
+        default=EducationCompleted.NONE,
+    )
+    vocational_certificate = models.BooleanField(_("vocational certificate"), default=False)
+
+    class Meta:
+        ordering = ["household", "birth_date"]
+        verbose_name = _("person")
+        indexes = [models.Index(fields=["full_name", "birth_date"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Enrolment(models.Model):
+    """A person's enrolment in one school year (2024 means the school year 2024-2025)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    level = models.CharField(_("level"), max_length=24, choices=EducationLevel.choices)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    boarding = models.BooleanField(_("boarding"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnrolmentStatus.choices, default="enrolled"
+    )
+    attendance_rate = models.PositiveSmallIntegerField(_("attendance rate (%)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-school_year"]
+        verbose_name = _("enrolment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "school_year", "level"], name="enrolment_per_person_year_level"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attendance_rate__lte=100) | models.Q(attendance_rate__isnull=True),
+                name="enrolment_attendance_rate_percent",
+            ),
+        ]
+        indexes = [models.Index(fields=["school_year", "level", "status"])]
