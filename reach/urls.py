@@ -1,7 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reach.api import api
+from reach.registry import views as registry_views
+
 urlpatterns = [
+    path("", registry_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("units/", registry_views.unit_tree, name="unit-tree"),
+    path("households/", registry_views.household_list, name="household-list"),
+    path("households/<int:household_id>/", registry_views.household_detail, name="household"),
+    path("persons/<int:person_id>/", registry_views.person_detail, name="person"),
+    path("imports/", include("reach.registry.import_urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -53,6 +53,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"token of {self.user_id} created {self.created_at:%Y-%m-%d}"
+
 
 class AuditEvent(models.Model):
     """Who changed what, when, with the values before and after.
@@ -76,3 +79,6 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.object_type} #{self.object_id}"

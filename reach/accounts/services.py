@@ -61,3 +61,19 @@ def issue_api_token(*, user: User) -> str:
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, key_hash=hash_token(raw))
     return raw
+
+
+def create_member(*, username: str, password: str, role: str, scope, superuser: bool = False):
+    """Create (or reset) a user with one membership in `scope` (a Unit, School or
+    Organisation; None for a superuser without membership)."""
+    from reach.accounts.models import Membership
+    from reach.geo.models import Organisation, School, Unit
+
+    user, _ = User.objects.get_or_create(username=username)
+    user.is_superuser = user.is_staff = superuser
+    user.set_password(password)
+    user.save()
+    if scope is not None:
+        key = {Unit: "unit", School: "school", Organisation: "organisation"}[type(scope)]
+        Membership.objects.get_or_create(user=user, role=role, **{key: scope})
+    return user

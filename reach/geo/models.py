@@ -40,13 +40,18 @@ class UnitYearAttribute(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="year_attributes")
     year = models.PositiveSmallIntegerField(_("year"))
-    extremely_difficult_commune = models.BooleanField(_("extremely difficult commune"), default=False)
+    extremely_difficult_commune = models.BooleanField(
+        _("extremely difficult commune"), default=False
+    )
     decision = models.CharField(_("decision"), max_length=200, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="unit_year_attribute_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
 
 
 class School(models.Model):

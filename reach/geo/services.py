@@ -33,7 +33,10 @@ def load_units(*, path: Path) -> int:
     saved = 0
     for line, row in rows:
         code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
-        level, parent_code = (row.get("level") or "").strip(), (row.get("parent_code") or "").strip()
+        level, parent_code = (
+            (row.get("level") or "").strip(),
+            (row.get("parent_code") or "").strip(),
+        )
         if not code or not name:
             errors.append(f"{path.name}:{line}: code and name are required")
             continue

@@ -1,0 +1,17 @@
+"""The REST API, /api/v1/ (OpenAPI docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from reach.accounts.api import TokenAuth
+from reach.accounts.api import router as accounts_router
+from reach.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Reach API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), django_auth],
+)
+api.add_router("/", accounts_router)
+api.add_router("/", registry_router)

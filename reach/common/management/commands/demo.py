@@ -1,0 +1,83 @@
+"""Load the demo once: District 12 (Ho Chi Minh City) and Guiding county (Guizhou), their
+schools and organisations, about 20,000 generated households, and the demo accounts."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reach.accounts.choices import Role
+from reach.accounts.services import create_member
+from reach.geo.models import Organisation, School, Unit
+from reach.geo.services import DATA_DIR, load_schools, load_units
+from reach.registry.generate import generate_households
+from reach.registry.models import Household
+
+DEMO_PASSWORD = "demo"  # demo accounts only; documented in the README
+JURISDICTIONS = [  # (unit code, households, seed)
+    ("761", 12000, 12),
+    ("522723000000", 8000, 2015),
+]
+ORGANISATIONS = [
+    ("VN761-PGD", "Phòng Giáo dục và Đào tạo Quận 12", "education_office", "761"),
+    ("VN761-UBND", "Ủy ban nhân dân Quận 12", "peoples_committee", "761"),
+    ("VN761-DOAN", "Quận Đoàn 12", "youth_union", "761"),
+    ("VN761-HKH", "Hội Khuyến học Quận 12", "learning_association", "761"),
+    ("VN761-MTTQ", "Ủy ban MTTQ Việt Nam Quận 12", "fatherland_front", "761"),
+    ("CN522723-JYJ", "贵定县教育局", "education_office", "522723000000"),
+    ("CN522723-TW", "共青团贵定县委", "youth_union", "522723000000"),
+]
+ACCOUNTS = [  # (username, role, kind of scope, code)
+    ("district", Role.OFFICE, "organisation", "VN761-PGD"),
+    ("ward01", Role.WARD_OFFICER, "unit", "26734"),
+    ("school01", Role.SCHOOL_STAFF, "school", "VN761-TH01"),
+    ("county", Role.OFFICE, "organisation", "CN522723-JYJ"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo district and county with demo accounts (once; skipped when loaded)."
+
+    def handle(self, *args, **options):
+        if Household.objects.exists():
+            self.stdout.write("The demo data is already loaded; nothing to do.")
+            return
+        started = time.monotonic()
+        with transaction.atomic():
+            load_units(path=DATA_DIR / "units-demo.csv")
+            load_schools(path=DATA_DIR / "schools-demo.csv")
+            for code, name, kind, unit_code in ORGANISATIONS:
+                Organisation.objects.update_or_create(
+                    code=code,
+                    defaults={"name": name, "kind": kind, "unit": Unit.objects.get(code=unit_code)},
+                )
+            admin = create_member(
+                username="admin",
+                password=DEMO_PASSWORD,
+                role=Role.SYSTEM_ADMIN,
+                scope=None,
+                superuser=True,
+            )
+            models = {"unit": Unit, "school": School, "organisation": Organisation}
+            for username, role, kind, code in ACCOUNTS:
+                scope = models[kind].objects.get(code=code)
+                create_member(username=username, password=DEMO_PASSWORD, role=role, scope=scope)
+        for code, households, seed in JURISDICTIONS:
+            unit = Unit.objects.get(code=code)
+            self.stdout.write(f"Generating {households} households in {unit.name} ...")
+            result = generate_households(
+                unit=unit,
+                households=households,
+                seed=seed,
+                actor=admin,
+                progress=self._progress,
+            )
+            self.stdout.write(
+                f"  {result.households} households, {result.persons} persons, "
+                f"{result.enrolments} enrolments"
+            )
+        self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
+        self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
+
+    def _progress(self, done: int, total: int) -> None:
+        self.stdout.write(f"  {done}/{total}")

@@ -1,0 +1,56 @@
+"""Loading units and schools from reference CSV files."""
+
+import pytest
+
+from reach.geo.models import School, Unit
+from reach.geo.services import DATA_DIR, ReferenceDataError, load_schools, load_units
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "units.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_units_builds_materialised_paths_from_codes(tmp_path):
+    load_units(
+        path=write(
+            tmp_path,
+            "code,name,level,parent_code\nVN,Việt Nam,country,\n"
+            "79,TP HCM,province,VN\n761,Quận 12,district,79\n",
+        )
+    )
+    assert Unit.objects.get(code="761").path == "VN.79.761"
+
+
+def test_load_units_is_idempotent_and_updates_names(tmp_path):
+    path = write(tmp_path, "code,name,level,parent_code\nVN,Việt Nam,country,\n")
+    load_units(path=path)
+    load_units(path=write(tmp_path, "code,name,level,parent_code\nVN,Viet Nam,country,\n"))
+    assert list(Unit.objects.values_list("name", flat=True)) == ["Viet Nam"]
+
+
+def test_bad_unit_file_loads_nothing_and_names_every_bad_line(tmp_path):
+    path = write(
+        tmp_path,
+        "code,name,level,parent_code\nVN,Việt Nam,country,\n"
+        "79,TP HCM,region,VN\n761,Quận 12,district,99\n",
+    )
+    with pytest.raises(ReferenceDataError) as raised:
+        load_units(path=path)
+    assert "units.csv:3: unknown level 'region'" in str(raised.value)
+    assert "units.csv:4: parent '99' is not known" in str(raised.value)
+    assert not Unit.objects.exists()
+
+
+def test_demo_reference_data_loads_both_jurisdictions():
+    assert load_units(path=DATA_DIR / "units-demo.csv") == 24
+    load_schools(path=DATA_DIR / "schools-demo.csv")
+    wards = Unit.objects.filter(path__startswith="VN.79.761.", level="commune")
+    assert wards.count() == 11
+    assert Unit.objects.get(code="522723000000").path == "CN.520000000000.522723000000"
+    school = School.objects.get(code="VN761-TX01")
+    assert school.levels == ["continuing_education", "vocational_secondary"]
+    assert School.objects.get(code="CN522723-ZZ01").boarding is True

@@ -1,0 +1,123 @@
+from django.core.paginator import Paginator
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from reach.registry import selectors
+from reach.registry.schemas import (
+    HouseholdDetail,
+    HouseholdPage,
+    PersonDetail,
+    UnitPage,
+)
+
+router = Router(tags=["registry"])
+MAX_PAGE_SIZE = 200
+
+
+class UnitFilter(Schema):
+    level: str = ""
+    parent: str = ""
+
+
+class HouseholdFilter(Schema):
+    unit: str = ""
+    status: str = ""
+    year: int | None = None
+    q: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+def _unit_out(unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "level": unit.level, "unit_path": unit.path}
+
+
+def _household_out(household) -> dict:
+    return {
+        "id": household.pk,
+        "code": household.code,
+        "unit": household.unit.code,
+        "unit_path": household.unit.path,
+        "status": household.current_status,
+        "head_name": household.head_name,
+        "address": household.address,
+        "member_count": household.member_count,
+    }
+
+
+def _enrolment_out(enrolment) -> dict:
+    return {
+        "id": enrolment.pk,
+        "school_year": enrolment.school_year,
+        "school": enrolment.school.code if enrolment.school_id else None,
+        "level": enrolment.level,
+        "grade": enrolment.grade,
+        "boarding": enrolment.boarding,
+        "status": enrolment.status,
+        "attendance_rate": enrolment.attendance_rate,
+    }
+
+
+def _person_out(person, enrolments) -> dict:
+    data = {}
+    for field in (
+        "full_name sex birth_date national_id ethnicity ethnic_minority disabled orphan "
+        "martyr_child relation education_completed vocational_certificate"
+    ).split():
+        data[field] = getattr(person, field)
+    data["id"] = person.pk
+    data["household_id"] = person.household_id
+    data["enrolments"] = [_enrolment_out(e) for e in enrolments]
+    return data
+
+
+@router.get("/units", response=UnitPage)
+def list_units(request, filters: Query[UnitFilter]):
+    units = list(
+        selectors.list_units_for_user(request.user, level=filters.level, parent=filters.parent)
+    )
+    return {"count": len(units), "items": [_unit_out(u) for u in units]}
+
+
+@router.get("/households", response=HouseholdPage)
+def list_households(request, filters: Query[HouseholdFilter]):
+    unit = None
+    if filters.unit:
+        unit = selectors.get_unit_for_user(request.user, filters.unit)
+        if unit is None:
+            raise HttpError(404, "Unit not found")
+    households = selectors.list_households_for_user(
+        request.user, unit=unit, status=filters.status, year=filters.year, q=filters.q
+    )
+    page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
+    paginator = Paginator(households, page_size)
+    page = paginator.get_page(filters.page)
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "page_size": page_size,
+        "items": [_household_out(h) for h in page.object_list],
+    }
+
+
+@router.get("/households/{household_id}", response=HouseholdDetail)
+def get_household(request, household_id: int):
+    found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
+    if found is None:
+        raise HttpError(404, "Not found")
+    members = list(selectors.list_members_for_user(request.user, found))
+    enrolments = list(selectors.list_enrolments_for_user(request.user, members))
+    data = _household_out(found)
+    data["statuses"] = list(found.statuses.values("year", "status", "decision"))
+    data["members"] = [
+        _person_out(p, [e for e in enrolments if e.person_id == p.pk]) for p in members
+    ]
+    return data
+
+
+@router.get("/persons/{person_id}", response=PersonDetail)
+def get_person(request, person_id: int):
+    person = selectors.get_person_for_user(request.user, person_id)
+    if person is None:
+        raise HttpError(404, "Not found")
+    return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))

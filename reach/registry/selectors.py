@@ -1,0 +1,140 @@
+"""Reads of registry data. Every queryset of personal data starts from `restrict`."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from reach.accounts.models import AuditEvent
+from reach.accounts.scoping import restrict, under_paths
+from reach.geo.models import Unit
+from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
+
+
+def list_units_for_user(user, *, level: str = "", parent: str = "") -> QuerySet[Unit]:
+    units = restrict(Unit.objects.all(), user)
+    if level:
+        units = units.filter(level=level)
+    if parent:
+        units = units.filter(parent__code=parent)
+    return units.order_by("path")
+
+
+def get_unit_for_user(user, code: str) -> Unit | None:
+    return restrict(Unit.objects.all(), user).filter(code=code).first()
+
+
+def _status_for_year(year: int | None) -> Subquery:
+    statuses = HouseholdYearStatus.objects.filter(household=OuterRef("pk"))
+    if year:
+        statuses = statuses.filter(year=year)
+    return Subquery(statuses.order_by("-year").values("status")[:1])
+
+
+def list_households_for_user(
+    user,
+    *,
+    unit: Unit | None = None,
+    status: str = "",
+    year: int | None = None,
+    q: str = "",
+) -> QuerySet[Household]:
+    """Households the user may see, under `unit` (sub-units included), annotated with the
+    status of `year` (the latest known when no year is given) and their member count."""
+    households = restrict(Household.objects.all(), user).select_related("unit")
+    if unit is not None:
+        households = households.filter(under_paths("unit__path", (unit.path,)))
+    if q:
+        households = households.filter(Q(code__icontains=q) | Q(head_name__icontains=q))
+    members = (
+        Person.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    households = households.annotate(
+        current_status=_status_for_year(year),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+    )
+    if status:
+        households = households.filter(current_status=status)
+    return households.order_by("code")
+
+
+def get_household_for_user(user, household_id: int) -> Household | None:
+    return (
+        restrict(Household.objects.all(), user)
+        .select_related("unit")
+        .filter(pk=household_id)
+        .first()
+    )
+
+
+def list_members_for_user(user, household: Household) -> QuerySet[Person]:
+    return restrict(Person.objects.filter(household=household), user).order_by("birth_date")
+
+
+def list_enrolments_for_user(user, persons) -> QuerySet[Enrolment]:
+    return (
+        restrict(Enrolment.objects.filter(person__in=persons), user)
+        .select_related("school", "person")
+        .order_by("person_id", "-school_year")
+    )
+
+
+def get_person_for_user(user, person_id: int) -> Person | None:
+    return (
+        restrict(Person.objects.all(), user)
+        .select_related("household__unit")
+        .filter(pk=person_id)
+        .first()
+    )
+
+
+def list_audit_events_for_household(user, household: Household) -> QuerySet[AuditEvent]:
+    """Audit trail of a household, limited to the members and enrolments the user may see."""
+    members = list_members_for_user(user, household)
+    person_ids = [str(pk) for pk in members.values_list("pk", flat=True)]
+    enrolment_ids = [
+        str(pk) for pk in list_enrolments_for_user(user, members).values_list("pk", flat=True)
+    ]
+    return (
+        AuditEvent.objects.filter(household_id=household.pk)
+        .filter(
+            Q(object_type__in=["registry.household", "registry.householdyearstatus"])
+            | Q(object_type="registry.person", object_id__in=person_ids)
+            | Q(object_type="registry.enrolment", object_id__in=enrolment_ids)
+        )
+        .order_by("-at", "-id")
+    )
+
+
+def list_audit_events_for_person(person: Person) -> QuerySet[AuditEvent]:
+    enrolment_ids = [str(pk) for pk in person.enrolments.values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(object_type="registry.person", object_id=str(person.pk))
+        | Q(object_type="registry.enrolment", object_id__in=enrolment_ids)
+    ).order_by("-at", "-id")
+
+
+def registry_counts_for_user(user, *, year: int | None = None) -> dict:
+    """Headline counts of the dashboard, all inside the user's scope."""
+    households = restrict(Household.objects.all(), user)
+    statuses = restrict(HouseholdYearStatus.objects.all(), user)
+    if year is None:
+        year = statuses.order_by("-year").values_list("year", flat=True).first()
+    by_status = dict(
+        statuses.filter(year=year).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    enrolments = restrict(Enrolment.objects.all(), user)
+    if year:
+        enrolments = enrolments.filter(school_year=year)
+    by_enrolment = dict(enrolments.values_list("status").annotate(n=Count("pk")).order_by())
+    return {
+        "year": year,
+        "households": households.count(),
+        "persons": restrict(Person.objects.all(), user).count(),
+        "poor": by_status.get("poor", 0),
+        "near_poor": by_status.get("near_poor", 0),
+        "enrolled": by_enrolment.get("enrolled", 0),
+        "dropped_out": by_enrolment.get("dropped_out", 0),
+    }

@@ -1,0 +1,94 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from reach.registry import selectors
+from reach.registry.choices import HouseholdStatus
+
+
+@login_required
+def home(request):
+    counts = selectors.registry_counts_for_user(request.user)
+    units = selectors.list_units_for_user(request.user)
+    return render(request, "registry/home.html", {"counts": counts, "units": units})
+
+
+@login_required
+def unit_tree(request):
+    units = selectors.list_units_for_user(request.user)
+    return render(request, "registry/unit_tree.html", {"units": units})
+
+
+@login_required
+def household_list(request):
+    params = request.GET
+    unit = (
+        selectors.get_unit_for_user(request.user, params.get("unit", ""))
+        if params.get("unit")
+        else None
+    )
+    year = params.get("year", "")
+    households = selectors.list_households_for_user(
+        request.user,
+        unit=unit,
+        status=params.get("status", ""),
+        year=int(year) if year.isdigit() else None,
+        q=params.get("q", "").strip(),
+    )
+    page = Paginator(households, 25).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "units": selectors.list_units_for_user(request.user),
+        "statuses": HouseholdStatus.choices,
+        "filters": params,
+        "querystring": query.urlencode(),
+        "selected_unit": unit,
+    }
+    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def household_detail(request, household_id: int):
+    household = selectors.get_household_for_user(request.user, household_id)
+    if household is None:
+        raise Http404(_("No such household"))
+    members = list(selectors.list_members_for_user(request.user, household))
+    enrolments = list(selectors.list_enrolments_for_user(request.user, members))
+    for member in members:
+        member.enrolment_list = [e for e in enrolments if e.person_id == member.pk]
+    context = {
+        "household": household,
+        "members": members,
+        "statuses": household.statuses.all(),
+        "events": selectors.list_audit_events_for_household(request.user, household)[:100],
+    }
+    return render(request, "registry/household_detail.html", context)
+
+
+@login_required
+def person_detail(request, person_id: int):
+    person = selectors.get_person_for_user(request.user, person_id)
+    if person is None:
+        raise Http404(_("No such person"))
+    enrolments = list(selectors.list_enrolments_for_user(request.user, [person]))
+    statuses = {s.year: s for s in person.household.statuses.all()}
+    years = sorted({e.school_year for e in enrolments} | set(statuses), reverse=True)
+    timeline = [
+        {
+            "year": year,
+            "status": statuses.get(year),
+            "enrolments": [e for e in enrolments if e.school_year == year],
+        }
+        for year in years
+    ]
+    context = {
+        "person": person,
+        "timeline": timeline,
+        "events": selectors.list_audit_events_for_person(person)[:100],
+    }
+    return render(request, "registry/person_detail.html", context)
