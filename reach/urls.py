@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("units/", registry_views.unit_tree, name="unit-tree"),
     path("households/", registry_views.household_list, name="household-list"),
+    path("households/export.xlsx", registry_views.household_export, name="household-export"),
     path("households/<int:household_id>/", registry_views.household_detail, name="household"),
     path("persons/<int:person_id>/", registry_views.person_detail, name="person"),
     path("imports/", include("reach.registry.import_urls")),

@@ -1,11 +1,15 @@
+import io
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from reach.registry import selectors
 from reach.registry.choices import HouseholdStatus
+from reach.registry.exports import write_household_export
+from reach.registry.import_views import XLSX
 
 
 @login_required
@@ -21,14 +25,10 @@ def unit_tree(request):
     return render(request, "registry/unit_tree.html", {"units": units})
 
 
-@login_required
-def household_list(request):
+def _filtered_households(request):
+    """The households of the list page's filters, and the unit filtered on."""
     params = request.GET
-    unit = (
-        selectors.get_unit_for_user(request.user, params.get("unit", ""))
-        if params.get("unit")
-        else None
-    )
+    unit = selectors.get_unit_for_user(request.user, params["unit"]) if params.get("unit") else None
     year = params.get("year", "")
     households = selectors.list_households_for_user(
         request.user,
@@ -37,6 +37,13 @@ def household_list(request):
         year=int(year) if year.isdigit() else None,
         q=params.get("q", "").strip(),
     )
+    return households, unit
+
+
+@login_required
+def household_list(request):
+    params = request.GET
+    households, unit = _filtered_households(request)
     page = Paginator(households, 25).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
@@ -50,6 +57,15 @@ def household_list(request):
     }
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(request, template, context)
+
+
+@login_required
+def household_export(request):
+    households, _unit = _filtered_households(request)
+    out = io.BytesIO()
+    write_household_export(user=request.user, households=households, out=out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename="reach-households.xlsx", content_type=XLSX)
 
 
 @login_required

@@ -1,0 +1,83 @@
+"""Export a household list as .xlsx in the import format (one row per person), so an office
+can correct the file and import it again."""
+
+from typing import IO
+
+import xlsxwriter
+from django.db.models import QuerySet
+
+from reach.accounts.scoping import restrict
+from reach.registry.imports.headings import COLUMNS
+from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
+
+PERSON_FIELDS = (
+    "full_name sex birth_date national_id ethnicity ethnic_minority relation disabled orphan "
+    "martyr_child education_completed"
+).split()
+
+
+def _latest_by(rows, key: str, order: str) -> dict:
+    latest: dict = {}
+    for row in rows:
+        current = latest.get(row[key])
+        if current is None or row[order] > current[order]:
+            latest[row[key]] = row
+    return latest
+
+
+def write_household_export(*, user, households: QuerySet[Household], out: IO[bytes]) -> int:
+    """Write the persons of `households` that `user` may see; returns the number of rows."""
+    persons = restrict(Person.objects.filter(household__in=households), user)
+    statuses = _latest_by(
+        HouseholdYearStatus.objects.filter(household__in=households).values(
+            "household_id", "year", "status"
+        ),
+        "household_id",
+        "year",
+    )
+    enrolments = _latest_by(
+        restrict(Enrolment.objects.filter(person__in=persons), user).values(
+            "person_id", "school__code", "school_year", "level", "grade", "boarding", "status"
+        ),
+        "person_id",
+        "school_year",
+    )
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet("households")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, COLUMNS, bold)
+    line = 0
+    rows = persons.order_by("household__code", "birth_date").values(
+        "household_id", "household__code", "household__unit__code", "household__head_name",
+        "household__address", "id", *PERSON_FIELDS,
+    )
+    for person in rows.iterator(chunk_size=2000):
+        status = statuses.get(person["household_id"], {})
+        enrolment = enrolments.get(person["id"], {})
+        values = {
+            "household_code": person["household__code"],
+            "unit_code": person["household__unit__code"],
+            "head_name": person["household__head_name"],
+            "address": person["household__address"],
+            "poverty_status": status.get("status", ""),
+            "status_year": status.get("year", ""),
+            **{field: person[field] for field in PERSON_FIELDS},
+            "birth_date": person["birth_date"].isoformat(),
+            "national_id": person["national_id"] or "",
+            "school_code": enrolment.get("school__code") or "",
+            "school_year": enrolment.get("school_year", ""),
+            "level": enrolment.get("level", ""),
+            "grade": enrolment.get("grade") or "",
+            "boarding": enrolment.get("boarding", ""),
+            "enrollment_status": enrolment.get("status", ""),
+        }
+        line += 1
+        sheet.write_row(line, 0, [_cell(values[column]) for column in COLUMNS])
+    workbook.close()
+    return line
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
