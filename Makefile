@@ -14,6 +14,7 @@ $(BIN)/reach: pyproject.toml
 	touch $(BIN)/reach
 
 install: $(BIN)/reach messages
+	mkdir -p var
 
 messages: $(BIN)/reach
 	$(BIN)/python -m reach.common.i18n

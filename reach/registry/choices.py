@@ -51,3 +51,9 @@ class EnrolmentStatus(models.TextChoices):
     DROPPED_OUT = "dropped_out", _("Dropped out")
     TRANSFERRED = "transferred", _("Transferred")
     GRADUATED = "graduated", _("Graduated")
+
+
+class ImportStatus(models.TextChoices):
+    STAGED = "staged", _("Staged")
+    REJECTED = "rejected", _("Rejected")
+    COMMITTED = "committed", _("Committed")

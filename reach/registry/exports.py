@@ -48,8 +48,13 @@ def write_household_export(*, user, households: QuerySet[Household], out: IO[byt
     sheet.write_row(0, 0, COLUMNS, bold)
     line = 0
     rows = persons.order_by("household__code", "birth_date").values(
-        "household_id", "household__code", "household__unit__code", "household__head_name",
-        "household__address", "id", *PERSON_FIELDS,
+        "household_id",
+        "household__code",
+        "household__unit__code",
+        "household__head_name",
+        "household__address",
+        "id",
+        *PERSON_FIELDS,
     )
     for person in rows.iterator(chunk_size=2000):
         status = statuses.get(person["household_id"], {})

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from reach.registry.choices import (
     EducationLevel,
     EnrolmentStatus,
     HouseholdStatus,
+    ImportStatus,
     Relation,
     Sex,
 )
@@ -43,13 +45,18 @@ class HouseholdYearStatus(models.Model):
         ]
         indexes = [models.Index(fields=["year", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}: {self.status}"
+
 
 class Person(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     full_name = models.CharField(_("full name"), max_length=200)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
-    national_id = models.CharField(_("national ID"), max_length=20, null=True, blank=True, unique=True)
+    national_id = models.CharField(
+        _("national ID"), max_length=20, null=True, blank=True, unique=True
+    )
     ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
     ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
     disabled = models.BooleanField(_("disabled"), default=False)
@@ -87,7 +94,9 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=EnrolmentStatus.choices, default="enrolled"
     )
-    attendance_rate = models.PositiveSmallIntegerField(_("attendance rate (%)"), null=True, blank=True)
+    attendance_rate = models.PositiveSmallIntegerField(
+        _("attendance rate (%)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["person", "-school_year"]
@@ -97,8 +106,54 @@ class Enrolment(models.Model):
                 fields=["person", "school_year", "level"], name="enrolment_per_person_year_level"
             ),
             models.CheckConstraint(
-                condition=models.Q(attendance_rate__lte=100) | models.Q(attendance_rate__isnull=True),
+                condition=models.Q(attendance_rate__lte=100)
+                | models.Q(attendance_rate__isnull=True),
                 name="enrolment_attendance_rate_percent",
             ),
         ]
         indexes = [models.Index(fields=["school_year", "level", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.school_year} {self.level} {self.status}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file, validated and staged; committed at most once, all or nothing."""
+
+    kind = models.CharField(_("kind"), max_length=20, default="households")
+    filename = models.CharField(_("file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.STAGED
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    duplicates = models.JSONField(_("possible duplicates"), default=list, blank=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} #{self.pk}"
+
+
+class ImportRow(models.Model):
+    """One staged row of an import batch, with its normalised canonical values."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField(_("line"))
+    household_code = models.CharField(_("household code"), max_length=40)
+    data = models.JSONField(_("data"), default=dict)
+
+    class Meta:
+        ordering = ["batch", "line"]
+        indexes = [models.Index(fields=["batch", "household_code", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.line}"

@@ -65,7 +65,9 @@ def household_export(request):
     out = io.BytesIO()
     write_household_export(user=request.user, households=households, out=out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename="reach-households.xlsx", content_type=XLSX)
+    return FileResponse(
+        out, as_attachment=True, filename="reach-households.xlsx", content_type=XLSX
+    )
 
 
 @login_required

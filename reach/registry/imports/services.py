@@ -1,0 +1,218 @@
+"""Household import use cases: stage a file (validate and preview), then commit it.
+
+    batch = stage_household_import(file=handle, filename="hh.xlsx", user=user)
+    if batch.status == ImportStatus.STAGED:
+        commit_household_import(batch=batch, user=user)
+
+Staging never touches the registry. Committing writes everything in one transaction or nothing.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import IO
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reach.registry.choices import ImportStatus
+from reach.registry.imports import bulk
+from reach.registry.imports.headings import match_headings
+from reach.registry.imports.merge import Merge, empty_summary
+from reach.registry.imports.reader import UnreadableFile, open_table
+from reach.registry.imports.rows import Findings, RowParser, StagedRow
+from reach.registry.imports.sheets import write_error_sheet, write_household_template
+from reach.registry.imports.validation import DatabaseChecks, FileChecks
+from reach.registry.models import ImportBatch, ImportRow
+
+Progress = Callable[[int, int | None], None]
+PROGRESS_EVERY = 5000
+HOUSEHOLDS_PER_CHUNK = 600
+
+__all__ = [
+    "ImportRejected",
+    "commit_household_import",
+    "stage_household_import",
+    "write_error_sheet",
+    "write_household_template",
+]
+
+
+class ImportRejected(Exception):
+    """The batch cannot be committed; `errors` lists the rows at fault, if any."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+def _chunk_size() -> int:
+    return getattr(settings, "REACH_IMPORT_BATCH_SIZE", 2000)
+
+
+def stage_household_import(
+    *, file: IO[bytes], filename: str, user=None, progress: Progress | None = None
+) -> ImportBatch:
+    """Read and validate a household file and store its rows with a preview of the merge.
+
+    The batch is "staged" when the file has no errors, else "rejected" with every error listed
+    (line as the spreadsheet shows it, column, reason); its rows are then not kept. Rows are
+    stored a chunk per transaction, so a large file does not hold the database's write lock
+    while it is read; the batch stays "rejected" until the whole file has passed."""
+    batch = ImportBatch.objects.create(
+        kind="households",
+        filename=filename[:255],
+        created_by=user if user is not None and user.pk else None,
+        status=ImportStatus.REJECTED,
+        errors=[{"line": 0, "column": "", "reason": _("The file is still being checked")}],
+    )
+    staging = _Staging(batch, user)
+    try:
+        staging.read(file, filename, progress)
+    except UnreadableFile as unreadable:
+        staging.findings.error(0, "", str(unreadable))
+    findings = staging.findings
+    with transaction.atomic():
+        if findings.errors:
+            batch.summary = empty_summary()
+            batch.rows.all().delete()
+        elif staging.file_checks.grouped:
+            batch.summary = staging.preview.summary  # computed chunk by chunk while reading
+        else:
+            merge = Merge(checks=staging.checks, write=False)
+            for rows in _rows_by_household(batch):
+                merge.apply(rows)
+            batch.summary = merge.summary
+        batch.status = ImportStatus.REJECTED if findings.errors else ImportStatus.STAGED
+        batch.errors = findings.sorted_errors()
+        batch.duplicates = findings.sorted_duplicates()
+        batch.save()
+    return batch
+
+
+class _Staging:
+    """One pass over the file: parse, check and store the rows a chunk at a time, and preview
+    the merge of each chunk while the file's households come one after another."""
+
+    def __init__(self, batch: ImportBatch, user):
+        self.batch = batch
+        self.findings = Findings()
+        self.checks = DatabaseChecks(user=user, findings=self.findings)
+        self.file_checks = FileChecks(self.findings)
+        self.preview = Merge(checks=self.checks, write=False)
+
+    def read(self, file: IO[bytes], filename: str, progress: Progress | None) -> None:
+        findings = self.findings
+        table = open_table(file, filename)
+        match = match_headings(table.headings)
+        for column, reason in match.errors:
+            findings.error(table.heading_line, column, reason)
+        if match.errors:
+            return
+        parser = RowParser(match.columns, timezone.localdate(), findings)
+        chunk: list[StagedRow] = []
+        count, size = 0, _chunk_size()
+        for line, cells in table.rows:
+            row = parser.parse(line, cells)
+            self.file_checks.check(row)
+            code = row.data.get("household_code")
+            if len(chunk) >= size and code != chunk[-1].data.get("household_code"):
+                self._flush(chunk)  # whole households only
+                chunk = []
+            chunk.append(row)
+            count += 1
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count, table.total)
+        self._flush(chunk)
+        self.batch.row_count = count
+        if progress and count % PROGRESS_EVERY:
+            progress(count, count)
+        if count == 0:
+            findings.error(table.heading_line + 1, "", _("The file has no data rows"))
+
+    def _flush(self, chunk: list[StagedRow]) -> None:
+        if not chunk:
+            return
+        self.checks.check(chunk)
+        if self.findings.errors:
+            return  # a rejected batch keeps no rows
+        columns = ("line", "household_code", "data")
+        records = ({"line": r.line, "household_code": r.data["household_code"], "data": r.data}
+                   for r in chunk)  # fmt: skip
+        with transaction.atomic():
+            bulk.insert(ImportRow, columns, records, {"batch_id": self.batch.pk})
+        if self.file_checks.grouped:
+            self.preview.apply(chunk)
+
+
+def _rows_by_household(batch: ImportBatch) -> Iterator[list[StagedRow]]:
+    """The staged rows, a chunk of whole households at a time."""
+    codes = list(
+        ImportRow.objects.filter(batch=batch)
+        .order_by("household_code")
+        .values_list("household_code", flat=True)
+        .distinct()
+    )
+    for start in range(0, len(codes), HOUSEHOLDS_PER_CHUNK):
+        rows = ImportRow.objects.filter(
+            batch=batch, household_code__in=codes[start : start + HOUSEHOLDS_PER_CHUNK]
+        ).order_by("household_code", "line")
+        yield [StagedRow(line=line, data=data) for line, data in rows.values_list("line", "data")]
+
+
+class _Invalid(Exception):
+    """Commit-time validation failed; raised inside the transaction to roll it back."""
+
+
+def commit_household_import(
+    *, batch: ImportBatch, user=None, progress: Progress | None = None
+) -> ImportBatch:
+    """Merge a staged batch into the registry in one transaction, with an audit event for every
+    created or changed household, person, status and enrolment.
+
+    The rows are checked against the database again first; if anything no longer fits, nothing
+    is written, the batch becomes "rejected" and `ImportRejected` lists the errors."""
+    if batch.status == ImportStatus.COMMITTED:
+        raise ImportRejected(_("This import was already merged"))
+    if batch.status != ImportStatus.STAGED:
+        raise ImportRejected(_("This import was rejected: fix the file and upload it again"))
+    findings = Findings()
+    try:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportStatus.STAGED:
+                raise ImportRejected(_("This import was already merged"))
+            checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
+            merge = Merge(
+                checks=checks, write=True, actor=user, reason=f"import {batch.filename} #{batch.pk}"
+            )
+            done = 0
+            for rows in _rows_by_household(batch):
+                checks.check(rows)
+                if not findings.errors:
+                    merge.apply(rows)
+                reported = done // PROGRESS_EVERY
+                done += len(rows)
+                if progress and (done // PROGRESS_EVERY > reported or done == batch.row_count):
+                    progress(done, batch.row_count)
+            if findings.errors:
+                raise _Invalid
+            batch.status = ImportStatus.COMMITTED
+            batch.committed_at = timezone.now()
+            batch.summary = merge.summary
+            batch.save(update_fields=["status", "committed_at", "summary"])
+    except _Invalid:
+        batch.status = ImportStatus.REJECTED
+        batch.errors = findings.sorted_errors()
+        batch.save(update_fields=["status", "errors"])
+        raise ImportRejected(
+            _("%(count)s errors: nothing was imported") % {"count": len(batch.errors)},
+            batch.errors,
+        ) from None
+    except IntegrityError as error:
+        batch.refresh_from_db()
+        raise ImportRejected(
+            _("The database refused the import (%(error)s): nothing was imported")
+            % {"error": error}
+        ) from error
+    return batch

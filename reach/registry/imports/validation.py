@@ -1,0 +1,273 @@
+"""Check the rows of a household import as a whole and against the database.
+
+Errors are collected, never raised, so the person fixing the file sees every problem at once.
+Database checks run on chunks of rows with one `__in` query per kind of lookup.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from reach.accounts.scoping import can_see_unit_path, restrict
+from reach.geo.models import PATH_SEPARATOR, School, Unit
+from reach.registry.imports import values
+from reach.registry.imports.headings import CONSISTENT_COLUMNS
+from reach.registry.imports.rows import STATUS_PAIR, Findings, StagedRow
+from reach.registry.models import Household, Person
+
+
+class FileChecks:
+    """Checks across the rows of one file: duplicates and households told two ways."""
+
+    def __init__(self, findings: Findings):
+        self.findings = findings
+        self.national_ids: dict[str, int] = {}
+        self.person_keys: dict[tuple, int] = {}
+        self.households: dict[str, tuple[int, dict]] = {}
+        self.name_births: dict[tuple, tuple[int, str]] = {}
+        self.grouped = True  # every household's rows come one after another
+        self.current_household = ""
+
+    def check(self, row: StagedRow) -> None:
+        data, line = row.data, row.line
+        code = data.get("household_code")
+        if national_id := data.get("national_id"):
+            first = self.national_ids.setdefault(national_id, line)
+            if first != line:
+                self.findings.error(
+                    line,
+                    "national_id",
+                    _("National ID %(id)s is already on line %(line)s")
+                    % {"id": national_id, "line": first},
+                )
+        if code and data.get("full_name") and data.get("birth_date"):
+            person = (code, values.key(data["full_name"]), data["birth_date"])
+            first = self.person_keys.setdefault(person, line)
+            if first != line:
+                self.findings.error(
+                    line,
+                    "full_name",
+                    _(
+                        "The same person (household, full name, birth date) is already on line "
+                        "%(line)s"
+                    )
+                    % {"line": first},
+                )
+            self._check_other_households(row, code)
+        if code:
+            if code != self.current_household:
+                self.grouped = self.grouped and code not in self.households
+                self.current_household = code
+            self._check_household(row, code)
+
+    def _check_other_households(self, row: StagedRow, code: str) -> None:
+        name_birth = (values.key(row.data["full_name"]), row.data["birth_date"])
+        first_line, first_code = self.name_births.setdefault(name_birth, (row.line, code))
+        if first_code != code:
+            self.findings.duplicate(
+                row.line,
+                _(
+                    "Same full name and birth date as line %(line)s (household %(household)s) "
+                    "in this file"
+                )
+                % {"line": first_line, "household": first_code},
+                None,
+                first_code,
+            )
+
+    def _check_household(self, row: StagedRow, code: str) -> None:
+        own = {c: row.data[c] for c in CONSISTENT_COLUMNS if c in row.data}
+        if not row.status_given:
+            own.update(dict.fromkeys(STATUS_PAIR, ""))  # compared as "no status"
+        first_line, first = self.households.setdefault(code, (row.line, own))
+        if first_line == row.line:
+            return
+        for column in CONSISTENT_COLUMNS:
+            if column in own and column in first and own[column] != first[column]:
+                self.findings.error(
+                    row.line,
+                    column,
+                    _(
+                        "Household %(code)s has %(column)s “%(first)s” on line %(line)s but "
+                        "“%(value)s” here"
+                    )
+                    % {
+                        "code": code,
+                        "column": column,
+                        "first": first[column],
+                        "line": first_line,
+                        "value": own[column],
+                    },
+                )
+
+
+@dataclass
+class UnitInfo:
+    id: int
+    country: str
+    in_scope: bool
+
+
+class DatabaseChecks:
+    """Checks against the registry, a chunk of rows at a time, caching reference lookups."""
+
+    def __init__(self, *, user=None, findings: Findings, report_duplicates: bool = True):
+        self.user = user
+        self.findings = findings
+        self.report_duplicates = report_duplicates
+        self.units: dict[str, UnitInfo | None] = {}
+        self.schools: dict[str, int | None] = {}
+        self.reported_hidden: set[str] = set()
+
+    def _scoped(self, queryset):
+        return queryset if self.user is None else restrict(queryset, self.user)
+
+    def _load_units(self, codes: set[str]) -> None:
+        missing = codes - self.units.keys()
+        if not missing:
+            return
+        found = {
+            code: (unit_id, path)
+            for code, unit_id, path in Unit.objects.filter(code__in=missing).values_list(
+                "code", "id", "path"
+            )
+        }
+        visible = set(
+            self._scoped(Unit.objects.filter(code__in=found)).values_list("code", flat=True)
+        )
+        self.units.update(dict.fromkeys(missing))
+        for code, (unit_id, path) in found.items():
+            self.units[code] = UnitInfo(unit_id, path.split(PATH_SEPARATOR)[0], code in visible)
+
+    def _load_schools(self, codes: set[str]) -> None:
+        missing = codes - self.schools.keys()
+        if missing:
+            found = dict(School.objects.filter(code__in=missing).values_list("code", "id"))
+            self.schools.update({code: found.get(code) for code in missing})
+
+    def unit_id(self, code: str) -> int:
+        info = self.units[code]
+        assert info is not None
+        return info.id
+
+    def school_id(self, code: str | None) -> int | None:
+        return self.schools[code] if code else None
+
+    def check(self, rows: list[StagedRow]) -> None:
+        self._load_units({r.data["unit_code"] for r in rows if r.data.get("unit_code")})
+        self._load_schools({r.data["school_code"] for r in rows if r.data.get("school_code")})
+        codes = {r.data["household_code"] for r in rows if r.data.get("household_code")}
+        existing = set(Household.objects.filter(code__in=codes).values_list("code", flat=True))
+        hidden = existing - set(
+            self._scoped(Household.objects.filter(code__in=existing)).values_list("code", flat=True)
+        )
+        owners = self._national_id_owners(rows)
+        namesakes = self._namesakes(rows) if self.report_duplicates else {}
+        for row in rows:
+            self._check_row(row, hidden, owners, namesakes)
+
+    def _check_row(self, row, hidden, owners, namesakes) -> None:
+        data, line, f = row.data, row.line, self.findings
+        code = data.get("household_code", "")
+        unit = self.units.get(data.get("unit_code", ""))
+        if unit_code := data.get("unit_code"):
+            if unit is None:
+                f.error(line, "unit_code", _("Unknown unit code %(code)s") % {"code": unit_code})
+            elif not unit.in_scope:
+                reason = _("Unit %(code)s is outside your area") % {"code": unit_code}
+                f.error(line, "unit_code", reason)
+        if code in hidden and code not in self.reported_hidden:
+            self.reported_hidden.add(code)
+            f.error(
+                line,
+                "household_code",
+                _("Household %(code)s exists in a unit outside your area") % {"code": code},
+            )
+        school_code = data.get("school_code")
+        if school_code and self.schools.get(school_code) is None:
+            f.error(line, "school_code", _("Unknown school code %(code)s") % {"code": school_code})
+        national_id = data.get("national_id")
+        if national_id and unit is not None:
+            problem = values.national_id_problem(national_id, unit.country, row.numeric_id)
+            if problem:
+                f.error(line, "national_id", problem)
+        owner = owners.get(national_id) if national_id else None
+        if owner and owner[0] != code:
+            other = owner[0] if owner[1] else _("outside your area")
+            f.error(
+                line,
+                "national_id",
+                _("National ID %(id)s belongs to a person of another household (%(household)s)")
+                % {"id": national_id, "household": other},
+            )
+        if data.get("full_name") and data.get("birth_date"):
+            for person_id, other_code, visible in namesakes.get(
+                (data["full_name"], data["birth_date"]), ()
+            ):
+                if other_code != code:
+                    f.duplicate(
+                        line,
+                        _(
+                            "Same full name and birth date as person #%(id)s of household "
+                            "%(household)s"
+                        )
+                        % {"id": person_id, "household": other_code}
+                        if visible
+                        else _(
+                            "Same full name and birth date as a person of a household outside "
+                            "your area"
+                        ),
+                        person_id if visible else None,
+                        other_code if visible else "",
+                    )
+
+    def _visible(self, unit_path: str) -> bool:
+        return self.user is None or can_see_unit_path(self.user, unit_path)
+
+    def _national_id_owners(self, rows: list[StagedRow]) -> dict[str, tuple[str, bool]]:
+        ids = {r.data["national_id"] for r in rows if r.data.get("national_id")}
+        found = Person.objects.filter(national_id__in=ids).values_list(
+            "national_id", "household__code", "household__unit__path"
+        )
+        return {nid: (code, self._visible(path)) for nid, code, path in found}
+
+    def _namesakes(self, rows: list[StagedRow]) -> dict[tuple, list[tuple[int, str, bool]]]:
+        """Persons on record with the full name and birth date of a row, by (name, birth)."""
+        wanted = sorted(
+            {
+                (r.data["full_name"], r.data["birth_date"])
+                for r in rows
+                if r.data.get("full_name") and r.data.get("birth_date")
+            }
+        )
+        namesakes: dict[tuple, list[tuple[int, str, bool]]] = defaultdict(list)
+        for start in range(0, len(wanted), 1000):
+            part = wanted[start : start + 1000]
+            for person_id, name, birth, code, path in _persons_named(part):
+                birth = birth if isinstance(birth, str) else birth.isoformat()
+                namesakes[(name, birth)].append((person_id, code, self._visible(path)))
+        return namesakes
+
+
+def _persons_named(pairs: list[tuple[str, str]]) -> list[tuple]:
+    """(id, full name, birth date, household code, unit path) of the persons having one of the
+    (full name, ISO birth date) pairs: one indexed probe per pair. (Two separate `__in` filters
+    would probe every name with every date.)"""
+    quote = connection.ops.quote_name
+    person, household, unit = (quote(m._meta.db_table) for m in (Person, Household, Unit))
+    adapt = connection.ops.adapt_datefield_value
+    params = [
+        value for name, birth in pairs for value in (name, adapt(dt.date.fromisoformat(birth)))
+    ]
+    pairs_sql = ", ".join(["(%s, %s)"] * len(pairs))
+    sql = (
+        f"SELECT p.id, p.full_name, p.birth_date, h.code, u.path FROM {person} p "  # noqa: S608
+        f"JOIN {household} h ON h.id = p.household_id JOIN {unit} u ON u.id = h.unit_id "
+        f"WHERE (p.full_name, p.birth_date) IN (VALUES {pairs_sql})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
