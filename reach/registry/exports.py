@@ -7,13 +7,8 @@ import xlsxwriter
 from django.db.models import QuerySet
 
 from reach.accounts.scoping import restrict
-from reach.registry.imports.headings import COLUMNS
+from reach.registry.imports.headings import COLUMNS, PERSON_COLUMNS
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
-
-PERSON_FIELDS = (
-    "full_name sex birth_date national_id ethnicity ethnic_minority relation disabled orphan "
-    "martyr_child education_completed"
-).split()
 
 
 def _latest_by(rows, key: str, order: str) -> dict:
@@ -54,7 +49,7 @@ def write_household_export(*, user, households: QuerySet[Household], out: IO[byt
         "household__head_name",
         "household__address",
         "id",
-        *PERSON_FIELDS,
+        *PERSON_COLUMNS,
     )
     for person in rows.iterator(chunk_size=2000):
         status = statuses.get(person["household_id"], {})
@@ -66,7 +61,7 @@ def write_household_export(*, user, households: QuerySet[Household], out: IO[byt
             "address": person["household__address"],
             "poverty_status": status.get("status", ""),
             "status_year": status.get("year", ""),
-            **{field: person[field] for field in PERSON_FIELDS},
+            **{field: person[field] for field in PERSON_COLUMNS},
             "birth_date": person["birth_date"].isoformat(),
             "national_id": person["national_id"] or "",
             "school_code": enrolment.get("school__code") or "",

@@ -17,25 +17,13 @@ from django.utils import timezone
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import AuditEvent
 from reach.registry.imports import bulk, values
+from reach.registry.imports.headings import PERSON_COLUMNS
 from reach.registry.imports.rows import StagedRow
 from reach.registry.imports.validation import DatabaseChecks
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
 KINDS = ("households", "statuses", "persons", "enrolments")
 OUTCOMES = ("new", "changed", "unchanged")
-PERSON_COLUMNS = (
-    "full_name",
-    "sex",
-    "birth_date",
-    "national_id",
-    "ethnicity",
-    "ethnic_minority",
-    "relation",
-    "disabled",
-    "orphan",
-    "martyr_child",
-    "education_completed",
-)
 ENROLMENT_COLUMNS = {  # model column: import column
     "school_id": "school_code",
     "grade": "grade",

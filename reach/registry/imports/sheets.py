@@ -7,15 +7,9 @@ import xlsxwriter
 from django.utils import timezone, translation
 
 from reach.geo.models import PATH_SEPARATOR, School, Unit
-from reach.registry.choices import (
-    EducationCompleted,
-    EducationLevel,
-    EnrolmentStatus,
-    HouseholdStatus,
-    Relation,
-    Sex,
-)
 from reach.registry.imports.headings import COLUMNS, HELP, REQUIRED_COLUMNS, SYNONYMS
+from reach.registry.imports.rows import BOOLEAN_COLUMNS
+from reach.registry.imports.rows import CHOICE_COLUMNS as CHOICES
 from reach.registry.imports.values import ALIASES, cn_check_digit
 from reach.registry.models import ImportBatch
 
@@ -24,15 +18,6 @@ HELP_SHEET = "Hướng dẫn - 说明 - Help"
 CODES_SHEET = "Mã - 代码 - Codes"
 MAX_CODES = 50_000
 TEXT_COLUMNS = ("household_code", "unit_code", "national_id", "school_code")
-CHOICES = {
-    "poverty_status": HouseholdStatus,
-    "sex": Sex,
-    "relation": Relation,
-    "education_completed": EducationCompleted,
-    "level": EducationLevel,
-    "enrollment_status": EnrolmentStatus,
-}
-BOOLEAN_COLUMNS = ("ethnic_minority", "disabled", "orphan", "martyr_child", "boarding")
 TEMPLATE_ROWS = 5000  # rows given the text format and the drop-down lists
 
 
