@@ -1,176 +1,39 @@
-"""Deterministic demo data: households, members, poverty statuses and enrolments.
-
-The same unit, seed, household count and year always give the same rows, so demos, tests and
-benchmarks are reproducible. Rows are built in memory and written chunk by chunk, one
-transaction and one prepared INSERT per table per chunk; household codes make reruns idempotent.
-"""
+"""Builds the unsaved rows of demo households from one seeded random stream."""
 
 import datetime as dt
-import gc
 import random
 from bisect import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import accumulate
-from operator import attrgetter
 from typing import TypeVar
 
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.base import ModelState
 
-from reach.accounts.choices import AuditAction
-from reach.accounts.services import record_audit_event
 from reach.geo.choices import UnitLevel
 from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.registry.choices import EducationCompleted as Completed
 from reach.registry.choices import EducationLevel as Level
 from reach.registry.choices import EnrolmentStatus, HouseholdStatus, Relation, Sex
+from reach.registry.generate.errors import GenerationError
+from reach.registry.generate.profiles import (
+    CHINA,
+    CN_GIVEN,
+    CN_VILLAGES,
+    COMPLETED_ORDER,
+    VN_GIVEN,
+    VN_MIDDLE,
+    VN_STREETS,
+    china_id_check_char,
+    profile_for,
+)
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
 T = TypeVar("T")
-CHUNK_HOUSEHOLDS = 5000
-BATCH_SIZE = 2000
-LOOKUP_BATCH = 900  # stays under SQLite's 999 bound parameters per statement
-SQLITE_LOAD_CACHE_KIB = 262_144  # page cache while loading: random index inserts stay in memory
-CHINA_CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 HEAD_AGE_BANDS = ((22, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 88))
 HEAD_AGE_WEIGHTS = (8, 22, 25, 21, 15, 9)
-COMPLETED_ORDER = (
-    Completed.NONE,
-    Completed.PRIMARY,
-    Completed.LOWER_SECONDARY,
-    Completed.UPPER_SECONDARY,
-    Completed.VOCATIONAL,
-    Completed.HIGHER,
-)
-
-
-class GenerationError(ValueError):
-    """Demo data cannot be generated for this unit."""
-
-
-@dataclass(frozen=True)
-class GenerationResult:
-    households: int
-    persons: int
-    enrolments: int
-    statuses: int
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What households look like in one country's demo jurisdiction."""
-
-    size_weights: tuple[float, ...]  # household sizes 1..8
-    male_head: float
-    family_names: tuple[str, ...]
-    family_weights: tuple[float, ...]
-    ethnicities: tuple[str, ...]  # the majority first
-    ethnicity_weights: tuple[float, ...]
-    statuses: tuple[str, ...]
-    status_weights: tuple[tuple[float, ...], tuple[float, ...]]  # majority, minority households
-    completed_by_age: tuple[tuple[int, tuple[float, ...]], ...]  # (up to age, COMPLETED_ORDER)
-    boarding: dict[str, float]  # level -> share of pupils of boarding schools who board
-    preschool_rate: float
-    upper_secondary_rate: float
-
-    @property
-    def mean_household_size(self) -> float:
-        weights = self.size_weights
-        return sum(size * w for size, w in enumerate(weights, start=1)) / sum(weights)
-
-
-VIETNAM = Profile(
-    size_weights=(9, 16, 22, 28, 14, 7, 3, 1),
-    male_head=0.65,
-    family_names=tuple(
-        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-    ),
-    family_weights=(38, 11, 9.5, 7, 2.5, 3, 4.5, 1.5, 2.5, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5),
-    ethnicities=("Kinh", "Hoa", "Khmer", "Chăm", "Tày", "Nùng", "Mường"),
-    ethnicity_weights=(93.5, 4.5, 0.7, 0.3, 0.4, 0.3, 0.3),
-    statuses=(
-        HouseholdStatus.POOR,
-        HouseholdStatus.NEAR_POOR,
-        HouseholdStatus.ESCAPED_POOR,
-        HouseholdStatus.ESCAPED_NEAR_POOR,
-        HouseholdStatus.NONE,
-    ),
-    status_weights=((2, 3, 1, 1, 93), (5, 6, 2, 2, 85)),
-    completed_by_age=(
-        (24, (0, 4, 22, 52, 14, 8)),
-        (39, (1, 7, 25, 35, 12, 20)),
-        (59, (3, 18, 38, 25, 7, 9)),
-        (200, (12, 38, 30, 13, 3, 4)),
-    ),
-    boarding={Level.PRIMARY: 0.02, Level.LOWER_SECONDARY: 0.02, Level.UPPER_SECONDARY: 0.05},
-    preschool_rate=0.92,
-    upper_secondary_rate=0.72,
-)
-CHINA = Profile(
-    size_weights=(14, 22, 22, 22, 12, 5, 2, 1),
-    male_head=0.8,
-    family_names=tuple("王 李 张 刘 陈 杨 罗 吴 黄 周 赵 何 龙 石 韦 蒙 陆 岑 班".split()),
-    family_weights=(8, 7, 5, 4, 6, 8, 9, 7, 3, 3, 2, 3, 4, 4, 5, 3, 3, 2, 2),
-    ethnicities=("汉族", "布依族", "苗族", "水族", "仡佬族", "瑶族"),
-    ethnicity_weights=(48, 34, 15, 1.5, 1, 0.5),
-    statuses=(HouseholdStatus.POOR, HouseholdStatus.ESCAPED_POOR, HouseholdStatus.NONE),
-    status_weights=((5, 2, 93), (11, 4, 85)),
-    completed_by_age=(
-        (24, (0, 5, 35, 35, 15, 10)),
-        (39, (2, 15, 45, 18, 10, 10)),
-        (59, (6, 35, 40, 12, 4, 3)),
-        (200, (30, 45, 17, 6, 1, 1)),
-    ),
-    boarding={
-        Level.PRIMARY: 0.4,
-        Level.LOWER_SECONDARY: 0.4,
-        Level.UPPER_SECONDARY: 0.8,
-        Level.VOCATIONAL_SECONDARY: 0.8,
-    },
-    preschool_rate=0.88,
-    upper_secondary_rate=0.65,
-)
-VN_MIDDLE = {
-    Sex.MALE: tuple("Văn Văn Văn Hữu Đức Minh Quốc Thanh Công Hoàng Gia".split()),
-    Sex.FEMALE: tuple("Thị Thị Thị Thị Ngọc Thu Thanh Kim Mỹ Bảo Phương".split()),
-}
-VN_GIVEN = {
-    Sex.MALE: tuple(
-        "Anh Bảo Bình Cường Dũng Duy Đạt Hải Hiếu Hùng Huy Khang Khoa Long Minh Nam Nghĩa "
-        "Phong Phúc Quang Sơn Tài Thắng Thành Trung Tuấn Việt Vinh Tùng Lộc".split()
-    ),
-    Sex.FEMALE: tuple(
-        "An Anh Châu Chi Diệp Dung Giang Hà Hân Hằng Hạnh Hoa Hương Lan Linh Mai My Ngân "
-        "Ngọc Nhi Nhung Oanh Phương Quyên Tâm Thảo Trang Trinh Uyên Vy Yến".split()
-    ),
-}
-CN_GIVEN = {
-    Sex.MALE: tuple("伟强军勇杰涛明超俊辉鹏磊刚平华斌浩宇轩博文志国建林海"),
-    Sex.FEMALE: tuple("芳娟敏静丽艳燕霞玲梅琳婷雪倩慧颖欣怡萍红兰英春秀"),
-}
-VN_STREETS = (
-    "Hà Huy Giáp,Nguyễn Ảnh Thủ,Tô Ký,Lê Văn Khương,Trường Chinh,Lê Thị Riêng,Nguyễn Văn Quá,"
-    "Phan Văn Hớn,Quốc lộ 1A,Vườn Lài,Tô Ngọc Vân,Thạnh Xuân 25"
-).split(",")
-CN_VILLAGES = "新场 大坪 红旗 金海 和平 联合 光明 青山 石板 龙井 新华 马场".split()
-
-
-def china_id_check_char(first17: str) -> str:
-    """The ISO 7064 MOD 11-2 check character of a Chinese resident ID (GB 11643-1999)."""
-    pairs = zip(first17, CHINA_CHECK_WEIGHTS, strict=True)
-    total = sum(int(digit) * weight for digit, weight in pairs)
-    return "10X98765432"[total % 11]
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def profile_for(unit: Unit) -> Profile:
-    return CHINA if unit.path.split(PATH_SEPARATOR)[0] == "CN" else VIETNAM
 
 
 @dataclass
@@ -568,201 +431,3 @@ class HouseholdBuilder:
             status=EnrolmentStatus.DROPPED_OUT if dropped else EnrolmentStatus.ENROLLED,
             attendance_rate=self._int(30, 69) if dropped else 100 - int(random_() ** 2 * 31),
         )
-
-
-def _existing(model: type[models.Model], column: str, values: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(values), LOOKUP_BATCH):
-        batch = values[start : start + LOOKUP_BATCH]
-        found.update(
-            model.objects.filter(**{f"{column}__in": batch}).values_list(column, flat=True)
-        )
-    return found
-
-
-def _replace_taken_ids(builder: HouseholdBuilder, persons: list[Person]) -> None:
-    """Give a fresh ID to every person whose generated ID someone in the database holds."""
-    taken = _existing(Person, "national_id", [p.national_id for p in persons if p.national_id])
-    area_length = 6 if builder.china else 3
-    for person in persons:
-        while person.national_id in taken:
-            person.national_id = builder.issue_national_id(
-                area=person.national_id[:area_length], birth_date=person.birth_date, sex=person.sex
-            )
-            if (
-                person.national_id
-                and Person.objects.filter(national_id=person.national_id).exists()
-            ):
-                taken.add(person.national_id)
-
-
-def _reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
-    """Primary keys for `count` new rows, taken inside the chunk's transaction.
-
-    SQLite: after the highest id ever used (the IMMEDIATE transaction holds the write lock).
-    PostgreSQL: drawn from the table's own sequence, so concurrent inserts stay safe."""
-    table, column = model._meta.db_table, model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor != "sqlite":
-            raise GenerationError(f"demo data generation does not support {connection.vendor}")
-        quote = connection.ops.quote_name
-        cursor.execute(
-            f"SELECT MAX({quote(column)}) FROM {quote(table)} "  # noqa: S608 - names from _meta
-            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s",
-            [table],
-        )
-        top = max((row[0] or 0 for row in cursor.fetchall()), default=0)
-    return range(top + 1, top + 1 + count)
-
-
-PLAIN_FIELDS = (models.BooleanField, models.CharField, models.ForeignKey, models.IntegerField)
-
-
-def _insert(model: type[models.Model], objs: list, *, with_pk: bool) -> None:
-    """INSERT the instances with one prepared statement (executemany), as bulk_create would
-    but without preparing each value through the ORM: plain values go to the driver as they
-    are, dates through the backend's adapter, auto_now timestamps once per call, any other
-    field through its own get_db_prep_save."""
-    if not objs:
-        return
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    converters: list[tuple[int, Callable]] = []
-    constants: list[tuple[int, object]] = []
-    for position, f in enumerate(fields):
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = f.pre_save(objs[0], True)
-            for obj in objs:
-                setattr(obj, f.attname, stamp)
-            constants.append((position, f.get_db_prep_save(stamp, connection)))
-        elif isinstance(f, models.DateTimeField):
-            converters.append((position, connection.ops.adapt_datetimefield_value))
-        elif isinstance(f, models.DateField):
-            converters.append((position, connection.ops.adapt_datefield_value))
-        elif not isinstance(f, PLAIN_FIELDS) and not f.primary_key:
-            converters.append((position, lambda value, f=f: f.get_db_prep_save(value, connection)))
-    values_of = attrgetter(*(f.attname for f in fields))
-    rows = []
-    for obj in objs:
-        values = list(values_of(obj))
-        for position, convert in converters:
-            values[position] = convert(values[position])
-        for position, constant in constants:
-            values[position] = constant
-        rows.append(values)
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from _meta
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
-
-
-def _write_chunk(
-    builder: HouseholdBuilder, chunk: list[HouseholdRows], *, check_ids: bool
-) -> list[int]:
-    existing = _existing(Household, "code", [rows.household.code for rows in chunk])
-    chunk = [rows for rows in chunk if rows.household.code not in existing]
-    if not chunk:
-        return [0, 0, 0, 0]
-    statuses = [status for rows in chunk for status in rows.statuses]
-    persons = [person for rows in chunk for person in rows.persons]
-    enrolments = [enrolment for rows in chunk for _, enrolment in rows.enrolments]
-    with transaction.atomic():
-        if check_ids:
-            _replace_taken_ids(builder, persons)
-        person_ids = iter(_reserve_ids(Person, len(persons)))
-        for rows, household_id in zip(chunk, _reserve_ids(Household, len(chunk)), strict=True):
-            rows.household.id = household_id
-            for status in rows.statuses:
-                status.household_id = household_id
-            for person in rows.persons:
-                person.id = next(person_ids)
-                person.household_id = household_id
-            for person, enrolment in rows.enrolments:
-                enrolment.person_id = person.id
-        _insert(Household, [rows.household for rows in chunk], with_pk=True)
-        _insert(HouseholdYearStatus, statuses, with_pk=False)
-        _insert(Person, persons, with_pk=True)
-        _insert(Enrolment, enrolments, with_pk=False)
-    return [len(chunk), len(persons), len(enrolments), len(statuses)]
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """The rows built hold no reference cycles, so reference counting frees them; pausing the
-    cyclic collector, which would rescan every live instance again and again, halves the time
-    spent building them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _bulk_load_cache() -> Iterator[None]:
-    """On SQLite, a large page cache for the load, so that random-order index inserts (names,
-    national IDs) do not read pages back from disk; the connection's setting is restored."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {previous}")
-
-
-def generate_households(
-    *,
-    unit: Unit,
-    households: int,
-    seed: int,
-    year: int = 2024,
-    actor=None,
-    progress: Callable[[int, int], None] | None = None,
-) -> GenerationResult:
-    """Generate `households` demo households across the communes under `unit`.
-
-    Deterministic in (unit, households, seed, year). A household whose code exists already is
-    skipped, so a rerun with the same seed creates nothing and a different seed adds more.
-    Each chunk is one transaction; the whole run is audited as one creation event."""
-    if households < 0:
-        raise GenerationError("the number of households cannot be negative")
-    builder = HouseholdBuilder(unit=unit, seed=seed, year=year)
-    check_ids = Person.objects.filter(national_id__isnull=False).exists()
-    chunk_size = min(CHUNK_HOUSEHOLDS, max(100, -(-households // 10)))
-    totals = [0, 0, 0, 0]
-    with _bulk_load_cache(), _cyclic_gc_paused():
-        for start in range(0, households, chunk_size):
-            stop = min(households, start + chunk_size)
-            chunk = [builder.build(index) for index in range(start, stop)]
-            counts = _write_chunk(builder, chunk, check_ids=check_ids)
-            totals = [total + count for total, count in zip(totals, counts, strict=True)]
-            if progress:
-                progress(stop, households)
-    result = GenerationResult(*totals)
-    if result.households:
-        record_audit_event(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=unit,
-            after={"generated": {**asdict(result), "seed": seed, "year": year}},
-            reason="reach generate",
-        )
-    return result
