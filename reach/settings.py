@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "reach.accounts",
     "reach.geo",
     "reach.registry",
+    "reach.policy",
 ]
 
 MIDDLEWARE = [

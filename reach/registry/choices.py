@@ -35,6 +35,13 @@ class EducationLevel(models.TextChoices):
     CONTINUING_EDUCATION = "continuing_education", _("Continuing education")
 
 
+class Program(models.TextChoices):
+    """The programme of a higher-education enrolment."""
+
+    BACHELOR = "bachelor", _("Bachelor")
+    ASSOCIATE = "associate", _("Associate (junior college)")
+
+
 class EducationCompleted(models.TextChoices):
     """Highest education a person has completed."""
 

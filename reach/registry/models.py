@@ -9,6 +9,7 @@ from reach.registry.choices import (
     EnrolmentStatus,
     HouseholdStatus,
     ImportStatus,
+    Program,
     Relation,
     Sex,
 )
@@ -96,6 +97,10 @@ class Enrolment(models.Model):
     )
     attendance_rate = models.PositiveSmallIntegerField(
         _("attendance rate (%)"), null=True, blank=True
+    )
+    program = models.CharField(_("program"), max_length=12, blank=True, choices=Program.choices)
+    school_days = models.PositiveSmallIntegerField(
+        _("days of school in the year"), null=True, blank=True
     )
 
     class Meta:

@@ -10,6 +10,8 @@ from reach.accounts.choices import Role
 from reach.accounts.services import create_member
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
+from reach.policy.calc import default_policies_dir
+from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households
 from reach.registry.models import Household
 
@@ -38,7 +40,12 @@ ACCOUNTS = [  # (username, role, kind of scope, code)
 class Command(BaseCommand):
     help = "Load the demo district and county with demo accounts (once; skipped when loaded)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="fraction of the 20,000 demo households"
+        )
+
+    def handle(self, *args, scale: float, **options):
         if Household.objects.exists():
             self.stdout.write("The demo data is already loaded; nothing to do.")
             return
@@ -62,12 +69,14 @@ class Command(BaseCommand):
             for username, role, kind, code in ACCOUNTS:
                 scope = models[kind].objects.get(code=code)
                 create_member(username=username, password=DEMO_PASSWORD, role=role, scope=scope)
+        for outcome in load_policies_dir(path=default_policies_dir(), actor=admin):
+            self.stdout.write(f"  {outcome}")
         for code, households, seed in JURISDICTIONS:
             unit = Unit.objects.get(code=code)
-            self.stdout.write(f"Generating {households} households in {unit.name} ...")
+            self.stdout.write(f"Generating households in {unit.name} ...")
             result = generate_households(
                 unit=unit,
-                households=households,
+                households=max(1, round(households * scale)),
                 seed=seed,
                 actor=admin,
                 progress=self._progress,

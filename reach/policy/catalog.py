@@ -1,0 +1,226 @@
+"""The one catalog of fields a policy condition may test (docs/policy-files.md, "Conditions").
+
+Each field names its type, its allowed values, its labels in vi / zh / en, and the column of
+`reach.policy.facts.enrolment_facts` that holds it (`age` is tested against `birth_date`, so
+SQL never computes ages). The allowed values come from the registry's choices, so the catalog
+and the data cannot drift apart.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from reach.geo.choices import SchoolOwnership
+from reach.registry.choices import EducationLevel, HouseholdStatus, Program
+
+LANGUAGES = ("vi", "zh", "en")
+
+
+class FieldType(StrEnum):
+    CHOICE = "choice"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+
+
+class Op(StrEnum):
+    EQ = "eq"
+    NE = "ne"
+    IN = "in"
+    NOT_IN = "not_in"
+    LT = "lt"
+    LE = "le"
+    GT = "gt"
+    GE = "ge"
+    BETWEEN = "between"
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+
+
+OPS_BY_TYPE: dict[FieldType, tuple[Op, ...]] = {
+    FieldType.CHOICE: (Op.EQ, Op.NE, Op.IN, Op.NOT_IN),
+    FieldType.INTEGER: (
+        Op.EQ,
+        Op.NE,
+        Op.IN,
+        Op.NOT_IN,
+        Op.LT,
+        Op.LE,
+        Op.GT,
+        Op.GE,
+        Op.BETWEEN,
+    ),
+    FieldType.BOOLEAN: (Op.IS_TRUE, Op.IS_FALSE),
+}
+# Comparisons that hold when the fact is unknown (None): "is not", "is none of", "is false".
+TRUE_ON_MISSING = frozenset({Op.NE, Op.NOT_IN, Op.IS_FALSE})
+
+
+def lang_key(lang: str) -> str:
+    """`vi`, `zh` or `en` for a Django language code (`zh-hans` -> `zh`); English otherwise."""
+    short = (lang or "en").lower().split("-")[0].split("_")[0]
+    return short if short in LANGUAGES else "en"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    labels: dict[str, str]
+    column: str  # the column of `enrolment_facts` (and the key of `facts_of`) holding it
+    source: str  # where the facts query reads it, for people
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # choice -> labels
+    minimum: int = 0
+    maximum: int = 0
+    nullable: bool = False
+
+    @property
+    def ops(self) -> tuple[Op, ...]:
+        return OPS_BY_TYPE[self.type]
+
+    def label(self, lang: str) -> str:
+        return self.labels[lang_key(lang)]
+
+    def value_label(self, value, lang: str) -> str:
+        if self.type is FieldType.CHOICE and isinstance(value, str) and value in self.values:
+            return self.values[value][lang_key(lang)]
+        return str(value)
+
+
+def _labels(vi: str, zh: str, en: str) -> dict[str, str]:
+    return {"vi": vi, "zh": zh, "en": en}
+
+
+LEVEL_LABELS = {
+    EducationLevel.PRESCHOOL: _labels("mầm non", "学前教育", "preschool"),
+    EducationLevel.PRIMARY: _labels("tiểu học", "小学", "primary"),
+    EducationLevel.LOWER_SECONDARY: _labels("trung học cơ sở", "初中", "lower secondary"),
+    EducationLevel.UPPER_SECONDARY: _labels("trung học phổ thông", "普通高中", "upper secondary"),
+    EducationLevel.VOCATIONAL_SECONDARY: _labels(
+        "trung cấp", "中等职业教育", "secondary vocational"
+    ),
+    EducationLevel.HIGHER_EDUCATION: _labels("cao đẳng, đại học", "高等教育", "higher education"),
+    EducationLevel.CONTINUING_EDUCATION: _labels(
+        "giáo dục thường xuyên", "继续教育", "continuing education"
+    ),
+}
+HOUSEHOLD_STATUS_LABELS = {
+    HouseholdStatus.POOR: _labels("hộ nghèo", "贫困户", "poor"),
+    HouseholdStatus.NEAR_POOR: _labels("hộ cận nghèo", "近贫户", "near-poor"),
+    HouseholdStatus.ESCAPED_POOR: _labels(
+        "hộ mới thoát nghèo", "新脱贫户", "newly escaped poverty"
+    ),
+    HouseholdStatus.ESCAPED_NEAR_POOR: _labels(
+        "hộ mới thoát cận nghèo", "新脱离近贫户", "newly escaped near-poverty"
+    ),
+    HouseholdStatus.NONE: _labels("không nghèo", "非贫困户", "not poor"),
+}
+PROGRAM_LABELS = {
+    Program.BACHELOR: _labels("đại học", "本科", "bachelor"),
+    Program.ASSOCIATE: _labels("cao đẳng", "专科", "associate (junior college)"),
+}
+OWNERSHIP_LABELS = {
+    SchoolOwnership.PUBLIC: _labels("công lập", "公办", "public"),
+    SchoolOwnership.PRIVATE: _labels("ngoài công lập", "民办", "private"),
+}
+
+
+def _choices(labels: dict) -> dict[str, dict[str, str]]:
+    return {str(value): words for value, words in labels.items()}
+
+
+def _boolean(name: str, source: str, labels: dict[str, str]) -> Field:
+    return Field(name, FieldType.BOOLEAN, labels, column=name, source=source)
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field(
+            "level",
+            FieldType.CHOICE,
+            _labels("cấp học", "学段", "level"),
+            column="level",
+            source="enrolment.level",
+            values=_choices(LEVEL_LABELS),
+        ),
+        Field(
+            "grade",
+            FieldType.INTEGER,
+            _labels("lớp", "年级", "grade"),
+            column="grade",
+            source="enrolment.grade (year of study in vocational / higher education)",
+            maximum=20,
+            nullable=True,
+        ),
+        _boolean(
+            "boarding",
+            "enrolment.boarding",
+            _labels("học sinh bán trú, nội trú", "寄宿", "boarding"),
+        ),
+        Field(
+            "age",
+            FieldType.INTEGER,
+            _labels("tuổi", "年龄", "age"),
+            column="birth_date",
+            source="person.birth_date, whole years at the reference date",
+            maximum=150,
+        ),
+        Field(
+            "household_status",
+            FieldType.CHOICE,
+            _labels("tình trạng hộ", "家庭状况", "household status"),
+            column="household_status",
+            source="household status of calendar year Y, 'none' without one",
+            values=_choices(HOUSEHOLD_STATUS_LABELS),
+        ),
+        _boolean(
+            "ethnic_minority",
+            "person.ethnic_minority",
+            _labels("người dân tộc thiểu số", "少数民族", "ethnic minority"),
+        ),
+        _boolean("orphan", "person.orphan", _labels("mồ côi", "孤儿", "orphan")),
+        _boolean("disabled", "person.disabled", _labels("khuyết tật", "残疾", "disabled")),
+        _boolean(
+            "martyr_child",
+            "person.martyr_child",
+            _labels("con liệt sĩ", "烈士子女", "child of a martyr"),
+        ),
+        _boolean(
+            "extremely_difficult_commune",
+            "the household's unit is an extremely difficult commune in year Y",
+            _labels("xã đặc biệt khó khăn", "特别困难乡镇", "extremely difficult commune"),
+        ),
+        Field(
+            "program",
+            FieldType.CHOICE,
+            _labels("hệ đào tạo", "学历层次", "program"),
+            column="program",
+            source="enrolment.program (higher education)",
+            values=_choices(PROGRAM_LABELS),
+            nullable=True,
+        ),
+        Field(
+            "school_ownership",
+            FieldType.CHOICE,
+            _labels("loại hình trường", "学校性质", "school ownership"),
+            column="school_ownership",
+            source="school.ownership ('public' without a school)",
+            values=_choices(OWNERSHIP_LABELS),
+        ),
+        Field(
+            "school_days",
+            FieldType.INTEGER,
+            _labels("số ngày học", "在校天数", "school days"),
+            column="school_days",
+            source="enrolment.school_days",
+            maximum=366,
+            nullable=True,
+        ),
+    )
+}
+FIELD_NAMES = tuple(FIELDS)
+# The facts columns that hold a catalog field (age is held by birth_date).
+FACT_COLUMNS = tuple(dict.fromkeys(f.column for f in FIELDS.values()))
+
+
+def get_field(name: str) -> Field | None:
+    return FIELDS.get(name) if isinstance(name, str) else None

@@ -1,0 +1,71 @@
+"""The facts of every enrolment of a school year, as columns of one SQL statement.
+
+`enrolment_facts` annotates each enrolment with every catalog field (reach/policy/catalog.py),
+so a condition compiled by `condition_to_q` filters it set-based; `facts_of` reads the same
+facts from one row for the Python evaluator and the explanation.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from reach.accounts.scoping import under_paths
+from reach.geo.choices import SchoolOwnership
+from reach.geo.models import UnitYearAttribute
+from reach.policy.catalog import FACT_COLUMNS
+from reach.policy.conditions import age_on
+from reach.registry.choices import EnrolmentStatus, HouseholdStatus
+from reach.registry.models import Enrolment, HouseholdYearStatus
+
+UNIT_PATH = "person__household__unit__path"
+# Columns of `facts_of` beyond the catalog's: where the household lives (reference tables).
+EXTRA_COLUMNS = ("unit_path",)
+
+
+def enrolment_facts(*, school_year: int, unit_path: str | None = None) -> QuerySet[Enrolment]:
+    """Enrolled pupils of `school_year` (2024 = 2024-2025) living under `unit_path`, with the
+    household's status of calendar year `school_year` ("none" without one), whether its unit
+    is an extremely difficult commune that year, the person's flags and birth date, and the
+    school's ownership ("public" without a school)."""
+    enrolments = Enrolment.objects.filter(school_year=school_year, status=EnrolmentStatus.ENROLLED)
+    if unit_path:
+        enrolments = enrolments.filter(under_paths(UNIT_PATH, (unit_path,)))
+    status = HouseholdYearStatus.objects.filter(
+        household=OuterRef("person__household"), year=school_year
+    ).values("status")[:1]
+    difficult = UnitYearAttribute.objects.filter(
+        unit=OuterRef("person__household__unit"),
+        year=school_year,
+        extremely_difficult_commune=True,
+    )
+    return enrolments.annotate(
+        household_status=Coalesce(
+            Subquery(status), Value(HouseholdStatus.NONE.value), output_field=CharField()
+        ),
+        extremely_difficult_commune=Exists(difficult),
+        ethnic_minority=F("person__ethnic_minority"),
+        orphan=F("person__orphan"),
+        disabled=F("person__disabled"),
+        martyr_child=F("person__martyr_child"),
+        birth_date=F("person__birth_date"),
+        school_ownership=Coalesce(
+            F("school__ownership"), Value(SchoolOwnership.PUBLIC.value), output_field=CharField()
+        ),
+        unit_path=F(UNIT_PATH),
+    )
+
+
+def facts_of(row: Any, *, reference_date: dt.date | None = None) -> dict:
+    """The facts of one row of `enrolment_facts` (a model instance or a `.values()` dict);
+    with `reference_date`, also the age on that day. A blank program counts as unknown."""
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    facts = {column: get(column) for column in (*FACT_COLUMNS, *EXTRA_COLUMNS)}
+    if facts["program"] == "":
+        facts["program"] = None
+    if reference_date is not None:
+        facts["reference_date"] = reference_date
+        facts["age"] = age_on(facts["birth_date"], reference_date)
+    return facts
