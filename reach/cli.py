@@ -1,4 +1,7 @@
-"""The `reach` command: Django management with Reach's settings preset."""
+"""The `reach` command: Django management with Reach's settings preset.
+
+Messages are in English on the command line unless REACH_LANGUAGE names another language
+(vi, zh-hans)."""
 
 import os
 import sys
@@ -6,8 +9,12 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reach.settings")
+    import django
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
+    django.setup()
+    translation.activate(os.environ.get("REACH_LANGUAGE", "en"))
     execute_from_command_line(["reach", *sys.argv[1:]])
 
 
