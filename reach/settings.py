@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "reach.geo",
     "reach.registry",
     "reach.policy",
+    "reach.entitlements",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,96 @@
+"""Entitlement runs and their lines (DESIGN.md, "Runs are idempotent and explainable").
+
+A run is keyed by (policy codes, school year, scope unit); at most one run of a key is pending
+or running at a time. Its lines say who gets which benefit version, how much, and who pays.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from reach.entitlements.choices import ACTIVE_STATUSES, RunStatus
+from reach.geo.models import Unit
+from reach.policy.models import Benefit
+from reach.registry.models import Enrolment, Household, Person
+
+
+class EntitlementRun(models.Model):
+    policy_codes = models.CharField(_("policy codes"), max_length=255)  # sorted, comma-joined
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entitlement_runs",
+        verbose_name=_("scope"),
+    )  # null: everything
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING
+    )
+    progress_done = models.PositiveIntegerField(_("benefits done"), default=0)
+    progress_total = models.PositiveIntegerField(_("benefits"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    versions = models.JSONField(_("policy versions"), default=dict, blank=True)  # {code: number}
+    totals = models.JSONField(_("totals"), default=dict, blank=True)
+    diff = models.JSONField(_("difference from the previous run"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("entitlement run")
+        constraints = [
+            # NULL scope (everything) counts as one key: unit ids start at 1.
+            models.UniqueConstraint(
+                "policy_codes",
+                "school_year",
+                Coalesce("unit", Value(0)),
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="entitlement_run_one_active_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["policy_codes", "school_year", "status"])]
+
+    def __str__(self) -> str:
+        scope = self.unit.code if self.unit_id else "*"
+        return f"{self.policy_codes} {self.school_year} {scope} ({self.status})"
+
+
+class EntitlementLine(models.Model):
+    """One benefit for one pupil in one school year, as computed by a run."""
+
+    run = models.ForeignKey(EntitlementRun, on_delete=models.CASCADE, related_name="lines")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the household's
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+")  # version
+    benefit_code = models.CharField(_("benefit"), max_length=80)
+    policy_code = models.CharField(_("policy"), max_length=80)
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    in_kind = models.JSONField(_("in kind"), default=list, blank=True)
+    funding = models.JSONField(_("funding"), default=list, blank=True)  # [{source, minor}]
+
+    class Meta:
+        ordering = ["run", "person", "policy_code", "benefit_code"]
+        verbose_name = _("entitlement line")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "school_year", "benefit_code", "policy_code"],
+                name="entitlement_line_one_per_benefit_person_year",
+            )
+        ]
+        indexes = [models.Index(fields=["run", "policy_code", "benefit_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.policy_code}/{self.benefit_code} {self.amount_minor}"
