@@ -7,8 +7,8 @@ from reach.geo.models import PATH_SEPARATOR, Unit
 from reach.registry.choices import EducationCompleted as Completed
 from reach.registry.choices import EducationLevel as Level
 from reach.registry.choices import HouseholdStatus, Sex
+from reach.registry.imports.values import cn_check_digit as china_id_check_char  # noqa: F401  (one ISO 7064 implementation)
 
-CHINA_CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 COMPLETED_ORDER = (
     Completed.NONE,
     Completed.PRIMARY,
@@ -116,13 +116,6 @@ VN_STREETS = (
     "Phan Văn Hớn,Quốc lộ 1A,Vườn Lài,Tô Ngọc Vân,Thạnh Xuân 25"
 ).split(",")
 CN_VILLAGES = "新场 大坪 红旗 金海 和平 联合 光明 青山 石板 龙井 新华 马场".split()
-
-
-def china_id_check_char(first17: str) -> str:
-    """The ISO 7064 MOD 11-2 check character of a Chinese resident ID (GB 11643-1999)."""
-    pairs = zip(first17, CHINA_CHECK_WEIGHTS, strict=True)
-    total = sum(int(digit) * weight for digit, weight in pairs)
-    return "10X98765432"[total % 11]
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
