@@ -24,7 +24,7 @@ demo: install
 	$(BIN)/reach migrate --noinput
 	$(BIN)/reach demo
 	@echo "Reach is serving on http://127.0.0.1:$(PORT)/  (accounts: admin, district, ward01, school01, county; password: demo)"
-	$(BIN)/reach runserver 127.0.0.1:$(PORT)
+	$(BIN)/reach serve 127.0.0.1:$(PORT)
 
 browsers:
 	@sh scripts/ensure-chromium.sh

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "reach.common",
     "reach.accounts",
     "reach.geo",
@@ -104,6 +106,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Background jobs (entitlement runs) wait in the database for `reach db_worker`; `reach serve`
+# (what `make demo` runs) starts one beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("REACH_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 REACH_IMPORT_BATCH_SIZE = 2000

@@ -28,12 +28,21 @@ POSITIONAL = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 TEMPLATE_VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 
 
-def po_path(language: str) -> Path:
-    return i18n.LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+def po_paths(languages) -> list[Path]:
+    """Every catalogue (the project's and each app's) of `languages`."""
+    return [
+        folder / language / "LC_MESSAGES" / "django.po"
+        for folder in i18n.locale_dirs()
+        for language in languages
+    ]
 
 
-def load(language: str):
-    path = po_path(language)
+def catalogue_id(path: Path) -> str:
+    return str(path.relative_to(i18n.PACKAGE_DIR))
+
+
+def load(path: Path):
+    language = path.parent.parent.name
     assert path.exists(), f"{path} is missing: run `reach makemessages -l {language} ...`"
     with open(path, "rb") as handle:
         return read_po(handle, abort_invalid=True)
@@ -65,17 +74,17 @@ def test_every_language_has_a_catalogue():
     assert set(PLURAL_FORMS) <= found, f"missing catalogues: {set(PLURAL_FORMS) - found}"
 
 
-@pytest.mark.parametrize("language", sorted(PLURAL_FORMS))
-def test_header_declares_the_plural_forms(language):
-    catalog = load(language)
-    assert not catalog.fuzzy, f"{language}: the header is marked fuzzy"
+@pytest.mark.parametrize("path", po_paths(sorted(PLURAL_FORMS)), ids=catalogue_id)
+def test_header_declares_the_plural_forms(path):
+    catalog = load(path)
+    assert not catalog.fuzzy, f"{path}: the header is marked fuzzy"
     header = dict(catalog.mime_headers)
-    assert header.get("Plural-Forms") == PLURAL_FORMS[language]
+    assert header.get("Plural-Forms") == PLURAL_FORMS[path.parent.parent.name]
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_every_message_is_translated_and_not_fuzzy(language):
-    catalog = load(language)
+@pytest.mark.parametrize("path", po_paths(TRANSLATED), ids=catalogue_id)
+def test_every_message_is_translated_and_not_fuzzy(path):
+    catalog = load(path)
     untranslated = [
         describe(message)
         for message in messages(catalog)
@@ -87,12 +96,12 @@ def test_every_message_is_translated_and_not_fuzzy(language):
         report.append(f"{len(untranslated)} untranslated message(s):\n" + "\n".join(untranslated))
     if fuzzy:
         report.append(f"{len(fuzzy)} fuzzy message(s):\n" + "\n".join(fuzzy))
-    assert not report, f"{po_path(language)}\n" + "\n".join(report)
+    assert not report, f"{path}\n" + "\n".join(report)
 
 
-@pytest.mark.parametrize("language", sorted(PLURAL_FORMS))
-def test_translations_keep_the_placeholders(language):
-    catalog = load(language)
+@pytest.mark.parametrize("path", po_paths(sorted(PLURAL_FORMS)), ids=catalogue_id)
+def test_translations_keep_the_placeholders(path):
+    catalog = load(path)
     problems = [
         f"{describe(message)}: {'; '.join(str(error) for error in errors)}"
         for message, errors in catalog.check()
@@ -106,7 +115,7 @@ def test_translations_keep_the_placeholders(language):
             source = ids[-1] if len(forms) == 1 else ids[min(index, len(ids) - 1)]
             if form and placeholders(form) != placeholders(source):
                 problems.append(f"{describe(message)}: placeholders differ in “{form}”")
-    assert not problems, f"placeholder problems in {po_path(language)}:\n" + "\n".join(problems)
+    assert not problems, f"placeholder problems in {path}:\n" + "\n".join(problems)
 
 
 @pytest.fixture(scope="module")
@@ -118,15 +127,19 @@ def compiled_locale(tmp_path_factory):
     receiver in django/test/signals.py (`language_changed`) empties Django's translation caches
     (`_translations`, `_default`, `_active`, `translation_catalog_exists`) on entry and on exit.
     """
-    copy = tmp_path_factory.mktemp("locale") / "locale"
-    shutil.copytree(i18n.LOCALE_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    root = tmp_path_factory.mktemp("locale")
+    copies = []
+    for index, folder in enumerate(i18n.locale_dirs()):
+        copies.append(root / str(index) / "locale")
+        shutil.copytree(folder, copies[-1], ignore=shutil.ignore_patterns("*.mo"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(i18n, "LOCALE_DIR", copy)
-        assert i18n.compile_catalogues() == len(list(copy.glob("*/LC_MESSAGES/django.po")))
-    compiled = {path.parent.parent.name for path in copy.glob("*/LC_MESSAGES/django.mo")}
-    assert compiled >= set(PLURAL_FORMS), compiled
-    with override_settings(LOCALE_PATHS=[copy]):
-        yield copy
+        patch.setattr(i18n, "locale_dirs", lambda: copies)
+        assert i18n.compile_catalogues() == len(po_paths(sorted(PLURAL_FORMS)))
+    for copy in copies:
+        compiled = {path.parent.parent.name for path in copy.glob("*/LC_MESSAGES/django.mo")}
+        assert compiled >= set(PLURAL_FORMS), (copy, compiled)
+    with override_settings(LOCALE_PATHS=copies):
+        yield copies
 
 
 @pytest.mark.parametrize(
