@@ -63,6 +63,16 @@ class EntitlementRun(models.Model):
         scope = self.unit.code if self.unit_id else "*"
         return f"{self.policy_codes} {self.school_year} {scope} ({self.status})"
 
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return 100 * self.progress_done // self.progress_total if self.progress_total else 0
+
 
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""

@@ -1,10 +1,19 @@
-"""Reads of entitlement runs and lines; lines are personal data and pass through `restrict`."""
+"""Reads of entitlement runs and lines; lines are personal data and pass through `restrict`.
 
-from django.db.models import QuerySet
+A user sees the runs whose scope overlaps theirs: runs over their units or below, and runs over
+a unit above theirs (or over everything), of which they see their own part (the lines of the
+pupils they may see, and totals computed from those lines only).
+"""
 
-from reach.accounts.scoping import restrict
+from django.db.models import Q, QuerySet
+
+from reach.accounts.choices import Role
+from reach.accounts.scoping import is_administrator, restrict, roles_over, scope_of, under_paths
 from reach.entitlements.models import EntitlementLine, EntitlementRun
-from reach.geo.models import Unit
+from reach.entitlements.totals import run_totals
+from reach.geo.choices import UnitLevel
+from reach.geo.models import PATH_SEPARATOR, School, Unit
+from reach.policy.models import Benefit
 from reach.registry.models import Person
 
 
@@ -20,6 +29,75 @@ def list_runs() -> QuerySet[EntitlementRun]:
     return EntitlementRun.objects.select_related("unit").order_by("-id")
 
 
+# Who may start a run over a unit: its office, its ward officers, administrators.
+RUN_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
+
+
+def may_run_over(user, unit: Unit | None) -> bool:
+    """Whether `user` may start a run over `unit` (None: everything, administrators only)."""
+    return bool(roles_over(user, unit.path if unit is not None else None) & RUN_ROLES)
+
+
+def list_units_to_run_for_user(user) -> tuple[list[Unit], bool]:
+    """The units `user` may start runs over (villages left out), and whether they may also run
+    over everything."""
+    units = Unit.objects.exclude(level=UnitLevel.VILLAGE).order_by("path")
+    if is_administrator(user):
+        return list(units), True
+    paths = {
+        (membership.unit or membership.organisation.unit).path
+        for membership in user.memberships.filter(role__in=RUN_ROLES).select_related(
+            "unit", "organisation__unit"
+        )
+        if membership.unit_id or membership.organisation_id
+    }
+    if not paths:
+        return [], False
+    return list(units.filter(under_paths("path", tuple(sorted(paths))))), False
+
+
+def _user_paths(user) -> tuple[str, ...]:
+    """The unit paths a user belongs to, their schools' units included."""
+    scope = scope_of(user)
+    schools = School.objects.filter(pk__in=scope.school_ids).values_list("unit__path", flat=True)
+    return tuple(sorted({*scope.unit_paths, *schools}))
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.split(PATH_SEPARATOR)
+    return [PATH_SEPARATOR.join(parts[:end]) for end in range(1, len(parts))]
+
+
+def list_runs_for_user(user) -> QuerySet[EntitlementRun]:
+    """The runs whose scope overlaps the user's, newest first."""
+    runs = list_runs().select_related("requested_by")
+    scope = scope_of(user)
+    if scope.everything:
+        return runs
+    paths = _user_paths(user)
+    if not paths:
+        return runs.none()
+    above = {ancestor for path in paths for ancestor in _ancestors(path)}
+    return runs.filter(
+        Q(unit__isnull=True) | under_paths("unit__path", paths) | Q(unit__path__in=above)
+    )
+
+
+def get_run_for_user(user, run_id: int) -> EntitlementRun | None:
+    return list_runs_for_user(user).filter(pk=run_id).first()
+
+
+def covers_run(user, run: EntitlementRun) -> bool:
+    """Whether the user's scope holds the run's whole scope (then they see all of it)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if run.unit_id is None:
+        return False
+    path = run.unit.path
+    return any(path == p or path.startswith(p + PATH_SEPARATOR) for p in scope.unit_paths)
+
+
 def list_lines_for_user(user, run: EntitlementRun) -> QuerySet[EntitlementLine]:
     """The lines of `run` about persons `user` may see."""
     visible = restrict(Person.objects.all(), user)
@@ -28,3 +106,52 @@ def list_lines_for_user(user, run: EntitlementRun) -> QuerySet[EntitlementLine]:
         .select_related("person", "unit", "benefit")
         .order_by("person_id", "policy_code", "benefit__position")
     )
+
+
+def run_totals_for_user(user, run: EntitlementRun) -> tuple[dict, bool]:
+    """The run's totals as the user may see them, and whether they are the whole run's (else
+    they are computed from the lines of the user's pupils)."""
+    if covers_run(user, run) or not run.totals:
+        return run.totals, True
+    lines = list_lines_for_user(user, run)
+    benefits = Benefit.objects.filter(pk__in=lines.values("benefit_id"))
+    return run_totals(run, benefits=list(benefits), lines=lines), False
+
+
+def run_diff_for_user(user, run: EntitlementRun) -> dict:
+    """The run's difference from the previous one, with only the user's pupils listed (the
+    counts are the whole run's when the user covers it)."""
+    diff = run.diff or {}
+    if covers_run(user, run) or not diff:
+        return diff
+    listed = {entry["person"] for key in ("added", "removed", "changed") for entry in diff[key]}
+    visible = set(restrict(Person.objects.filter(pk__in=listed), user).values_list("pk", flat=True))
+    mine = {
+        key: [entry for entry in diff[key] if entry["person"] in visible]
+        for key in ("added", "removed", "changed")
+    }
+    return {**mine, "counts": {key: len(mine[key]) for key in mine}, "partial": True}
+
+
+def list_entitlements_for_user(user, person: Person) -> QuerySet[EntitlementLine]:
+    """Every entitlement line of a person the user may see, newest school year first."""
+    visible = restrict(Person.objects.filter(pk=person.pk), user)
+    return (
+        EntitlementLine.objects.filter(person__in=visible.values("pk"))
+        .select_related("run", "benefit__version")
+        .order_by("-school_year", "policy_code", "benefit__position")
+    )
+
+
+def benefits_of_run(run: EntitlementRun) -> dict[tuple[str, str], Benefit]:
+    """The benefit versions a run applied, by (policy code, benefit code)."""
+    versions = Q(pk__in=[])
+    for code, number in (run.versions or {}).items():
+        versions |= Q(version__policy__code=code, version__number=number)
+    benefits = Benefit.objects.filter(versions).select_related("version__policy")
+    return {(benefit.version.policy.code, benefit.code): benefit for benefit in benefits}
+
+
+def unit_names(codes) -> dict[str, str]:
+    """The names of units by code."""
+    return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "name"))

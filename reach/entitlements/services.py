@@ -468,3 +468,101 @@ def keep_largest_per_group(run: EntitlementRun, *, policy_code: str) -> int:
     )
     deleted, _counts = lines.exclude(benefit__exclusive_group="").filter(Exists(better)).delete()
     return deleted
+
+
+# -- runs requested from the web UI or the API (background jobs) ----------------------------
+
+NO_WORKER = "no background worker picked the run up"
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    run: EntitlementRun
+    joined: bool  # True: a run of the same key was already waiting or going
+
+
+def fail_stale_runs(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every run whose worker went silent (running) or that no worker took up
+    (pending) for STALE_AFTER, so that no run stays in progress forever; returns how many."""
+    now = now or timezone.now()
+    stale = EntitlementRun.objects.filter(
+        Q(status=RunStatus.RUNNING)
+        & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
+        | Q(status=RunStatus.PENDING, created_at__lt=now - STALE_AFTER)
+    )
+    failed = 0
+    with transaction.atomic():
+        for run in stale.select_for_update():
+            reason = WORKER_STOPPED if run.status == RunStatus.RUNNING else NO_WORKER
+            run.status, run.error, run.finished_at = RunStatus.FAILED, reason, now
+            run.save(update_fields=["status", "error", "finished_at"])
+            _audit_failure(run, actor=None)
+            failed += 1
+    return failed
+
+
+def request_run(
+    *, policy_codes: Sequence[str], school_year: int, unit: Unit | None, actor
+) -> RunRequest:
+    """Queue a run of `policy_codes` for `school_year` over `unit` as a background job, or
+    join the run of the same key that is already waiting or going. Raises UnknownPolicy."""
+    from reach.entitlements.tasks import execute_run_task
+
+    key = run_key(policy_codes)
+    if not key:
+        raise UnknownPolicy(_("no policy given"))
+    for code in key.split(","):
+        if get_current_policy_version(code) is None:
+            raise UnknownPolicy(_("unknown policy %(code)s (not loaded)") % {"code": code})
+    fail_stale_runs()
+    with transaction.atomic():
+        active = (
+            _key_runs(key=key, school_year=school_year, unit=unit)
+            .filter(status__in=ACTIVE_STATUSES)
+            .first()
+        )
+        if active is not None:
+            return RunRequest(active, joined=True)
+        try:
+            with transaction.atomic():
+                run = EntitlementRun.objects.create(
+                    policy_codes=key,
+                    school_year=school_year,
+                    unit=unit,
+                    status=RunStatus.PENDING,
+                    requested_by=actor if actor is not None and actor.pk else None,
+                )
+        except IntegrityError:
+            joined = _key_runs(key=key, school_year=school_year, unit=unit).get(
+                status__in=ACTIVE_STATUSES
+            )
+            return RunRequest(joined, joined=True)
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=run,
+            after={"status": run.status, "policies": key, "school_year": school_year},
+            reason="requested",
+        )
+        transaction.on_commit(lambda: execute_run_task.enqueue(run_id=run.pk))
+    return RunRequest(run, joined=False)
+
+
+def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
+    """The background job: compute the pending run `run_id`. A run that is no longer pending
+    (already taken, failed as stale, or gone) is left alone; returns the run computed."""
+    run = EntitlementRun.objects.select_related("unit", "requested_by").filter(pk=run_id).first()
+    if run is None or run.status != RunStatus.PENDING:
+        return None
+    try:
+        return run_entitlements(
+            policy_codes=run.policy_codes.split(","),
+            school_year=run.school_year,
+            unit=run.unit,
+            actor=run.requested_by,
+        )
+    except RunFailed as error:
+        return error.run
+    except UnknownPolicy as error:  # unloaded since it was requested
+        _mark_failed(run, reason=str(error), actor=run.requested_by)
+        return run

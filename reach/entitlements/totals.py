@@ -3,9 +3,9 @@ lines, as stored on EntitlementRun.totals and EntitlementRun.diff."""
 
 from collections.abc import Sequence
 
-from django.db.models import Count, IntegerField, Sum
+from django.db.models import Count, IntegerField, QuerySet, Sum
 
-from reach.entitlements.models import EntitlementRun
+from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.policy.amounts import split_funding
 from reach.policy.models import Benefit
 
@@ -13,11 +13,16 @@ DIFF_LIMIT = 1000  # entries kept per list of the diff; the counts are always co
 
 
 def run_totals(
-    run: EntitlementRun, *, benefits: Sequence[Benefit], warnings: Sequence[str] = ()
+    run: EntitlementRun,
+    *,
+    benefits: Sequence[Benefit],
+    warnings: Sequence[str] = (),
+    lines: QuerySet[EntitlementLine] | None = None,
 ) -> dict:
     """Lines and amounts by benefit, by unit (the household's) and by funding source, each
-    with its currency; group-by queries over the run's lines."""
-    lines = run.lines.order_by()
+    with its currency; group-by queries over the run's lines (or over `lines`, a part of
+    them)."""
+    lines = (run.lines.all() if lines is None else lines).order_by()
     by_benefit = [
         {
             "policy": row["policy_code"],

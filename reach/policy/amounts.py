@@ -507,3 +507,36 @@ def compute_amount(
         total = spec.cap_minor
     goods = [InKind(s.item, s.unit, s.quantity * _count(s, facts)) for s in in_kind]
     return Amount(minor=total, currency=currency, formula_words=words, in_kind=goods)
+
+
+_TABLE_WORDS = {"en": "{p}% of {table}", "vi": "{p}% {table}", "zh": "{table}的 {p}%"}
+_DAYS_FIELD_WORDS = {
+    "en": " (the pupil's own school days when known)",
+    "vi": " (theo số ngày học của học sinh khi có)",
+    "zh": "（已知时按学生实际在校天数）",
+}
+_CAP_ONLY_WORDS = {"en": ", at most {cap}", "vi": ", tối đa {cap}", "zh": "，上限 {cap}"}
+
+
+def describe_amount(
+    spec: AmountSpec, *, currency: str, lang: str = "en", table_names: Mapping | None = None
+) -> str:
+    """The amount formula in words, before any student's facts (`table_names`: the reference
+    tables' names in `lang`, by code)."""
+    lang = lang_key(lang)
+
+    def money(minor: int) -> str:
+        return f"{format_major(minor, currency, lang=lang)} {currency}"
+
+    if spec.percent is not None:
+        table = (table_names or {}).get(spec.of, spec.of)
+        first = _TABLE_WORDS[lang].format(p=_plain(spec.percent), table=table)
+    else:
+        first = money(spec.value_minor or 0)
+    count = {"month": spec.months, "day": spec.days}.get(spec.per)
+    words = _PERIOD_WORDS[lang][spec.per].format(v=first, n=count)
+    if spec.per == "day" and spec.days_field:
+        words += _DAYS_FIELD_WORDS[lang]
+    if spec.cap_minor is not None:
+        words += _CAP_ONLY_WORDS[lang].format(cap=money(spec.cap_minor))
+    return words

@@ -284,22 +284,32 @@ def evaluate(node: Mapping, facts: Mapping) -> bool:
     return _compare(Op(node["op"]), node.get("value"), fact_value(field, facts))
 
 
-def explain(node: Mapping, facts: Mapping, lang: str = "en") -> list[dict]:
-    """Every comparison of the tree with the student's value and whether it held (its own
-    result: under a `not` the tree as a whole wants it to fail)."""
+def explain(
+    node: Mapping, facts: Mapping, lang: str = "en", *, negated: bool = False
+) -> list[dict]:
+    """Every comparison of the tree with the student's value, whether it held (its own result)
+    and whether it counts for the student (`in_favour`: it held, or under an odd number of
+    `not` it failed)."""
     if "all" in node or "any" in node:
-        return [line for child in _children(node) for line in explain(child, facts, lang)]
+        return [
+            line
+            for child in _children(node)
+            for line in explain(child, facts, lang, negated=negated)
+        ]
     if "not" in node:
-        return explain(node["not"], facts, lang)
+        return explain(node["not"], facts, lang, negated=not negated)
     field, op = FIELDS[node["field"]], Op(node["op"])
     actual = fact_value(field, facts)
+    passed = _compare(op, node.get("value"), actual)
     return [
         {
             "field": field.name,
             "op": op.value,
             "expected": node.get("value"),
             "actual": actual,
-            "passed": _compare(op, node.get("value"), actual),
+            "passed": passed,
+            "negated": negated,
+            "in_favour": passed != negated,
             "words": describe(node, lang),
         }
     ]

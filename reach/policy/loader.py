@@ -158,16 +158,22 @@ def document_checksum(document: Any) -> str:
 def read_yaml(path: Path) -> Any:
     """The YAML content of a file (safe loader); a file error or syntax error is reported."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PolicyFileError([f"{path.name}: {error.strerror}"]) from error
+    return read_yaml_text(text, name=path.name)
+
+
+def read_yaml_text(text: str, *, name: str) -> Any:
+    """The YAML content of a text (safe loader); a syntax error is reported with its line."""
+    try:
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f"{where.line + 1}:" if where is not None else ""
         problem = getattr(error, "problem", None) or str(error)
         message = _("not valid YAML: %(problem)s") % {"problem": problem}
-        raise PolicyFileError([f"{path.name}:{line} {message}"]) from error
+        raise PolicyFileError([f"{name}:{line} {message}"]) from error
 
 
 def file_kind(data: Any) -> str | None:

@@ -2,7 +2,15 @@
 
 from django.db.models import QuerySet
 
-from reach.policy.amounts import ReferenceBook, ReferenceRow, TableInfo
+from reach.policy.amounts import (
+    ReferenceBook,
+    ReferenceRow,
+    TableInfo,
+    describe_amount,
+    parse_amount,
+)
+from reach.policy.catalog import lang_key
+from reach.policy.conditions import describe
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
 
 
@@ -42,3 +50,54 @@ def get_reference_book() -> ReferenceBook:
             ReferenceRow(value.value_minor, value.valid_from, value.school_year, value.keys)
         )
     return ReferenceBook(tables, rows)
+
+
+def get_policy(code: str) -> Policy | None:
+    return Policy.objects.filter(code=code).first()
+
+
+def get_policy_version(code: str, number: int | None = None) -> PolicyVersion | None:
+    """Version `number` of the policy `code` (None: the current one)."""
+    if number is None:
+        return get_current_policy_version(code)
+    return (
+        PolicyVersion.objects.filter(policy__code=code, number=number)
+        .select_related("policy")
+        .first()
+    )
+
+
+def list_policies_with_versions() -> list[Policy]:
+    """The policies, each with its current version as `.current` (two queries)."""
+    policies = list(list_policies())
+    latest: dict[int, PolicyVersion] = {}
+    for version in PolicyVersion.objects.order_by("policy_id", "number"):
+        latest[version.policy_id] = version
+    for policy in policies:
+        policy.current = latest.get(policy.pk)
+    return policies
+
+
+def list_reference_tables() -> QuerySet[ReferenceTable]:
+    return ReferenceTable.objects.order_by("code")
+
+
+def describe_benefits_of_version(version: PolicyVersion, lang: str) -> list[dict]:
+    """Each benefit of a version as people read it: names, rule and amount in words."""
+    lang = lang_key(lang)
+    tables = {table.code: table.names.get(lang, table.code) for table in list_reference_tables()}
+    currency = version.policy.currency
+    rows = []
+    for benefit in list_benefits_of_version(version):
+        spec, _errors = parse_amount(benefit.amount, path=benefit.code, currency=currency)
+        rows.append(
+            {
+                "benefit": benefit,
+                "name": benefit.names.get(lang) or benefit.code,
+                "rule": describe(benefit.condition, lang),
+                "amount": describe_amount(spec, currency=currency, lang=lang, table_names=tables)
+                if spec
+                else "",
+            }
+        )
+    return rows

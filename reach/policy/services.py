@@ -23,6 +23,7 @@ from reach.policy.loader import (
     file_kind,
     parse_policy,
     read_yaml,
+    read_yaml_text,
     yaml_files,
 )
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
@@ -259,3 +260,21 @@ def policy_dir_files(path: Path) -> list[Path]:
 def load_policies_dir(*, path: Path, actor=None) -> list[LoadOutcome]:
     """Load policies/reference/*.yaml, then policies/*.yaml, all or nothing."""
     return load_policy_files(paths=policy_dir_files(path), actor=actor)
+
+
+def load_policy_text(*, code: str, text: str, actor) -> tuple[PolicyVersion, bool]:
+    """A policy edited in the web UI (the YAML of a whole policy file): validated like a file,
+    saved as version N+1 when it changed (else the current version, False). Raises
+    PolicyFileError listing every error; the code must stay `code`."""
+    name = _("%(code)s (edited in the web UI)") % {"code": code}
+    data = read_yaml_text(text, name=name)
+    document = parse_policy(data, file_name=name, tables=get_reference_tables())
+    if document.code != code:
+        raise PolicyFileError(
+            [
+                f"{name}: code: "
+                + _("must stay %(code)s (a new code is a new policy file)") % {"code": code}
+            ]
+        )
+    with transaction.atomic():
+        return _save_policy(document, actor=actor)

@@ -82,12 +82,14 @@ def list_enrolments_for_user(user, persons) -> QuerySet[Enrolment]:
 
 
 def get_person_for_user(user, person_id: int) -> Person | None:
-    return (
-        restrict(Person.objects.all(), user)
-        .select_related("household__unit")
-        .filter(pk=person_id)
-        .first()
-    )
+    return get_person(person_id, queryset=restrict(Person.objects.all(), user))
+
+
+def get_person(person_id: int, *, queryset: QuerySet[Person] | None = None) -> Person | None:
+    """A person by id, unscoped unless a scoped `queryset` is given (the command line runs
+    with the operator's full rights)."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    return queryset.select_related("household__unit").filter(pk=person_id).first()
 
 
 def list_audit_events_for_household(user, household: Household) -> QuerySet[AuditEvent]:

@@ -12,6 +12,7 @@ from reach.policy.amounts import (
     ReferenceRow,
     TableInfo,
     compute_amount,
+    describe_amount,
     format_major,
     parse_amount,
     parse_funding,
@@ -340,3 +341,35 @@ def test_split_parts_always_add_up_exactly(minor):
         parts = split_funding(minor, split_shares)
         assert sum(part for _source, part in parts) == minor
         assert all(part >= 0 for _source, part in parts)
+
+
+@pytest.mark.parametrize(
+    ("node", "currency", "lang", "words"),
+    [
+        ({"per": "month", "value": 150000, "months": 9}, "VND", "vi", "150.000 VND × 9 tháng"),
+        ({"per": "year", "value": 2000}, "CNY", "zh", "每年 2,000 CNY"),
+        (
+            {"per": "day", "value": 4, "days": 200, "days_field": "school_days"},
+            "CNY",
+            "en",
+            "4 CNY × 200 days (the pupil's own school days when known)",
+        ),
+        (
+            {"percent": 40, "of": "base_salary", "per": "month", "months": 9},
+            "VND",
+            "en",
+            "40% of Statutory base salary × 9 months",
+        ),
+        (
+            {"per": "month", "value": 150000, "months": 9, "cap": 1000000},
+            "VND",
+            "en",
+            "150,000 VND × 9 months, at most 1,000,000 VND",
+        ),
+    ],
+)
+def test_describe_amount_says_the_formula_before_any_student(node, currency, lang, words):
+    spec, errors = parse_amount(node, path="amount", currency=currency, tables=BOOK.tables)
+    assert errors == []
+    names = {"base_salary": "Statutory base salary"}
+    assert describe_amount(spec, currency=currency, lang=lang, table_names=names) == words

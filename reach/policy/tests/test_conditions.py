@@ -265,6 +265,8 @@ def test_explain_gives_each_comparison_with_the_students_value():
             "expected": ["primary", "lower_secondary"],
             "actual": "primary",
             "passed": True,
+            "negated": False,
+            "in_favour": True,
             "words": "level is one of primary, lower secondary",
         },
         {
@@ -273,8 +275,22 @@ def test_explain_gives_each_comparison_with_the_students_value():
             "expected": "poor",
             "actual": "near_poor",
             "passed": False,
+            "negated": False,
+            "in_favour": False,
             "words": "household status is poor",
         },
+    ]
+
+
+def test_explain_counts_a_comparison_under_not_in_favour_when_it_fails():
+    condition = {"all": [leaf("orphan", "is_true"), {"not": {"not": leaf("boarding", "is_true")}}]}
+    facts = {"orphan": True, "boarding": False}
+    lines = explain({"not": condition}, facts, "en")
+    assert [
+        (line["field"], line["passed"], line["negated"], line["in_favour"]) for line in lines
+    ] == [
+        ("orphan", True, True, False),
+        ("boarding", False, True, True),
     ]
 
 

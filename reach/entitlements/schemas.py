@@ -1,0 +1,89 @@
+import datetime as dt
+
+from ninja import Schema
+
+
+class RunRequestIn(Schema):
+    policies: list[str]
+    school_year: int
+    unit: str | None = None  # a unit code; None: everything (administrators only)
+
+
+class RunOut(Schema):
+    id: int
+    policies: list[str]
+    school_year: int
+    unit: str | None
+    status: str
+    progress_done: int
+    progress_total: int
+    percent_done: int
+    error: str
+    versions: dict[str, int]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class RunStarted(RunOut):
+    joined: bool  # a run of the same key was already waiting or going
+
+
+class RunDetail(RunOut):
+    totals: dict
+    whole: bool  # False: the totals are those of the caller's pupils only
+    diff: dict
+
+
+class LineOut(Schema):
+    id: int
+    run: int
+    person: int
+    household: int
+    unit: str
+    policy: str
+    benefit: str
+    benefit_version: int
+    school_year: int
+    amount_minor: int
+    currency: str
+    in_kind: list[dict]
+    funding: list[dict]
+
+
+class LinePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[LineOut]
+
+
+class CheckOut(Schema):
+    words: str
+    value: str
+    passed: bool
+    negated: bool
+    in_favour: bool
+
+
+class VerdictOut(Schema):
+    policy: str
+    benefit: str
+    name: str
+    outcome: str  # granted, refused, superseded, no_amount
+    rule: str
+    checks: list[CheckOut]
+    source: dict
+    amount_minor: int
+    currency: str
+    amount_words: str
+    superseded_by: str
+    note: str
+    line_id: int | None
+
+
+class PersonEntitlements(Schema):
+    person: int
+    school_year: int | None
+    lines: list[LineOut]
+    notes: list[str]
+    verdicts: list[VerdictOut]
