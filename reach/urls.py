@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("reach.registry.import_urls")),
     path("", include("reach.entitlements.urls")),
     path("policies/", include("reach.policy.urls")),
+    path("payments/", include("reach.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

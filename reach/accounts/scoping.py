@@ -49,6 +49,15 @@ _RULES: dict[str, _Rule] = {
         path="household__unit__path", school="enrolments__school_id", crosses_many=True
     ),
     "registry.enrolment": _Rule(path="person__household__unit__path", school="school_id"),
+    "entitlements.entitlementline": _Rule(
+        path="person__household__unit__path", school="enrolment__school_id"
+    ),
+    "payments.paymentclaim": _Rule(
+        path="person__household__unit__path", school="line__enrolment__school_id"
+    ),
+    "payments.disbursement": _Rule(
+        path="person__household__unit__path", school="line__enrolment__school_id"
+    ),
 }
 
 

@@ -3,10 +3,10 @@ student's entitlements with the reasons for each benefit."""
 
 from django.core.paginator import Paginator
 from django.utils.translation import get_language
-from ninja import Router
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reach.entitlements import selectors
+from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.schemas import (
     LinePage,
@@ -16,7 +16,12 @@ from reach.entitlements.schemas import (
     RunRequestIn,
     RunStarted,
 )
-from reach.entitlements.services import UnknownPolicy, fail_stale_runs, request_run
+from reach.entitlements.services import (
+    EntitlementError,
+    UnknownPolicy,
+    fail_stale_runs,
+    request_run,
+)
 from reach.registry.selectors import get_person_for_user, get_unit_for_user
 
 router = Router(tags=["entitlements"])
@@ -35,6 +40,8 @@ def _run_out(run) -> dict:
         "percent_done": run.percent_done,
         "error": run.error,
         "versions": run.versions or {},
+        "stage": run.stage,
+        "corrects": run.corrects_id,
         "created_at": run.created_at,
         "finished_at": run.finished_at,
     }
@@ -55,6 +62,7 @@ def _line_out(line) -> dict:
         "currency": line.currency,
         "in_kind": line.in_kind,
         "funding": line.funding,
+        "status": line.status,
     }
 
 
@@ -161,3 +169,82 @@ def person_entitlements(request, person_id: int, year: int | None = None, lang: 
         for verdict in policy.verdicts
     ]
     return data
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class PublishIn(Schema):
+    objection_days: int = workflow.DEFAULT_OBJECTION_DAYS
+
+
+def _transition(request, run_id: int, step) -> dict:
+    run = _run_for(request, run_id)
+    try:
+        run = step(run)
+    except workflow.NotAllowed as error:
+        raise HttpError(403, str(error)) from None
+    except EntitlementError as error:
+        raise HttpError(409, str(error)) from None
+    return _run_out(run)
+
+
+@router.post("/runs/{run_id}/submit", response=RunOut)
+def submit(request, run_id: int):
+    return _transition(
+        request, run_id, lambda run: workflow.submit_run(run=run, actor=request.user)
+    )
+
+
+@router.post("/runs/{run_id}/approve", response=RunOut)
+def approve(request, run_id: int):
+    """Approve a submitted run (not by its submitter): its lines come into force."""
+    return _transition(
+        request, run_id, lambda run: workflow.approve_run(run=run, actor=request.user)
+    )
+
+
+@router.post("/runs/{run_id}/return", response=RunOut)
+def return_(request, run_id: int, body: ReasonIn):
+    return _transition(
+        request,
+        run_id,
+        lambda run: workflow.return_run(run=run, actor=request.user, reason=body.reason),
+    )
+
+
+@router.post("/runs/{run_id}/publish", response=RunOut)
+def publish(request, run_id: int, body: PublishIn):
+    return _transition(
+        request,
+        run_id,
+        lambda run: workflow.publish_run(
+            run=run, actor=request.user, objection_days=body.objection_days
+        ),
+    )
+
+
+@router.post("/runs/{run_id}/close", response=RunOut)
+def close(request, run_id: int):
+    return _transition(request, run_id, lambda run: workflow.close_run(run=run, actor=request.user))
+
+
+@router.post("/runs/{run_id}/corrections", response={202: RunStarted})
+def correct(request, run_id: int, body: ReasonIn):
+    """Start a correction of an approved run: a new run of the same key that says why."""
+    run = _run_for(request, run_id)
+    if not selectors.may_run_over(request.user, run.unit):
+        raise HttpError(403, "You may not start runs over this scope")
+    try:
+        outcome = request_run(
+            policy_codes=run.policy_codes.split(","),
+            school_year=run.school_year,
+            unit=run.unit,
+            actor=request.user,
+            corrects=run,
+            correction_reason=body.reason,
+        )
+    except EntitlementError as error:
+        raise HttpError(409, str(error)) from None
+    return 202, {**_run_out(outcome.run), "joined": outcome.joined}

@@ -10,3 +10,27 @@ class RunStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
+
+
+class RunStage(models.TextChoices):
+    """Where a computed run stands in approval (maker-checker), publication and closing."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+    REPLACED = "replaced", _("Replaced by a later run")
+
+
+# Approved runs are frozen: their lines are in force and no re-run replaces them.
+FROZEN_STAGES = (RunStage.APPROVED, RunStage.PUBLISHED, RunStage.CLOSED)
+# Stages whose lines a re-run of the same key replaces.
+OPEN_STAGES = (RunStage.DRAFT, RunStage.RETURNED)
+
+
+class LineStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded by a correction")

@@ -10,7 +10,13 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from reach.entitlements.choices import ACTIVE_STATUSES, RunStatus
+from reach.entitlements.choices import (
+    ACTIVE_STATUSES,
+    FROZEN_STAGES,
+    LineStatus,
+    RunStage,
+    RunStatus,
+)
 from reach.geo.models import Unit
 from reach.policy.models import Benefit
 from reach.registry.models import Enrolment, Household, Person
@@ -43,6 +49,31 @@ class EntitlementRun(models.Model):
     versions = models.JSONField(_("policy versions"), default=dict, blank=True)  # {code: number}
     totals = models.JSONField(_("totals"), default=dict, blank=True)
     diff = models.JSONField(_("difference from the previous run"), default=dict, blank=True)
+    # Approval (maker-checker), public notice and closing; every change is audited.
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=RunStage.choices, default=RunStage.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    objections_until = models.DateField(_("objections until"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects run"),
+    )
+    correction_reason = models.TextField(_("what the correction corrects"), blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -62,6 +93,10 @@ class EntitlementRun(models.Model):
     def __str__(self) -> str:
         scope = self.unit.code if self.unit_id else "*"
         return f"{self.policy_codes} {self.school_year} {scope} ({self.status})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.stage in FROZEN_STAGES
 
     @property
     def is_active(self) -> bool:
@@ -90,17 +125,32 @@ class EntitlementLine(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     in_kind = models.JSONField(_("in kind"), default=list, blank=True)
     funding = models.JSONField(_("funding"), default=list, blank=True)  # [{source, minor}]
+    # Set by the database on insert (runs insert set-based); approval puts lines in force.
+    status = models.CharField(
+        _("status"), max_length=10, choices=LineStatus.choices, db_default=LineStatus.DRAFT
+    )
 
     class Meta:
         ordering = ["run", "person", "policy_code", "benefit_code"]
         verbose_name = _("entitlement line")
         constraints = [
+            # A pupil holds at most one line of a benefit in a school year in force, and at
+            # most one in draft (a correction being prepared beside the approved line).
             models.UniqueConstraint(
                 fields=["person", "school_year", "benefit_code", "policy_code"],
-                name="entitlement_line_one_per_benefit_person_year",
-            )
+                condition=Q(status=LineStatus.IN_FORCE),
+                name="entitlement_line_one_in_force_per_benefit_person_year",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "school_year", "benefit_code", "policy_code"],
+                condition=Q(status=LineStatus.DRAFT),
+                name="entitlement_line_one_draft_per_benefit_person_year",
+            ),
         ]
-        indexes = [models.Index(fields=["run", "policy_code", "benefit_code"])]
+        indexes = [
+            models.Index(fields=["run", "policy_code", "benefit_code"]),
+            models.Index(fields=["school_year", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.policy_code}/{self.benefit_code} {self.amount_minor}"

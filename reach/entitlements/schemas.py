@@ -20,6 +20,8 @@ class RunOut(Schema):
     percent_done: int
     error: str
     versions: dict[str, int]
+    stage: str  # draft, submitted, returned, approved, published, closed, replaced
+    corrects: int | None  # the run this one corrects
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
@@ -48,6 +50,7 @@ class LineOut(Schema):
     currency: str
     in_kind: list[dict]
     funding: list[dict]
+    status: str  # draft, in_force, superseded
 
 
 class LinePage(Schema):

@@ -32,7 +32,14 @@ from django.utils.translation import gettext as _
 from reach.accounts.choices import AuditAction
 from reach.accounts.scoping import under_paths
 from reach.accounts.services import record_audit_event
-from reach.entitlements.choices import ACTIVE_STATUSES, RunStatus
+from reach.entitlements.choices import (
+    ACTIVE_STATUSES,
+    FROZEN_STAGES,
+    OPEN_STAGES,
+    LineStatus,
+    RunStage,
+    RunStatus,
+)
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.totals import line_diff, run_totals
 from reach.geo.models import Unit
@@ -138,11 +145,15 @@ def run_entitlements(
     unit: Unit | None,
     actor=None,
     progress: Progress | None = None,
+    corrects: EntitlementRun | None = None,
+    correction_reason: str = "",
 ) -> EntitlementRun:
     """Run the current versions of `policy_codes` for `school_year` over `unit` (None: every
     unit). A request while a run of the same key is running joins it (returns that run); a
-    running run silent for STALE_AFTER is marked failed and a new attempt starts. Raises
-    UnknownPolicy, or RunFailed (the run marked failed, the previous lines kept)."""
+    running run silent for STALE_AFTER is marked failed and a new attempt starts. Once a run
+    of the key is approved its lines are frozen: a new run must be a correction that names it
+    (`corrects`) and says why. Raises UnknownPolicy, FrozenRun, or RunFailed (the run marked
+    failed, the previous lines kept)."""
     key = run_key(policy_codes)
     if not key:
         raise UnknownPolicy(_("no policy given"))
@@ -152,9 +163,15 @@ def run_entitlements(
         if version is None:
             raise UnknownPolicy(_("unknown policy %(code)s (not loaded)") % {"code": code})
         versions.append(version)
+    target, reason = correction_target(
+        key=key, school_year=school_year, unit=unit, corrects=corrects, reason=correction_reason
+    )
     run, claimed = _claim_run(key=key, school_year=school_year, unit=unit, actor=actor)
     if not claimed:
         return run
+    if target is not None and run.corrects_id is None:
+        run.corrects, run.correction_reason = target, reason
+        run.save(update_fields=["corrects", "correction_reason"])
     try:
         with transaction.atomic():
             _compute_run(run, versions=versions, actor=actor, progress=progress)
@@ -167,6 +184,45 @@ def run_entitlements(
 
 
 # -- claiming a key -------------------------------------------------------------------------
+
+
+class FrozenRun(EntitlementError):
+    """The key's lines are approved: only a correction that names the run may follow."""
+
+
+def correction_target(
+    *,
+    key: str,
+    school_year: int,
+    unit: Unit | None,
+    corrects: EntitlementRun | None,
+    reason: str,
+) -> tuple[EntitlementRun | None, str]:
+    """The frozen run a new run of the key corrects, and why (None: nothing is frozen yet).
+    Re-running a correction keeps what it corrects."""
+    runs = _key_runs(key=key, school_year=school_year, unit=unit)
+    frozen = runs.filter(stage__in=FROZEN_STAGES).order_by("-pk").first()
+    if corrects is None:
+        if frozen is None:
+            return None, ""
+        pending = runs.filter(stage__in=OPEN_STAGES, corrects=frozen).order_by("-pk").first()
+        if pending is not None:
+            return frozen, pending.correction_reason
+        raise FrozenRun(
+            _(
+                "run %(id)s of these policies, year and scope is %(stage)s and its lines are "
+                "frozen: a new run must be a correction that says what it corrects"
+            )
+            % {"id": frozen.pk, "stage": frozen.get_stage_display()}
+        )
+    if frozen is None or corrects.pk != frozen.pk:
+        raise EntitlementError(
+            _("run %(id)s is not the approved run of these policies, year and scope")
+            % {"id": corrects.pk}
+        )
+    if not reason.strip():
+        raise EntitlementError(_("a correction must say what it corrects"))
+    return frozen, reason.strip()
 
 
 def _key_runs(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementRun]:
@@ -261,6 +317,11 @@ def _compute_run(
     previous_lines = _previous_lines(run, scope_path=scope_path)
     previous = _line_amounts(previous_lines)
     previous_lines.delete()
+    if not previous and run.corrects_id:  # a correction differs from the lines it corrects
+        previous = _line_amounts(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
+    _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit).filter(
+        stage__in=OPEN_STAGES
+    ).exclude(pk=run.pk).update(stage=RunStage.REPLACED)
 
     run.versions = {version.policy.code: version.number for version in versions}
     run.progress_done, run.progress_total = 0, len(plans)
@@ -293,10 +354,12 @@ def _compute_run(
 
 
 def _previous_lines(run: EntitlementRun, *, scope_path: str | None) -> QuerySet[EntitlementLine]:
-    """The lines this run replaces: of its policies and school year, left by earlier runs of
-    its key or belonging to pupils now living in its scope."""
+    """The draft lines this run replaces: of its policies and school year, left by earlier runs
+    of its key or belonging to pupils now living in its scope (lines in force stay)."""
     codes = run.policy_codes.split(",")
-    lines = EntitlementLine.objects.filter(policy_code__in=codes, school_year=run.school_year)
+    lines = EntitlementLine.objects.filter(
+        policy_code__in=codes, school_year=run.school_year, status=LineStatus.DRAFT
+    )
     if scope_path is None:
         return lines
     same_key = Q(run__policy_codes=run.policy_codes, run__unit=run.unit_id)
@@ -502,10 +565,17 @@ def fail_stale_runs(*, now: dt.datetime | None = None) -> int:
 
 
 def request_run(
-    *, policy_codes: Sequence[str], school_year: int, unit: Unit | None, actor
+    *,
+    policy_codes: Sequence[str],
+    school_year: int,
+    unit: Unit | None,
+    actor,
+    corrects: EntitlementRun | None = None,
+    correction_reason: str = "",
 ) -> RunRequest:
     """Queue a run of `policy_codes` for `school_year` over `unit` as a background job, or
-    join the run of the same key that is already waiting or going. Raises UnknownPolicy."""
+    join the run of the same key that is already waiting or going. Raises UnknownPolicy, or
+    FrozenRun when the key is approved and this is not a correction naming it."""
     from reach.entitlements.tasks import execute_run_task
 
     key = run_key(policy_codes)
@@ -514,6 +584,9 @@ def request_run(
     for code in key.split(","):
         if get_current_policy_version(code) is None:
             raise UnknownPolicy(_("unknown policy %(code)s (not loaded)") % {"code": code})
+    target, reason = correction_target(
+        key=key, school_year=school_year, unit=unit, corrects=corrects, reason=correction_reason
+    )
     fail_stale_runs()
     with transaction.atomic():
         active = (
@@ -531,6 +604,8 @@ def request_run(
                     unit=unit,
                     status=RunStatus.PENDING,
                     requested_by=actor if actor is not None and actor.pk else None,
+                    corrects=target,
+                    correction_reason=reason,
                 )
         except IntegrityError:
             joined = _key_runs(key=key, school_year=school_year, unit=unit).get(
@@ -560,9 +635,11 @@ def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
             school_year=run.school_year,
             unit=run.unit,
             actor=run.requested_by,
+            corrects=run.corrects,
+            correction_reason=run.correction_reason,
         )
     except RunFailed as error:
         return error.run
-    except UnknownPolicy as error:  # unloaded since it was requested
+    except EntitlementError as error:  # unloaded or approved since it was requested
         _mark_failed(run, reason=str(error), actor=run.requested_by)
         return run

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.entitlements import views
+from reach.entitlements import views, workflow_views
 
 urlpatterns = [
     path("runs/", views.run_list, name="run-list"),
@@ -8,6 +8,12 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/progress/", views.run_progress, name="run-progress"),
     path("runs/<int:run_id>/retry/", views.run_retry, name="run-retry"),
+    path("runs/<int:run_id>/submit/", workflow_views.run_submit, name="run-submit"),
+    path("runs/<int:run_id>/approve/", workflow_views.run_approve, name="run-approve"),
+    path("runs/<int:run_id>/return/", workflow_views.run_return, name="run-return"),
+    path("runs/<int:run_id>/publish/", workflow_views.run_publish, name="run-publish"),
+    path("runs/<int:run_id>/close/", workflow_views.run_close, name="run-close"),
+    path("runs/<int:run_id>/correct/", workflow_views.run_correct, name="run-correct"),
     path(
         "persons/<int:person_id>/entitlements/",
         views.person_entitlements,

@@ -10,10 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reach.entitlements import selectors
+from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.forms import RunForm
-from reach.entitlements.services import UnknownPolicy, fail_stale_runs, request_run
+from reach.entitlements.services import EntitlementError, fail_stale_runs, request_run
 from reach.policy.catalog import lang_key
 from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
 
@@ -59,7 +59,7 @@ def run_start(request):
             unit=form.cleaned_unit(),
             actor=request.user,
         )
-    except UnknownPolicy as error:
+    except EntitlementError as error:  # unknown policy, or an approved key (correct it)
         messages.error(request, str(error))
         return redirect("run-list")
     if outcome.joined:
@@ -105,6 +105,8 @@ def run_detail(request, run_id: int):
         "diff": diff,
         "lines": lines.get_page(request.GET.get("page")),
         "can_retry": run.status == "failed" and selectors.may_run_over(request.user, run.unit),
+        "steps": workflow.available_steps(request.user, run),
+        "objection_days": workflow.DEFAULT_OBJECTION_DAYS,
     }
     return render(request, "entitlements/run_detail.html", context)
 
@@ -142,7 +144,7 @@ def run_retry(request, run_id: int):
             unit=run.unit,
             actor=request.user,
         )
-    except UnknownPolicy as error:
+    except EntitlementError as error:
         messages.error(request, str(error))
         return redirect("run", run_id=run.pk)
     return redirect("run", run_id=outcome.run.pk)

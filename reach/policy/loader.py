@@ -55,6 +55,7 @@ BENEFIT_KEYS = (
     "in_kind",
     "funding",
     "exclusive_group",
+    "purpose",
     "notes",
 )
 SOURCE_KEYS = ("document", "article", "date", "url", "note")
@@ -92,6 +93,7 @@ class BenefitSpec:
     funding: tuple[FundingShare, ...]
     exclusive_group: str
     document: dict  # the benefit as written, JSON-ready
+    purpose: str = ""  # what the money is for; one payment per pupil, purpose and year
 
     def in_force(self, day: dt.date) -> bool:
         return self.effective_from <= day and (
@@ -434,6 +436,9 @@ def _benefit(
     group = node.get("exclusive_group", "")
     if group and (not isinstance(group, str) or not SNAKE_CODE.match(group)):
         errors.append(f"{path}.exclusive_group: " + _("must be snake_case (a-z, 0-9, _)"))
+    purpose = node.get("purpose", code)
+    if "purpose" in node and (not isinstance(purpose, str) or not SNAKE_CODE.match(purpose)):
+        errors.append(f"{path}.purpose: " + _("must be snake_case (a-z, 0-9, _)"))
     if errors or amount is None or start is None:
         return None, errors
     return (
@@ -451,6 +456,7 @@ def _benefit(
             funding=tuple(funding),
             exclusive_group=group or "",
             document=jsonable(node),
+            purpose=purpose,
         ),
         [],
     )

@@ -72,6 +72,9 @@ class Benefit(models.Model):
     in_kind = models.JSONField(_("in kind"), default=list, blank=True)
     funding = models.JSONField(_("funding"), default=list)
     exclusive_group = models.CharField(_("exclusive group"), max_length=80, blank=True)
+    # What the money is for (tuition, learning costs, ...): a pupil is paid once per purpose
+    # and school year, whichever policy or run grants it. The benefit's code when not given.
+    purpose = models.CharField(_("purpose"), max_length=80, blank=True)
     source = models.JSONField(_("legal source"), default=dict)
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)

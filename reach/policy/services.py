@@ -111,6 +111,7 @@ def _save_policy(document: PolicyDocument, *, actor) -> tuple[PolicyVersion, boo
             in_kind=benefit.document.get("in_kind") or [],
             funding=benefit.document["funding"],
             exclusive_group=benefit.exclusive_group,
+            purpose=benefit.purpose,
             source=benefit.source,
             effective_from=benefit.effective_from,
             effective_to=benefit.effective_to,

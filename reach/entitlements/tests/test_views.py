@@ -202,5 +202,5 @@ def test_run_pages_make_a_fixed_number_of_queries(world, runs, django_assert_max
     client = logged_in(world, "ward01")
     with django_assert_max_num_queries(12):
         client.get("/runs/")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         client.get(f"/runs/{runs['d12'].pk}/")

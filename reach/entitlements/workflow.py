@@ -1,0 +1,236 @@
+"""Approval of entitlement runs (maker-checker), public notice and closing.
+
+A computed run moves draft -> submitted (by a ward or school user, or an office, for its scope)
+-> approved or returned with a reason (by the district / county office; never by the user who
+submitted it) -> published (the public notice, with its objection period) -> closed. Approval
+freezes the run: its lines come into force, replacing the lines in force of the run it
+corrects; a later change is a correction run. Every transition is audited.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reach.accounts.choices import AuditAction, Role
+from reach.accounts.scoping import roles_over
+from reach.accounts.services import record_audit_event
+from reach.entitlements.choices import OPEN_STAGES, LineStatus, RunStage, RunStatus
+from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.entitlements.selectors import may_run_over
+from reach.entitlements.services import EntitlementError
+
+SUBMIT_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
+DECIDE_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE}
+DEFAULT_OBJECTION_DAYS = 7
+
+
+class WorkflowError(EntitlementError):
+    """A transition that is not allowed; the message says why."""
+
+
+class NotAllowed(WorkflowError):
+    pass
+
+
+class SelfApproval(NotAllowed):
+    pass
+
+
+def _path(run: EntitlementRun) -> str | None:
+    return run.unit.path if run.unit_id else None
+
+
+def may_submit(user, run: EntitlementRun) -> bool:
+    """A ward officer or office over the run's scope, or staff of a school in the run's
+    commune (the run's scope is the school's own unit)."""
+    if roles_over(user, _path(run)) & SUBMIT_ROLES:
+        return True
+    if not run.unit_id or user is None or not user.is_authenticated:
+        return False
+    return user.memberships.filter(role=Role.SCHOOL_STAFF, school__unit=run.unit_id).exists()
+
+
+def may_decide(user, run: EntitlementRun) -> bool:
+    """The office over the run's scope (approve, return, publish, close)."""
+    return bool(roles_over(user, _path(run)) & DECIDE_ROLES)
+
+
+def _locked(run: EntitlementRun) -> EntitlementRun:
+    return (
+        EntitlementRun.objects.select_for_update(of=("self",)).select_related("unit").get(pk=run.pk)
+    )
+
+
+def _move(run: EntitlementRun, *, actor, to: RunStage, reason: str = "", **changes) -> None:
+    before = {"stage": run.stage}
+    run.stage = to
+    for name, value in changes.items():
+        setattr(run, name, value)
+    run.save(update_fields=["stage", *changes])
+    after = {"stage": to.value, **{k: _jsonable(v) for k, v in changes.items() if k != "stage"}}
+    record_audit_event(
+        actor=actor, action=AuditAction.UPDATE, obj=run, before=before, after=after, reason=reason
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return getattr(value, "pk", value)
+
+
+def _require_stage(run: EntitlementRun, *stages: RunStage) -> None:
+    if run.stage not in stages:
+        raise WorkflowError(
+            _("run %(id)s is %(stage)s; this needs it to be %(needed)s")
+            % {
+                "id": run.pk,
+                "stage": run.get_stage_display(),
+                "needed": " / ".join(str(stage.label) for stage in stages),
+            }
+        )
+
+
+def submit_run(*, run: EntitlementRun, actor) -> EntitlementRun:
+    """A computed draft (or returned) run goes to the office for approval."""
+    with transaction.atomic():
+        run = _locked(run)
+        if not may_submit(actor, run):
+            raise NotAllowed(_("you may not submit runs of this scope"))
+        if run.status != RunStatus.DONE:
+            raise WorkflowError(_("only a finished run can be submitted"))
+        _require_stage(run, RunStage.DRAFT, RunStage.RETURNED)
+        _move(
+            run,
+            actor=actor,
+            to=RunStage.SUBMITTED,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            return_reason="",
+        )
+    return run
+
+
+def _decide(run: EntitlementRun, actor) -> EntitlementRun:
+    run = _locked(run)
+    if not may_decide(actor, run):
+        raise NotAllowed(_("only the office over this scope may approve or return the run"))
+    _require_stage(run, RunStage.SUBMITTED)
+    if run.submitted_by_id == actor.pk:
+        raise SelfApproval(_("the user who submitted a run may not approve or return it"))
+    return run
+
+
+def approve_run(*, run: EntitlementRun, actor) -> EntitlementRun:
+    """Approve a submitted run: its lines come into force, and the lines in force that they
+    replace (those of the run it corrects, and any other of the same pupil, benefit and year)
+    are superseded. The run is frozen from now on."""
+    with transaction.atomic():
+        run = _decide(run, actor)
+        same = run.lines.filter(
+            person=OuterRef("person"),
+            policy_code=OuterRef("policy_code"),
+            benefit_code=OuterRef("benefit_code"),
+        )
+        in_force = EntitlementLine.objects.filter(
+            status=LineStatus.IN_FORCE,
+            school_year=run.school_year,
+            policy_code__in=run.policy_codes.split(","),
+        )
+        superseded = in_force.filter(Exists(same)).update(status=LineStatus.SUPERSEDED)
+        if run.corrects_id:
+            superseded += run.corrects.lines.filter(status=LineStatus.IN_FORCE).update(
+                status=LineStatus.SUPERSEDED
+            )
+        in_force_count = run.lines.update(status=LineStatus.IN_FORCE)
+        _move(
+            run,
+            actor=actor,
+            to=RunStage.APPROVED,
+            reason=_("%(lines)s lines in force, %(superseded)s superseded")
+            % {"lines": in_force_count, "superseded": superseded},
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+    return run
+
+
+def return_run(*, run: EntitlementRun, actor, reason: str) -> EntitlementRun:
+    """Send a submitted run back with the reason; it can be re-run and submitted again."""
+    if not reason.strip():
+        raise WorkflowError(_("say why the run is returned"))
+    with transaction.atomic():
+        run = _decide(run, actor)
+        _move(
+            run,
+            actor=actor,
+            to=RunStage.RETURNED,
+            reason=reason.strip(),
+            decided_by=actor,
+            decided_at=timezone.now(),
+            return_reason=reason.strip(),
+        )
+    return run
+
+
+def publish_run(
+    *, run: EntitlementRun, actor, objection_days: int = DEFAULT_OBJECTION_DAYS
+) -> EntitlementRun:
+    """Publish the public notice of an approved run; objections are taken until the end of
+    the objection period."""
+    if not 1 <= objection_days <= 90:
+        raise WorkflowError(_("the objection period is 1 to 90 days"))
+    with transaction.atomic():
+        run = _locked(run)
+        if not may_decide(actor, run):
+            raise NotAllowed(_("only the office over this scope may publish the run"))
+        _require_stage(run, RunStage.APPROVED)
+        now = timezone.now()
+        _move(
+            run,
+            actor=actor,
+            to=RunStage.PUBLISHED,
+            published_at=now,
+            objections_until=timezone.localdate(now) + dt.timedelta(days=objection_days),
+        )
+    return run
+
+
+def close_run(*, run: EntitlementRun, actor, today: dt.date | None = None) -> EntitlementRun:
+    """Close a published run once its objection period is over."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        run = _locked(run)
+        if not may_decide(actor, run):
+            raise NotAllowed(_("only the office over this scope may close the run"))
+        _require_stage(run, RunStage.PUBLISHED)
+        if run.objections_until and today <= run.objections_until:
+            raise WorkflowError(
+                _("objections are taken until %(day)s: the run can be closed after that")
+                % {"day": run.objections_until.isoformat()}
+            )
+        _move(run, actor=actor, to=RunStage.CLOSED, closed_at=timezone.now())
+    return run
+
+
+def available_steps(user, run: EntitlementRun) -> set[str]:
+    """The transitions `user` may take on `run` now (for the run's page)."""
+    steps = set()
+    if run.status != RunStatus.DONE:
+        return steps
+    if run.stage in (RunStage.DRAFT, RunStage.RETURNED) and may_submit(user, run):
+        steps.add("submit")
+    if may_decide(user, run):
+        if run.stage == RunStage.SUBMITTED and run.submitted_by_id != user.pk:
+            steps |= {"approve", "return"}
+        if run.stage == RunStage.APPROVED:
+            steps.add("publish")
+        if run.stage == RunStage.PUBLISHED:
+            steps.add("close")
+    correcting = run.corrections.filter(stage__in=OPEN_STAGES).exists()
+    if run.is_frozen and not correcting and may_run_over(user, run.unit):
+        steps.add("correct")
+    return steps

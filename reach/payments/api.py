@@ -1,0 +1,152 @@
+"""Payments (record one, list), reconciliation (counts, amounts, the lists behind them) and
+coverage, scoped by the caller's units."""
+
+from django.core.paginator import Paginator
+from ninja import Router
+from ninja.errors import HttpError
+
+from reach.payments import selectors
+from reach.payments.choices import Gap
+from reach.payments.schemas import (
+    CoverageOut,
+    DisbursementIn,
+    DisbursementOut,
+    GapPage,
+    ReconciliationOut,
+)
+from reach.payments.services import NotAllowed, PaymentError, PaymentInput, record_disbursement
+from reach.registry.selectors import get_unit_for_user
+
+router = Router(tags=["payments"])
+
+
+def _unit(request, code: str):
+    if not code:
+        return None
+    unit = get_unit_for_user(request.user, code)
+    if unit is None:
+        raise HttpError(404, "Unit not found")
+    return unit
+
+
+def _payment_out(payment) -> dict:
+    return {
+        "id": payment.pk,
+        "line": payment.line_id,
+        "person": payment.person_id,
+        "school_year": payment.school_year,
+        "purpose": payment.purpose,
+        "amount_minor": payment.amount_minor,
+        "currency": payment.currency,
+        "method": payment.method,
+        "voucher": payment.voucher,
+        "paid_on": payment.paid_on,
+        "recorded_by": payment.recorded_by.username if payment.recorded_by_id else None,
+    }
+
+
+@router.post("/disbursements", response={201: DisbursementOut})
+def create_disbursement(request, body: DisbursementIn):
+    """Record a payment against a line in force; 409 when it would pay a line not in force,
+    above its amount, a purpose already paid, or a voucher already recorded."""
+    if not selectors.line_visible(request.user, body.line):
+        raise HttpError(404, "Line not found")
+    try:
+        payment = record_disbursement(
+            payment=PaymentInput(
+                line_id=body.line,
+                amount_minor=body.amount_minor,
+                method=body.method,
+                voucher=body.voucher,
+                paid_on=body.paid_on,
+                note=body.note,
+            ),
+            actor=request.user,
+        )
+    except NotAllowed as error:
+        raise HttpError(403, str(error)) from None
+    except PaymentError as error:
+        raise HttpError(409, str(error)) from None
+    return 201, _payment_out(payment)
+
+
+@router.get("/disbursements", response=list[DisbursementOut])
+def list_disbursements(request, year: int | None = None, limit: int = 100):
+    payments = selectors.list_disbursements_for_user(request.user, school_year=year)
+    return [_payment_out(payment) for payment in payments[: max(1, min(limit, 1000))]]
+
+
+@router.get("/reconciliation", response=ReconciliationOut)
+def reconciliation(request, year: int, unit: str = ""):
+    scope = _unit(request, unit)
+    result = selectors.reconcile(user=request.user, school_year=year, unit=scope)
+    return {
+        "school_year": year,
+        "unit": scope.code if scope else None,
+        "counts": result.counts,
+        "amounts": result.amounts,
+        "by_unit": result.by_unit,
+    }
+
+
+@router.get("/reconciliation/{gap}", response=GapPage)
+def reconciliation_list(request, gap: str, year: int, unit: str = "", page: int = 1):
+    if gap not in Gap.values:
+        raise HttpError(404, "Unknown gap")
+    rows = selectors.list_gaps(
+        user=request.user, school_year=year, gap=gap, unit=_unit(request, unit)
+    )
+    found = Paginator(rows, 100).get_page(page)
+    if gap == Gap.NOT_ENTITLED:
+        items = [
+            {
+                "person": claim.person_id,
+                "unit": claim.person.household.unit.code,
+                "line": None,
+                "purpose": claim.purpose,
+                "entitled_minor": None,
+                "paid_minor": claim.paid_minor,
+                "currency": claim.currency,
+            }
+            for claim in found.object_list
+        ]
+    else:
+        items = [
+            {
+                "person": line.person_id,
+                "unit": line.unit.code,
+                "line": line.pk,
+                "purpose": line.purpose,
+                "entitled_minor": line.amount_minor,
+                "paid_minor": line.paid,
+                "currency": line.currency,
+            }
+            for line in found.object_list
+        ]
+    return {"gap": gap, "count": found.paginator.count, "page": found.number, "items": items}
+
+
+def _coverage_row(row) -> dict:
+    return {
+        "unit": row.unit.code if row.unit else None,
+        "name": row.unit.name if row.unit else None,
+        "pupils": row.pupils,
+        "entitled": row.entitled,
+        "served": row.served,
+        "percent": row.percent,
+    }
+
+
+@router.get("/coverage", response=CoverageOut)
+def coverage(request, year: int, unit: str = ""):
+    """The share of pupils of poor and near-poor households entitled and fully served, for the
+    scope and each unit one level below it."""
+    total, below = selectors.coverage(
+        user=request.user, school_year=year, unit=_unit(request, unit)
+    )
+    return {
+        **_coverage_row(total),
+        "school_year": year,
+        "target": total.target,
+        "below": [_coverage_row(row) for row in below],
+    }

@@ -1,0 +1,66 @@
+import datetime as dt
+
+from ninja import Schema
+
+
+class DisbursementIn(Schema):
+    line: int
+    amount_minor: int
+    method: str  # cash, bank_transfer, fee_waiver
+    voucher: str
+    paid_on: dt.date
+    note: str = ""
+
+
+class DisbursementOut(Schema):
+    id: int
+    line: int
+    person: int
+    school_year: int
+    purpose: str
+    amount_minor: int
+    currency: str
+    method: str
+    voucher: str
+    paid_on: dt.date
+    recorded_by: str | None
+
+
+class GapLine(Schema):
+    person: int
+    unit: str
+    line: int | None
+    purpose: str
+    entitled_minor: int | None
+    paid_minor: int
+    currency: str
+
+
+class ReconciliationOut(Schema):
+    school_year: int
+    unit: str | None
+    counts: dict[str, int]
+    amounts: dict[str, dict[str, int]]
+    by_unit: list[dict]
+
+
+class GapPage(Schema):
+    gap: str
+    count: int
+    page: int
+    items: list[GapLine]
+
+
+class CoverageUnit(Schema):
+    unit: str | None
+    name: str | None
+    pupils: int
+    entitled: int
+    served: int
+    percent: float | None
+
+
+class CoverageOut(CoverageUnit):
+    school_year: int
+    target: int
+    below: list[CoverageUnit]

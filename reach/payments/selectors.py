@@ -1,0 +1,229 @@
+"""Reconciliation and coverage, set-based and scoped (every list passes through `restrict`).
+
+For a school year and a scope, each entitlement line in force is compared with what was paid
+for its pupil's benefit purpose: nothing (entitled, not paid), less (under-paid), more
+(over-paid, e.g. a correction lowered the line after payment); and each payment whose purpose
+has no line in force is paid without entitlement. Coverage is the share of the pupils of poor
+and near-poor households who are entitled and fully served, against the 100% target.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+
+from reach.accounts.scoping import restrict, under_paths
+from reach.entitlements.choices import LineStatus
+from reach.entitlements.models import EntitlementLine
+from reach.geo.models import PATH_SEPARATOR, Unit
+from reach.payments.choices import Gap
+from reach.payments.models import Disbursement, PaymentClaim
+from reach.registry.choices import EnrolmentStatus, HouseholdStatus
+from reach.registry.models import Enrolment, HouseholdYearStatus, Person
+
+TARGET_PERCENT = 100  # seed 000: 100% of pupils of poor and near-poor households served
+POOR_STATUSES = (HouseholdStatus.POOR, HouseholdStatus.NEAR_POOR)
+HOUSEHOLD_PATH = "person__household__unit__path"
+
+PURPOSE = Coalesce(NullIf(F("benefit__purpose"), Value("")), F("benefit_code"))
+
+
+def _in_scope(queryset: QuerySet, user, unit: Unit | None, path: str = HOUSEHOLD_PATH):
+    queryset = restrict(queryset, user)
+    return queryset.filter(under_paths(path, (unit.path,))) if unit is not None else queryset
+
+
+def lines_in_force(*, user, school_year: int, unit: Unit | None = None) -> QuerySet:
+    """The lines in force of the year in scope, each with its purpose and what was paid for
+    it (`paid`), and its gap (None when fully paid)."""
+    paid = PaymentClaim.objects.filter(
+        person=OuterRef("person"), school_year=OuterRef("school_year"), purpose=OuterRef("purpose")
+    ).values("paid_minor")[:1]
+    lines = EntitlementLine.objects.filter(status=LineStatus.IN_FORCE, school_year=school_year)
+    return (
+        _in_scope(lines, user, unit)
+        .annotate(purpose=PURPOSE)
+        .annotate(paid=Coalesce(Subquery(paid), Value(0), output_field=BigIntegerField()))
+        .annotate(
+            gap=Case(
+                When(paid=0, then=Value(Gap.NOT_PAID.value)),
+                When(paid__lt=F("amount_minor"), then=Value(Gap.UNDER_PAID.value)),
+                When(paid__gt=F("amount_minor"), then=Value(Gap.OVER_PAID.value)),
+                default=None,
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def claims_without_entitlement(*, user, school_year: int, unit: Unit | None = None) -> QuerySet:
+    """Payments (by pupil and purpose) for which no line is in force: paid without
+    entitlement."""
+    in_force = EntitlementLine.objects.annotate(purpose=PURPOSE).filter(
+        status=LineStatus.IN_FORCE,
+        school_year=OuterRef("school_year"),
+        person=OuterRef("person"),
+        purpose=OuterRef("purpose"),
+    )
+    claims = PaymentClaim.objects.filter(school_year=school_year, paid_minor__gt=0)
+    return _in_scope(claims, user, unit).filter(~Exists(in_force))
+
+
+@dataclass
+class Reconciliation:
+    school_year: int
+    counts: dict[str, int]  # by gap
+    amounts: dict[str, dict[str, int]]  # by gap: {currency: minor still due or over}
+    by_unit: list[dict] = field(default_factory=list)
+
+
+def reconcile(*, user, school_year: int, unit: Unit | None = None) -> Reconciliation:
+    """The gaps of a school year in scope: counts and amounts by kind and by unit (three
+    group-by queries; the lists come from `list_gaps`)."""
+    gaps = lines_in_force(user=user, school_year=school_year, unit=unit).exclude(gap=None)
+    counts = {gap.value: 0 for gap in Gap}
+    amounts: dict[str, dict[str, int]] = {gap.value: {} for gap in Gap}
+    rows = (
+        gaps.order_by()
+        .values("gap", "currency")
+        .annotate(lines=Count("id"), due=Sum(F("amount_minor") - F("paid")))
+    )
+    for row in rows:
+        counts[row["gap"]] += row["lines"]
+        amounts[row["gap"]][row["currency"]] = abs(row["due"] or 0)
+    loose = claims_without_entitlement(user=user, school_year=school_year, unit=unit)
+    for row in loose.order_by().values("currency").annotate(n=Count("id"), paid=Sum("paid_minor")):
+        counts[Gap.NOT_ENTITLED] += row["n"]
+        amounts[Gap.NOT_ENTITLED][row["currency"]] = row["paid"]
+    by_unit = list(
+        gaps.order_by()
+        .values("unit__code", "unit__name", "gap")
+        .annotate(lines=Count("id"))
+        .order_by("unit__code", "gap")
+    )
+    return Reconciliation(school_year, counts, amounts, by_unit)
+
+
+def list_gaps(*, user, school_year: int, gap: str, unit: Unit | None = None) -> QuerySet:
+    """The lines (or, for `not_entitled`, the payment claims) behind one kind of gap."""
+    if gap == Gap.NOT_ENTITLED:
+        return (
+            claims_without_entitlement(user=user, school_year=school_year, unit=unit)
+            .select_related("person__household__unit", "line")
+            .order_by("person__household__unit__path", "person_id")
+        )
+    return (
+        lines_in_force(user=user, school_year=school_year, unit=unit)
+        .filter(gap=gap)
+        .select_related("person", "unit", "benefit")
+        .order_by("unit__path", "person_id", "benefit_code")
+    )
+
+
+# -- coverage -------------------------------------------------------------------------------
+
+
+def poor_pupils(*, user, school_year: int, unit: Unit | None = None) -> QuerySet[Person]:
+    """Pupils enrolled in the year whose household is poor or near-poor that year, each with
+    `entitled` (a line in force) and `served` (entitled, and every line in force paid in
+    full)."""
+    enrolled = Enrolment.objects.filter(
+        person=OuterRef("pk"), school_year=school_year, status=EnrolmentStatus.ENROLLED
+    )
+    poor = HouseholdYearStatus.objects.filter(
+        household=OuterRef("household"), year=school_year, status__in=POOR_STATUSES
+    )
+    in_force = EntitlementLine.objects.filter(
+        person=OuterRef("pk"), school_year=school_year, status=LineStatus.IN_FORCE
+    )
+    paid = PaymentClaim.objects.filter(
+        person=OuterRef("person"), school_year=school_year, purpose=OuterRef("purpose")
+    ).values("paid_minor")[:1]
+    unserved = (
+        in_force.annotate(purpose=PURPOSE)
+        .annotate(paid=Coalesce(Subquery(paid), Value(0), output_field=BigIntegerField()))
+        .filter(paid__lt=F("amount_minor"))
+    )
+    pupils = Person.objects.filter(Exists(enrolled), Exists(poor))
+    return (
+        _in_scope(pupils, user, unit, path="household__unit__path")
+        .annotate(entitled=Exists(in_force), unserved=Exists(unserved))
+        .annotate(served=Case(When(Q(entitled=True, unserved=False), then=True), default=False))
+    )
+
+
+@dataclass
+class CoverageRow:
+    unit: Unit | None
+    pupils: int
+    entitled: int
+    served: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.served / self.pupils, 1) if self.pupils else None
+
+    @property
+    def target(self) -> int:
+        return TARGET_PERCENT
+
+
+def coverage(*, user, school_year: int, unit: Unit | None = None) -> tuple[CoverageRow, list]:
+    """The coverage of the scope, and of each unit one level below it (the units a user
+    drills into), from one group-by over the pupils' household units."""
+    pupils = poor_pupils(user=user, school_year=school_year, unit=unit)
+    rows = (
+        pupils.order_by()
+        .values("household__unit__path")
+        .annotate(
+            pupils=Count("id"),
+            entitled=Count("id", filter=Q(entitled=True)),
+            served=Count("id", filter=Q(served=True)),
+        )
+    )
+    total = CoverageRow(unit, 0, 0, 0)
+    below: dict[str, CoverageRow] = {}
+    depth = len(unit.path.split(PATH_SEPARATOR)) if unit is not None else 0
+    for row in rows:
+        path = row["household__unit__path"]
+        total.pupils += row["pupils"]
+        total.entitled += row["entitled"]
+        total.served += row["served"]
+        child = PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[: depth + 1])
+        if child == (unit.path if unit is not None else ""):
+            continue
+        entry = below.setdefault(child, CoverageRow(None, 0, 0, 0))
+        entry.pupils += row["pupils"]
+        entry.entitled += row["entitled"]
+        entry.served += row["served"]
+    units = {u.path: u for u in Unit.objects.filter(path__in=below)}
+    children = []
+    for path in sorted(below):
+        below[path].unit = units.get(path)
+        children.append(below[path])
+    return total, children
+
+
+def list_disbursements_for_user(user, *, school_year: int | None = None) -> QuerySet:
+    payments = restrict(Disbursement.objects.all(), user)
+    if school_year is not None:
+        payments = payments.filter(school_year=school_year)
+    return payments.select_related("line", "person", "unit", "recorded_by")
+
+
+def line_visible(user, line_id: int) -> bool:
+    return restrict(EntitlementLine.objects.filter(pk=line_id), user).exists()

@@ -1,0 +1,252 @@
+"""Recording payments against entitlement lines: one at a time (web UI, API) or a whole
+payment-result file, all or nothing. Every payment is audited on the pupil's household.
+
+Only lines in force (of an approved run, not superseded) are paid; a payment is positive, its
+voucher number is new, and it never takes the purpose above the line's amount; a pupil is paid
+once per benefit purpose and school year, whichever run or policy granted it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from reach.accounts.choices import AuditAction, Role
+from reach.accounts.scoping import roles_over
+from reach.accounts.services import record_audit_event
+from reach.entitlements.choices import LineStatus
+from reach.entitlements.models import EntitlementLine
+from reach.payments.choices import DisbursementMethod
+from reach.payments.models import Disbursement, PaymentClaim
+from reach.policy.amounts import format_major
+
+PAY_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
+
+
+class PaymentError(Exception):
+    """A payment that cannot be recorded; the message says why."""
+
+
+class NotAllowed(PaymentError):
+    pass
+
+
+class LineNotPayable(PaymentError):
+    """The line is not in force: still a draft, or superseded by a correction."""
+
+
+class PaidTwice(PaymentError):
+    """The pupil's purpose for the year is paid under another line."""
+
+
+class OverPaid(PaymentError):
+    pass
+
+
+class DuplicateVoucher(PaymentError):
+    pass
+
+
+def may_pay(user, line: EntitlementLine) -> bool:
+    """The office or ward over the pupil's household, or staff of the pupil's school."""
+    if roles_over(user, line.unit.path) & PAY_ROLES:
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and line.enrolment.school_id
+        and user.memberships.filter(
+            role=Role.SCHOOL_STAFF, school_id=line.enrolment.school_id
+        ).exists()
+    )
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """One payment as read from a form, the API or a row of a payment-result file."""
+
+    line_id: int
+    amount_minor: int
+    method: str
+    voucher: str
+    paid_on: dt.date
+    note: str = ""
+
+
+def purpose_of(line: EntitlementLine) -> str:
+    return line.benefit.purpose or line.benefit_code
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{format_major(minor, currency, lang='en')} {currency}"
+
+
+def check_payment(
+    payment: PaymentInput,
+    *,
+    line: EntitlementLine | None,
+    claim: PaymentClaim | None,
+    already: int = 0,
+    used_vouchers: set[str] = frozenset(),
+) -> list[PaymentError]:
+    """Every reason `payment` cannot be recorded (none: it can). `claim` is the purpose's
+    claim, `already` what earlier payments of the same file add to it."""
+    errors: list[PaymentError] = []
+    if line is None:
+        return [PaymentError(_("no entitlement line %(id)s") % {"id": payment.line_id})]
+    if line.status != LineStatus.IN_FORCE:
+        errors.append(
+            LineNotPayable(
+                _(
+                    "line %(id)s is not in force (%(status)s): "
+                    "only lines of an approved run are paid"
+                )
+                % {"id": line.pk, "status": line.get_status_display()}
+            )
+        )
+    if payment.amount_minor <= 0:
+        errors.append(PaymentError(_("the amount must be more than 0")))
+    if payment.method not in DisbursementMethod.values:
+        errors.append(
+            PaymentError(
+                _("unknown method %(method)r; one of %(methods)s")
+                % {"method": payment.method, "methods": ", ".join(DisbursementMethod.values)}
+            )
+        )
+    voucher = payment.voucher.strip()
+    if not voucher:
+        errors.append(PaymentError(_("the voucher number is missing")))
+    elif voucher in used_vouchers or Disbursement.objects.filter(voucher=voucher).exists():
+        errors.append(
+            DuplicateVoucher(_("voucher %(voucher)s is already recorded") % {"voucher": voucher})
+        )
+    if claim is not None and claim.line_id != line.pk:
+        other = claim.line
+        if other.status == LineStatus.IN_FORCE:
+            errors.append(
+                PaidTwice(
+                    _(
+                        "this pupil's %(purpose)s of %(year)s is already paid under line %(line)s "
+                        "(%(policy)s, run %(run)s)"
+                    )
+                    % {
+                        "purpose": claim.purpose,
+                        "year": claim.school_year,
+                        "line": other.pk,
+                        "policy": other.policy_code,
+                        "run": other.run_id,
+                    }
+                )
+            )
+            return errors
+    paid = (claim.paid_minor if claim is not None else 0) + already
+    if payment.amount_minor > 0 and paid + payment.amount_minor > line.amount_minor:
+        errors.append(
+            OverPaid(
+                _("paying %(amount)s would take the line above its %(due)s (%(paid)s paid)")
+                % {
+                    "amount": _money(payment.amount_minor, line.currency),
+                    "due": _money(line.amount_minor, line.currency),
+                    "paid": _money(paid, line.currency),
+                }
+            )
+        )
+    return errors
+
+
+def _claim_for(line: EntitlementLine) -> PaymentClaim:
+    """The purpose's claim, locked; created for `line`, or moved to it from a superseded line
+    of the same purpose (the correction that replaced it keeps what was paid)."""
+    purpose = purpose_of(line)
+    claims = PaymentClaim.objects.select_for_update().select_related("line")
+    claim = claims.filter(
+        person_id=line.person_id, school_year=line.school_year, purpose=purpose
+    ).first()
+    if claim is None:
+        try:
+            with transaction.atomic():
+                claim = PaymentClaim.objects.create(
+                    person_id=line.person_id,
+                    school_year=line.school_year,
+                    purpose=purpose,
+                    line=line,
+                    currency=line.currency,
+                    amount_minor=line.amount_minor,
+                )
+        except IntegrityError:  # created meanwhile by another payment: use that one
+            claim = claims.get(
+                person_id=line.person_id, school_year=line.school_year, purpose=purpose
+            )
+    if claim.line_id != line.pk and claim.line.status != LineStatus.IN_FORCE:
+        if claim.paid_minor <= line.amount_minor:
+            claim.line, claim.amount_minor = line, line.amount_minor
+            claim.save(update_fields=["line", "amount_minor"])
+    return claim
+
+
+def apply_payment(*, payment: PaymentInput, line: EntitlementLine, actor) -> Disbursement:
+    """Inside the caller's transaction: lock the purpose's claim, check, pay, audit."""
+    claim = _claim_for(line)
+    errors = check_payment(payment, line=line, claim=claim)
+    if errors:
+        first = errors[0]
+        raise type(first)("; ".join(str(error) for error in errors))
+    claim.paid_minor += payment.amount_minor
+    claim.save(update_fields=["paid_minor"])
+    disbursement = Disbursement.objects.create(
+        claim=claim,
+        line=line,
+        person_id=line.person_id,
+        unit_id=line.unit_id,
+        school_year=line.school_year,
+        purpose=claim.purpose,
+        amount_minor=payment.amount_minor,
+        currency=line.currency,
+        method=payment.method,
+        voucher=payment.voucher.strip(),
+        paid_on=payment.paid_on,
+        note=payment.note,
+        recorded_by=actor if actor is not None and actor.pk else None,
+    )
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=disbursement,
+        household_id=line.household_id,
+        after={
+            "line": line.pk,
+            "purpose": claim.purpose,
+            "amount_minor": payment.amount_minor,
+            "currency": line.currency,
+            "method": payment.method,
+            "voucher": disbursement.voucher,
+            "paid_on": payment.paid_on.isoformat(),
+            "paid_minor": claim.paid_minor,
+        },
+    )
+    return disbursement
+
+
+def _payable_line(line_id: int) -> EntitlementLine | None:
+    return (
+        EntitlementLine.objects.select_related("benefit", "unit", "enrolment", "run")
+        .filter(pk=line_id)
+        .first()
+    )
+
+
+def record_disbursement(*, payment: PaymentInput, actor) -> Disbursement:
+    """Record one payment; raises NotAllowed, LineNotPayable, PaidTwice, OverPaid,
+    DuplicateVoucher or PaymentError."""
+    line = _payable_line(payment.line_id)
+    if line is None:
+        raise PaymentError(_("no entitlement line %(id)s") % {"id": payment.line_id})
+    if not may_pay(actor, line):
+        raise NotAllowed(_("you may not record payments for this pupil"))
+    try:
+        with transaction.atomic():
+            return apply_payment(payment=payment, line=line, actor=actor)
+    except IntegrityError as error:  # a constraint caught a race the checks could not see
+        message = _("the payment conflicts with another: %(error)s") % {"error": error}
+        raise PaymentError(message) from error

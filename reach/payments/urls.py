@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reach.payments import views
+
+urlpatterns = [
+    path("new/", views.payment_new, name="payment-new"),
+    path("import/", views.payment_import, name="payment-import"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("coverage/", views.coverage, name="coverage"),
+]

@@ -1,0 +1,143 @@
+"""Web pages of payments: record one payment, import a payment-result file, reconciliation
+and coverage (drillable from the scope to each pupil)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from reach.accounts.scoping import restrict
+from reach.entitlements.forms import current_school_year
+from reach.entitlements.models import EntitlementLine
+from reach.payments import selectors
+from reach.payments.choices import Gap
+from reach.payments.forms import DisbursementForm
+from reach.payments.imports import PaymentImportRejected, import_payment_results
+from reach.payments.models import PaymentClaim
+from reach.payments.services import PaymentError, PaymentInput, purpose_of, record_disbursement
+from reach.policy.amounts import format_major, to_minor
+from reach.registry.selectors import get_unit_for_user, list_units_for_user
+
+
+def _year_and_unit(request):
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() else current_school_year()
+    code = request.GET.get("unit", "")
+    unit = get_unit_for_user(request.user, code) if code else None
+    if code and unit is None:
+        raise Http404(_("No such unit"))
+    return year, unit
+
+
+@login_required
+def payment_new(request):
+    """Record one payment against a line in force (`?line=ID`)."""
+    text = request.GET.get("line", "")
+    lines = restrict(EntitlementLine.objects.all(), request.user)
+    line = (
+        lines.select_related("person", "benefit", "run", "unit").filter(pk=text).first()
+        if text.isdigit()
+        else None
+    )
+    if line is None:
+        raise Http404(_("No such entitlement line"))
+    claim = PaymentClaim.objects.filter(
+        person=line.person_id, school_year=line.school_year, purpose=purpose_of(line)
+    ).first()
+    paid = claim.paid_minor if claim else 0
+    remaining = max(line.amount_minor - paid, 0)
+    form = DisbursementForm(
+        request.POST or None,
+        initial={"amount": format_major(remaining, line.currency)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        amount = to_minor(str(data["amount"]), line.currency)
+        try:
+            record_disbursement(
+                payment=PaymentInput(
+                    line_id=line.pk,
+                    amount_minor=amount if amount is not None else -1,
+                    method=data["method"],
+                    voucher=data["voucher"],
+                    paid_on=data["paid_on"],
+                    note=data["note"],
+                ),
+                actor=request.user,
+            )
+        except PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("run", run_id=line.run_id)
+    context = {"line": line, "form": form, "paid": paid, "remaining": remaining}
+    return render(request, "payments/payment_new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def payment_import(request):
+    errors = []
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        try:
+            count = import_payment_results(file=upload, filename=upload.name, actor=request.user)
+        except PaymentImportRejected as rejection:
+            errors = rejection.errors
+            messages.error(request, str(rejection))
+        else:
+            recorded = ngettext(
+                "%(count)s payment recorded.", "%(count)s payments recorded.", count
+            )
+            messages.success(request, recorded % {"count": count})
+            return redirect("reconciliation")
+    return render(
+        request, "payments/payment_import.html", {"errors": errors}, status=400 if errors else 200
+    )
+
+
+@login_required
+def reconciliation(request):
+    year, unit = _year_and_unit(request)
+    gap = request.GET.get("gap", Gap.NOT_PAID)
+    if gap not in Gap.values:
+        gap = Gap.NOT_PAID
+    result = selectors.reconcile(user=request.user, school_year=year, unit=unit)
+    rows = selectors.list_gaps(user=request.user, school_year=year, gap=gap, unit=unit)
+    context = {
+        "year": year,
+        "unit": unit,
+        "result": result,
+        "gaps": [(choice, label, result.counts[choice]) for choice, label in Gap.choices],
+        "gap": gap,
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "units": _units(request),
+    }
+    return render(request, "payments/reconciliation.html", context)
+
+
+@login_required
+def coverage(request):
+    year, unit = _year_and_unit(request)
+    total, children = selectors.coverage(user=request.user, school_year=year, unit=unit)
+    pupils = None
+    if unit is not None and not children:
+        listed = selectors.poor_pupils(user=request.user, school_year=year, unit=unit)
+        pupils = Paginator(listed.order_by("served", "full_name"), 50).get_page(
+            request.GET.get("page")
+        )
+    context = {
+        "year": year,
+        "unit": unit,
+        "total": total,
+        "children": [row for row in children if row.unit is not None],
+        "pupils": pupils,
+        "units": _units(request),
+    }
+    return render(request, "payments/coverage.html", context)
+
+
+def _units(request):
+    return list_units_for_user(request.user).exclude(level="village")
