@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
+from reach.indicators.api import router as indicators_router
 from reach.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -15,3 +16,4 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", indicators_router)

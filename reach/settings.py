@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "reach.registry",
     "reach.policy",
     "reach.entitlements",
+    "reach.indicators",
 ]
 
 MIDDLEWARE = [
