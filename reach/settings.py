@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "reach.policy",
     "reach.entitlements",
     "reach.indicators",
+    "reach.casework",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("persons/<int:person_id>/", registry_views.person_detail, name="person"),
     path("imports/", include("reach.registry.import_urls")),
     path("indicators/", include("reach.indicators.urls")),
+    path("cases/", include("reach.casework.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -197,11 +197,13 @@ def detection_page(request, *, which: str, filters: Filters) -> dict:
         rows = selectors.list_out_of_school_for_user(user, school_year=year, unit=unit)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     reference = indicator_parameters().reference_date(year)
+    weights = risk_weights()
     for row in page.object_list:
         person = row.person if which == "at_risk" else row
         row.age = age_on(person.birth_date, reference)
         if which == "at_risk":
-            row.factors = factors_of(row)
+            row.factors = factors_of(row, weights)
+            row.risk_width = round(100 * row.risk_score / weights.maximum, 1)
     return {"page": page, "which": which, "rows_queryset": rows}
 
 

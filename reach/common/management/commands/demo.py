@@ -9,6 +9,7 @@ from django.db import transaction
 
 from reach.accounts.choices import Role
 from reach.accounts.services import create_member
+from reach.casework.demo import set_up_demo_casework
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.policy.calc import default_policies_dir
@@ -95,6 +96,11 @@ class Command(BaseCommand):
                 f"  school year {FIRST_YEAR + 1}: {following.enrolments} enrolments, "
                 f"{following.planted_dropouts} pupils stopped attending"
             )
+        opened = set_up_demo_casework(actor=admin, school_year=FIRST_YEAR + 1)
+        self.stdout.write(
+            f"Cases of school year {FIRST_YEAR + 1} opened from the lists: "
+            + ", ".join(f"{count} {kind}" for kind, count in opened.items())
+        )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
