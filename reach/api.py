@@ -6,6 +6,7 @@ from ninja.security import django_auth
 from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
 from reach.entitlements.api import router as entitlements_router
+from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
@@ -21,3 +22,4 @@ api.add_router("/", registry_router)
 api.add_router("/", policy_router)
 api.add_router("/", entitlements_router)
 api.add_router("/", payments_router)
+api.add_router("/", indicators_router)

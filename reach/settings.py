@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "reach.policy",
     "reach.entitlements",
     "reach.payments",
+    "reach.indicators",
+    "reach.casework",
 ]
 
 MIDDLEWARE = [

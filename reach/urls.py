@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("reach.entitlements.urls")),
     path("policies/", include("reach.policy.urls")),
     path("payments/", include("reach.payments.urls")),
+    path("indicators/", include("reach.indicators.urls")),
+    path("cases/", include("reach.casework.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

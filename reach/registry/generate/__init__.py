@@ -7,6 +7,7 @@ transaction and one prepared INSERT per table per chunk; household codes make re
 
 from reach.registry.generate.builder import HouseholdBuilder
 from reach.registry.generate.errors import GenerationError
+from reach.registry.generate.next_year import NextYearResult, generate_next_school_year
 from reach.registry.generate.profiles import age_on, china_id_check_char, profile_for
 from reach.registry.generate.service import GenerationResult, generate_households
 
@@ -14,8 +15,10 @@ __all__ = [
     "GenerationError",
     "GenerationResult",
     "HouseholdBuilder",
+    "NextYearResult",
     "age_on",
     "china_id_check_char",
     "generate_households",
+    "generate_next_school_year",
     "profile_for",
 ]

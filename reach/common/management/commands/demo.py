@@ -1,5 +1,6 @@
 """Load the demo once: District 12 (Ho Chi Minh City) and Guiding county (Guizhou), their
-schools and organisations, about 20,000 generated households, and the demo accounts."""
+schools and organisations, about 20,000 generated households with school years 2023 and 2024
+(the second advanced from the first, with its dropouts), and the demo accounts."""
 
 import time
 
@@ -8,14 +9,16 @@ from django.db import transaction
 
 from reach.accounts.choices import Role
 from reach.accounts.services import create_member
+from reach.casework.demo import set_up_demo_casework
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
-from reach.registry.generate import generate_households
+from reach.registry.generate import generate_households, generate_next_school_year
 from reach.registry.models import Household
 
 DEMO_PASSWORD = "demo"  # demo accounts only; documented in the README
+FIRST_YEAR = 2023  # generated; the next school year (2024, the demo's current one) follows from it
 JURISDICTIONS = [  # (unit code, households, seed)
     ("761", 12000, 12),
     ("522723000000", 8000, 2015),
@@ -78,6 +81,7 @@ class Command(BaseCommand):
                 unit=unit,
                 households=max(1, round(households * scale)),
                 seed=seed,
+                year=FIRST_YEAR,
                 actor=admin,
                 progress=self._progress,
             )
@@ -85,6 +89,18 @@ class Command(BaseCommand):
                 f"  {result.households} households, {result.persons} persons, "
                 f"{result.enrolments} enrolments"
             )
+            following = generate_next_school_year(
+                unit=unit, seed=seed, year=FIRST_YEAR, actor=admin
+            )
+            self.stdout.write(
+                f"  school year {FIRST_YEAR + 1}: {following.enrolments} enrolments, "
+                f"{following.planted_dropouts} pupils stopped attending"
+            )
+        opened = set_up_demo_casework(actor=admin, school_year=FIRST_YEAR + 1)
+        self.stdout.write(
+            f"Cases of school year {FIRST_YEAR + 1} opened from the lists: "
+            + ", ".join(f"{count} {kind}" for kind, count in opened.items())
+        )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 

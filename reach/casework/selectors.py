@@ -1,0 +1,245 @@
+"""Reads of casework. A case is seen by whoever may see its child: every queryset of cases
+starts from `restrict` over persons. The case board is one GROUP BY on the sub-unit path."""
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from reach.accounts.choices import EDITING_ROLES
+from reach.accounts.models import AuditEvent
+from reach.accounts.scoping import restrict, under_paths
+from reach.casework.choices import ACTIVE_STATUSES, RETURNABLE_KINDS, CaseStatus, Outcome
+from reach.casework.models import CaseAction, CaseVisit, CaseVisitReason, DropoutCase, WorkGroup
+from reach.entitlements.models import EntitlementLine
+from reach.geo.models import PATH_SEPARATOR, School, Unit
+from reach.indicators.figures import percent
+from reach.indicators.selectors import child_units_for_user, group_by_unit
+from reach.registry.models import Person
+
+
+def visit_interval_days() -> int:
+    """A case with no visit for this many days is overdue (seed 001: visit every household)."""
+    return getattr(settings, "REACH_CASE_VISIT_DAYS", 30)
+
+
+def can_edit_cases(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.memberships.filter(role__in=EDITING_ROLES).exists()
+
+
+def cases_for_user(user) -> QuerySet[DropoutCase]:
+    """The cases of the children `user` may see."""
+    visible = restrict(Person.objects.all(), user)
+    return DropoutCase.objects.filter(person__in=visible.values("pk"))
+
+
+def _with_last_visit(cases: QuerySet[DropoutCase], today: dt.date) -> QuerySet[DropoutCase]:
+    last = CaseVisit.objects.filter(case=OuterRef("pk")).order_by("-visited_on")
+    cutoff = today - dt.timedelta(days=visit_interval_days())
+    return cases.annotate(
+        last_visit=Subquery(last.values("visited_on")[:1]),
+        last_seen=Coalesce(Subquery(last.values("visited_on")[:1]), F("opened_on")),
+    ).annotate(
+        overdue=ExpressionWrapper(
+            Q(status__in=ACTIVE_STATUSES, last_seen__lt=cutoff), output_field=BooleanField()
+        ),
+    )
+
+
+def get_case_for_user(user, case_id: int) -> DropoutCase | None:
+    return (
+        _with_last_visit(cases_for_user(user), timezone.localdate())
+        .select_related("person", "household__unit", "unit", "work_group__unit", "opened_by")
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+def list_cases_for_user(
+    user,
+    *,
+    school_year: int | None = None,
+    unit: Unit | None = None,
+    status: str = "",
+    kind: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[DropoutCase]:
+    cases = _with_last_visit(cases_for_user(user), today or timezone.localdate())
+    if school_year:
+        cases = cases.filter(school_year=school_year)
+    if unit is not None:
+        cases = cases.filter(under_paths("unit__path", (unit.path,)))
+    if status:
+        cases = cases.filter(status=status)
+    if kind:
+        cases = cases.filter(kind=kind)
+    if overdue:
+        cases = cases.filter(overdue=True)
+    return cases.select_related("person", "household", "unit", "work_group").order_by(
+        "-overdue", "last_seen", "pk"
+    )
+
+
+def list_overdue_cases_for_user(
+    user, *, unit: Unit | None = None, today: dt.date | None = None
+) -> QuerySet[DropoutCase]:
+    """Active cases without a visit in the last `visit_interval_days()` (reminders)."""
+    return list_cases_for_user(user, unit=unit, overdue=True, today=today).order_by(
+        "work_group__name", "last_seen", "pk"
+    )
+
+
+def cases_by_person(user, *, person_ids, school_year: int) -> dict[int, DropoutCase]:
+    """The latest case of each of `person_ids` in `school_year` (for the follow-up lists)."""
+    cases = cases_for_user(user).filter(person_id__in=person_ids, school_year=school_year)
+    return {case.person_id: case for case in cases.order_by("pk")}
+
+
+@dataclass(frozen=True)
+class Board:
+    """Counts of a unit's cases in a school year."""
+
+    cases: int = 0
+    open: int = 0
+    in_progress: int = 0
+    closed: int = 0
+    overdue: int = 0
+    returnable: int = 0  # out-of-school and dropped-out cases
+    returned_to_school: int = 0
+    continuing_education: int = 0
+    moved_away: int = 0
+    unreachable: int = 0
+    still_out: int = 0
+    stayed_in_school: int = 0
+
+    def __add__(self, other: "Board") -> "Board":
+        return Board(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+    @property
+    def return_rate(self) -> float | None:
+        """Children back at school of those found out of school or dropped out, in percent."""
+        return percent(self.returned_to_school, self.returnable)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    unit: Unit | None
+    board: Board
+
+
+def case_board_for_user(
+    user, *, school_year: int, unit: Unit | None = None, today: dt.date | None = None
+) -> tuple[BoardRow, list[BoardRow]]:
+    """The unit's total and one row per sub-unit: one GROUP BY statement over the cases."""
+    children = child_units_for_user(user, unit)
+    cases = list_cases_for_user(user, school_year=school_year, unit=unit, today=today)
+    outcome_counts = {
+        outcome.value: Count("pk", filter=Q(status=CaseStatus.CLOSED, outcome=outcome))
+        for outcome in Outcome
+    }
+    rows = (
+        cases.order_by()
+        .annotate(group=group_by_unit(children, lookup="unit__path"))
+        .values("group")
+        .annotate(
+            cases=Count("pk"),
+            open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
+            in_progress=Count("pk", filter=Q(status=CaseStatus.IN_PROGRESS)),
+            closed=Count("pk", filter=Q(status=CaseStatus.CLOSED)),
+            overdue=Count("pk", filter=Q(overdue=True)),
+            returnable=Count("pk", filter=Q(kind__in=RETURNABLE_KINDS)),
+            **outcome_counts,
+        )
+    )
+    names = [f.name for f in fields(Board)]
+    boards = {row["group"]: Board(**{name: row[name] for name in names}) for row in rows}
+    total = sum(boards.values(), Board())
+    return BoardRow(unit, total), [BoardRow(c, boards.get(c.code, Board())) for c in children]
+
+
+def reason_counts_for_user(user, *, school_year: int, unit: Unit | None = None) -> dict[str, int]:
+    """How often each reason was found on the visits of the unit's cases."""
+    cases = cases_for_user(user).filter(school_year=school_year)
+    if unit is not None:
+        cases = cases.filter(under_paths("unit__path", (unit.path,)))
+    reasons = CaseVisitReason.objects.filter(visit__case__in=cases.values("pk"))
+    return dict(reasons.values_list("reason").annotate(n=Count("pk")).order_by("-n"))
+
+
+def list_visits(case: DropoutCase) -> list[CaseVisit]:
+    return list(case.visits.prefetch_related("reasons").select_related("recorded_by"))
+
+
+def list_actions(case: DropoutCase) -> QuerySet[CaseAction]:
+    return case.actions.select_related("recorded_by")
+
+
+def list_work_groups_for_user(user, *, unit: Unit | None = None) -> QuerySet[WorkGroup]:
+    groups = WorkGroup.objects.filter(unit__in=restrict(Unit.objects.all(), user).values("pk"))
+    if unit is not None:
+        groups = groups.filter(under_paths("unit__path", (unit.path,)))
+    return groups.select_related("unit").annotate(
+        member_count=Count("members", distinct=True),
+        active_cases=Count("cases", filter=Q(cases__status__in=ACTIVE_STATUSES), distinct=True),
+    )
+
+
+def get_work_group_for_user(user, group_id: int) -> WorkGroup | None:
+    return list_work_groups_for_user(user).filter(pk=group_id).first()
+
+
+def work_groups_serving(unit: Unit) -> QuerySet[WorkGroup]:
+    """Work groups of the unit and of the units above it."""
+    parts = unit.path.split(PATH_SEPARATOR)
+    paths = [PATH_SEPARATOR.join(parts[: n + 1]) for n in range(len(parts))]
+    return WorkGroup.objects.filter(unit__path__in=paths).select_related("unit")
+
+
+def schools_for_case(case: DropoutCase) -> QuerySet[School]:
+    """Schools a child may return to: those of the district of the child's unit."""
+    parts = case.unit.path.split(PATH_SEPARATOR)
+    district = PATH_SEPARATOR.join(parts[:-1]) or case.unit.path
+    return School.objects.filter(under_paths("unit__path", (district,))).order_by("name")
+
+
+def list_entitlements_for_case(user, case: DropoutCase) -> QuerySet[EntitlementLine]:
+    """What the policy engine says the child is entitled to in the case's school year: the
+    lines of the child, if `user` may see the child, for an aid referral."""
+    visible = restrict(Person.objects.filter(pk=case.person_id), user)
+    return (
+        EntitlementLine.objects.filter(
+            person__in=visible.values("pk"), school_year=case.school_year
+        )
+        .select_related("benefit", "run")
+        .order_by("policy_code", "benefit__position")
+    )
+
+
+def list_audit_events_for_case(case: DropoutCase) -> QuerySet[AuditEvent]:
+    """The changes to a case, its visits and its actions, newest first."""
+    visits = [str(pk) for pk in case.visits.values_list("pk", flat=True)]
+    actions = [str(pk) for pk in case.actions.values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(object_type="casework.dropoutcase", object_id=str(case.pk))
+        | Q(object_type="casework.casevisit", object_id__in=visits)
+        | Q(object_type="casework.caseaction", object_id__in=actions)
+    ).order_by("-at", "-id")

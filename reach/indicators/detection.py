@@ -1,0 +1,138 @@
+"""Out-of-school children, dropped-out pupils and the dropout risk score, as set-based queries.
+
+- Out of school: children of compulsory school age with no enrolment at all in the school year.
+- Dropped out: an enrolment of the school year that ended as dropped out, with no other
+  enrolment of the year attended.
+- At risk: enrolled pupils whose score, the sum of the weights (`risk.yaml`) of the factors
+  present, reaches the threshold. Every factor is a column of the same query, so each score
+  shows the factors behind it.
+"""
+
+from functools import reduce
+from operator import add
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
+
+from reach.indicators.deprivation import enrolled_in, household_status_in, in_ages
+from reach.indicators.parameters import (
+    RISK_FACTORS,
+    IndicatorParameters,
+    RiskWeights,
+    indicator_parameters,
+    risk_weights,
+)
+from reach.registry.choices import EducationLevel, EnrolmentStatus
+from reach.registry.models import Enrolment
+
+FACTOR_LABELS = {
+    "poor_household": _("poor or near-poor household"),
+    "low_attendance": _("low attendance"),
+    "repeated_grade": _("repeated a grade"),
+    "orphan": _("orphan"),
+    "disabled": _("disability"),
+    "far_from_school": _("school outside the home commune, not boarding"),
+    "older_sibling_dropped_out": _("an older sibling dropped out"),
+}
+FACTOR_FIELDS = tuple(f"risk_{name}" for name in RISK_FACTORS)
+
+
+def out_of_school_q(school_year: int, params: IndicatorParameters | None = None) -> Q:
+    """Persons of compulsory school age with no enrolment in `school_year`."""
+    params = params or indicator_parameters()
+    any_enrolment = Exists(Enrolment.objects.filter(person=OuterRef("pk"), school_year=school_year))
+    return in_ages(params.out_of_school_ages, params, school_year) & ~any_enrolment
+
+
+def dropped_out_q(school_year: int, params: IndicatorParameters | None = None) -> Q:
+    """Persons whose enrolment of `school_year` ended as dropped out and who attend no other."""
+    params = params or indicator_parameters()
+    dropped = enrolled_in(school_year, [EnrolmentStatus.DROPPED_OUT], params.dropout_levels)
+    attending = enrolled_in(school_year, params.child.attending_statuses, EducationLevel.values)
+    return Q(dropped) & ~attending
+
+
+def risk_factors(school_year: int, weights: RiskWeights) -> dict[str, object]:
+    """The factors as boolean expressions over `Enrolment`, named risk_<factor>."""
+    repeated = Enrolment.objects.filter(
+        person=OuterRef("person"),
+        school_year=school_year - 1,
+        level=OuterRef("level"),
+        grade=OuterRef("grade"),
+    )
+    older_dropout = Enrolment.objects.filter(
+        person__household=OuterRef("person__household"),
+        person__birth_date__lt=OuterRef("person__birth_date"),
+        school_year__lte=school_year,
+        status=EnrolmentStatus.DROPPED_OUT,
+    )
+    far = Q(school__isnull=False, boarding=False) & ~Q(school__unit=F("person__household__unit"))
+    expressions = {
+        "poor_household": household_status_in(
+            school_year, weights.poor_statuses, household="person__household"
+        ),
+        "low_attendance": Q(attendance_rate__lt=weights.low_attendance_below),
+        "repeated_grade": Q(grade__isnull=False) & Q(Exists(repeated)),
+        "orphan": Q(person__orphan=True),
+        "disabled": Q(person__disabled=True),
+        "far_from_school": far,
+        "older_sibling_dropped_out": Exists(older_dropout),
+    }
+    return {
+        f"risk_{name}": ExpressionWrapper(expression, output_field=BooleanField())
+        if isinstance(expression, Q)
+        else expression
+        for name, expression in expressions.items()
+    }
+
+
+def scored_enrolments(
+    enrolments: QuerySet[Enrolment],
+    *,
+    school_year: int,
+    params: IndicatorParameters | None = None,
+    weights: RiskWeights | None = None,
+) -> QuerySet[Enrolment]:
+    """`enrolments` of pupils enrolled in `school_year` at the dropout levels, annotated with
+    each factor (risk_<factor>) and the score (risk_score)."""
+    params = params or indicator_parameters()
+    weights = weights or risk_weights()
+    scored = enrolments.filter(
+        school_year=school_year,
+        status=EnrolmentStatus.ENROLLED,
+        level__in=params.dropout_levels,
+    ).annotate(**risk_factors(school_year, weights))
+    score = reduce(
+        add,
+        [
+            Case(
+                When(**{f"risk_{name}": True}, then=Value(weights.weights[name])),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            for name in RISK_FACTORS
+        ],
+    )
+    return scored.annotate(risk_score=score)
+
+
+def factors_of(enrolment: Enrolment, weights: RiskWeights | None = None) -> list[dict]:
+    """The factors present on a scored enrolment, with their labels and weights."""
+    weights = weights or risk_weights()
+    return [
+        {"code": name, "label": FACTOR_LABELS[name], "weight": weights.weights[name]}
+        for name in RISK_FACTORS
+        if getattr(enrolment, f"risk_{name}", False)
+    ]

@@ -1,0 +1,295 @@
+"""Reads of the indicators: roll-ups per unit and the lists behind every number.
+
+Every queryset of persons or households starts from `restrict`; roll-ups are one GROUP BY per
+school year over the persons, keyed by the path prefix of the sub-unit each belongs to.
+"""
+
+import datetime as dt
+
+from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from reach.accounts.scoping import restrict, under_paths
+from reach.geo.models import Unit
+from reach.indicators.deprivation import Conditions, Indicator, Measure, conditions
+from reach.indicators.detection import dropped_out_q, out_of_school_q, scored_enrolments
+from reach.indicators.figures import FIGURE_NAMES, Figures, Rollup, RollupRow
+from reach.indicators.parameters import (
+    IndicatorParameters,
+    RiskWeights,
+    indicator_parameters,
+    risk_weights,
+)
+from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
+
+TOTAL = "__total__"
+
+
+def default_school_year(today: dt.date | None = None) -> int:
+    """The latest school year with enrolments; the current one when there are none."""
+    latest = Enrolment.objects.aggregate(year=Max("school_year"))["year"]
+    if latest:
+        return latest
+    today = today or dt.date.today()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def top_units_for_user(user) -> QuerySet[Unit]:
+    """The visible units whose parent the user cannot see: the roots of their scope."""
+    visible = restrict(Unit.objects.all(), user)
+    return visible.exclude(parent__in=visible.values("pk")).order_by("path")
+
+
+def list_visible_units(user) -> QuerySet[Unit]:
+    return restrict(Unit.objects.all(), user).order_by("path")
+
+
+def get_unit_for_user(user, code: str) -> Unit | None:
+    return restrict(Unit.objects.all(), user).filter(code=code).first()
+
+
+def child_units_for_user(user, unit: Unit | None) -> list[Unit]:
+    if unit is None:
+        return list(top_units_for_user(user))
+    return list(restrict(Unit.objects.filter(parent=unit), user).order_by("path"))
+
+
+def persons_for_user(user, unit: Unit | None = None) -> QuerySet[Person]:
+    persons = restrict(Person.objects.all(), user)
+    if unit is not None:
+        persons = persons.filter(under_paths("household__unit__path", (unit.path,)))
+    return persons
+
+
+def group_by_unit(children: list[Unit], lookup: str = "household__unit__path") -> Case:
+    """The code of the sub-unit a row lies under (by path prefix), TOTAL for the rest."""
+    whens = [When(under_paths(lookup, (child.path,)), then=Value(child.code)) for child in children]
+    return Case(*whens, default=Value(TOTAL))
+
+
+def _figures_by_group(persons: QuerySet[Person], cond: Conditions, group: Case) -> dict:
+    right_age = cond.person_q(Indicator.RIGHT_AGE, Measure.POPULATION)
+    rows = (
+        persons.annotate(group=group)
+        .values("group")
+        .annotate(
+            households=Count("household", distinct=True),
+            child_population=Count("pk", filter=cond.child_population),
+            child_deprived=Count("pk", filter=cond.child_deprived),
+            child_deprived_households=Count("household", distinct=True, filter=cond.child_deprived),
+            adult_population=Count("pk", filter=cond.adult_population),
+            adult_deprived=Count("pk", filter=cond.adult_deprived),
+            adult_deprived_households=Count("household", distinct=True, filter=cond.adult_deprived),
+            right_age_population=Count("pk", filter=right_age),
+            right_age_attending=Count("pk", filter=right_age & ~cond.child_deprived),
+        )
+        .order_by()
+    )
+    return {row["group"]: Figures(**{name: row[name] for name in FIGURE_NAMES}) for row in rows}
+
+
+def rollup_for_user(
+    user,
+    *,
+    school_year: int,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
+) -> Rollup:
+    """The figures of `unit` (or of everything the user sees) and of each sub-unit, in
+    `school_year` and the year before: two GROUP BY statements over the visible persons."""
+    params = params or indicator_parameters()
+    children = child_units_for_user(user, unit)
+    persons = persons_for_user(user, unit)
+    group = group_by_unit(children)
+    current = _figures_by_group(persons, conditions(school_year, params), group)
+    previous = _figures_by_group(persons, conditions(school_year - 1, params), group)
+    empty = Figures()
+    rows = tuple(
+        RollupRow(
+            unit=child,
+            current=current.get(child.code, empty),
+            previous=previous.get(child.code, empty),
+        )
+        for child in children
+    )
+    total = RollupRow(
+        unit=unit,
+        current=sum(current.values(), empty),
+        previous=sum(previous.values(), empty),
+    )
+    return Rollup(
+        school_year=school_year,
+        unit=unit,
+        total=total,
+        rows=rows,
+        target_percent=params.right_age.target_percent,
+        previous_available=Enrolment.objects.filter(school_year=school_year - 1).exists(),
+    )
+
+
+def _year_annotations(school_year: int, person: str = "pk", household: str = "household"):
+    enrolments = Enrolment.objects.filter(person=OuterRef(person), school_year=school_year)
+    enrolments = enrolments.order_by("status", "level")
+    status = HouseholdYearStatus.objects.filter(household=OuterRef(household), year=school_year)
+    return {
+        "year_level": Subquery(enrolments.values("level")[:1]),
+        "year_grade": Subquery(enrolments.values("grade")[:1]),
+        "year_enrolment_status": Subquery(enrolments.values("status")[:1]),
+        "household_status": Subquery(status.values("status")[:1]),
+    }
+
+
+def list_indicator_persons_for_user(
+    user,
+    *,
+    school_year: int,
+    indicator: Indicator,
+    measure: Measure,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
+) -> QuerySet[Person]:
+    """The persons behind one number of the roll-up, with their enrolment and household status
+    of the year."""
+    cond = conditions(school_year, params)
+    return (
+        persons_for_user(user, unit)
+        .filter(cond.person_q(indicator, measure))
+        .select_related("household__unit")
+        .annotate(**_year_annotations(school_year))
+        .order_by("household__unit__path", "household__code", "birth_date", "pk")
+    )
+
+
+def list_indicator_households_for_user(
+    user,
+    *,
+    school_year: int,
+    indicator: Indicator | None,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
+) -> QuerySet[Household]:
+    """Households with a visible member deprived in `indicator` (None: every household with a
+    visible member), with the number of such members."""
+    members = restrict(Person.objects.filter(household=OuterRef("pk")), user)
+    if indicator is not None:
+        members = members.filter(
+            conditions(school_year, params).person_q(indicator, Measure.DEPRIVED)
+        )
+    counted = members.order_by().values("household").annotate(n=Count("pk")).values("n")
+    households = restrict(Household.objects.all(), user)
+    if unit is not None:
+        households = households.filter(under_paths("unit__path", (unit.path,)))
+    status = HouseholdYearStatus.objects.filter(household=OuterRef("pk"), year=school_year)
+    return (
+        households.filter(Exists(members))
+        .select_related("unit")
+        .annotate(
+            members_counted=Coalesce(Subquery(counted), 0),
+            household_status=Subquery(status.values("status")[:1]),
+        )
+        .order_by("unit__path", "code")
+    )
+
+
+def _last_enrolment_annotations(school_year: int) -> dict:
+    """The latest enrolment of the outer person before `school_year`."""
+    earlier = Enrolment.objects.filter(person=OuterRef("pk"), school_year__lt=school_year)
+    earlier = earlier.order_by("-school_year", "level")
+    return {
+        "last_school_year": Subquery(earlier.values("school_year")[:1]),
+        "last_level": Subquery(earlier.values("level")[:1]),
+        "last_grade": Subquery(earlier.values("grade")[:1]),
+        "last_status": Subquery(earlier.values("status")[:1]),
+    }
+
+
+def list_out_of_school_for_user(
+    user, *, school_year: int, unit: Unit | None = None, params: IndicatorParameters | None = None
+) -> QuerySet[Person]:
+    """Children of compulsory school age with no enrolment in `school_year`, with their last
+    enrolment before it."""
+    status = HouseholdYearStatus.objects.filter(household=OuterRef("household"), year=school_year)
+    return (
+        persons_for_user(user, unit)
+        .filter(out_of_school_q(school_year, params))
+        .select_related("household__unit")
+        .annotate(
+            household_status=Subquery(status.values("status")[:1]),
+            **_last_enrolment_annotations(school_year),
+        )
+        .order_by("household__unit__path", "household__code", "birth_date", "pk")
+    )
+
+
+def list_dropped_out_for_user(
+    user, *, school_year: int, unit: Unit | None = None, params: IndicatorParameters | None = None
+) -> QuerySet[Person]:
+    """Pupils whose enrolment of `school_year` ended as dropped out, with that enrolment."""
+    params = params or indicator_parameters()
+    return (
+        persons_for_user(user, unit)
+        .filter(dropped_out_q(school_year, params))
+        .select_related("household__unit")
+        .annotate(**_year_annotations(school_year))
+        .annotate(
+            dropped_school=Subquery(
+                Enrolment.objects.filter(
+                    person=OuterRef("pk"), school_year=school_year, status="dropped_out"
+                )
+                .order_by("level")
+                .values("school__name")[:1]
+            ),
+            dropped_attendance=Subquery(
+                Enrolment.objects.filter(
+                    person=OuterRef("pk"), school_year=school_year, status="dropped_out"
+                )
+                .order_by("level")
+                .values("attendance_rate")[:1]
+            ),
+        )
+        .order_by("household__unit__path", "household__code", "birth_date", "pk")
+    )
+
+
+def enrolments_for_user(user, unit: Unit | None = None) -> QuerySet[Enrolment]:
+    enrolments = restrict(Enrolment.objects.all(), user)
+    if unit is not None:
+        enrolments = enrolments.filter(under_paths("person__household__unit__path", (unit.path,)))
+    return enrolments
+
+
+def list_at_risk_for_user(
+    user,
+    *,
+    school_year: int,
+    unit: Unit | None = None,
+    minimum_score: int | None = None,
+    params: IndicatorParameters | None = None,
+    weights: RiskWeights | None = None,
+) -> QuerySet[Enrolment]:
+    """Enrolled pupils whose dropout risk score reaches `minimum_score` (the threshold of the
+    weights by default), highest first, each with its factors (risk_<factor>)."""
+    weights = weights or risk_weights()
+    minimum = weights.threshold if minimum_score is None else minimum_score
+    return (
+        scored_enrolments(
+            enrolments_for_user(user, unit), school_year=school_year, params=params, weights=weights
+        )
+        .filter(risk_score__gte=minimum)
+        .select_related("person__household__unit", "school")
+        .order_by("-risk_score", "person__household__unit__path", "person__household__code", "pk")
+    )
+
+
+def detection_counts_for_user(
+    user, *, school_year: int, unit: Unit | None = None, params: IndicatorParameters | None = None
+) -> dict[str, int]:
+    """How many children are out of school, dropped out and at risk in `unit`."""
+    persons = persons_for_user(user, unit)
+    return {
+        "out_of_school": persons.filter(out_of_school_q(school_year, params)).count(),
+        "dropped_out": persons.filter(dropped_out_q(school_year, params)).count(),
+        "at_risk": list_at_risk_for_user(
+            user, school_year=school_year, unit=unit, params=params
+        ).count(),
+    }
