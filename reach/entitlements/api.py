@@ -20,6 +20,7 @@ from reach.entitlements.services import (
     EntitlementError,
     UnknownPolicy,
     fail_stale_runs,
+    request_rerun,
     request_run,
 )
 from reach.registry.selectors import get_person_for_user, get_unit_for_user
@@ -237,14 +238,7 @@ def correct(request, run_id: int, body: ReasonIn):
     if not selectors.may_run_over(request.user, run.unit):
         raise HttpError(403, "You may not start runs over this scope")
     try:
-        outcome = request_run(
-            policy_codes=run.policy_codes.split(","),
-            school_year=run.school_year,
-            unit=run.unit,
-            actor=request.user,
-            corrects=run,
-            correction_reason=body.reason,
-        )
+        outcome = request_rerun(run=run, actor=request.user, correction_reason=body.reason)
     except EntitlementError as error:
         raise HttpError(409, str(error)) from None
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}

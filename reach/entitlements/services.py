@@ -623,6 +623,21 @@ def request_run(
     return RunRequest(run, joined=False)
 
 
+def request_rerun(
+    *, run: EntitlementRun, actor, correction_reason: str | None = None
+) -> RunRequest:
+    """Queue `run`'s key again: a retry of a failed run, or (with `correction_reason`) a
+    correction of an approved one."""
+    return request_run(
+        policy_codes=run.policy_codes.split(","),
+        school_year=run.school_year,
+        unit=run.unit,
+        actor=actor,
+        corrects=run if correction_reason is not None else None,
+        correction_reason=correction_reason or "",
+    )
+
+
 def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
     """The background job: compute the pending run `run_id`. A run that is no longer pending
     (already taken, failed as stale, or gone) is left alone; returns the run computed."""

@@ -13,7 +13,7 @@ urlpatterns = [
     path("runs/<int:run_id>/return/", workflow_views.run_return, name="run-return"),
     path("runs/<int:run_id>/publish/", workflow_views.run_publish, name="run-publish"),
     path("runs/<int:run_id>/close/", workflow_views.run_close, name="run-close"),
-    path("runs/<int:run_id>/correct/", workflow_views.run_correct, name="run-correct"),
+    path("runs/<int:run_id>/correct/", views.run_correct, name="run-correct"),
     path(
         "persons/<int:person_id>/entitlements/",
         views.person_entitlements,

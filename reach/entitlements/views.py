@@ -13,7 +13,12 @@ from django.views.decorators.http import require_POST
 from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.forms import RunForm
-from reach.entitlements.services import EntitlementError, fail_stale_runs, request_run
+from reach.entitlements.services import (
+    EntitlementError,
+    fail_stale_runs,
+    request_rerun,
+    request_run,
+)
 from reach.policy.catalog import lang_key
 from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
 
@@ -131,23 +136,29 @@ def run_progress(request, run_id: int):
     return render(request, "entitlements/_run_progress.html", {"run": run})
 
 
-@login_required
-@require_POST
-def run_retry(request, run_id: int):
+def _rerun(request, run_id: int, *, correction_reason: str | None = None):
     run = _run_or_404(request, run_id)
     if not selectors.may_run_over(request.user, run.unit):
         raise Http404(_("You may not start runs"))
     try:
-        outcome = request_run(
-            policy_codes=run.policy_codes.split(","),
-            school_year=run.school_year,
-            unit=run.unit,
-            actor=request.user,
-        )
+        outcome = request_rerun(run=run, actor=request.user, correction_reason=correction_reason)
     except EntitlementError as error:
         messages.error(request, str(error))
         return redirect("run", run_id=run.pk)
     return redirect("run", run_id=outcome.run.pk)
+
+
+@login_required
+@require_POST
+def run_retry(request, run_id: int):
+    return _rerun(request, run_id)
+
+
+@login_required
+@require_POST
+def run_correct(request, run_id: int):
+    """Start a correction of a frozen run: a new run of the same key that says why."""
+    return _rerun(request, run_id, correction_reason=request.POST.get("reason", ""))
 
 
 @login_required

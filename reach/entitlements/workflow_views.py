@@ -1,4 +1,4 @@
-"""The approval steps of a run's page: submit, approve, return, publish, close, correct."""
+"""The approval steps of a run's page: submit, approve, return, publish, close."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.entitlements import selectors, workflow
-from reach.entitlements.services import EntitlementError, request_run
+from reach.entitlements.services import EntitlementError
 
 
 def _run(request, run_id: int):
@@ -66,25 +66,3 @@ def run_publish(request, run_id: int):
 @require_POST
 def run_close(request, run_id: int):
     return _step(request, run_id, lambda run: workflow.close_run(run=run, actor=request.user))
-
-
-@login_required
-@require_POST
-def run_correct(request, run_id: int):
-    """Start a correction of a frozen run: a new run of the same key that says why."""
-    run = _run(request, run_id)
-    if not selectors.may_run_over(request.user, run.unit):
-        raise Http404(_("You may not start runs"))
-    try:
-        outcome = request_run(
-            policy_codes=run.policy_codes.split(","),
-            school_year=run.school_year,
-            unit=run.unit,
-            actor=request.user,
-            corrects=run,
-            correction_reason=request.POST.get("reason", ""),
-        )
-    except EntitlementError as error:
-        messages.error(request, str(error))
-        return redirect("run", run_id=run.pk)
-    return redirect("run", run_id=outcome.run.pk)
