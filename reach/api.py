@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
+from reach.casework.api import router as casework_router
 from reach.indicators.api import router as indicators_router
 from reach.registry.api import router as registry_router
 
@@ -17,3 +18,4 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", indicators_router)
+api.add_router("/", casework_router)
