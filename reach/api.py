@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
+from reach.casework.api import router as casework_router
 from reach.entitlements.api import router as entitlements_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
@@ -23,3 +24,4 @@ api.add_router("/", policy_router)
 api.add_router("/", entitlements_router)
 api.add_router("/", payments_router)
 api.add_router("/", indicators_router)
+api.add_router("/", casework_router)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseKind(models.TextChoices):
@@ -11,7 +12,7 @@ class CaseKind(models.TextChoices):
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open, not visited yet")
     IN_PROGRESS = "in_progress", _("In progress")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
 
 ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS)

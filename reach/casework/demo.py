@@ -1,7 +1,19 @@
 """The demo's casework: a work group in each commune and ward (a teacher, a ward or commune
-officer, a youth union secretary) and the cases of the lists of the current school year."""
+officer, a youth union secretary), the cases of the lists opened at the start of the school
+year, and its two campaigns with targets per commune (half of its out-of-school and dropped-out
+children)."""
 
-from reach.casework.services import add_work_group_member, create_work_group, open_cases_from_lists
+import datetime as dt
+import math
+
+from reach.casework.selectors import case_board_for_user
+from reach.casework.services import (
+    add_work_group_member,
+    create_campaign,
+    create_work_group,
+    open_cases_from_lists,
+    set_campaign_target,
+)
 from reach.geo.choices import UnitLevel
 from reach.geo.models import Unit
 
@@ -17,21 +29,44 @@ MEMBERS = {  # country -> (name, affiliation, organisation, leads)
         ("张书记", "youth_union", "团委书记", False),
     ],
 }
+CAMPAIGNS = {  # district code -> (name, kind, start, end) with the school year's first year Y
+    "761": [
+        (
+            "Vận động học sinh trở lại lớp sau kỳ nghỉ hè {y}",
+            "after_summer",
+            (0, 9, 1),
+            (0, 10, 31),
+        ),
+        (
+            "Vận động học sinh trở lại lớp sau Tết Nguyên đán {y1}",
+            "after_tet",
+            (1, 2, 3),
+            (1, 3, 15),
+        ),
+    ],
+    "522723000000": [
+        ("{y}年秋季开学劝返复学", "after_summer", (0, 9, 1), (0, 10, 31)),
+        ("{y1}年春节后劝返复学", "after_tet", (1, 2, 10), (1, 3, 20)),
+    ],
+}
+
+
+def _day(year: int, offset_month_day: tuple[int, int, int]) -> dt.date:
+    offset, month, day = offset_month_day
+    return dt.date(year + offset, month, day)
 
 
 def set_up_demo_casework(*, actor, school_year: int) -> dict[str, int]:
-    """Create the work groups (skipping units that have one) and open the cases."""
-    for unit in Unit.objects.filter(level=UnitLevel.COMMUNE, work_groups__isnull=True).order_by(
-        "path"
-    ):
+    """Create the work groups (skipping units that have one), open the cases and the campaigns."""
+    communes = Unit.objects.filter(level=UnitLevel.COMMUNE, work_groups__isnull=True)
+    for unit in communes.order_by("path"):
         country = unit.path.split(".")[0]
         if country not in MEMBERS:
             continue
-        name = (
-            f"{unit.name}控辍保学工作组"
-            if country == "CN"
-            else f"Tổ công tác rà soát học sinh bỏ học {unit.name}"
-        )
+        if country == "CN":
+            name = f"{unit.name}控辍保学工作组"
+        else:
+            name = f"Tổ công tác rà soát học sinh bỏ học {unit.name}"
         group = create_work_group(actor=actor, unit=unit, name=name)
         for full_name, affiliation, organisation, leads in MEMBERS[country]:
             add_work_group_member(
@@ -42,4 +77,29 @@ def set_up_demo_casework(*, actor, school_year: int) -> dict[str, int]:
                 organisation=organisation,
                 is_lead=leads,
             )
-    return open_cases_from_lists(actor=actor, school_year=school_year)
+    opened = open_cases_from_lists(
+        actor=actor, school_year=school_year, opened_on=dt.date(school_year, 9, 16)
+    )
+    for code, campaigns in CAMPAIGNS.items():
+        district = Unit.objects.filter(code=code).first()
+        if district is None:
+            continue
+        _total, rows = case_board_for_user(actor, school_year=school_year, unit=district)
+        for name, kind, start, end in campaigns:
+            campaign = create_campaign(
+                actor=actor,
+                name=name.format(y=school_year, y1=school_year + 1),
+                kind=kind,
+                unit=district,
+                school_year=school_year,
+                starts_on=_day(school_year, start),
+                ends_on=_day(school_year, end),
+            )
+            for row in rows:
+                set_campaign_target(
+                    actor=actor,
+                    campaign=campaign,
+                    unit=row.unit,
+                    target_returns=math.ceil(row.board.returnable / 2),
+                )
+    return opened

@@ -1,6 +1,6 @@
 """Dropout-prevention casework (seed 001, seed 002's 控辍保学): a case per child out of school,
 dropped out or at risk, its work group, household visits with reasons and wishes, actions and
-the outcome."""
+the outcome; campaigns with targets per unit."""
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,7 @@ from reach.casework.choices import (
     ACTIVE_STATUSES,
     ActionKind,
     Affiliation,
+    CampaignKind,
     CaseKind,
     CaseSource,
     CaseStatus,
@@ -183,3 +184,48 @@ class CaseAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.taken_on} of case {self.case_id}"
+
+
+class Campaign(models.Model):
+    """A peak period of mobilisation (after the summer holidays, after Tet: seed 001) over a
+    unit, with targets per sub-unit."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("period"), max_length=20, choices=CampaignKind.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("campaign")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="campaign_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignTarget(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    target_returns = models.PositiveIntegerField(_("children to bring back"))
+
+    class Meta:
+        ordering = ["campaign", "unit__path"]
+        verbose_name = _("campaign target")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="campaign_target_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.unit_id}: {self.target_returns}"

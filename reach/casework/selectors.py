@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -22,7 +23,14 @@ from reach.accounts.choices import EDITING_ROLES
 from reach.accounts.models import AuditEvent
 from reach.accounts.scoping import restrict, under_paths
 from reach.casework.choices import ACTIVE_STATUSES, RETURNABLE_KINDS, CaseStatus, Outcome
-from reach.casework.models import CaseAction, CaseVisit, CaseVisitReason, DropoutCase, WorkGroup
+from reach.casework.models import (
+    Campaign,
+    CaseAction,
+    CaseVisit,
+    CaseVisitReason,
+    DropoutCase,
+    WorkGroup,
+)
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.indicators.figures import percent
@@ -243,3 +251,53 @@ def list_audit_events_for_case(case: DropoutCase) -> QuerySet[AuditEvent]:
         | Q(object_type="casework.casevisit", object_id__in=visits)
         | Q(object_type="casework.caseaction", object_id__in=actions)
     ).order_by("-at", "-id")
+
+
+def list_campaigns_for_user(user) -> QuerySet[Campaign]:
+    visible = restrict(Unit.objects.all(), user).values("pk")
+    return Campaign.objects.filter(unit__in=visible).select_related("unit").order_by("-starts_on")
+
+
+def get_campaign_for_user(user, campaign_id: int) -> Campaign | None:
+    return list_campaigns_for_user(user).filter(pk=campaign_id).first()
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    unit: Unit
+    target_returns: int | None
+    handled: int  # cases with a visit, an action, an opening or a closing in the period
+    returned: int  # closed as returned to school in the period
+
+    @property
+    def progress(self) -> float | None:
+        return percent(self.returned, self.target_returns or 0)
+
+
+def campaign_report_for_user(user, campaign: Campaign) -> tuple[CampaignRow, list[CampaignRow]]:
+    """The cases handled and the returns achieved during the campaign, in total and per target
+    unit: one statement with a pair of conditional counts per target."""
+    period = (campaign.starts_on, campaign.ends_on)
+    cases = cases_for_user(user).filter(
+        under_paths("unit__path", (campaign.unit.path,)), school_year=campaign.school_year
+    )
+    handled = (
+        Q(opened_on__range=period)
+        | Q(closed_on__range=period)
+        | Q(Exists(CaseVisit.objects.filter(case=OuterRef("pk"), visited_on__range=period)))
+        | Q(Exists(CaseAction.objects.filter(case=OuterRef("pk"), taken_on__range=period)))
+    )
+    returned = Q(outcome=Outcome.RETURNED_TO_SCHOOL, closed_on__range=period)
+    targets = list(campaign.targets.select_related("unit"))
+    counts = {"handled": Count("pk", filter=handled), "returned": Count("pk", filter=returned)}
+    for n, target in enumerate(targets):
+        within = under_paths("unit__path", (target.unit.path,))
+        counts[f"handled_{n}"] = Count("pk", filter=within & handled)
+        counts[f"returned_{n}"] = Count("pk", filter=within & returned)
+    found = cases.aggregate(**counts)
+    rows = [
+        CampaignRow(t.unit, t.target_returns, found[f"handled_{n}"], found[f"returned_{n}"])
+        for n, t in enumerate(targets)
+    ]
+    goal = sum(t.target_returns for t in targets) if targets else None
+    return CampaignRow(campaign.unit, goal, found["handled"], found["returned"]), rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.casework import views
+from reach.casework import campaign_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:case_id>/assign/", views.assign_case, name="assign"),
     path("work-groups/", views.work_groups, name="work-groups"),
     path("work-groups/<int:group_id>/", views.work_group_detail, name="work-group"),
+    path("campaigns/", campaign_views.campaigns, name="campaigns"),
+    path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign"),
 ]

@@ -35,7 +35,8 @@ from reach.indicators.views import DETECTION_LISTS, detection_page, parse_filter
 PAGE_SIZE = 50
 
 
-def _editor(request) -> None:
+def editor_only(request) -> None:
+    """Refuse users whose role cannot change cases."""
     if not selectors.can_edit_cases(request.user):
         raise PermissionDenied(_("Your role cannot change cases."))
 
@@ -117,7 +118,7 @@ def follow_up(request):
 @login_required
 @require_POST
 def open_case(request):
-    _editor(request)
+    editor_only(request)
     form = OpenCaseForm(request.POST)
     if not form.is_valid():
         raise Http404(_("No such child"))
@@ -157,7 +158,7 @@ def open_case(request):
 @login_required
 @require_POST
 def open_from_lists(request):
-    _editor(request)
+    editor_only(request)
     filters = parse_filters(request)
     counts = services.open_cases_from_lists(
         actor=request.user, school_year=filters.school_year, unit=filters.unit
@@ -209,7 +210,7 @@ def case_detail(request, case_id: int):
 def _change(request, case_id: int, form_class, apply, form_name: str, **form_kwargs):
     """Validate a form of the case page and apply it through a service; errors come back on
     the page (invalid input) or as a message (a rule of the life cycle)."""
-    _editor(request)
+    editor_only(request)
     case = _case(request, case_id)
     form = form_class(request.POST, **{k: v(case) for k, v in form_kwargs.items()})
     if not form.is_valid():
@@ -323,7 +324,7 @@ def work_groups(request):
     units = lists.list_visible_units(request.user)
     form = WorkGroupForm(request.POST or None, units=units)
     if request.method == "POST":
-        _editor(request)
+        editor_only(request)
         if form.is_valid():
             try:
                 group = services.create_work_group(
@@ -350,7 +351,7 @@ def work_group_detail(request, group_id: int):
         raise Http404(_("No such work group"))
     form = MemberForm(request.POST or None)
     if request.method == "POST":
-        _editor(request)
+        editor_only(request)
         if form.is_valid():
             try:
                 services.add_work_group_member(

@@ -43,8 +43,8 @@ def signed(value) -> str:
 
 @register.filter
 def css_number(value) -> str:
-    """A number for a style attribute: always a dot, never localised."""
-    return f"{float(value or 0):.1f}"
+    """A width in percent for a style attribute: 0 to 100, with a dot, never localised."""
+    return f"{min(100.0, max(0.0, float(value or 0))):.1f}"
 
 
 @register.filter

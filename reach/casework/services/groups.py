@@ -1,0 +1,54 @@
+"""Work groups and their members."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from reach.accounts.choices import AuditAction
+from reach.accounts.services import record_audit_event, snapshot
+from reach.casework.choices import Affiliation
+from reach.casework.models import WorkGroup, WorkGroupMember
+from reach.casework.services._common import CaseError, user_or_none
+from reach.geo.models import Unit
+
+
+@transaction.atomic
+def create_work_group(*, actor, unit: Unit, name: str) -> WorkGroup:
+    name = name.strip()
+    if not name:
+        raise CaseError(_("A work group needs a name."))
+    if WorkGroup.objects.filter(unit=unit, name=name).exists():
+        raise CaseError(_("%(unit)s already has a work group of this name.") % {"unit": unit.name})
+    group = WorkGroup.objects.create(unit=unit, name=name)
+    record_audit_event(
+        actor=user_or_none(actor), action=AuditAction.CREATE, obj=group, after=snapshot(group)
+    )
+    return group
+
+
+@transaction.atomic
+def add_work_group_member(
+    *,
+    actor,
+    work_group: WorkGroup,
+    full_name: str,
+    affiliation: str,
+    organisation: str = "",
+    user=None,
+    is_lead: bool = False,
+) -> WorkGroupMember:
+    if not full_name.strip():
+        raise CaseError(_("A member needs a name."))
+    if affiliation not in Affiliation.values:
+        raise CaseError(_("Unknown affiliation: %(value)s") % {"value": affiliation})
+    member = WorkGroupMember.objects.create(
+        work_group=work_group,
+        full_name=full_name.strip(),
+        affiliation=affiliation,
+        organisation=organisation.strip(),
+        user=user,
+        is_lead=is_lead,
+    )
+    record_audit_event(
+        actor=user_or_none(actor), action=AuditAction.CREATE, obj=member, after=snapshot(member)
+    )
+    return member
