@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/reach)
 
-.PHONY: install demo test lint test-sqlite test-postgres browsers messages clean
+.PHONY: install demo test lint test-sqlite test-postgres system browsers messages clean
 
 $(BIN)/reach: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +19,18 @@ install: $(BIN)/reach messages
 messages: $(BIN)/reach
 	$(BIN)/python -m reach.common.i18n
 
-demo: install
+demo: install system
 	mkdir -p var
 	$(BIN)/reach migrate --noinput
 	$(BIN)/reach demo
 	@echo "Reach is serving on http://127.0.0.1:$(PORT)/  (accounts: admin, district, ward01, school01, county; password: demo)"
 	$(BIN)/reach serve 127.0.0.1:$(PORT)
 
+system:
+	@sh scripts/system-packages.sh
+
 browsers:
-	@sh scripts/ensure-chromium.sh
+	@sh scripts/system-packages.sh --browsers
 
 lint: install
 	$(BIN)/ruff check .
