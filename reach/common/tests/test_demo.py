@@ -2,9 +2,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import models
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict
+from reach.entitlements.choices import LineStatus, RunStage
+from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.payments.models import PaymentClaim
 from reach.policy.models import Policy
 from reach.registry.models import Household
 
@@ -30,3 +34,19 @@ def test_demo_loads_both_jurisdictions_accounts_and_policies_once():
     call_command("demo", stdout=out)
     assert "already loaded" in out.getvalue()
     assert Household.objects.count() == 200
+
+
+def test_demo_publishes_each_jurisdictions_run_and_leaves_gaps_to_find():
+    call_command("demo", "--scale", "0.05", stdout=io.StringIO())
+    runs = EntitlementRun.objects.all()
+    assert {run.unit.code for run in runs} == {"761", "522723000000"}
+    assert {run.stage for run in runs} == {RunStage.PUBLISHED}
+    assert all(run.submitted_by.username == "admin" for run in runs)
+    assert {run.decided_by.username for run in runs} == {"district", "county"}
+    lines = EntitlementLine.objects.filter(status=LineStatus.IN_FORCE)
+    claims = PaymentClaim.objects.all()
+    full = claims.filter(paid_minor=models.F("amount_minor")).count()
+    part = claims.filter(paid_minor__gt=0, paid_minor__lt=models.F("amount_minor")).count()
+    unpaid = lines.exclude(claims__isnull=False).count()
+    assert full > part > 0 and unpaid > 0  # mostly paid, with gaps of both kinds
+    assert full + part + unpaid == lines.count()

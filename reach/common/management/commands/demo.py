@@ -1,7 +1,9 @@
 """Load the demo once: District 12 (Ho Chi Minh City) and Guiding county (Guizhou), their
 schools and organisations, about 20,000 generated households with school years 2023 and 2024
-(the second advanced from the first, with its dropouts), and the demo accounts."""
+(the second advanced from the first, with its dropouts), the demo accounts, and 2024's
+entitlements approved, published and mostly paid."""
 
+import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
@@ -12,6 +14,7 @@ from reach.accounts.services import create_member
 from reach.casework.demo import set_up_demo_casework
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
+from reach.payments.demo import set_up_demo_delivery
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households, generate_next_school_year
@@ -100,6 +103,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Cases of school year {FIRST_YEAR + 1} opened from the lists: "
             + ", ".join(f"{count} {kind}" for kind, count in opened.items())
+        )
+        paid = set_up_demo_delivery(
+            actor=admin, school_year=FIRST_YEAR + 1, paid_on=dt.date(FIRST_YEAR + 1, 10, 15)
+        )
+        self.stdout.write(
+            f"Entitlements of school year {FIRST_YEAR + 1} approved, published and paid: "
+            + ", ".join(f"{count} lines {state}" for state, count in paid.items())
         )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
