@@ -1,13 +1,15 @@
-"""Payments (record one, list), reconciliation (counts, amounts, the lists behind them) and
-coverage, scoped by the caller's units."""
+"""Payments (record one, list), reconciliation (counts, amounts, the lists behind them),
+coverage and the budget by funding source, scoped by the caller's units."""
 
 from django.core.paginator import Paginator
 from ninja import Router
 from ninja.errors import HttpError
 
+from reach.payments import budget as budgets
 from reach.payments import selectors
 from reach.payments.choices import Gap
 from reach.payments.schemas import (
+    BudgetOut,
     CoverageOut,
     DisbursementIn,
     DisbursementOut,
@@ -149,4 +151,35 @@ def coverage(request, year: int, unit: str = ""):
         "school_year": year,
         "target": total.target,
         "below": [_coverage_row(row) for row in below],
+    }
+
+
+def _figures(entry) -> dict:
+    return {
+        "source": entry.source,
+        "currency": entry.currency,
+        "estimate_minor": entry.estimate,
+        "approved_minor": entry.approved,
+        "paid_minor": entry.paid,
+    }
+
+
+def _budget_row(row) -> dict:
+    return {
+        "unit": row.unit.code if row.unit else None,
+        "name": row.unit.name if row.unit else None,
+        "sources": [_figures(entry) for entry in row.sources],
+        "totals": [_figures(entry) for entry in row.totals()],
+    }
+
+
+@router.get("/budget", response=BudgetOut)
+def budget(request, year: int, unit: str = ""):
+    """Estimate (the latest runs, approved or not), approved (lines in force) and paid, by
+    funding source and currency, for the scope and each unit one level below it."""
+    total, below = budgets.budget(user=request.user, school_year=year, unit=_unit(request, unit))
+    return {
+        **_budget_row(total),
+        "school_year": year,
+        "below": [_budget_row(row) for row in below],
     }

@@ -64,3 +64,23 @@ class CoverageOut(CoverageUnit):
     school_year: int
     target: int
     below: list[CoverageUnit]
+
+
+class BudgetFigures(Schema):
+    source: str  # "" for all sources together
+    currency: str
+    estimate_minor: int
+    approved_minor: int
+    paid_minor: int
+
+
+class BudgetUnit(Schema):
+    unit: str | None
+    name: str | None
+    sources: list[BudgetFigures]
+    totals: list[BudgetFigures]  # all sources, one per currency
+
+
+class BudgetOut(BudgetUnit):
+    school_year: int
+    below: list[BudgetUnit]

@@ -15,6 +15,7 @@ from reach.accounts.scoping import restrict
 from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements.forms import current_school_year
 from reach.entitlements.models import EntitlementLine
+from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
 from reach.payments.forms import DisbursementForm
@@ -140,6 +141,29 @@ def coverage(request):
         "units": _units(request),
     }
     return render(request, "payments/coverage.html", context)
+
+
+@login_required
+def budget(request):
+    """Estimate, approved and paid by funding source for the scope and each unit below it;
+    `?format=xlsx` downloads it."""
+    year, unit = _year_and_unit(request)
+    total, children = budgets.budget(user=request.user, school_year=year, unit=unit)
+    if request.GET.get("format") == "xlsx":
+        out = io.BytesIO()
+        budgets.write_budget(out, school_year=year, total=total, children=children)
+        name = "-".join(part for part in ("budget", str(year), unit.code if unit else "") if part)
+        response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    context = {
+        "year": year,
+        "unit": unit,
+        "total": total,
+        "children": children,
+        "units": _units(request),
+    }
+    return render(request, "payments/budget.html", context)
 
 
 def _units(request):

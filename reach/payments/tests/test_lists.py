@@ -12,32 +12,11 @@ from python_calamine import CalamineWorkbook
 from reach.entitlements.models import EntitlementLine
 from reach.payments.funding import split_like
 from reach.payments.lists import payment_list
-from reach.payments.tests.factories import approved_run, pay
+from reach.payments.tests.factories import approved_run, pay, split_policy
 from reach.policy.services import load_policy_file
-from reach.policy.tests.factories import benefit, policy_document, write_yaml
+from reach.policy.tests.factories import write_yaml
 
 pytestmark = pytest.mark.django_db
-
-
-def split_policy() -> dict:
-    """Poor pupils: support 1,000,000 a year, 70% central and 30% province. Poor and near-poor
-    pupils: a fee of 333,333, half province, half county (parts 166,667 and 166,666: the odd
-    đồng goes to the first source)."""
-    return policy_document(
-        benefit(
-            "support",
-            condition={"field": "household_status", "op": "eq", "value": "poor"},
-            amount={"per": "year", "value": 1000000},
-            funding=[{"source": "central", "share": 70}, {"source": "province", "share": 30}],
-        ),
-        benefit(
-            "fee",
-            condition={"field": "household_status", "op": "in", "value": ["poor", "near_poor"]},
-            amount={"per": "year", "value": 333333},
-            funding=[{"source": "province", "share": 50}, {"source": "county", "share": 50}],
-        ),
-        code="split-policy",
-    )
 
 
 @pytest.fixture
