@@ -84,3 +84,43 @@ class BudgetUnit(Schema):
 class BudgetOut(BudgetUnit):
     school_year: int
     below: list[BudgetUnit]
+
+
+class PaymentListTotal(Schema):
+    policy: str  # "" in the grand totals
+    benefit: str
+    currency: str
+    lines: int
+    amount_minor: int
+    paid_minor: int
+    remaining_minor: int
+
+
+class PaymentListRow(Schema):
+    number: int
+    line: int
+    person: int
+    full_name: str
+    national_id_masked: str
+    unit: str
+    school: str | None
+    policy: str
+    benefit: str
+    sources: list[str]
+    currency: str
+    amount_minor: int
+    paid_minor: int
+    remaining_minor: int
+
+
+class PaymentListOut(Schema):
+    school_year: int
+    unit: str | None
+    school: str | None
+    source: str
+    sources: list[str]
+    totals: list[PaymentListTotal]
+    by_benefit: list[PaymentListTotal]
+    count: int
+    page: int
+    items: list[PaymentListRow]

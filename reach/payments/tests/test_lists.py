@@ -15,6 +15,7 @@ from reach.payments.lists import payment_list
 from reach.payments.tests.factories import approved_run, pay, split_policy
 from reach.policy.services import load_policy_file
 from reach.policy.tests.factories import write_yaml
+from reach.registry.tests.test_api import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,27 @@ def test_the_page_shows_the_totals_and_offers_the_sources(world, run):
         "province",
     ]
     assert "2.999.999" in response.content.decode()
+
+
+def test_the_api_gives_the_list_its_totals_and_refuses_other_wards(world, run):
+    """Province's list: 5 rows, 1,100,001 in all, 316,667 paid."""
+    district = token_client("district")
+    listing = district.get("/api/v1/payment-lists?year=2024&unit=761&source=province").json()
+    ward = token_client("ward01")
+
+    assert listing["count"] == len(listing["items"]) == 5
+    (total,) = listing["totals"]
+    assert (total["amount_minor"], total["paid_minor"]) == (1_100_001, 316_667)
+    assert sum(item["amount_minor"] for item in listing["items"]) == total["amount_minor"]
+    assert district.get("/api/v1/payment-lists?year=2024").status_code == 400
+    assert ward.get("/api/v1/payment-lists?year=2024&unit=26737").status_code == 404
+    assert ward.get("/api/v1/payment-lists?year=2024&school=SCH-ward2").status_code == 404
+    own = ward.get("/api/v1/payment-lists?year=2024&unit=26734").json()
+    assert {item["person"] for item in own["items"]} == {world.persons["ward1"].pk}
+
+
+def test_the_list_is_read_in_one_query_after_the_users_scope(world, run, django_assert_num_queries):
+    user = type(world.users["district"]).objects.get(pk=world.users["district"].pk)
+    with django_assert_num_queries(3):  # the user's scope (two), then the rows
+        plist = payment_list(user=user, school_year=2024, unit=world.units["d12"])
+        assert [row.line.benefit.names for row in plist.rows]
