@@ -28,7 +28,7 @@ from reach.geo.models import PATH_SEPARATOR, Unit
 from reach.payments.funding import parts_of, source_name, split_like
 from reach.payments.lists import major, money_format
 from reach.payments.models import Disbursement
-from reach.payments.selectors import HOUSEHOLD_PATH, _in_scope
+from reach.payments.selectors import HOUSEHOLD_PATH, in_scope
 
 FIGURES = ("estimate", "approved", "paid")
 PENDING_STAGES = (*OPEN_STAGES, RunStage.SUBMITTED)  # computed, not yet approved
@@ -101,8 +101,8 @@ def budget(
     *, user, school_year: int, unit: Unit | None = None
 ) -> tuple[BudgetRow, list[BudgetRow]]:
     """The budget of the scope and of each unit one level below it (three group-by queries)."""
-    lines = _in_scope(EntitlementLine.objects.filter(school_year=school_year), user, unit)
-    payments = _in_scope(Disbursement.objects.filter(school_year=school_year), user, unit)
+    lines = in_scope(EntitlementLine.objects.filter(school_year=school_year), user, unit)
+    payments = in_scope(Disbursement.objects.filter(school_year=school_year), user, unit)
     total = BudgetRow(unit)
     below: dict[str, BudgetRow] = {}
     depth = len(unit.path.split(PATH_SEPARATOR)) if unit is not None else 0

@@ -44,7 +44,7 @@ NOT_ENTITLED, ENTITLED, SERVED = 0, 1, 2  # a pupil's coverage state
 PURPOSE = Coalesce(NullIf(F("benefit__purpose"), Value("")), F("benefit_code"))
 
 
-def _in_scope(queryset: QuerySet, user, unit: Unit | None, path: str = HOUSEHOLD_PATH):
+def in_scope(queryset: QuerySet, user, unit: Unit | None, path: str = HOUSEHOLD_PATH):
     queryset = restrict(queryset, user)
     return queryset.filter(under_paths(path, (unit.path,))) if unit is not None else queryset
 
@@ -63,7 +63,7 @@ def lines_in_force(*, user, school_year: int, unit: Unit | None = None) -> Query
         & Q(person__payment_claims__purpose=F("purpose")),
     )
     return (
-        _in_scope(lines, user, unit)
+        in_scope(lines, user, unit)
         .annotate(purpose=PURPOSE)
         .annotate(purpose_claim=claim)
         .annotate(
@@ -91,7 +91,7 @@ def claims_without_entitlement(*, user, school_year: int, unit: Unit | None = No
         purpose=OuterRef("purpose"),
     )
     claims = PaymentClaim.objects.filter(school_year=school_year, paid_minor__gt=0)
-    return _in_scope(claims, user, unit).filter(~Exists(in_force))
+    return in_scope(claims, user, unit).filter(~Exists(in_force))
 
 
 @dataclass
@@ -184,7 +184,7 @@ def poor_pupils(*, user, school_year: int, unit: Unit | None = None) -> QuerySet
     )
     pupils = Person.objects.filter(Exists(enrolled), Exists(poor))
     return (
-        _in_scope(pupils, user, unit, path="household__unit__path")
+        in_scope(pupils, user, unit, path="household__unit__path")
         .annotate(entitled=Exists(in_force), unserved=Exists(unserved))
         .annotate(served=Case(When(Q(entitled=True, unserved=False), then=True), default=False))
     )

@@ -170,7 +170,9 @@ def test_the_page_shows_the_totals_and_offers_the_sources(world, run):
         "county",
         "province",
     ]
-    assert "2.999.999" in response.content.decode()
+    page = response.content.decode()
+    assert "2.999.999" in page  # Vietnamese groups thousands with dots
+    assert "Danh sách chi trả" in page and "Dự toán kinh phí" in page  # the menu links
 
 
 def test_the_api_gives_the_list_its_totals_and_refuses_other_wards(world, run):
