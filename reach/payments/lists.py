@@ -32,6 +32,7 @@ from reach.payments.selectors import lines_in_force
 from reach.policy.amounts import CURRENCY_EXPONENTS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MAX_ROWS = 5000  # a printed list is a ward's or a school's; longer ones are spreadsheets
 
 
 @dataclass

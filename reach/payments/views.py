@@ -166,6 +166,12 @@ def budget(request):
     return render(request, "payments/budget.html", context)
 
 
+def _without_format(request) -> str:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def _units(request):
     return list_units_for_user(request.user).exclude(level="village")
 
@@ -192,9 +198,16 @@ def payment_list(request):
             part for part in ("payment-list", str(year), code or unit.code, source) if part
         )
         context = {"plist": plist, "year": year}
-        if fmt == "pdf":
+        if fmt == "pdf" and len(plist.rows) <= lists.PDF_MAX_ROWS:
             content = render_pdf("payments/print/payment_list.html", context, request=request)
             return pdf_response(content, filename=f"{name}.pdf")
+        if fmt == "pdf":
+            too_long = _(
+                "The list has %(rows)s rows: print it per ward or school (at most %(max)s "
+                "rows), or download the spreadsheet."
+            )
+            messages.error(request, too_long % {"rows": len(plist.rows), "max": lists.PDF_MAX_ROWS})
+            return redirect(request.path + "?" + _without_format(request))
         out = io.BytesIO()
         lists.write_payment_list(out, plist)
         response = HttpResponse(out.getvalue(), content_type=lists.XLSX)

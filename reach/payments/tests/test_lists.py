@@ -197,3 +197,15 @@ def test_the_list_is_read_in_one_query_after_the_users_scope(world, run, django_
     with django_assert_num_queries(3):  # the user's scope (two), then the rows
         plist = payment_list(user=user, school_year=2024, unit=world.units["d12"])
         assert [row.line.benefit.names for row in plist.rows]
+
+
+def test_a_list_too_long_to_print_sends_the_user_back_with_the_reason(world, run, monkeypatch):
+    monkeypatch.setattr("reach.payments.lists.PDF_MAX_ROWS", 4)
+    client = logged_in(world, "district")
+
+    response = client.get("/payments/lists/?year=2024&unit=761&format=pdf")
+
+    assert response.status_code == 302 and "format" not in response.url
+    shown = client.get(response.url)
+    (message,) = [str(m) for m in shown.context["messages"]]
+    assert "5" in message and "4" in message  # the rows of the list, the most a print holds
