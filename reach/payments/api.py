@@ -1,17 +1,20 @@
-"""Payments (record one, list), reconciliation (counts, amounts, the lists behind them) and
-coverage, scoped by the caller's units."""
+"""Payments (record one, list), payment lists, reconciliation (counts, amounts, the lists
+behind them), coverage and the budget by funding source, scoped by the caller's units."""
 
 from django.core.paginator import Paginator
 from ninja import Router
 from ninja.errors import HttpError
 
-from reach.payments import selectors
+from reach.payments import budget as budgets
+from reach.payments import lists, selectors
 from reach.payments.choices import Gap
 from reach.payments.schemas import (
+    BudgetOut,
     CoverageOut,
     DisbursementIn,
     DisbursementOut,
     GapPage,
+    PaymentListOut,
     ReconciliationOut,
 )
 from reach.payments.services import NotAllowed, PaymentError, PaymentInput, record_disbursement
@@ -149,4 +152,96 @@ def coverage(request, year: int, unit: str = ""):
         "school_year": year,
         "target": total.target,
         "below": [_coverage_row(row) for row in below],
+    }
+
+
+def _figures(entry) -> dict:
+    return {
+        "source": entry.source,
+        "currency": entry.currency,
+        "estimate_minor": entry.estimate,
+        "approved_minor": entry.approved,
+        "paid_minor": entry.paid,
+    }
+
+
+def _budget_row(row) -> dict:
+    return {
+        "unit": row.unit.code if row.unit else None,
+        "name": row.unit.name if row.unit else None,
+        "sources": [_figures(entry) for entry in row.sources],
+        "totals": [_figures(entry) for entry in row.totals()],
+    }
+
+
+@router.get("/budget", response=BudgetOut)
+def budget(request, year: int, unit: str = ""):
+    """Estimate (the latest runs, approved or not), approved (lines in force) and paid, by
+    funding source and currency, for the scope and each unit one level below it."""
+    total, below = budgets.budget(user=request.user, school_year=year, unit=_unit(request, unit))
+    return {
+        **_budget_row(total),
+        "school_year": year,
+        "below": [_budget_row(row) for row in below],
+    }
+
+
+def _list_total(total) -> dict:
+    return {
+        "policy": total.policy_code,
+        "benefit": total.benefit_code,
+        "currency": total.currency,
+        "lines": total.lines,
+        "amount_minor": total.amount,
+        "paid_minor": total.paid,
+        "remaining_minor": total.remaining,
+    }
+
+
+@router.get("/payment-lists", response=PaymentListOut)
+def payment_list(
+    request, year: int, unit: str = "", school: str = "", source: str = "", page: int = 1
+):
+    """The payment list of a unit or a school (one of them is required), optionally of one
+    funding source: totals, and its rows 500 a page (national IDs masked)."""
+    scope = _unit(request, unit)
+    place = lists.get_school_for_user(request.user, school) if school else None
+    if school and place is None:
+        raise HttpError(404, "School not found")
+    if scope is None and place is None:
+        raise HttpError(400, "Give a unit or a school")
+    plist = lists.payment_list(
+        user=request.user, school_year=year, unit=scope, school=place, source=source
+    )
+    found = Paginator(plist.rows, 500).get_page(page)
+    items = [
+        {
+            "number": row.number,
+            "line": row.line.pk,
+            "person": row.line.person_id,
+            "full_name": row.line.person.full_name,
+            "national_id_masked": row.masked_id,
+            "unit": row.line.unit.code,
+            "school": row.line.enrolment.school.code if row.line.enrolment.school_id else None,
+            "policy": row.line.policy_code,
+            "benefit": row.line.benefit_code,
+            "sources": row.sources,
+            "currency": row.line.currency,
+            "amount_minor": row.amount,
+            "paid_minor": row.paid,
+            "remaining_minor": row.remaining,
+        }
+        for row in found.object_list
+    ]
+    return {
+        "school_year": year,
+        "unit": scope.code if scope else None,
+        "school": place.code if place else None,
+        "source": source,
+        "sources": plist.sources,
+        "totals": [_list_total(total) for total in plist.totals],
+        "by_benefit": [_list_total(total) for total in plist.by_benefit],
+        "count": found.paginator.count,
+        "page": found.number,
+        "items": items,
     }

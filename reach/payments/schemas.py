@@ -64,3 +64,63 @@ class CoverageOut(CoverageUnit):
     school_year: int
     target: int
     below: list[CoverageUnit]
+
+
+class BudgetFigures(Schema):
+    source: str  # "" for all sources together
+    currency: str
+    estimate_minor: int
+    approved_minor: int
+    paid_minor: int
+
+
+class BudgetUnit(Schema):
+    unit: str | None
+    name: str | None
+    sources: list[BudgetFigures]
+    totals: list[BudgetFigures]  # all sources, one per currency
+
+
+class BudgetOut(BudgetUnit):
+    school_year: int
+    below: list[BudgetUnit]
+
+
+class PaymentListTotal(Schema):
+    policy: str  # "" in the grand totals
+    benefit: str
+    currency: str
+    lines: int
+    amount_minor: int
+    paid_minor: int
+    remaining_minor: int
+
+
+class PaymentListRow(Schema):
+    number: int
+    line: int
+    person: int
+    full_name: str
+    national_id_masked: str
+    unit: str
+    school: str | None
+    policy: str
+    benefit: str
+    sources: list[str]
+    currency: str
+    amount_minor: int
+    paid_minor: int
+    remaining_minor: int
+
+
+class PaymentListOut(Schema):
+    school_year: int
+    unit: str | None
+    school: str | None
+    source: str
+    sources: list[str]
+    totals: list[PaymentListTotal]
+    by_benefit: list[PaymentListTotal]
+    count: int
+    page: int
+    items: list[PaymentListRow]

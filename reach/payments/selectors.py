@@ -16,10 +16,11 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -38,26 +39,36 @@ from reach.registry.models import Enrolment, HouseholdYearStatus, Person
 TARGET_PERCENT = 100  # seed 000: 100% of pupils of poor and near-poor households served
 POOR_STATUSES = (HouseholdStatus.POOR, HouseholdStatus.NEAR_POOR)
 HOUSEHOLD_PATH = "person__household__unit__path"
+NOT_ENTITLED, ENTITLED, SERVED = 0, 1, 2  # a pupil's coverage state
 
 PURPOSE = Coalesce(NullIf(F("benefit__purpose"), Value("")), F("benefit_code"))
 
 
-def _in_scope(queryset: QuerySet, user, unit: Unit | None, path: str = HOUSEHOLD_PATH):
+def in_scope(queryset: QuerySet, user, unit: Unit | None, path: str = HOUSEHOLD_PATH):
     queryset = restrict(queryset, user)
     return queryset.filter(under_paths(path, (unit.path,))) if unit is not None else queryset
 
 
 def lines_in_force(*, user, school_year: int, unit: Unit | None = None) -> QuerySet:
     """The lines in force of the year in scope, each with its purpose and what was paid for
-    it (`paid`), and its gap (None when fully paid)."""
-    paid = PaymentClaim.objects.filter(
-        person=OuterRef("person"), school_year=OuterRef("school_year"), purpose=OuterRef("purpose")
-    ).values("paid_minor")[:1]
+    it (`paid`), and its gap (None when fully paid).
+
+    What was paid comes from one LEFT JOIN to the purpose's claim (unique per pupil, year and
+    purpose, so it never repeats a line), read once per line wherever `paid` and `gap` are
+    used; a correlated subquery would be evaluated again at each use."""
     lines = EntitlementLine.objects.filter(status=LineStatus.IN_FORCE, school_year=school_year)
+    claim = FilteredRelation(
+        "person__payment_claims",
+        condition=Q(person__payment_claims__school_year=F("school_year"))
+        & Q(person__payment_claims__purpose=F("purpose")),
+    )
     return (
-        _in_scope(lines, user, unit)
+        in_scope(lines, user, unit)
         .annotate(purpose=PURPOSE)
-        .annotate(paid=Coalesce(Subquery(paid), Value(0), output_field=BigIntegerField()))
+        .annotate(purpose_claim=claim)
+        .annotate(
+            paid=Coalesce(F("purpose_claim__paid_minor"), Value(0), output_field=BigIntegerField())
+        )
         .annotate(
             gap=Case(
                 When(paid=0, then=Value(Gap.NOT_PAID.value)),
@@ -80,7 +91,7 @@ def claims_without_entitlement(*, user, school_year: int, unit: Unit | None = No
         purpose=OuterRef("purpose"),
     )
     claims = PaymentClaim.objects.filter(school_year=school_year, paid_minor__gt=0)
-    return _in_scope(claims, user, unit).filter(~Exists(in_force))
+    return in_scope(claims, user, unit).filter(~Exists(in_force))
 
 
 @dataclass
@@ -92,29 +103,37 @@ class Reconciliation:
 
 
 def reconcile(*, user, school_year: int, unit: Unit | None = None) -> Reconciliation:
-    """The gaps of a school year in scope: counts and amounts by kind and by unit (three
+    """The gaps of a school year in scope: counts and amounts by kind and by unit (two
     group-by queries; the lists come from `list_gaps`)."""
     gaps = lines_in_force(user=user, school_year=school_year, unit=unit).exclude(gap=None)
     counts = {gap.value: 0 for gap in Gap}
-    amounts: dict[str, dict[str, int]] = {gap.value: {} for gap in Gap}
+    due: dict[str, dict[str, int]] = {gap.value: {} for gap in Gap}
+    units: dict[tuple[str, str, str], int] = {}
     rows = (
         gaps.order_by()
-        .values("gap", "currency")
+        .values("unit__code", "unit__name", "gap", "currency")
         .annotate(lines=Count("id"), due=Sum(F("amount_minor") - F("paid")))
     )
     for row in rows:
-        counts[row["gap"]] += row["lines"]
-        amounts[row["gap"]][row["currency"]] = abs(row["due"] or 0)
+        gap, currency = row["gap"], row["currency"]
+        counts[gap] += row["lines"]
+        due[gap][currency] = due[gap].get(currency, 0) + (row["due"] or 0)
+        key = (row["unit__code"], row["unit__name"], gap)
+        units[key] = units.get(key, 0) + row["lines"]
+    amounts = {
+        gap: {currency: abs(minor) for currency, minor in by_currency.items()}
+        for gap, by_currency in due.items()
+    }
     loose = claims_without_entitlement(user=user, school_year=school_year, unit=unit)
     for row in loose.order_by().values("currency").annotate(n=Count("id"), paid=Sum("paid_minor")):
         counts[Gap.NOT_ENTITLED] += row["n"]
         amounts[Gap.NOT_ENTITLED][row["currency"]] = row["paid"]
-    by_unit = list(
-        gaps.order_by()
-        .values("unit__code", "unit__name", "gap")
-        .annotate(lines=Count("id"))
-        .order_by("unit__code", "gap")
-    )
+    by_unit = [
+        {"unit__code": code, "unit__name": name, "gap": gap, "lines": lines}
+        for (code, name, gap), lines in sorted(
+            units.items(), key=lambda item: (item[0][0], item[0][2])
+        )
+    ]
     return Reconciliation(school_year, counts, amounts, by_unit)
 
 
@@ -150,17 +169,22 @@ def poor_pupils(*, user, school_year: int, unit: Unit | None = None) -> QuerySet
     in_force = EntitlementLine.objects.filter(
         person=OuterRef("pk"), school_year=school_year, status=LineStatus.IN_FORCE
     )
-    paid = PaymentClaim.objects.filter(
-        person=OuterRef("person"), school_year=school_year, purpose=OuterRef("purpose")
-    ).values("paid_minor")[:1]
+    claim = FilteredRelation(
+        "person__payment_claims",
+        condition=Q(person__payment_claims__school_year=school_year)
+        & Q(person__payment_claims__purpose=F("purpose")),
+    )
     unserved = (
         in_force.annotate(purpose=PURPOSE)
-        .annotate(paid=Coalesce(Subquery(paid), Value(0), output_field=BigIntegerField()))
+        .annotate(purpose_claim=claim)
+        .annotate(
+            paid=Coalesce(F("purpose_claim__paid_minor"), Value(0), output_field=BigIntegerField())
+        )
         .filter(paid__lt=F("amount_minor"))
     )
     pupils = Person.objects.filter(Exists(enrolled), Exists(poor))
     return (
-        _in_scope(pupils, user, unit, path="household__unit__path")
+        in_scope(pupils, user, unit, path="household__unit__path")
         .annotate(entitled=Exists(in_force), unserved=Exists(unserved))
         .annotate(served=Case(When(Q(entitled=True, unserved=False), then=True), default=False))
     )
@@ -186,30 +210,37 @@ def coverage(*, user, school_year: int, unit: Unit | None = None) -> tuple[Cover
     """The coverage of the scope, and of each unit one level below it (the units a user
     drills into), from one group-by over the pupils' household units."""
     pupils = poor_pupils(user=user, school_year=school_year, unit=unit)
+    # One state per pupil, grouped on: each EXISTS is evaluated once (and `unserved` only for
+    # the entitled), where a count per flag would evaluate them again for each count.
+    state = Case(
+        When(entitled=False, then=Value(NOT_ENTITLED)),
+        When(unserved=True, then=Value(ENTITLED)),
+        default=Value(SERVED),
+        output_field=IntegerField(),
+    )
     rows = (
         pupils.order_by()
-        .values("household__unit__path")
-        .annotate(
-            pupils=Count("id"),
-            entitled=Count("id", filter=Q(entitled=True)),
-            served=Count("id", filter=Q(served=True)),
-        )
+        .annotate(state=state)
+        .values("household__unit__path", "state")
+        .annotate(pupils=Count("id"))
     )
     total = CoverageRow(unit, 0, 0, 0)
     below: dict[str, CoverageRow] = {}
     depth = len(unit.path.split(PATH_SEPARATOR)) if unit is not None else 0
     for row in rows:
         path = row["household__unit__path"]
+        entitled = row["pupils"] if row["state"] >= ENTITLED else 0
+        served = row["pupils"] if row["state"] == SERVED else 0
         total.pupils += row["pupils"]
-        total.entitled += row["entitled"]
-        total.served += row["served"]
+        total.entitled += entitled
+        total.served += served
         child = PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[: depth + 1])
         if child == (unit.path if unit is not None else ""):
             continue
         entry = below.setdefault(child, CoverageRow(None, 0, 0, 0))
         entry.pupils += row["pupils"]
-        entry.entitled += row["entitled"]
-        entry.served += row["served"]
+        entry.entitled += entitled
+        entry.served += served
     units = {u.path: u for u in Unit.objects.filter(path__in=below)}
     children = []
     for path in sorted(below):

@@ -5,6 +5,8 @@ from reach.payments import views
 urlpatterns = [
     path("new/", views.payment_new, name="payment-new"),
     path("import/", views.payment_import, name="payment-import"),
+    path("lists/", views.payment_list, name="payment-list"),
+    path("budget/", views.budget, name="budget"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("coverage/", views.coverage, name="coverage"),
 ]

@@ -1,18 +1,22 @@
-"""Web pages of payments: record one payment, import a payment-result file, reconciliation
-and coverage (drillable from the scope to each pupil)."""
+"""Web pages of payments: record one payment, import a payment-result file, payment lists
+(xlsx, PDF), reconciliation and coverage (drillable from the scope to each pupil)."""
+
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reach.accounts.scoping import restrict
+from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements.forms import current_school_year
 from reach.entitlements.models import EntitlementLine
-from reach.payments import selectors
+from reach.payments import budget as budgets
+from reach.payments import lists, selectors
 from reach.payments.choices import Gap
 from reach.payments.forms import DisbursementForm
 from reach.payments.imports import PaymentImportRejected, import_payment_results
@@ -139,5 +143,85 @@ def coverage(request):
     return render(request, "payments/coverage.html", context)
 
 
+@login_required
+def budget(request):
+    """Estimate, approved and paid by funding source for the scope and each unit below it;
+    `?format=xlsx` downloads it."""
+    year, unit = _year_and_unit(request)
+    total, children = budgets.budget(user=request.user, school_year=year, unit=unit)
+    if request.GET.get("format") == "xlsx":
+        out = io.BytesIO()
+        budgets.write_budget(out, school_year=year, total=total, children=children)
+        name = "-".join(part for part in ("budget", str(year), unit.code if unit else "") if part)
+        response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    context = {
+        "year": year,
+        "unit": unit,
+        "total": total,
+        "children": children,
+        "units": _units(request),
+    }
+    return render(request, "payments/budget.html", context)
+
+
+def _without_format(request) -> str:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def _units(request):
     return list_units_for_user(request.user).exclude(level="village")
+
+
+@login_required
+def payment_list(request):
+    """The payment list of a unit or a school the user may see (`?unit=` or `?school=`), for
+    a school year and optionally one funding source (`?source=`); `?format=xlsx` or `pdf`
+    downloads it."""
+    year, unit = _year_and_unit(request)
+    code = request.GET.get("school", "")
+    school = lists.get_school_for_user(request.user, code) if code else None
+    if code and school is None:
+        raise Http404(_("No such school"))
+    source = request.GET.get("source", "")
+    plist = None
+    if unit is not None or school is not None:
+        plist = lists.payment_list(
+            user=request.user, school_year=year, unit=unit, school=school, source=source
+        )
+    fmt = request.GET.get("format", "")
+    if plist is not None and fmt in ("xlsx", "pdf"):
+        name = "-".join(
+            part for part in ("payment-list", str(year), code or unit.code, source) if part
+        )
+        context = {"plist": plist, "year": year}
+        if fmt == "pdf" and len(plist.rows) <= lists.PDF_MAX_ROWS:
+            content = render_pdf("payments/print/payment_list.html", context, request=request)
+            return pdf_response(content, filename=f"{name}.pdf")
+        if fmt == "pdf":
+            too_long = _(
+                "The list has %(rows)s rows: print it per ward or school (at most %(max)s "
+                "rows), or download the spreadsheet."
+            )
+            messages.error(request, too_long % {"rows": len(plist.rows), "max": lists.PDF_MAX_ROWS})
+            return redirect(request.path + "?" + _without_format(request))
+        out = io.BytesIO()
+        lists.write_payment_list(out, plist)
+        response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    context = {
+        "year": year,
+        "unit": unit,
+        "school": school,
+        "source": source,
+        "plist": plist,
+        "page": Paginator(plist.rows, 100).get_page(request.GET.get("page")) if plist else None,
+        "units": _units(request),
+        "schools": lists.list_schools_for_user(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "payments/payment_list.html", context)

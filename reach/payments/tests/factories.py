@@ -1,4 +1,5 @@
-"""Factories of the payments app: an approved run to pay, and payments."""
+"""Factories of the payments app: a policy funded by several sources, an approved run to pay,
+and payments."""
 
 import datetime as dt
 import itertools
@@ -7,6 +8,7 @@ from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.workflow import approve_run, submit_run
 from reach.payments.services import PaymentInput, record_disbursement
+from reach.policy.tests.factories import benefit, policy_document
 
 _vouchers = itertools.count(1)
 
@@ -44,3 +46,24 @@ def payment(line, *, amount: int | None = None, voucher: str | None = None, **ov
 
 def pay(line, actor, **kwargs):
     return record_disbursement(payment=payment(line, **kwargs), actor=actor)
+
+
+def split_policy() -> dict:
+    """Poor pupils: support 1,000,000 a year, 70% central and 30% province. Poor and near-poor
+    pupils: a fee of 333,333, half province, half county (parts 166,667 and 166,666: the odd
+    đồng goes to the first source)."""
+    return policy_document(
+        benefit(
+            "support",
+            condition={"field": "household_status", "op": "eq", "value": "poor"},
+            amount={"per": "year", "value": 1000000},
+            funding=[{"source": "central", "share": 70}, {"source": "province", "share": 30}],
+        ),
+        benefit(
+            "fee",
+            condition={"field": "household_status", "op": "in", "value": ["poor", "near_poor"]},
+            amount={"per": "year", "value": 333333},
+            funding=[{"source": "province", "share": 50}, {"source": "county", "share": 50}],
+        ),
+        code="split-policy",
+    )
