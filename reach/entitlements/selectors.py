@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from reach.accounts.choices import Role
 from reach.accounts.scoping import is_administrator, restrict, roles_over, scope_of, under_paths
-from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.totals import run_totals
 from reach.geo.choices import UnitLevel
 from reach.geo.models import PATH_SEPARATOR, School, Unit
@@ -155,3 +155,36 @@ def benefits_of_run(run: EntitlementRun) -> dict[tuple[str, str], Benefit]:
 def unit_names(codes) -> dict[str, str]:
     """The names of units by code."""
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def line_visible_to(user, line: EntitlementLine) -> bool:
+    """Whether `user` may see the pupil of `line`."""
+    return restrict(Person.objects.filter(pk=line.person_id), user).exists()
+
+
+def get_line_for_user(user, line_id: int) -> EntitlementLine | None:
+    visible = restrict(Person.objects.all(), user)
+    return (
+        EntitlementLine.objects.filter(pk=line_id, person__in=visible.values("pk"))
+        .select_related("run__unit", "person", "unit", "enrolment__school", "benefit")
+        .first()
+    )
+
+
+def list_objections_for_user(
+    user, *, run: EntitlementRun | None = None, person: Person | None = None
+) -> QuerySet[Objection]:
+    """The objections to lines of pupils `user` may see (of one run, or of one person)."""
+    visible = restrict(Person.objects.all(), user)
+    objections = Objection.objects.filter(line__person__in=visible.values("pk"))
+    if run is not None:
+        objections = objections.filter(line__run=run)
+    if person is not None:
+        objections = objections.filter(line__person=person)
+    return objections.select_related(
+        "line__person", "line__run", "recorded_by", "resolved_by", "correction"
+    )
+
+
+def get_objection_for_user(user, objection_id: int) -> Objection | None:
+    return list_objections_for_user(user).filter(pk=objection_id).first()
