@@ -8,7 +8,15 @@ pupils they may see, and totals computed from those lines only).
 from django.db.models import Q, QuerySet
 
 from reach.accounts.choices import Role
-from reach.accounts.scoping import is_administrator, restrict, roles_over, scope_of, under_paths
+from reach.accounts.scoping import (
+    can_see_unit_path,
+    is_administrator,
+    restrict,
+    roles_over,
+    scope_of,
+    under_paths,
+)
+from reach.entitlements.choices import RunStage
 from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.totals import run_totals
 from reach.geo.choices import UnitLevel
@@ -188,3 +196,42 @@ def list_objections_for_user(
 
 def get_objection_for_user(user, objection_id: int) -> Objection | None:
     return list_objections_for_user(user).filter(pk=objection_id).first()
+
+
+# -- the public notice ---------------------------------------------------------------------
+
+NOTICE_STAGES = (RunStage.PUBLISHED, RunStage.CLOSED)
+
+
+def has_notice(run: EntitlementRun) -> bool:
+    """Whether the run's public notice is out (published, or closed after its period)."""
+    return run.stage in NOTICE_STAGES
+
+
+def list_notice_schools_for_user(user, run: EntitlementRun) -> list[School]:
+    """The schools of the run's pupils that `user` may see: one notice each."""
+    schools = School.objects.filter(
+        pk__in=list_lines_for_user(user, run).values("enrolment__school_id")
+    ).select_related("unit")
+    return list(restrict(schools, user).order_by("unit__path", "name"))
+
+
+def list_notice_wards_for_user(user, run: EntitlementRun) -> list[Unit]:
+    """The communes / wards of the run's pupils' households that `user` belongs to (or lies
+    under): one notice each."""
+    paths = set(list_lines_for_user(user, run).values_list("unit__path", flat=True).distinct())
+    prefixes = {ancestor for path in paths for ancestor in [*_ancestors(path), path]}
+    wards = Unit.objects.filter(level=UnitLevel.COMMUNE, path__in=prefixes).order_by("path")
+    return [ward for ward in wards if can_see_unit_path(user, ward.path)]
+
+
+def list_notice_lines_for_user(
+    user, run: EntitlementRun, *, school: School | None = None, ward: Unit | None = None
+) -> QuerySet[EntitlementLine]:
+    """The lines of one school's or one ward's notice, of the pupils `user` may see."""
+    lines = list_lines_for_user(user, run).select_related("enrolment__school")
+    if school is not None:
+        lines = lines.filter(enrolment__school=school)
+    if ward is not None:
+        lines = lines.filter(under_paths("unit__path", (ward.path,)))
+    return lines.order_by("person__full_name", "person_id", "policy_code", "benefit__position")
