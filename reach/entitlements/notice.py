@@ -87,6 +87,21 @@ def notice_columns() -> list[Column]:
     ]
 
 
+def masked_line(line: EntitlementLine) -> dict:
+    """A line of the notice for the API, masked the same way as the documents."""
+    return {
+        "line": line.pk,
+        "name": mask_name(line.person.full_name),
+        "national_id": mask_id(line.person.national_id),
+        "school": line.enrolment.school.name if line.enrolment.school_id else "",
+        "unit": line.unit.name,
+        "benefit": f"{line.policy_code}/{line.benefit_code}",
+        "benefit_name": _benefit_name(line),
+        "amount_minor": line.amount_minor,
+        "currency": line.currency,
+    }
+
+
 def notice_preamble(run: EntitlementRun, place: NoticePlace) -> list[str]:
     """The title and the lines above the table: what, where, and until when to object."""
     return [
