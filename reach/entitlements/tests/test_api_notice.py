@@ -9,6 +9,7 @@ from python_calamine import CalamineWorkbook
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.entitlements.models import EntitlementRun
 from reach.entitlements.services import run_entitlements
+from reach.entitlements.tests.factories import make_pupil
 from reach.entitlements.workflow import approve_run, publish_run, submit_run
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -119,3 +120,36 @@ def test_the_student_file_gives_the_timeline_per_school_year(world, published):
     kinds = [event["kind"] for event in year["events"]]
     assert {"entitlement", "approval", "notice"} <= set(kinds)
     assert token_client("county").get(f"/api/v1/persons/{person}/file").status_code == 404
+
+
+@pytest.fixture
+def crowded(world):
+    """A published run over ward 26734 with five pupils more than the world holds."""
+    for number in range(5):
+        make_pupil(unit=world.units["ward1"], full_name=f"Lê Thị Hoa {number}")
+    load_policies_dir(path=default_policies_dir())
+    run = run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=world.units["ward1"])
+    run = approve_run(
+        run=submit_run(run=run, actor=world.users["ward01"]), actor=world.users["district"]
+    )
+    return publish_run(run=run, actor=world.users["district"], objection_days=5)
+
+
+def test_the_notice_and_objection_lists_take_a_fixed_number_of_queries(
+    world, crowded, django_assert_num_queries
+):
+    client = token_client("district")
+    for line in crowded.lines.all():
+        client.post(
+            f"/api/v1/runs/{crowded.pk}/objections",
+            {"line": line.pk, "raised_by": "A", "reason": "B"},
+            content_type=JSON,
+        )
+    assert crowded.lines.count() == 6
+    # token, user, memberships; run; the places (lines' schools and units, wards); the lines
+    with django_assert_num_queries(9):
+        notice = client.get(f"/api/v1/runs/{crowded.pk}/notice?ward=26734")
+    assert len(notice.json()["lines"]) == 6
+    with django_assert_num_queries(6):  # the same, then the run and the objections
+        listed = client.get(f"/api/v1/runs/{crowded.pk}/objections")
+    assert len(listed.json()) == 6
