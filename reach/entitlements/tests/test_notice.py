@@ -199,3 +199,18 @@ def test_a_user_outside_the_unit_cannot_record_an_objection_from_the_page(client
         f"/runs/{published.pk}/objections/", {"line": line.pk, "raised_by": "A", "reason": "B"}
     )
     assert not Objection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "heading"),
+    [("vi", "Công khai lượt tính", "Họ và tên"), ("zh-hans", "公示", "姓名")],
+)
+def test_the_run_page_links_to_its_notice_shown_in_the_users_language(
+    client, world, published, language, title, heading
+):
+    user = client_for(client, world, "ward01", language=language)
+    run_page = user.get(f"/runs/{published.pk}/").content.decode()
+    assert f"/runs/{published.pk}/notice/" in run_page
+
+    page = user.get(f"/runs/{published.pk}/notice/", {"ward": "26734"}).content.decode()
+    assert title in page and heading in page and "Nguyễn V. A." in page
