@@ -1,20 +1,37 @@
-"""Entitlement runs (start or join, status and progress, totals, difference, lines) and a
-student's entitlements with the reasons for each benefit."""
+"""Entitlement runs (start or join, status and progress, totals, difference, lines), their
+public notice and the objections to its lines, a student's entitlements with the reasons for
+each benefit, and the student's file."""
+
+import io
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reach.entitlements import selectors, workflow
+from reach.common.pdf import pdf_response
+from reach.entitlements import objections, selectors, workflow
 from reach.entitlements.explain import explain_person
+from reach.entitlements.notice import (
+    NoticePlace,
+    masked_line,
+    notice_filename,
+    render_notice_pdf,
+    write_notice_xlsx,
+)
 from reach.entitlements.schemas import (
     LinePage,
+    NoticeOut,
+    ObjectionIn,
+    ObjectionOut,
     PersonEntitlements,
+    ResolutionIn,
     RunDetail,
     RunOut,
     RunRequestIn,
     RunStarted,
+    StudentFileOut,
 )
 from reach.entitlements.services import (
     EntitlementError,
@@ -23,6 +40,8 @@ from reach.entitlements.services import (
     request_rerun,
     request_run,
 )
+from reach.entitlements.studentfile import student_file_for_user
+from reach.indicators.exports import XLSX
 from reach.registry.selectors import get_person_for_user, get_unit_for_user
 
 router = Router(tags=["entitlements"])
@@ -242,3 +261,200 @@ def correct(request, run_id: int, body: ReasonIn):
     except EntitlementError as error:
         raise HttpError(409, str(error)) from None
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}
+
+
+# -- public notice, objections, student file ------------------------------------------------
+
+
+def _published_run_for(request, run_id: int):
+    run = _run_for(request, run_id)
+    if not selectors.has_notice(run):
+        raise HttpError(404, "The run has no public notice (it is not published)")
+    return run
+
+
+def _notice_place(request, run, school: int | None, ward: str):
+    schools = selectors.list_notice_schools_for_user(request.user, run)
+    wards = selectors.list_notice_wards_for_user(request.user, run)
+    place = None
+    if school is not None:
+        found = next((s for s in schools if s.pk == school), None)
+        if found is None:
+            raise HttpError(404, "School not in this notice")
+        place = NoticePlace(school=found)
+    elif ward:
+        found = next((w for w in wards if w.code == ward), None)
+        if found is None:
+            raise HttpError(404, "Ward not in this notice")
+        place = NoticePlace(ward=found)
+    return schools, wards, place
+
+
+def _notice_lines(request, run, place):
+    return selectors.list_notice_lines_for_user(
+        request.user, run, school=place.school, ward=place.ward
+    )
+
+
+@router.get("/runs/{run_id}/notice", response=NoticeOut)
+def get_notice(request, run_id: int, school: int | None = None, ward: str = ""):
+    """The public notice of a published run: the schools and wards the caller may choose and,
+    with `school` (an id) or `ward` (a code), that place's lines with personal data masked."""
+    run = _published_run_for(request, run_id)
+    schools, wards, place = _notice_place(request, run, school, ward)
+    lines = [masked_line(line) for line in _notice_lines(request, run, place)] if place else []
+    return {
+        "run": run.pk,
+        "stage": run.stage,
+        "published_at": run.published_at,
+        "objections_until": run.objections_until,
+        "schools": [{"id": s.pk, "code": s.code, "name": s.name} for s in schools],
+        "wards": [{"code": w.code, "name": w.name} for w in wards],
+        "place": place.query if place else None,
+        "lines": lines,
+    }
+
+
+def _notice_document(request, run_id: int, school: int | None, ward: str):
+    run = _published_run_for(request, run_id)
+    _schools, _wards, place = _notice_place(request, run, school, ward)
+    if place is None:
+        raise HttpError(400, "Give a school or a ward")
+    return run, place, _notice_lines(request, run, place)
+
+
+@router.get("/runs/{run_id}/notice/xlsx")
+def get_notice_xlsx(request, run_id: int, school: int | None = None, ward: str = ""):
+    """The notice of one school or ward as .xlsx (in the caller's language)."""
+    run, place, lines = _notice_document(request, run_id, school, ward)
+    out = io.BytesIO()
+    write_notice_xlsx(out, run=run, place=place, lines=lines)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{notice_filename(run, place, "xlsx")}"'
+    )
+    return response
+
+
+@router.get("/runs/{run_id}/notice/pdf")
+def get_notice_pdf(request, run_id: int, school: int | None = None, ward: str = ""):
+    """The notice of one school or ward as PDF (in the caller's language)."""
+    run, place, lines = _notice_document(request, run_id, school, ward)
+    content = render_notice_pdf(run=run, place=place, lines=lines)
+    return pdf_response(content, filename=notice_filename(run, place, "pdf"))
+
+
+def _objection_out(objection) -> dict:
+    return {
+        "id": objection.pk,
+        "line": objection.line_id,
+        "run": objection.line.run_id,
+        "person": objection.line.person_id,
+        "raised_by": objection.raised_by,
+        "contact": objection.contact,
+        "reason": objection.reason,
+        "recorded_by": objection.recorded_by.get_username(),
+        "recorded_at": objection.recorded_at,
+        "status": objection.status,
+        "resolution": objection.resolution,
+        "resolved_by": objection.resolved_by.get_username() if objection.resolved_by else None,
+        "resolved_at": objection.resolved_at,
+        "correction": objection.correction_id,
+    }
+
+
+def _objection_step(step):
+    try:
+        return step()
+    except workflow.NotAllowed as error:
+        raise HttpError(403, str(error)) from None
+    except EntitlementError as error:
+        raise HttpError(409, str(error)) from None
+
+
+@router.get("/runs/{run_id}/objections", response=list[ObjectionOut])
+def list_objections(request, run_id: int):
+    run = _run_for(request, run_id)
+    return [_objection_out(o) for o in selectors.list_objections_for_user(request.user, run=run)]
+
+
+@router.post("/runs/{run_id}/objections", response={201: ObjectionOut})
+def create_objection(request, run_id: int, body: ObjectionIn):
+    """Record an objection to a line of the run's notice, while the objection period lasts."""
+    run = _run_for(request, run_id)
+    line = selectors.get_line_for_user(request.user, body.line)
+    if line is None or line.run_id != run.pk:
+        raise HttpError(404, "Line not found in this run")
+    objection = _objection_step(
+        lambda: objections.record_objection(
+            line=line,
+            actor=request.user,
+            raised_by=body.raised_by,
+            contact=body.contact,
+            reason=body.reason,
+        )
+    )
+    return 201, _objection_out(selectors.get_objection_for_user(request.user, objection.pk))
+
+
+def _objection_for(request, objection_id: int):
+    objection = selectors.get_objection_for_user(request.user, objection_id)
+    if objection is None:
+        raise HttpError(404, "Not found")
+    return objection
+
+
+@router.post("/objections/{objection_id}/uphold", response=ObjectionOut)
+def uphold(request, objection_id: int, body: ResolutionIn):
+    """Uphold an open objection: a correction run of its run starts (see `correction`)."""
+    objection = _objection_for(request, objection_id)
+    _objection_step(
+        lambda: objections.uphold_objection(
+            objection=objection, actor=request.user, resolution=body.resolution
+        )
+    )
+    return _objection_out(_objection_for(request, objection_id))
+
+
+@router.post("/objections/{objection_id}/dismiss", response=ObjectionOut)
+def dismiss(request, objection_id: int, body: ResolutionIn):
+    """Dismiss an open objection; `resolution` says why (required)."""
+    objection = _objection_for(request, objection_id)
+    _objection_step(
+        lambda: objections.dismiss_objection(
+            objection=objection, actor=request.user, reason=body.resolution
+        )
+    )
+    return _objection_out(_objection_for(request, objection_id))
+
+
+@router.get("/persons/{person_id}/file", response=StudentFileOut)
+def student_file(request, person_id: int):
+    """A student's file: per school year, the enrolments and one timeline of entitlements,
+    approval steps, public notice, payments and objections."""
+    person = get_person_for_user(request.user, person_id)
+    if person is None:
+        raise HttpError(404, "Not found")
+    years = student_file_for_user(request.user, person)
+    return {
+        "person": person.pk,
+        "years": [
+            {
+                "school_year": year.year,
+                "enrolments": [
+                    {
+                        "school": e.school.code if e.school_id else None,
+                        "level": e.level,
+                        "grade": e.grade,
+                        "status": e.status,
+                    }
+                    for e in year.enrolments
+                ],
+                "events": [
+                    {"at": ev.at, "kind": ev.kind, "text": ev.text, "run": ev.run_id}
+                    for ev in year.events
+                ],
+            }
+            for year in years
+        ],
+    }

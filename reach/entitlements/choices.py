@@ -34,3 +34,12 @@ class LineStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_FORCE = "in_force", _("In force")
     SUPERSEDED = "superseded", _("Superseded by a correction")
+
+
+class ObjectionStatus(models.TextChoices):
+    """An objection to a line of a public notice: open until it is upheld (a correction run
+    follows) or dismissed (with the reason)."""
+
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")

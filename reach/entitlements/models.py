@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
     FROZEN_STAGES,
     LineStatus,
+    ObjectionStatus,
     RunStage,
     RunStatus,
 )
@@ -154,3 +156,58 @@ class EntitlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.policy_code}/{self.benefit_code} {self.amount_minor}"
+
+
+class Objection(models.Model):
+    """An objection raised against one line of a published run's public notice, within its
+    objection period. Upholding it starts a correction run; dismissing it says why."""
+
+    line = models.ForeignKey(
+        EntitlementLine, on_delete=models.PROTECT, related_name="objections", verbose_name=_("line")
+    )
+    raised_by = models.CharField(_("raised by"), max_length=200)  # who objects (name)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    correction = models.ForeignKey(
+        EntitlementRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="upheld_objections",
+        verbose_name=_("correction run"),
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("objection")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=ObjectionStatus.OPEN, resolved_at__isnull=True)
+                | (~Q(status=ObjectionStatus.OPEN) & Q(resolved_at__isnull=False)),
+                name="objection_resolved_iff_not_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ObjectionStatus.DISMISSED) | ~Q(resolution=""),
+                name="objection_dismissal_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ObjectionStatus.UPHELD) | Q(correction__isnull=False),
+                name="objection_upheld_has_a_correction",
+            ),
+        ]
+        indexes = [models.Index(fields=["line", "status"])]
+
+    def __str__(self) -> str:
+        return f"objection {self.pk} to line {self.line_id} ({self.status})"

@@ -90,3 +90,93 @@ class PersonEntitlements(Schema):
     lines: list[LineOut]
     notes: list[str]
     verdicts: list[VerdictOut]
+
+
+class NoticeSchoolOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class NoticeWardOut(Schema):
+    code: str
+    name: str
+
+
+class NoticeLineOut(Schema):
+    """A line as the public notice shows it: name and national ID masked, no birth date,
+    household code or address."""
+
+    line: int
+    name: str
+    national_id: str
+    school: str
+    unit: str
+    benefit: str
+    benefit_name: str
+    amount_minor: int
+    currency: str
+
+
+class NoticeOut(Schema):
+    run: int
+    stage: str
+    published_at: dt.datetime | None
+    objections_until: dt.date | None
+    schools: list[NoticeSchoolOut]  # the places the caller may choose
+    wards: list[NoticeWardOut]
+    place: str | None  # the school or ward asked for
+    lines: list[NoticeLineOut]
+
+
+class ObjectionIn(Schema):
+    line: int
+    raised_by: str
+    contact: str = ""
+    reason: str
+
+
+class ResolutionIn(Schema):
+    resolution: str = ""
+
+
+class ObjectionOut(Schema):
+    id: int
+    line: int
+    run: int
+    person: int
+    raised_by: str
+    contact: str
+    reason: str
+    recorded_by: str
+    recorded_at: dt.datetime
+    status: str  # open, upheld, dismissed
+    resolution: str
+    resolved_by: str | None
+    resolved_at: dt.datetime | None
+    correction: int | None  # the correction run an upheld objection started
+
+
+class FileEventOut(Schema):
+    at: dt.datetime
+    kind: str  # entitlement, approval, notice, payment, objection
+    text: str
+    run: int | None
+
+
+class FileEnrolmentOut(Schema):
+    school: str | None
+    level: str
+    grade: int | None
+    status: str
+
+
+class FileYearOut(Schema):
+    school_year: int
+    enrolments: list[FileEnrolmentOut]
+    events: list[FileEventOut]
+
+
+class StudentFileOut(Schema):
+    person: int
+    years: list[FileYearOut]

@@ -8,8 +8,16 @@ pupils they may see, and totals computed from those lines only).
 from django.db.models import Q, QuerySet
 
 from reach.accounts.choices import Role
-from reach.accounts.scoping import is_administrator, restrict, roles_over, scope_of, under_paths
-from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.accounts.scoping import (
+    can_see_unit_path,
+    is_administrator,
+    restrict,
+    roles_over,
+    scope_of,
+    under_paths,
+)
+from reach.entitlements.choices import RunStage
+from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.totals import run_totals
 from reach.geo.choices import UnitLevel
 from reach.geo.models import PATH_SEPARATOR, School, Unit
@@ -155,3 +163,75 @@ def benefits_of_run(run: EntitlementRun) -> dict[tuple[str, str], Benefit]:
 def unit_names(codes) -> dict[str, str]:
     """The names of units by code."""
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def line_visible_to(user, line: EntitlementLine) -> bool:
+    """Whether `user` may see the pupil of `line`."""
+    return restrict(Person.objects.filter(pk=line.person_id), user).exists()
+
+
+def get_line_for_user(user, line_id: int) -> EntitlementLine | None:
+    visible = restrict(Person.objects.all(), user)
+    return (
+        EntitlementLine.objects.filter(pk=line_id, person__in=visible.values("pk"))
+        .select_related("run__unit", "person", "unit", "enrolment__school", "benefit")
+        .first()
+    )
+
+
+def list_objections_for_user(
+    user, *, run: EntitlementRun | None = None, person: Person | None = None
+) -> QuerySet[Objection]:
+    """The objections to lines of pupils `user` may see (of one run, or of one person)."""
+    visible = restrict(Person.objects.all(), user)
+    objections = Objection.objects.filter(line__person__in=visible.values("pk"))
+    if run is not None:
+        objections = objections.filter(line__run=run)
+    if person is not None:
+        objections = objections.filter(line__person=person)
+    return objections.select_related(
+        "line__person", "line__run", "recorded_by", "resolved_by", "correction"
+    )
+
+
+def get_objection_for_user(user, objection_id: int) -> Objection | None:
+    return list_objections_for_user(user).filter(pk=objection_id).first()
+
+
+# -- the public notice ---------------------------------------------------------------------
+
+NOTICE_STAGES = (RunStage.PUBLISHED, RunStage.CLOSED)
+
+
+def has_notice(run: EntitlementRun) -> bool:
+    """Whether the run's public notice is out (published, or closed after its period)."""
+    return run.stage in NOTICE_STAGES
+
+
+def list_notice_schools_for_user(user, run: EntitlementRun) -> list[School]:
+    """The schools of the run's pupils that `user` may see: one notice each."""
+    schools = School.objects.filter(
+        pk__in=list_lines_for_user(user, run).values("enrolment__school_id")
+    ).select_related("unit")
+    return list(restrict(schools, user).order_by("unit__path", "name"))
+
+
+def list_notice_wards_for_user(user, run: EntitlementRun) -> list[Unit]:
+    """The communes / wards of the run's pupils' households that `user` belongs to (or lies
+    under): one notice each."""
+    paths = set(list_lines_for_user(user, run).values_list("unit__path", flat=True).distinct())
+    prefixes = {ancestor for path in paths for ancestor in [*_ancestors(path), path]}
+    wards = Unit.objects.filter(level=UnitLevel.COMMUNE, path__in=prefixes).order_by("path")
+    return [ward for ward in wards if can_see_unit_path(user, ward.path)]
+
+
+def list_notice_lines_for_user(
+    user, run: EntitlementRun, *, school: School | None = None, ward: Unit | None = None
+) -> QuerySet[EntitlementLine]:
+    """The lines of one school's or one ward's notice, of the pupils `user` may see."""
+    lines = list_lines_for_user(user, run).select_related("enrolment__school")
+    if school is not None:
+        lines = lines.filter(enrolment__school=school)
+    if ward is not None:
+        lines = lines.filter(under_paths("unit__path", (ward.path,)))
+    return lines.order_by("person__full_name", "person_id", "policy_code", "benefit__position")

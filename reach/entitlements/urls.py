@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.entitlements import views, workflow_views
+from reach.entitlements import notice_views, views, workflow_views
 
 urlpatterns = [
     path("runs/", views.run_list, name="run-list"),
@@ -14,10 +14,26 @@ urlpatterns = [
     path("runs/<int:run_id>/publish/", workflow_views.run_publish, name="run-publish"),
     path("runs/<int:run_id>/close/", workflow_views.run_close, name="run-close"),
     path("runs/<int:run_id>/correct/", views.run_correct, name="run-correct"),
+    path("runs/<int:run_id>/notice/", notice_views.run_notice, name="run-notice"),
+    path("runs/<int:run_id>/notice.xlsx", notice_views.run_notice_xlsx, name="run-notice-xlsx"),
+    path("runs/<int:run_id>/notice.pdf", notice_views.run_notice_pdf, name="run-notice-pdf"),
+    path("runs/<int:run_id>/objections/", notice_views.objection_record, name="objection-record"),
+    path(
+        "objections/<int:objection_id>/uphold/",
+        notice_views.objection_uphold,
+        name="objection-uphold",
+    ),
+    path(
+        "objections/<int:objection_id>/dismiss/",
+        notice_views.objection_dismiss,
+        name="objection-dismiss",
+    ),
     path(
         "persons/<int:person_id>/entitlements/",
         views.person_entitlements,
         name="person-entitlements",
     ),
+    path("persons/<int:person_id>/file/", views.person_file, name="person-file"),
+    path("persons/<int:person_id>/file.pdf", views.person_file_pdf, name="person-file-pdf"),
     path("persons/<int:person_id>/why/<int:school_year>/", views.person_why, name="person-why"),
 ]

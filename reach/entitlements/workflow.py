@@ -17,8 +17,14 @@ from django.utils.translation import gettext as _
 from reach.accounts.choices import AuditAction, Role
 from reach.accounts.scoping import roles_over
 from reach.accounts.services import record_audit_event
-from reach.entitlements.choices import OPEN_STAGES, LineStatus, RunStage, RunStatus
-from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.entitlements.choices import (
+    OPEN_STAGES,
+    LineStatus,
+    ObjectionStatus,
+    RunStage,
+    RunStatus,
+)
+from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.selectors import may_run_over
 from reach.entitlements.services import EntitlementError
 
@@ -200,7 +206,8 @@ def publish_run(
 
 
 def close_run(*, run: EntitlementRun, actor, today: dt.date | None = None) -> EntitlementRun:
-    """Close a published run once its objection period is over."""
+    """Close a published run once its objection period is over and every objection to it is
+    resolved."""
     today = today or timezone.localdate()
     with transaction.atomic():
         run = _locked(run)
@@ -211,6 +218,12 @@ def close_run(*, run: EntitlementRun, actor, today: dt.date | None = None) -> En
             raise WorkflowError(
                 _("objections are taken until %(day)s: the run can be closed after that")
                 % {"day": run.objections_until.isoformat()}
+            )
+        still_open = Objection.objects.filter(line__run=run, status=ObjectionStatus.OPEN).count()
+        if still_open:
+            raise WorkflowError(
+                _("%(count)s objections are still open: resolve them before closing the run")
+                % {"count": still_open}
             )
         _move(run, actor=actor, to=RunStage.CLOSED, closed_at=timezone.now())
     return run

@@ -2,7 +2,7 @@
 publication in which names and IDs are masked and birth dates left out."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -35,26 +35,36 @@ def _label(choices, code) -> str:
 
 
 def write_table(
-    out: IO[bytes], *, sheet: str, columns: list[Column], rows: Iterable, public: bool
+    out: IO[bytes],
+    *,
+    sheet: str,
+    columns: list[Column],
+    rows: Iterable,
+    public: bool,
+    preamble: Sequence[str] = (),
 ) -> int:
-    """One sheet with a heading row and one row per item; returns the number of rows."""
+    """One sheet with a heading row and one row per item, after the lines of `preamble` (a
+    title, a period) if any; returns the number of rows."""
     kept = [c for c in columns if c.public or not public]
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True})
     dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    worksheet.write_row(0, 0, [str(c.heading()) for c in kept], bold)
+    for row, text in enumerate(preamble):
+        worksheet.write(row, 0, str(text), bold if row == 0 else None)
+    top = len(preamble) + 1 if preamble else 0
+    worksheet.write_row(top, 0, [str(c.heading()) for c in kept], bold)
     count = 0
     for count, item in enumerate(rows, start=1):
         for position, column in enumerate(kept):
             value = (column.masked if public and column.masked else column.value)(item)
             if isinstance(value, dt.date):
                 worksheet.write_datetime(
-                    count, position, dt.datetime.combine(value, dt.time()), dates
+                    top + count, position, dt.datetime.combine(value, dt.time()), dates
                 )
             else:
-                worksheet.write(count, position, "" if value is None else str(value))
-    worksheet.freeze_panes(1, 0)
+                worksheet.write(top + count, position, "" if value is None else str(value))
+    worksheet.freeze_panes(top + 1, 0)
     workbook.close()
     return count
 

@@ -1,0 +1,213 @@
+"""A student's file (one student, one file): per school year, the enrolments and one timeline
+of what happened to the student's entitlements: computed, approved or returned, published in a
+public notice, paid, objected to and resolved. Reads pass through the scoping of `accounts`."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from reach.accounts.models import AuditEvent
+from reach.accounts.scoping import restrict
+from reach.entitlements.choices import ObjectionStatus, RunStage
+from reach.entitlements.selectors import list_entitlements_for_user, list_objections_for_user
+from reach.payments.models import Disbursement
+from reach.policy.amounts import format_major
+from reach.policy.catalog import lang_key
+from reach.registry.models import Person
+from reach.registry.selectors import list_enrolments_for_user
+
+ENTITLEMENT, APPROVAL, NOTICE, PAYMENT, OBJECTION = (
+    "entitlement",
+    "approval",
+    "notice",
+    "payment",
+    "objection",
+)
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        ENTITLEMENT: _("Entitlement"),
+        APPROVAL: _("Approval"),
+        NOTICE: _("Public notice"),
+        PAYMENT: _("Payment"),
+        OBJECTION: _("Objection"),
+    }
+
+
+@dataclass(frozen=True)
+class FileEvent:
+    at: dt.datetime
+    kind: str  # entitlement, approval, notice, payment, objection
+    text: str
+    run_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return kind_labels()[self.kind]
+
+
+@dataclass
+class FileYear:
+    year: int
+    enrolments: list = field(default_factory=list)
+    events: list[FileEvent] = field(default_factory=list)
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{format_major(minor, currency, lang=get_language())} {currency}"
+
+
+def _day(value: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(value, dt.time()))
+
+
+def _benefit(line) -> str:
+    names = line.benefit.names or {}
+    return names.get(lang_key(get_language() or "en")) or names.get("en") or line.benefit_code
+
+
+def _line_events(lines) -> list[tuple[int, FileEvent]]:
+    return [
+        (
+            line.school_year,
+            FileEvent(
+                at=line.run.finished_at or line.run.created_at,
+                kind=ENTITLEMENT,
+                text=_("%(benefit)s: %(amount)s (run %(run)s, %(status)s)")
+                % {
+                    "benefit": _benefit(line),
+                    "amount": _money(line.amount_minor, line.currency),
+                    "run": line.run_id,
+                    "status": line.get_status_display(),
+                },
+                run_id=line.run_id,
+            ),
+        )
+        for line in lines
+    ]
+
+
+def _stage_text(event: AuditEvent, run_id: str) -> tuple[str, str] | None:
+    after = event.after or {}
+    stage, user = after.get("stage"), event.actor_name
+    values = {"run": run_id, "user": user, "reason": event.reason}
+    if stage == RunStage.SUBMITTED:
+        return APPROVAL, _("Run %(run)s submitted for approval by %(user)s") % values
+    if stage == RunStage.APPROVED:
+        return APPROVAL, _("Run %(run)s approved by %(user)s") % values
+    if stage == RunStage.RETURNED:
+        return APPROVAL, _("Run %(run)s returned by %(user)s: %(reason)s") % values
+    if stage == RunStage.PUBLISHED:
+        day = after.get("objections_until") or "—"
+        return NOTICE, _(
+            "Run %(run)s published in a public notice by %(user)s; objections until %(day)s"
+        ) % {**values, "day": day}
+    if stage == RunStage.CLOSED:
+        return NOTICE, _("Run %(run)s closed by %(user)s") % values
+    return None
+
+
+def _run_events(runs: dict[int, int]) -> list[tuple[int, FileEvent]]:
+    """The approval and notice steps of the runs (id -> school year), from their audit."""
+    events = AuditEvent.objects.filter(
+        object_type="entitlements.entitlementrun",
+        object_id__in=[str(pk) for pk in runs],
+        action="update",
+    ).order_by("at", "id")
+    found = []
+    for event in events:
+        described = _stage_text(event, event.object_id)
+        if described is not None:
+            kind, text = described
+            run_id = int(event.object_id)
+            found.append((runs[run_id], FileEvent(event.at, kind, text, run_id=run_id)))
+    return found
+
+
+def _payment_events(user, person: Person) -> list[tuple[int, FileEvent]]:
+    payments = restrict(Disbursement.objects.filter(person=person), user).select_related("line")
+    return [
+        (
+            payment.school_year,
+            FileEvent(
+                at=_day(payment.paid_on),
+                kind=PAYMENT,
+                text=_("Paid %(amount)s for %(purpose)s (%(method)s, voucher %(voucher)s)")
+                % {
+                    "amount": _money(payment.amount_minor, payment.currency),
+                    "purpose": payment.purpose,
+                    "method": payment.get_method_display(),
+                    "voucher": payment.voucher,
+                },
+                run_id=payment.line.run_id,
+            ),
+        )
+        for payment in payments
+    ]
+
+
+def _objection_events(user, person: Person) -> list[tuple[int, FileEvent]]:
+    found = []
+    for objection in list_objections_for_user(user, person=person):
+        year = objection.line.school_year
+        values = {
+            "id": objection.pk,
+            "who": objection.raised_by,
+            "reason": objection.reason,
+            "line": objection.line_id,
+            "user": objection.resolved_by.username if objection.resolved_by else "",
+            "resolution": objection.resolution,
+            "run": objection.correction_id,
+        }
+        found.append(
+            (
+                year,
+                FileEvent(
+                    objection.recorded_at,
+                    OBJECTION,
+                    _("Objection %(id)s to line %(line)s raised by %(who)s: %(reason)s") % values,
+                    run_id=objection.line.run_id,
+                ),
+            )
+        )
+        if objection.status == ObjectionStatus.UPHELD:
+            text = _("Objection %(id)s upheld by %(user)s: %(resolution)s (correction run %(run)s)")
+        elif objection.status == ObjectionStatus.DISMISSED:
+            text = _("Objection %(id)s dismissed by %(user)s: %(resolution)s")
+        else:
+            continue
+        found.append(
+            (
+                year,
+                FileEvent(
+                    objection.resolved_at, OBJECTION, text % values, run_id=objection.correction_id
+                ),
+            )
+        )
+    return found
+
+
+def student_file_for_user(user, person: Person) -> list[FileYear]:
+    """The person's file as `user` may see it: school years newest first, each with its
+    enrolments and its events in the order they happened."""
+    lines = list(list_entitlements_for_user(user, person))
+    runs = {line.run_id: line.run.school_year for line in lines}
+    tagged = [
+        *_line_events(lines),
+        *_run_events(runs),
+        *_payment_events(user, person),
+        *_objection_events(user, person),
+    ]
+    years: dict[int, FileYear] = {}
+    for enrolment in list_enrolments_for_user(user, [person]).select_related("school"):
+        years.setdefault(enrolment.school_year, FileYear(enrolment.school_year))
+        years[enrolment.school_year].enrolments.append(enrolment)
+    for year, event in tagged:
+        years.setdefault(year, FileYear(year)).events.append(event)
+    for file_year in years.values():
+        file_year.events.sort(key=lambda event: event.at)
+    return [years[year] for year in sorted(years, reverse=True)]
