@@ -154,3 +154,35 @@ class EntitlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.policy_code}/{self.benefit_code} {self.amount_minor}"
+
+
+class RunFact(models.Model):
+    """A row of the temporary table a run reads the facts of its scope into (engine.py): one
+    enrolment with every catalog fact in a column named as in `enrolment_facts`, so that a
+    condition compiled by `condition_to_q` filters it unchanged. No table of the schema."""
+
+    id = models.BigIntegerField(primary_key=True)  # the enrolment's
+    person_id = models.BigIntegerField()
+    household_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()  # the household's
+    level = models.CharField(max_length=24)
+    grade = models.PositiveSmallIntegerField(null=True)
+    boarding = models.BooleanField()
+    program = models.CharField(max_length=12)
+    school_days = models.PositiveSmallIntegerField(null=True)
+    household_status = models.CharField(max_length=20)
+    extremely_difficult_commune = models.BooleanField()
+    ethnic_minority = models.BooleanField()
+    orphan = models.BooleanField()
+    disabled = models.BooleanField()
+    martyr_child = models.BooleanField()
+    birth_date = models.DateField()
+    school_ownership = models.CharField(max_length=10)
+    unit_path = models.CharField(max_length=255)
+
+    class Meta:
+        managed = False
+        db_table = "entitlements_run_fact"
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.level}"

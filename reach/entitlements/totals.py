@@ -1,5 +1,5 @@
-"""Totals of a run (group-by queries over its lines) and the difference between two sets of
-lines, as stored on EntitlementRun.totals and EntitlementRun.diff."""
+"""Totals of a run (group-by queries over its lines), as stored on EntitlementRun.totals; the
+difference between two sets of lines (EntitlementRun.diff) is computed by engine.line_diff."""
 
 from collections.abc import Sequence
 
@@ -73,31 +73,3 @@ def run_totals(
         "warnings": list(warnings),
     }
 
-
-def line_diff(
-    before: dict[tuple[int, str, str], int], after: dict[tuple[int, str, str], int]
-) -> dict:
-    """Lines added, removed and with a changed amount, by (person, policy, benefit); each list
-    keeps its first DIFF_LIMIT entries, the counts are complete."""
-
-    def entry(key: tuple[int, str, str], **amounts) -> dict:
-        person, policy, benefit = key
-        return {"person": person, "policy": policy, "benefit": benefit, **amounts}
-
-    added = sorted(key for key in after if key not in before)
-    removed = sorted(key for key in before if key not in after)
-    changed = sorted(key for key in after if key in before and before[key] != after[key])
-    return {
-        "added": [entry(key, amount_minor=after[key]) for key in added[:DIFF_LIMIT]],
-        "removed": [entry(key, amount_minor=before[key]) for key in removed[:DIFF_LIMIT]],
-        "changed": [
-            entry(key, before=before[key], after=after[key]) for key in changed[:DIFF_LIMIT]
-        ],
-        "counts": {
-            "added": len(added),
-            "removed": len(removed),
-            "changed": len(changed),
-            "unchanged": len(after) - len(added) - len(changed),
-        },
-        "truncated": max(len(added), len(removed), len(changed)) > DIFF_LIMIT,
-    }

@@ -286,7 +286,7 @@ def test_run_entitlements_failure_marks_the_run_failed_and_keeps_the_previous_li
     def explode(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "keep_largest_per_group", explode)
+    monkeypatch.setattr(services.engine, "write_lines", explode)
 
     with pytest.raises(RunFailed) as raised:
         run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
