@@ -1,7 +1,7 @@
 """How a run computes its lines: a few statements over temporary tables, none per pupil.
 
 1. `run_fact` holds the facts of every enrolment of the scope (`enrolment_facts`, read once:
-   its status subquery and joins are the costly part), flat and ordered by person.
+   its status subquery and joins are the costly part), flat.
 2. Each benefit adds its pupils to `run_candidate` with one INSERT ... SELECT over `run_fact`
    filtered by its compiled condition, with the key its amount depends on (the fee table's
    level and unit, or the school days; empty when the amount is the same for everyone).
@@ -107,7 +107,7 @@ def _insert_select(table: str, columns: Sequence[str], select: QuerySet) -> int:
 
 
 def fill_facts(*, school_year: int, scope_path: str | None) -> int:
-    """Read the facts of the scope's enrolments once into `run_fact`, ordered by person."""
+    """Read the facts of the scope's enrolments once into `run_fact`."""
     facts = enrolment_facts(school_year=school_year, unit_path=scope_path).annotate(
         fact_person=F("person_id"),
         fact_household=F("person__household_id"),
@@ -120,9 +120,7 @@ def fill_facts(*, school_year: int, scope_path: str | None) -> int:
         "unit_id": "fact_unit",
     }
     columns = [field.column for field in RunFact._meta.concrete_fields]
-    select = facts.values(*(sources.get(column, column) for column in columns)).order_by(
-        "person_id", "id"
-    )
+    select = facts.values(*(sources.get(column, column) for column in columns)).order_by()
     return _insert_select(FACT_TABLE, columns, select)
 
 
@@ -159,8 +157,9 @@ def add_candidates(plan: "BenefitPlan") -> int:
     benefit's condition, with the key of their amount. Returns how many."""
     condition = condition_to_q(plan.benefit.condition, reference_date=plan.reference_date)
     select = (
-        RunFact.objects.filter(under_paths("unit_path", (plan.version.policy.jurisdiction,)))
-        .filter(condition)
+        # The condition first: its level comparison rules most rows out before the path's LIKE.
+        RunFact.objects.filter(condition)
+        .filter(under_paths("unit_path", (plan.version.policy.jurisdiction,)))
         .annotate(
             candidate_benefit=Value(plan.benefit.pk),
             candidate_key=_key_expression(plan.group_columns),

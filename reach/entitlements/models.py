@@ -112,7 +112,10 @@ class EntitlementRun(models.Model):
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""
 
-    run = models.ForeignKey(EntitlementRun, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by (run, policy_code, benefit_code) below: an index of its own only slows inserts.
+    run = models.ForeignKey(
+        EntitlementRun, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")

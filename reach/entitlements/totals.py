@@ -3,7 +3,7 @@ difference between two sets of lines (EntitlementRun.diff) is computed by engine
 
 from collections.abc import Sequence
 
-from django.db.models import Count, IntegerField, QuerySet, Sum
+from django.db.models import Count, IntegerField, QuerySet
 
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.policy.amounts import split_funding
@@ -23,38 +23,36 @@ def run_totals(
     with its currency; group-by queries over the run's lines (or over `lines`, a part of
     them)."""
     lines = (run.lines.all() if lines is None else lines).order_by()
-    by_benefit = [
-        {
-            "policy": row["policy_code"],
-            "benefit": row["benefit_code"],
-            "currency": row["currency"],
-            "lines": row["lines"],
-            "amount_minor": row["amount_minor"],
-        }
-        for row in lines.values("policy_code", "benefit_code", "currency")
-        .annotate(lines=Count("id"), amount_minor=Sum("amount_minor"))
-        .order_by("policy_code", "benefit_code", "currency")
-    ]
-    by_unit = [
-        {
-            "unit": row["unit__code"],
-            "currency": row["currency"],
-            "lines": row["lines"],
-            "amount_minor": row["amount_minor"],
-        }
-        for row in lines.values("unit__code", "currency")
-        .annotate(lines=Count("id"), amount_minor=Sum("amount_minor"))
-        .order_by("unit__code", "currency")
-    ]
+    # One scan: every total below adds up these groups (keys sort in code-point order, the same
+    # on every database).
+    groups = lines.values(
+        "policy_code", "benefit_code", "benefit_id", "currency", "unit__code", "amount_minor"
+    ).annotate(lines=Count("id", output_field=IntegerField()))
+    benefit_sums: dict[tuple[str, str, str], list[int]] = {}
+    unit_sums: dict[tuple[str, str], list[int]] = {}
     shares = {benefit.pk: benefit.funding for benefit in benefits}
     funding: dict[tuple[str, str], int] = {}
-    amounts = lines.values("benefit_id", "amount_minor", "currency").annotate(
-        count=Count("id", output_field=IntegerField())
-    )
-    for row in amounts:
+    for row in groups:
+        count, currency = row["lines"], row["currency"]
+        amount = row["amount_minor"] * count
+        for sums, key in (
+            (benefit_sums, (row["policy_code"], row["benefit_code"], currency)),
+            (unit_sums, (row["unit__code"], currency)),
+        ):
+            total = sums.setdefault(key, [0, 0])
+            total[0] += count
+            total[1] += amount
         for source, part in split_funding(row["amount_minor"], shares[row["benefit_id"]]):
-            key = (source, row["currency"])
-            funding[key] = funding.get(key, 0) + part * row["count"]
+            funding[(source, currency)] = funding.get((source, currency), 0) + part * count
+    by_benefit = [
+        {"policy": policy, "benefit": benefit, "currency": currency, "lines": count,
+         "amount_minor": minor}
+        for (policy, benefit, currency), (count, minor) in sorted(benefit_sums.items())
+    ]  # fmt: skip
+    by_unit = [
+        {"unit": unit, "currency": currency, "lines": count, "amount_minor": minor}
+        for (unit, currency), (count, minor) in sorted(unit_sums.items())
+    ]
     by_funding = [
         {"source": source, "currency": currency, "amount_minor": minor}
         for (source, currency), minor in sorted(funding.items())
@@ -72,4 +70,3 @@ def run_totals(
         "by_funding": by_funding,
         "warnings": list(warnings),
     }
-
