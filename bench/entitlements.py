@@ -168,8 +168,9 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
     from django.db.models import F
 
     from reach.entitlements.choices import RunStatus
+    from reach.entitlements.engine import funding_parts
     from reach.entitlements.models import EntitlementLine, EntitlementRun
-    from reach.entitlements.services import funding_parts, plan_benefits, run_key
+    from reach.entitlements.services import plan_benefits, run_key
     from reach.policy.amounts import AmountUnavailable, compute_amount
     from reach.policy.conditions import evaluate
     from reach.policy.facts import enrolment_facts, facts_of

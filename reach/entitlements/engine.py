@@ -345,7 +345,7 @@ def line_diff(*, run_id: int, limit: int) -> dict:
     lines, previous = _quote(EntitlementLine._meta.db_table), _quote(PREVIOUS_TABLE)
     # In code-point order, as Python sorts the keys (PostgreSQL's default collation may not).
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    key = f"1, 2{collate}, 3{collate}"
+    key = f"q.person_id, q.policy_code{collate}, q.benefit_code{collate}"
     current = (
         f"SELECT person_id, policy_code, benefit_code, amount_minor FROM {lines} "  # noqa: S608
         "WHERE run_id = %s"
@@ -366,7 +366,8 @@ def line_diff(*, run_id: int, limit: int) -> dict:
             "WHERE n.person_id IS NULL"
         ),
         "changed": (
-            "SELECT n.person_id, n.policy_code, n.benefit_code, p.amount_minor, n.amount_minor "  # noqa: S608
+            "SELECT n.person_id, n.policy_code, n.benefit_code, p.amount_minor AS before_minor, "  # noqa: S608
+            "n.amount_minor AS after_minor "
             f"FROM ({current}) n JOIN {previous} p ON p.person_id = n.person_id AND "
             "p.policy_code = n.policy_code AND p.benefit_code = n.benefit_code "
             "WHERE p.amount_minor <> n.amount_minor"
@@ -377,7 +378,10 @@ def line_diff(*, run_id: int, limit: int) -> dict:
         for name, query in queries.items():
             cursor.execute(f"SELECT COUNT(*) FROM ({query}) q", [run_id])  # noqa: S608
             diff["counts"][name] = cursor.fetchone()[0]
-            cursor.execute(f"{query} ORDER BY {key} LIMIT %s", [run_id, limit])
+            cursor.execute(
+                f"SELECT * FROM ({query}) q ORDER BY {key} LIMIT %s",  # noqa: S608
+                [run_id, limit],
+            )
             rows = cursor.fetchall()
             if name == "changed":
                 diff[name] = [
