@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from reach.accounts.scoping import under_paths
 from reach.entitlements.models import EntitlementLine, RunFact
 from reach.policy.amounts import (
+    DAYS_FIELDS,
     AmountUnavailable,
     ReferenceBook,
     compute_amount,
@@ -43,6 +44,8 @@ AMOUNT_TABLE = "entitlements_run_amount"
 PREVIOUS_TABLE = "entitlements_run_previous"
 KEY_SEPARATOR = "|"
 RUN_CACHE_KIB = 512 * 1024
+# Every fact an amount may depend on (BenefitPlan.group_columns), copied into the candidates.
+AMOUNT_FACTS = ("level", "unit_path", *DAYS_FIELDS)
 
 if TYPE_CHECKING:
     from reach.entitlements.services import BenefitPlan
@@ -66,17 +69,21 @@ def _execute(sql: str, params: Sequence = ()) -> int:
 def run_tables():
     """The run's temporary tables, created empty and dropped afterwards."""
     line = EntitlementLine
+    # No primary key: the facts are appended in whatever order the database reads them, and
+    # only ever scanned whole.
     fact_columns = ", ".join(
         f"{_quote(field.column)} {field.db_type(connection)}"
-        + (" PRIMARY KEY" if field.primary_key else "")
         for field in RunFact._meta.concrete_fields
+    )
+    amount_facts = ", ".join(
+        f"{_quote(name)} {_column_type(RunFact, name)}" for name in AMOUNT_FACTS
     )
     integer, text = _column_type(line, "amount_minor"), "varchar(400)"
     tables = {
         FACT_TABLE: fact_columns,
         CANDIDATE_TABLE: (
             f"enrolment_id {integer}, person_id {integer}, household_id {integer}, "
-            f"unit_id {integer}, benefit_id {integer}, amount_key {text}"
+            f"unit_id {integer}, benefit_id {integer}, amount_key {text}, {amount_facts}"
         ),
         AMOUNT_TABLE: (
             f"benefit_id {integer}, amount_key {text}, benefit_code {text}, "
@@ -183,11 +190,36 @@ def add_candidates(plan: "BenefitPlan") -> int:
         .annotate(
             candidate_benefit=Value(plan.benefit.pk),
             candidate_key=_key_expression(plan.group_columns),
+            # Only the facts this benefit's amount depends on; NULL costs next to nothing.
+            **{
+                f"candidate_{name}": (
+                    F(name)
+                    if name in plan.group_columns
+                    else Value(None, output_field=RunFact._meta.get_field(name))
+                )
+                for name in AMOUNT_FACTS
+            },
         )
         .order_by()
-        .values("id", "person_id", "household_id", "unit_id", "candidate_benefit", "candidate_key")
+        .values(
+            "id",
+            "person_id",
+            "household_id",
+            "unit_id",
+            "candidate_benefit",
+            "candidate_key",
+            *(f"candidate_{name}" for name in AMOUNT_FACTS),
+        )
     )
-    columns = ("enrolment_id", "person_id", "household_id", "unit_id", "benefit_id", "amount_key")
+    columns = (
+        "enrolment_id",
+        "person_id",
+        "household_id",
+        "unit_id",
+        "benefit_id",
+        "amount_key",
+        *AMOUNT_FACTS,
+    )
     return _insert_select(CANDIDATE_TABLE, columns, select)
 
 
@@ -202,12 +234,11 @@ def amount_groups(*, benefit: Benefit, columns: Sequence[str]) -> list[AmountGro
     """The distinct amount keys of the benefit's candidates, with their facts and pupils."""
     if not columns:
         return [AmountGroup("", {}, 0)]
-    names = ", ".join(f"f.{_quote(column)}" for column in columns)
+    names = ", ".join(_quote(column) for column in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {names}, COUNT(*) FROM {_quote(CANDIDATE_TABLE)} c "  # noqa: S608
-            f"JOIN {_quote(FACT_TABLE)} f ON f.id = c.enrolment_id WHERE c.benefit_id = %s "
-            f"GROUP BY {names} ORDER BY {names}",
+            f"SELECT {names}, COUNT(*) FROM {_quote(CANDIDATE_TABLE)} "  # noqa: S608
+            f"WHERE benefit_id = %s GROUP BY {names} ORDER BY {names}",
             [benefit.pk],
         )
         rows = cursor.fetchall()
@@ -359,9 +390,10 @@ def delete_lines(lines: QuerySet[EntitlementLine]) -> None:
     )
 
 
-def line_diff(*, run_id: int, limit: int) -> dict:
+def line_diff(*, run_id: int, lines_written: int, limit: int) -> dict:
     """Lines added, removed and with a changed amount against `run_previous`, by (person,
-    policy, benefit); each list keeps its first `limit` entries, the counts are complete."""
+    policy, benefit); each list keeps its first `limit` entries, the counts are complete.
+    Against no previous lines every line is added, which needs no join."""
     lines, previous = _quote(EntitlementLine._meta.db_table), _quote(PREVIOUS_TABLE)
     # In code-point order, as Python sorts the keys (PostgreSQL's default collation may not).
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
@@ -393,11 +425,16 @@ def line_diff(*, run_id: int, limit: int) -> dict:
             "WHERE p.amount_minor <> n.amount_minor"
         ),
     }
-    diff: dict = {"counts": {}}
+    diff: dict = {"counts": {}, "added": [], "removed": [], "changed": []}
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {previous}")  # noqa: S608
+        if not cursor.fetchone()[0]:
+            queries = {"added": current}
+            diff["counts"] = {"added": lines_written, "removed": 0, "changed": 0}
         for name, query in queries.items():
-            cursor.execute(f"SELECT COUNT(*) FROM ({query}) q", [run_id])  # noqa: S608
-            diff["counts"][name] = cursor.fetchone()[0]
+            if name not in diff["counts"]:
+                cursor.execute(f"SELECT COUNT(*) FROM ({query}) q", [run_id])  # noqa: S608
+                diff["counts"][name] = cursor.fetchone()[0]
             cursor.execute(
                 f"SELECT * FROM ({query}) q ORDER BY {key} LIMIT %s",  # noqa: S608
                 [run_id, limit],
@@ -413,10 +450,8 @@ def line_diff(*, run_id: int, limit: int) -> dict:
                     {"person": p, "policy": c, "benefit": b, "amount_minor": x}
                     for p, c, b, x in rows
                 ]
-        cursor.execute(f"SELECT COUNT(*) FROM ({current}) n", [run_id])  # noqa: S608
-        total = cursor.fetchone()[0]
     counts = diff["counts"]
-    counts["unchanged"] = total - counts["added"] - counts["changed"]
+    counts["unchanged"] = lines_written - counts["added"] - counts["changed"]
     diff["counts"] = {name: counts[name] for name in ("added", "removed", "changed", "unchanged")}
     diff["truncated"] = max(counts["added"], counts["removed"], counts["changed"]) > limit
     return {name: diff[name] for name in ("added", "removed", "changed", "counts", "truncated")}

@@ -321,11 +321,11 @@ def _compute_run(
             run.save(update_fields=["progress_done", "heartbeat_at"])
             if progress:
                 progress(run.progress_done, run.progress_total)
-        engine.write_lines(
+        written = engine.write_lines(
             run_id=run.pk, school_year=run.school_year, dedupe=engine.has_several_enrolments()
         )
         run.totals = run_totals(run, benefits=[plan.benefit for plan in plans], warnings=warnings)
-        run.diff = engine.line_diff(run_id=run.pk, limit=DIFF_LIMIT)
+        run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)
     run.status, run.error, run.finished_at = RunStatus.DONE, "", timezone.now()
     run.save(update_fields=["totals", "diff", "status", "error", "finished_at"])
     record_audit_event(
