@@ -43,7 +43,6 @@ CANDIDATE_TABLE = "entitlements_run_candidate"
 AMOUNT_TABLE = "entitlements_run_amount"
 PREVIOUS_TABLE = "entitlements_run_previous"
 KEY_SEPARATOR = "|"
-RUN_CACHE_KIB = 512 * 1024
 # Every fact an amount may depend on (BenefitPlan.group_columns), copied into the candidates.
 AMOUNT_FACTS = ("level", "unit_path", *DAYS_FIELDS)
 
@@ -101,29 +100,10 @@ def run_tables():
         _execute(f"DROP TABLE IF EXISTS {_quote(name)}")
         _execute(f"CREATE TEMPORARY TABLE {_quote(name)} ({columns})")
     try:
-        with _large_page_cache():
-            yield
+        yield
     finally:
         for name in tables:
             _execute(f"DROP TABLE IF EXISTS {_quote(name)}")
-
-
-@contextmanager
-def _large_page_cache():
-    """On SQLite, a page cache of RUN_CACHE_KIB while the run works: at a million pupils its
-    tables and the lines' indexes span hundreds of MB, and the default 2 MB cache makes every
-    statement read its pages again from the file."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{RUN_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _insert_select(table: str, columns: Sequence[str], select: QuerySet) -> int:
