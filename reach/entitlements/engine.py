@@ -210,15 +210,22 @@ class AmountGroup:
     pupils: int
 
 
-def amount_groups(*, benefit: Benefit, columns: Sequence[str]) -> list[AmountGroup]:
-    """The distinct amount keys of the benefit's candidates, with their facts and pupils."""
+def amount_groups(*, benefit: Benefit, columns: Sequence[str], dedupe: bool) -> list[AmountGroup]:
+    """The distinct amount keys of the benefit's candidates, with their facts and pupils; with
+    `dedupe`, of each pupil's first matching enrolment only (the one `write_lines` keeps)."""
     if not columns:
         return [AmountGroup("", {}, 0)]
     names = ", ".join(_quote(column) for column in columns)
+    candidates = f"(SELECT * FROM {_quote(CANDIDATE_TABLE)} WHERE benefit_id = %s) c"  # noqa: S608
+    if dedupe:
+        candidates = (
+            "(SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.person_id "  # noqa: S608
+            f"ORDER BY c.enrolment_id) AS pick FROM {candidates}) picked WHERE pick = 1) c"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {names}, COUNT(*) FROM {_quote(CANDIDATE_TABLE)} "  # noqa: S608
-            f"WHERE benefit_id = %s GROUP BY {names} ORDER BY {names}",
+            f"SELECT {names}, COUNT(*) FROM {candidates} "  # noqa: S608
+            f"GROUP BY {names} ORDER BY {names}",
             [benefit.pk],
         )
         rows = cursor.fetchall()
@@ -233,7 +240,7 @@ def funding_parts(minor: int, shares: Sequence) -> list[dict]:
 
 
 def add_amounts(
-    plan: "BenefitPlan", *, school_year: int, book: ReferenceBook
+    plan: "BenefitPlan", *, school_year: int, book: ReferenceBook, dedupe: bool
 ) -> list[tuple[int, AmountUnavailable]]:
     """The benefit's amount for each key its candidates hold, into `run_amount`; an amount
     worth nothing adds no row (no line). Returns the groups left out for want of a fee, with
@@ -241,7 +248,7 @@ def add_amounts(
     left_out = []
     rows = []
     benefit = plan.benefit
-    for group in amount_groups(benefit=benefit, columns=plan.group_columns):
+    for group in amount_groups(benefit=benefit, columns=plan.group_columns, dedupe=dedupe):
         try:
             amount = compute_amount(
                 plan.spec,

@@ -308,9 +308,13 @@ def _compute_run(
         run.heartbeat_at = timezone.now()
         run.save(update_fields=["versions", "progress_done", "progress_total", "heartbeat_at"])
         warnings: list[str] = []
+        dedupe = engine.has_several_enrolments()
         for plan in plans:
             engine.add_candidates(plan)
-            for pupils, error in engine.add_amounts(plan, school_year=run.school_year, book=book):
+            left_out = engine.add_amounts(
+                plan, school_year=run.school_year, book=book, dedupe=dedupe
+            )
+            for pupils, error in left_out:
                 warnings.append(
                     f"{plan.policy_code}/{plan.benefit.code}: "
                     + _("%(count)s pupils left out: %(reason)s")
@@ -321,9 +325,7 @@ def _compute_run(
             run.save(update_fields=["progress_done", "heartbeat_at"])
             if progress:
                 progress(run.progress_done, run.progress_total)
-        written = engine.write_lines(
-            run_id=run.pk, school_year=run.school_year, dedupe=engine.has_several_enrolments()
-        )
+        written = engine.write_lines(run_id=run.pk, school_year=run.school_year, dedupe=dedupe)
         run.totals = run_totals(run, benefits=[plan.benefit for plan in plans], warnings=warnings)
         run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)
     run.status, run.error, run.finished_at = RunStatus.DONE, "", timezone.now()
