@@ -114,7 +114,10 @@ class EntitlementRun(models.Model):
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""
 
-    run = models.ForeignKey(EntitlementRun, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by (run, policy_code, benefit_code) below: an index of its own only slows inserts.
+    run = models.ForeignKey(
+        EntitlementRun, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
@@ -211,3 +214,35 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"objection {self.pk} to line {self.line_id} ({self.status})"
+
+
+class RunFact(models.Model):
+    """A row of the temporary table a run reads the facts of its scope into (engine.py): one
+    enrolment with every catalog fact in a column named as in `enrolment_facts`, so that a
+    condition compiled by `condition_to_q` filters it unchanged. No table of the schema."""
+
+    id = models.BigIntegerField(primary_key=True)  # the enrolment's
+    person_id = models.BigIntegerField()
+    household_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()  # the household's
+    level = models.CharField(max_length=24)
+    grade = models.PositiveSmallIntegerField(null=True)
+    boarding = models.BooleanField()
+    program = models.CharField(max_length=12)
+    school_days = models.PositiveSmallIntegerField(null=True)
+    household_status = models.CharField(max_length=20)
+    extremely_difficult_commune = models.BooleanField()
+    ethnic_minority = models.BooleanField()
+    orphan = models.BooleanField()
+    disabled = models.BooleanField()
+    martyr_child = models.BooleanField()
+    birth_date = models.DateField()
+    school_ownership = models.CharField(max_length=10)
+    unit_path = models.CharField(max_length=255)
+
+    class Meta:
+        managed = False
+        db_table = "entitlements_run_fact"
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.level}"

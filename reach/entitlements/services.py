@@ -1,37 +1,27 @@
 """Entitlement runs: every benefit of a policy set over a scope and school year, set-based.
 
-One INSERT ... SELECT per benefit (per group of pupils sharing an amount when the amount
-depends on the pupil: the fee table by level and unit, or the school days), executed by the
-database over `enrolment_facts` filtered by the compiled condition; then one DELETE per policy
-keeps only the largest line of each exclusive group. The lines of a run replace, in one
-transaction, the lines the previous run left for the same policies, year and pupils, and the
-run records the difference and its totals (DESIGN.md, "The policy engine", "Runs are
-idempotent and explainable").
+A run reads the facts of its scope once, adds each benefit's pupils with one INSERT ... SELECT
+filtered by the compiled condition, computes each amount once per group of pupils sharing it
+(the fee table by level and unit, or the school days) and writes all its lines with one more
+statement that keeps the largest line of each exclusive group (engine.py). The lines of a run
+replace, in one transaction, the draft lines the previous run left for the same policies, year
+and pupils, and the run records the difference and its totals (DESIGN.md, "The policy engine",
+"Runs are idempotent and explainable").
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import (
-    BigIntegerField,
-    CharField,
-    Count,
-    Exists,
-    F,
-    JSONField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
 from reach.accounts.scoping import under_paths
 from reach.accounts.services import record_audit_event
+from reach.entitlements import engine
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
     FROZEN_STAGES,
@@ -41,30 +31,21 @@ from reach.entitlements.choices import (
     RunStatus,
 )
 from reach.entitlements.models import EntitlementLine, EntitlementRun
-from reach.entitlements.totals import line_diff, run_totals
+from reach.entitlements.totals import DIFF_LIMIT, run_totals
 from reach.geo.models import Unit
 from reach.policy.amounts import (
     TUITION_FEE,
-    Amount,
     AmountSpec,
-    AmountUnavailable,
     InKindSpec,
-    ReferenceBook,
-    compute_amount,
     parse_amount,
     parse_in_kind,
-    split_funding,
 )
-from reach.policy.conditions import condition_to_q
-from reach.policy.facts import UNIT_PATH, enrolment_facts
 from reach.policy.models import Benefit, PolicyVersion
 from reach.policy.selectors import (
     get_current_policy_version,
     get_reference_book,
     list_benefits_of_version,
 )
-from reach.registry.choices import EnrolmentStatus
-from reach.registry.models import Enrolment
 
 STALE_AFTER = dt.timedelta(minutes=10)  # a running run silent this long has lost its worker
 WORKER_STOPPED = "worker stopped"
@@ -304,44 +285,49 @@ def _compute_run(
     actor,
     progress: Progress | None,
 ) -> None:
-    """Inside the run's transaction: replace the previous lines, insert the new ones, record
-    totals and the difference, mark done."""
-    plans_by_version = [
-        (version, plan_benefits(version, school_year=run.school_year)) for version in versions
+    """Inside the run's transaction: replace the previous lines, write the new ones (engine.py),
+    record totals and the difference, mark done."""
+    plans = [
+        plan for version in versions for plan in plan_benefits(version, school_year=run.school_year)
     ]
-    plans = [plan for _version, version_plans in plans_by_version for plan in version_plans]
     book = get_reference_book()
     scope_path = run.unit.path if run.unit_id else None
-    dedupe = _has_several_enrolments(school_year=run.school_year, scope_path=scope_path)
+    with engine.run_tables():
+        engine.fill_facts(school_year=run.school_year, scope_path=scope_path)
+        previous_lines = _previous_lines(run, scope_path=scope_path)
+        replaced = engine.keep_previous(previous_lines)
+        engine.delete_lines(previous_lines)
+        if not replaced and run.corrects_id:  # a correction differs from the lines it corrects
+            engine.keep_previous(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
+        _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit).filter(
+            stage__in=OPEN_STAGES
+        ).exclude(pk=run.pk).update(stage=RunStage.REPLACED)
 
-    previous_lines = _previous_lines(run, scope_path=scope_path)
-    previous = _line_amounts(previous_lines)
-    previous_lines.delete()
-    if not previous and run.corrects_id:  # a correction differs from the lines it corrects
-        previous = _line_amounts(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
-    _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit).filter(
-        stage__in=OPEN_STAGES
-    ).exclude(pk=run.pk).update(stage=RunStage.REPLACED)
-
-    run.versions = {version.policy.code: version.number for version in versions}
-    run.progress_done, run.progress_total = 0, len(plans)
-    run.heartbeat_at = timezone.now()
-    run.save(update_fields=["versions", "progress_done", "progress_total", "heartbeat_at"])
-    warnings: list[str] = []
-    for version, version_plans in plans_by_version:
-        for plan in version_plans:
-            _insert_benefit(
-                run, plan, book=book, scope_path=scope_path, dedupe=dedupe, warnings=warnings
+        run.versions = {version.policy.code: version.number for version in versions}
+        run.progress_done, run.progress_total = 0, len(plans)
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["versions", "progress_done", "progress_total", "heartbeat_at"])
+        warnings: list[str] = []
+        dedupe = engine.has_several_enrolments()
+        for plan in plans:
+            engine.add_candidates(plan)
+            left_out = engine.add_amounts(
+                plan, school_year=run.school_year, book=book, dedupe=dedupe
             )
+            for pupils, error in left_out:
+                warnings.append(
+                    f"{plan.policy_code}/{plan.benefit.code}: "
+                    + _("%(count)s pupils left out: %(reason)s")
+                    % {"count": pupils, "reason": error}
+                )
             run.progress_done += 1
             run.heartbeat_at = timezone.now()
             run.save(update_fields=["progress_done", "heartbeat_at"])
             if progress:
                 progress(run.progress_done, run.progress_total)
-        keep_largest_per_group(run, policy_code=version.policy.code)
-
-    run.totals = run_totals(run, benefits=[plan.benefit for plan in plans], warnings=warnings)
-    run.diff = line_diff(previous, _line_amounts(run.lines.all()))
+        written = engine.write_lines(run_id=run.pk, school_year=run.school_year, dedupe=dedupe)
+        run.totals = run_totals(run, benefits=[plan.benefit for plan in plans], warnings=warnings)
+        run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)
     run.status, run.error, run.finished_at = RunStatus.DONE, "", timezone.now()
     run.save(update_fields=["totals", "diff", "status", "error", "finished_at"])
     record_audit_event(
@@ -364,173 +350,6 @@ def _previous_lines(run: EntitlementRun, *, scope_path: str | None) -> QuerySet[
         return lines
     same_key = Q(run__policy_codes=run.policy_codes, run__unit=run.unit_id)
     return lines.filter(same_key | under_paths("person__household__unit__path", (scope_path,)))
-
-
-def _line_amounts(lines: QuerySet[EntitlementLine]) -> dict[tuple[int, str, str], int]:
-    rows = lines.order_by().values_list("person_id", "policy_code", "benefit_code", "amount_minor")
-    return {
-        (person, policy, benefit): amount for person, policy, benefit, amount in rows.iterator()
-    }
-
-
-def _has_several_enrolments(*, school_year: int, scope_path: str | None) -> bool:
-    """Whether a pupil of the scope is enrolled twice this year (say at two levels); only then
-    must each benefit pick one of their enrolments."""
-    enrolments = Enrolment.objects.filter(school_year=school_year, status=EnrolmentStatus.ENROLLED)
-    if scope_path:
-        enrolments = enrolments.filter(under_paths(UNIT_PATH, (scope_path,)))
-    return (
-        enrolments.order_by()
-        .values("person")
-        .annotate(count=Count("id"))
-        .filter(count__gt=1)
-        .exists()
-    )
-
-
-def benefit_candidates(
-    plan: BenefitPlan, *, school_year: int, scope_path: str | None, dedupe: bool = True
-) -> QuerySet[Enrolment]:
-    """Enrolments of the scope and the policy's jurisdiction meeting the benefit's condition;
-    with `dedupe`, a pupil enrolled twice counts once (their first matching enrolment)."""
-    facts = enrolment_facts(school_year=school_year, unit_path=scope_path).filter(
-        under_paths(UNIT_PATH, (plan.version.policy.jurisdiction,))
-    )
-    condition = condition_to_q(plan.benefit.condition, reference_date=plan.reference_date)
-    candidates = facts.filter(condition)
-    if dedupe:
-        earlier = facts.filter(condition, person=OuterRef("person"), pk__lt=OuterRef("pk"))
-        candidates = candidates.filter(~Exists(earlier))
-    return candidates.order_by()
-
-
-def _insert_benefit(
-    run: EntitlementRun,
-    plan: BenefitPlan,
-    *,
-    book: ReferenceBook,
-    scope_path: str | None,
-    dedupe: bool,
-    warnings: list[str],
-) -> int:
-    """Insert the lines of one benefit: one statement, or one per group of pupils sharing an
-    amount. Groups whose fee is missing from the fee table are left out with a warning."""
-    candidates = benefit_candidates(
-        plan, school_year=run.school_year, scope_path=scope_path, dedupe=dedupe
-    )
-    columns = plan.group_columns
-    groups = (
-        list(candidates.values(*columns).annotate(pupils=Count("id")).order_by(*columns))
-        if columns
-        else [{}]
-    )
-    inserted = 0
-    for group in groups:
-        facts = {column: group[column] for column in columns}
-        try:
-            amount = compute_amount(
-                plan.spec,
-                currency=plan.currency,
-                facts=facts,
-                book=book,
-                reference_date=plan.reference_date,
-                school_year=run.school_year,
-                in_kind=plan.in_kind,
-            )
-        except AmountUnavailable as error:
-            if error.column is None:
-                raise
-            warnings.append(
-                f"{plan.policy_code}/{plan.benefit.code}: "
-                + _("%(count)s pupils left out: %(reason)s")
-                % {"count": group.get("pupils", 0), "reason": error}
-            )
-            continue
-        if not amount.minor and not amount.in_kind:
-            continue
-        selected = candidates.filter(
-            **{
-                (f"{column}__isnull" if value is None else column): (
-                    True if value is None else value
-                )
-                for column, value in facts.items()
-            }
-        )
-        inserted += insert_lines(run, plan, selected, amount)
-    return inserted
-
-
-LINE_COLUMNS = (
-    ("run", lambda ctx: Value(ctx["run"], output_field=BigIntegerField())),
-    ("enrolment", lambda ctx: F("pk")),
-    ("person", lambda ctx: F("person")),
-    ("household", lambda ctx: F("person__household")),
-    ("unit", lambda ctx: F("person__household__unit")),
-    ("benefit", lambda ctx: Value(ctx["benefit"], output_field=BigIntegerField())),
-    ("benefit_code", lambda ctx: Value(ctx["benefit_code"], output_field=CharField())),
-    ("policy_code", lambda ctx: Value(ctx["policy_code"], output_field=CharField())),
-    ("school_year", lambda ctx: F("school_year")),
-    ("amount_minor", lambda ctx: Value(ctx["amount_minor"], output_field=BigIntegerField())),
-    ("currency", lambda ctx: Value(ctx["currency"], output_field=CharField())),
-    ("in_kind", lambda ctx: Value(ctx["in_kind"], output_field=JSONField())),
-    ("funding", lambda ctx: Value(ctx["funding"], output_field=JSONField())),
-)
-
-
-def insert_lines(
-    run: EntitlementRun, plan: BenefitPlan, enrolments: QuerySet[Enrolment], amount: Amount
-) -> int:
-    """INSERT INTO entitlement lines SELECT ... FROM `enrolments`: one statement, all rows
-    with the same amount, in-kind and funding split. Returns the number of lines."""
-    context = {
-        "run": run.pk,
-        "benefit": plan.benefit.pk,
-        "benefit_code": plan.benefit.code,
-        "policy_code": plan.policy_code,
-        "amount_minor": amount.minor,
-        "currency": amount.currency,
-        "in_kind": [goods.as_dict() for goods in amount.in_kind],
-        "funding": funding_parts(amount.minor, plan.benefit.funding),
-    }
-    aliases = {name: f"line_{name}" for name, _build in LINE_COLUMNS}
-    select = enrolments.annotate(
-        **{aliases[name]: build(context) for name, build in LINE_COLUMNS}
-    ).values(*aliases.values())
-    sql, params = select.query.sql_with_params()
-    quote = connection.ops.quote_name
-    fields = {field.name: field for field in EntitlementLine._meta.concrete_fields}
-    targets = ", ".join(quote(fields[name].column) for name, _build in LINE_COLUMNS)
-    sources = ", ".join(f"src.{quote(alias)}" for alias in aliases.values())
-    # Only quoted model names are interpolated; every value travels in `params`.
-    statement = (
-        f"INSERT INTO {quote(EntitlementLine._meta.db_table)} ({targets}) "  # noqa: S608
-        f"SELECT {sources} FROM ({sql}) src"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return max(cursor.rowcount, 0)
-
-
-def funding_parts(minor: int, shares: Sequence) -> list[dict]:
-    return [{"source": source, "minor": part} for source, part in split_funding(minor, shares)]
-
-
-def keep_largest_per_group(run: EntitlementRun, *, policy_code: str) -> int:
-    """One DELETE: of each pupil's lines in an exclusive group of the policy, only the largest
-    stays (ties: the benefit first in the file)."""
-    lines = EntitlementLine.objects.filter(run=run, policy_code=policy_code)
-    better = lines.filter(
-        person=OuterRef("person"),
-        benefit__exclusive_group=OuterRef("benefit__exclusive_group"),
-    ).filter(
-        Q(amount_minor__gt=OuterRef("amount_minor"))
-        | Q(
-            amount_minor=OuterRef("amount_minor"),
-            benefit__position__lt=OuterRef("benefit__position"),
-        )
-    )
-    deleted, _counts = lines.exclude(benefit__exclusive_group="").filter(Exists(better)).delete()
-    return deleted
 
 
 # -- runs requested from the web UI or the API (background jobs) ----------------------------

@@ -286,7 +286,7 @@ def test_run_entitlements_failure_marks_the_run_failed_and_keeps_the_previous_li
     def explode(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "keep_largest_per_group", explode)
+    monkeypatch.setattr(services.engine, "write_lines", explode)
 
     with pytest.raises(RunFailed) as raised:
         run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
@@ -328,6 +328,21 @@ def test_run_entitlements_pupil_enrolled_twice_gets_each_benefit_once(place):
     run = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
 
     assert lines_of(run) == {(pupil.pk, "nutrition_meal_subsidy"): 4_00 * 200}
+
+
+def test_run_entitlements_pupil_enrolled_twice_is_judged_on_the_first_enrolment_only(place):
+    # Near-poor in Ho Chi Minh City, enrolled in lower secondary (a fee in the table) and then
+    # in continuing education (none): the first enrolment gives the 50% reduction, and the
+    # second, never used, leaves nobody out.
+    pupil = make_pupil(
+        unit=place.units["ordinary"], status="near_poor", level="lower_secondary", grade=7
+    )
+    EnrolmentFactory(person=pupil, school_year=2024, level="continuing_education", grade=None)
+
+    run = run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=None)
+
+    assert lines_of(run) == {(pupil.pk, "tuition_reduction_50_81"): 300_000 * 50 // 100 * 9}
+    assert run.totals["warnings"] == []
 
 
 def test_run_entitlements_a_narrower_scope_takes_over_its_pupils_lines(place):

@@ -5,8 +5,9 @@ households."""
 
 import pytest
 
+from reach.entitlements.engine import funding_parts
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import funding_parts, plan_benefits, run_entitlements
+from reach.entitlements.services import plan_benefits, run_entitlements
 from reach.geo.models import PATH_SEPARATOR, Unit, UnitYearAttribute
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.policy.amounts import AmountUnavailable, compute_amount
@@ -147,3 +148,37 @@ def test_set_based_lines_stay_equal_after_a_rerun(generated):
     assert actual_lines(second) == lines
     assert second.diff["counts"]["added"] == second.diff["counts"]["removed"] == 0
     assert second.diff["counts"]["changed"] == 0
+
+
+def test_set_based_lines_with_double_enrolments_and_a_correction_diff(generated):
+    # Pupils enrolled twice: each benefit takes their first matching enrolment, and exclusive
+    # groups still keep one line; the rerun after a change reports exactly that change.
+    pupils = list(
+        Enrolment.objects.filter(school_year=YEAR, level="primary")
+        .order_by("pk")
+        .values_list("person_id", flat=True)[:20]
+    )
+    for person in pupils:
+        Enrolment.objects.create(
+            person_id=person, school_year=YEAR, level="lower_secondary", grade=6, boarding=True
+        )
+    first = run_entitlements(policy_codes=POLICIES, school_year=YEAR, unit=None)
+    before = actual_lines(first)
+    assert before == expected_lines(POLICIES, school_year=YEAR, scope_path=None)
+    Enrolment.objects.filter(school_year=YEAR, school_days=180).update(school_days=181)
+
+    second = run_entitlements(policy_codes=POLICIES, school_year=YEAR, unit=None)
+
+    expected = expected_lines(POLICIES, school_year=YEAR, scope_path=None)
+    assert actual_lines(second) == expected
+    moved = sorted(key for key, line in expected.items() if before[key][1] != line[1])
+    assert moved  # the meal subsidy counts the school days
+    assert [
+        (entry["person"], entry["policy"], entry["benefit"]) for entry in second.diff["changed"]
+    ] == moved
+    assert second.diff["counts"] == {
+        "added": 0,
+        "removed": 0,
+        "changed": len(moved),
+        "unchanged": len(expected) - len(moved),
+    }
