@@ -354,6 +354,19 @@ def write_lines(*, run_id: int, school_year: int, dedupe: bool) -> int:
     )
 
 
+def count_persons() -> int:
+    """The pupils `write_lines` gives a line: those with a candidate holding an amount (neither
+    keeping one enrolment nor one benefit of an exclusive group leaves a pupil without a line),
+    counted over the staged candidates rather than over every line of the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT c.person_id) FROM {_quote(CANDIDATE_TABLE)} c "  # noqa: S608
+            f"JOIN {_quote(AMOUNT_TABLE)} a "
+            "ON a.benefit_id = c.benefit_id AND a.amount_key = c.amount_key"
+        )
+        return cursor.fetchone()[0]
+
+
 # -- the difference from the lines replaced -------------------------------------------------
 
 
