@@ -306,14 +306,25 @@ def write_lines(*, run_id: int, school_year: int, dedupe: bool) -> int:
             f"c.benefit_id ORDER BY c.enrolment_id) AS pick FROM {candidates} c) picked "
             "WHERE pick = 1)"
         )
-    ranked = (
+    line_columns = (
+        "enrolment_id, person_id, household_id, unit_id, benefit_id, benefit_code, policy_code, "
+        "amount_minor, currency, in_kind, funding"
+    )
+    joined = (
         "SELECT c.enrolment_id, c.person_id, c.household_id, c.unit_id, c.benefit_id, "  # noqa: S608
         "a.benefit_code, a.policy_code, a.amount_minor, a.currency, a.in_kind, a.funding, "
-        "a.exclusive_group, CASE WHEN a.exclusive_group = '' THEN 1 ELSE ROW_NUMBER() OVER "
-        "(PARTITION BY c.person_id, a.policy_code, a.exclusive_group "
-        "ORDER BY a.amount_minor DESC, a.position) END AS place "
+        "a.exclusive_group, a.position "
         f"FROM {candidates} c JOIN {_quote(AMOUNT_TABLE)} a "
         "ON a.benefit_id = c.benefit_id AND a.amount_key = c.amount_key"
+    )
+    # Only the lines of an exclusive group are ranked: sorting every line for the window costs
+    # more than the rest of the statement.
+    chosen = (
+        f"SELECT {line_columns} FROM ({joined}) j WHERE j.exclusive_group = '' "  # noqa: S608
+        f"UNION ALL SELECT {line_columns} FROM (SELECT j.*, ROW_NUMBER() OVER "
+        "(PARTITION BY j.person_id, j.policy_code, j.exclusive_group "
+        "ORDER BY j.amount_minor DESC, j.position) AS place "
+        f"FROM ({joined}) j WHERE j.exclusive_group <> '') ranked WHERE ranked.place = 1"
     )
     fields = {field.name: field.column for field in EntitlementLine._meta.concrete_fields}
     targets = ", ".join(
@@ -338,10 +349,22 @@ def write_lines(*, run_id: int, school_year: int, dedupe: bool) -> int:
         f"INSERT INTO {_quote(EntitlementLine._meta.db_table)} ({targets}) "  # noqa: S608
         "SELECT %s, r.enrolment_id, r.person_id, r.household_id, r.unit_id, r.benefit_id, "
         "r.benefit_code, r.policy_code, %s, r.amount_minor, r.currency, r.in_kind, r.funding "
-        f"FROM ({ranked}) r WHERE r.place = 1 "
-        "ORDER BY r.person_id, r.policy_code, r.benefit_code",
+        f"FROM ({chosen}) r ORDER BY r.person_id, r.policy_code, r.benefit_code",
         [run_id, school_year],
     )
+
+
+def count_persons() -> int:
+    """The pupils `write_lines` gives a line: those with a candidate holding an amount (neither
+    keeping one enrolment nor one benefit of an exclusive group leaves a pupil without a line),
+    counted over the staged candidates rather than over every line of the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT c.person_id) FROM {_quote(CANDIDATE_TABLE)} c "  # noqa: S608
+            f"JOIN {_quote(AMOUNT_TABLE)} a "
+            "ON a.benefit_id = c.benefit_id AND a.amount_key = c.amount_key"
+        )
+        return cursor.fetchone()[0]
 
 
 # -- the difference from the lines replaced -------------------------------------------------

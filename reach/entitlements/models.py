@@ -122,7 +122,9 @@ class EntitlementLine(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the household's
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+")  # version
+    # The benefit version. No index: no query looks lines up by their benefit (benefit versions
+    # are never deleted), and every index slows the insert of a run's lines.
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+", db_index=False)
     benefit_code = models.CharField(_("benefit"), max_length=80)
     policy_code = models.CharField(_("policy"), max_length=80)
     school_year = models.PositiveSmallIntegerField(_("school year"))

@@ -326,7 +326,12 @@ def _compute_run(
             if progress:
                 progress(run.progress_done, run.progress_total)
         written = engine.write_lines(run_id=run.pk, school_year=run.school_year, dedupe=dedupe)
-        run.totals = run_totals(run, benefits=[plan.benefit for plan in plans], warnings=warnings)
+        run.totals = run_totals(
+            run,
+            benefits=[plan.benefit for plan in plans],
+            warnings=warnings,
+            persons=engine.count_persons(),
+        )
         run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)
     run.status, run.error, run.finished_at = RunStatus.DONE, "", timezone.now()
     run.save(update_fields=["totals", "diff", "status", "error", "finished_at"])

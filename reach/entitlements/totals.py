@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.db.models import Count, IntegerField, QuerySet
 
 from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.geo.models import Unit
 from reach.policy.amounts import split_funding
 from reach.policy.models import Benefit
 
@@ -18,26 +19,33 @@ def run_totals(
     benefits: Sequence[Benefit],
     warnings: Sequence[str] = (),
     lines: QuerySet[EntitlementLine] | None = None,
+    persons: int | None = None,
 ) -> dict:
     """Lines and amounts by benefit, by unit (the household's) and by funding source, each
     with its currency; group-by queries over the run's lines (or over `lines`, a part of
-    them)."""
+    them). `persons`, when the caller knows how many pupils the lines are for, spares counting
+    them over the lines."""
     lines = (run.lines.all() if lines is None else lines).order_by()
     # One scan: every total below adds up these groups (keys sort in code-point order, the same
     # on every database).
     groups = lines.values(
-        "policy_code", "benefit_code", "benefit_id", "currency", "unit__code", "amount_minor"
+        "policy_code", "benefit_code", "benefit_id", "currency", "unit_id", "amount_minor"
     ).annotate(lines=Count("id", output_field=IntegerField()))
+    rows = list(groups)
+    # The unit codes looked up once per unit rather than joined to every line.
+    codes = dict(
+        Unit.objects.filter(pk__in={row["unit_id"] for row in rows}).values_list("pk", "code")
+    )
     benefit_sums: dict[tuple[str, str, str], list[int]] = {}
     unit_sums: dict[tuple[str, str], list[int]] = {}
     shares = {benefit.pk: benefit.funding for benefit in benefits}
     funding: dict[tuple[str, str], int] = {}
-    for row in groups:
+    for row in rows:
         count, currency = row["lines"], row["currency"]
         amount = row["amount_minor"] * count
         for sums, key in (
             (benefit_sums, (row["policy_code"], row["benefit_code"], currency)),
-            (unit_sums, (row["unit__code"], currency)),
+            (unit_sums, (codes[row["unit_id"]], currency)),
         ):
             total = sums.setdefault(key, [0, 0])
             total[0] += count
@@ -63,7 +71,7 @@ def run_totals(
         amount_by_currency[currency] = amount_by_currency.get(currency, 0) + row["amount_minor"]
     return {
         "lines": sum(row["lines"] for row in by_benefit),
-        "persons": lines.values("person").distinct().count(),
+        "persons": lines.values("person").distinct().count() if persons is None else persons,
         "amount_minor": amount_by_currency,
         "by_benefit": by_benefit,
         "by_unit": by_unit,

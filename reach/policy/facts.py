@@ -33,9 +33,15 @@ def enrolment_facts(*, school_year: int, unit_path: str | None = None) -> QueryS
     enrolments = Enrolment.objects.filter(school_year=school_year, status=EnrolmentStatus.ENROLLED)
     if unit_path:
         enrolments = enrolments.filter(under_paths(UNIT_PATH, (unit_path,)))
-    status = HouseholdYearStatus.objects.filter(
-        household=OuterRef("person__household"), year=school_year
-    ).values("status")[:1]
+    # At most one status a year (unique): no ordering, which would join the household for its
+    # code once per pupil.
+    status = (
+        HouseholdYearStatus.objects.filter(
+            household=OuterRef("person__household"), year=school_year
+        )
+        .order_by()
+        .values("status")[:1]
+    )
     difficult = UnitYearAttribute.objects.filter(
         unit=OuterRef("person__household__unit"),
         year=school_year,
