@@ -172,6 +172,7 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
     from reach.entitlements.models import EntitlementLine, EntitlementRun
     from reach.entitlements.services import plan_benefits, run_key
     from reach.policy.amounts import AmountUnavailable, compute_amount
+    from reach.policy.calc import keep_largest_per_group
     from reach.policy.conditions import evaluate
     from reach.policy.facts import enrolment_facts, facts_of
     from reach.policy.selectors import get_current_policy_version, get_reference_book
@@ -189,6 +190,7 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
         policies = [
             (version, plan_benefits(version, school_year=SCHOOL_YEAR)) for version in versions
         ]
+        plans_by_benefit = {plan.benefit.pk: plan for _, plans in policies for plan in plans}
         facts_query = enrolment_facts(school_year=SCHOOL_YEAR).annotate(
             line_household=F("person__household"), line_unit=F("person__household__unit")
         )
@@ -218,19 +220,9 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
                     except AmountUnavailable:
                         continue
                     if amount.minor or amount.in_kind:
-                        granted.append((plan, amount))
-                best: dict[str, tuple[int, int]] = {}
-                for plan, amount in granted:
-                    group, rank = (
-                        plan.benefit.exclusive_group,
-                        (amount.minor, -plan.benefit.position),
-                    )
-                    if group and (group not in best or rank > best[group]):
-                        best[group] = rank
-                for plan, amount in granted:
-                    group = plan.benefit.exclusive_group
-                    if group and best[group] != (amount.minor, -plan.benefit.position):
-                        continue
+                        granted.append((plan.benefit, amount))
+                for benefit, amount in keep_largest_per_group(granted):
+                    plan = plans_by_benefit[benefit.pk]
                     EntitlementLine(
                         run=run,
                         enrolment_id=row["id"],
