@@ -13,9 +13,10 @@ explanation and `reach calc`), computes each amount and saves every line with it
 """
 
 import argparse
-import os
 import tempfile
 import time
+
+from bench import set_up_django
 
 SCHOOL_YEAR = 2024
 POLICIES = ("cn-guiding-2015", "vn-poverty-education")
@@ -39,19 +40,6 @@ STATUSES = (
     ("none", 300),
     (None, 50),
 )
-
-
-def _setup(var_dir: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "reach.settings"
-    os.environ["REACH_VAR_DIR"] = var_dir
-    os.environ["REACH_DEBUG"] = "0"  # production settings: no query log
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _mix(column: str, salt: int, modulus: int = 1000) -> str:
@@ -251,7 +239,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
-        _setup(var_dir)
+        set_up_django(var_dir)
         from reach.entitlements.models import EntitlementLine
         from reach.entitlements.services import run_entitlements
         from reach.geo.services import DATA_DIR, load_schools, load_units

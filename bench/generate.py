@@ -13,18 +13,7 @@ import os
 import tempfile
 import time
 
-
-def _setup(var_dir: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "reach.settings"
-    os.environ["REACH_VAR_DIR"] = var_dir
-    os.environ["REACH_DEBUG"] = "0"  # production settings: no query log
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench import set_up_django
 
 
 def _baseline(unit, sample_persons: int, seed: int) -> tuple[int, float, float]:
@@ -66,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
-        _setup(var_dir)
+        set_up_django(var_dir)
         from reach.geo.models import Unit
         from reach.geo.services import DATA_DIR, load_schools, load_units
         from reach.registry.generate import generate_households, profile_for

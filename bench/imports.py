@@ -13,11 +13,12 @@ audit event, in one transaction) and extrapolates it to N rows.
 import argparse
 import csv
 import datetime as dt
-import os
 import random
 import tempfile
 import time
 from pathlib import Path
+
+from bench import set_up_django
 
 VN_FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
 VN_MIDDLE = "Văn Thị Hữu Minh Thanh Ngọc Quang Thu Đức Kim Hoài Gia".split()
@@ -34,19 +35,6 @@ LEVEL_BY_AGE = [
     (15, 17, "upper_secondary", 10),
 ]
 SCHOOL_YEAR = 2024
-
-
-def _setup(var_dir: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "reach.settings"
-    os.environ["REACH_VAR_DIR"] = var_dir
-    os.environ["REACH_DEBUG"] = "0"  # no query log
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _cn_id(rng: random.Random, unit_code: str, birth: dt.date) -> str:
@@ -242,7 +230,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
-        _setup(var_dir)
+        set_up_django(var_dir)
         from reach.accounts.models import AuditEvent
         from reach.geo.services import DATA_DIR, load_schools, load_units
         from reach.registry.imports.services import (

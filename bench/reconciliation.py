@@ -28,23 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import set_up_django
+
 WARDS = 40
 YEAR = 2024
 SUPPORT, FEE, LOWERED, UNDER = 1_350_000, 1_000_000, 1_000_000, 1_000_000
 POLICY = "bench-payments"
-
-
-def _setup(var_dir: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "reach.settings"
-    os.environ["REACH_VAR_DIR"] = var_dir
-    os.environ["REACH_DEBUG"] = "0"  # production settings: no query log
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _policy_file(folder: str) -> Path:
@@ -367,7 +356,7 @@ def main() -> None:
     n = args.students
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
-        _setup(var_dir)
+        set_up_django(var_dir)
         from reach.entitlements.models import EntitlementRun
         from reach.payments.selectors import coverage, list_gaps, reconcile
         from reach.policy.models import Benefit

@@ -12,22 +12,10 @@ threshold of the score's attendance factor), and the same score at other thresho
 """
 
 import argparse
-import os
 import tempfile
 import time
 
-
-def _setup(var_dir: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "reach.settings"
-    os.environ["REACH_VAR_DIR"] = var_dir
-    os.environ["REACH_DEBUG"] = "0"
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench import set_up_django
 
 
 def _measure(name: str, flagged: set[int], dropouts: set[int]) -> str:
@@ -49,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
-        _setup(var_dir)
+        set_up_django(var_dir)
         from django.db.models import Q
 
         from reach.geo.models import Unit
