@@ -153,9 +153,7 @@ def budget(request):
         out = io.BytesIO()
         budgets.write_budget(out, school_year=year, total=total, children=children)
         name = "-".join(part for part in ("budget", str(year), unit.code if unit else "") if part)
-        response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return _xlsx_response(out, name=name)
     context = {
         "year": year,
         "unit": unit,
@@ -164,6 +162,12 @@ def budget(request):
         "units": _units(request),
     }
     return render(request, "payments/budget.html", context)
+
+
+def _xlsx_response(out: io.BytesIO, *, name: str) -> HttpResponse:
+    response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 def _without_format(request) -> str:
@@ -210,9 +214,7 @@ def payment_list(request):
             return redirect(request.path + "?" + _without_format(request))
         out = io.BytesIO()
         lists.write_payment_list(out, plist)
-        response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return _xlsx_response(out, name=name)
     context = {
         "year": year,
         "unit": unit,
