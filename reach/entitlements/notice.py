@@ -43,7 +43,8 @@ class NoticePlace:
         return self.school.code if self.school else self.ward.code if self.ward else "all"
 
 
-def _benefit_name(line: EntitlementLine) -> str:
+def benefit_name(line: EntitlementLine) -> str:
+    """The line's benefit named in the current language."""
     names = line.benefit.names or {}
     return names.get(lang_key(get_language() or "en")) or names.get("en") or line.benefit_code
 
@@ -78,7 +79,7 @@ def notice_columns() -> list[Column]:
         ),
         Column(lambda: _("Class"), _class),
         Column(lambda: _("Commune / ward"), lambda line: line.unit.name),
-        Column(lambda: _("Benefit"), _benefit_name),
+        Column(lambda: _("Benefit"), benefit_name),
         Column(
             lambda: _("Amount"),
             lambda line: format_major(line.amount_minor, line.currency, lang=get_language()),
@@ -96,7 +97,7 @@ def masked_line(line: EntitlementLine) -> dict:
         "school": line.enrolment.school.name if line.enrolment.school_id else "",
         "unit": line.unit.name,
         "benefit": f"{line.policy_code}/{line.benefit_code}",
-        "benefit_name": _benefit_name(line),
+        "benefit_name": benefit_name(line),
         "amount_minor": line.amount_minor,
         "currency": line.currency,
     }

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from reach.accounts.models import AuditEvent
 from reach.accounts.scoping import restrict
 from reach.entitlements.choices import ObjectionStatus, RunStage
+from reach.entitlements.notice import benefit_name
 from reach.entitlements.selectors import list_entitlements_for_user, list_objections_for_user
 from reach.payments.models import Disbursement
 from reach.policy.amounts import format_major
-from reach.policy.catalog import lang_key
 from reach.registry.models import Person
 from reach.registry.selectors import list_enrolments_for_user
 
@@ -65,11 +65,6 @@ def _day(value: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time()))
 
 
-def _benefit(line) -> str:
-    names = line.benefit.names or {}
-    return names.get(lang_key(get_language() or "en")) or names.get("en") or line.benefit_code
-
-
 def _line_events(lines) -> list[tuple[int, FileEvent]]:
     return [
         (
@@ -79,7 +74,7 @@ def _line_events(lines) -> list[tuple[int, FileEvent]]:
                 kind=ENTITLEMENT,
                 text=_("%(benefit)s: %(amount)s (run %(run)s, %(status)s)")
                 % {
-                    "benefit": _benefit(line),
+                    "benefit": benefit_name(line),
                     "amount": _money(line.amount_minor, line.currency),
                     "run": line.run_id,
                     "status": line.get_status_display(),
