@@ -308,11 +308,13 @@ def _compute_run(
         run.heartbeat_at = timezone.now()
         run.save(update_fields=["versions", "progress_done", "progress_total", "heartbeat_at"])
         warnings: list[str] = []
-        dedupe = engine.has_several_enrolments()
+        engine.add_candidates(plans)
+        if engine.has_several_enrolments():
+            engine.drop_later_enrolments()
+        groups = engine.amount_groups(plans)
         for plan in plans:
-            engine.add_candidates(plan)
             left_out = engine.add_amounts(
-                plan, school_year=run.school_year, book=book, dedupe=dedupe
+                plan, groups[plan.benefit.pk], school_year=run.school_year, book=book
             )
             for pupils, error in left_out:
                 warnings.append(
@@ -325,11 +327,13 @@ def _compute_run(
             run.save(update_fields=["progress_done", "heartbeat_at"])
             if progress:
                 progress(run.progress_done, run.progress_total)
-        written = engine.write_lines(run_id=run.pk, school_year=run.school_year, dedupe=dedupe)
+        engine.drop_exclusive_losers()
+        written = engine.write_lines(run_id=run.pk, school_year=run.school_year)
         run.totals = run_totals(
             run,
             benefits=[plan.benefit for plan in plans],
             warnings=warnings,
+            groups=engine.staged_groups(),
             persons=engine.count_persons(),
         )
         run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)

@@ -13,6 +13,15 @@ from reach.policy.models import Benefit
 DIFF_LIMIT = 1000  # entries kept per list of the diff; the counts are always complete
 
 
+def line_groups(lines: QuerySet[EntitlementLine]) -> list[dict]:
+    """The lines counted by benefit, unit and amount: one scan, every total adds up these
+    groups (keys sort in code-point order, the same on every database)."""
+    groups = lines.order_by().values(
+        "policy_code", "benefit_code", "benefit_id", "currency", "unit_id", "amount_minor"
+    )
+    return list(groups.annotate(lines=Count("id", output_field=IntegerField())))
+
+
 def run_totals(
     run: EntitlementRun,
     *,
@@ -20,18 +29,14 @@ def run_totals(
     warnings: Sequence[str] = (),
     lines: QuerySet[EntitlementLine] | None = None,
     persons: int | None = None,
+    groups: Sequence[dict] | None = None,
 ) -> dict:
     """Lines and amounts by benefit, by unit (the household's) and by funding source, each
     with its currency; group-by queries over the run's lines (or over `lines`, a part of
-    them). `persons`, when the caller knows how many pupils the lines are for, spares counting
-    them over the lines."""
+    them), or sums of `groups` already counted as `line_groups` counts them. `persons`, when
+    the caller knows how many pupils the lines are for, spares counting them over the lines."""
     lines = (run.lines.all() if lines is None else lines).order_by()
-    # One scan: every total below adds up these groups (keys sort in code-point order, the same
-    # on every database).
-    groups = lines.values(
-        "policy_code", "benefit_code", "benefit_id", "currency", "unit_id", "amount_minor"
-    ).annotate(lines=Count("id", output_field=IntegerField()))
-    rows = list(groups)
+    rows = line_groups(lines) if groups is None else list(groups)
     # The unit codes looked up once per unit rather than joined to every line.
     codes = dict(
         Unit.objects.filter(pk__in={row["unit_id"] for row in rows}).values_list("pk", "code")

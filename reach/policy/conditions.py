@@ -179,6 +179,30 @@ def condition_to_q(node: Mapping, *, reference_date: dt.date) -> Q:
     return _positive_q(field, op, value)
 
 
+def required_values(node: Mapping, field_name: str) -> frozenset | None:
+    """The values `field_name` must take for the condition to hold, as far as its `eq` and `in`
+    comparisons under `all` and `any` say; None when the condition does not narrow the field
+    (a `not` is never read). A run uses it to try each benefit on the pupils of its levels only,
+    so it may be wider than the condition, never narrower."""
+    if "all" in node:
+        narrowed = [required_values(child, field_name) for child in node["all"]]
+        known = [values for values in narrowed if values is not None]
+        return frozenset.intersection(*known) if known else None
+    if "any" in node:
+        narrowed = [required_values(child, field_name) for child in node["any"]]
+        if any(values is None for values in narrowed):
+            return None
+        return frozenset().union(*narrowed)
+    if node.get("field") != field_name:
+        return None
+    op = Op(node["op"])
+    if op is Op.EQ:
+        return frozenset([node["value"]])
+    if op is Op.IN:
+        return frozenset(node["value"])
+    return None
+
+
 _LOOKUPS = {Op.EQ: "exact", Op.IN: "in", Op.LT: "lt", Op.LE: "lte", Op.GT: "gt", Op.GE: "gte"}
 
 
