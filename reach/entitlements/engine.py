@@ -41,7 +41,7 @@ from reach.policy.amounts import (
     compute_amount,
     split_funding,
 )
-from reach.policy.conditions import condition_to_q, required_values
+from reach.policy.conditions import condition_to_q
 from reach.policy.facts import enrolment_facts
 
 FACT_TABLE = RunFact._meta.db_table
@@ -50,8 +50,7 @@ CANDIDATE_TABLE = "entitlements_run_candidate"
 AMOUNT_TABLE = "entitlements_run_amount"
 PREVIOUS_TABLE = "entitlements_run_previous"
 KEY_SEPARATOR = "|"
-ANY_LEVEL = ""  # the level under which `run_plan` lists a benefit open to every level
-# Every fact an amount may depend on (BenefitPlan.group_columns), copied into the candidates.
+# Every fact an amount may depend on (BenefitPlan.group_columns).
 AMOUNT_FACTS = ("level", "unit_path", *DAYS_FIELDS)
 
 if TYPE_CHECKING:
@@ -95,9 +94,6 @@ def run_tables():
         f"{_quote(field.column)} {field.db_type(connection)}"
         for field in RunFact._meta.concrete_fields
     )
-    amount_facts = ", ".join(
-        f"{_quote(name)} {_column_type(RunFact, name)}" for name in AMOUNT_FACTS
-    )
     integer, text = _column_type(line, "amount_minor"), "varchar(400)"
     tables = {
         FACT_TABLE: fact_columns,
@@ -108,7 +104,7 @@ def run_tables():
         CANDIDATE_TABLE: (
             f"id {_serial()}, enrolment_id {integer}, person_id {integer}, "
             f"household_id {integer}, unit_id {integer}, benefit_id {integer}, "
-            f"amount_key {text}, {amount_facts}"
+            f"amount_key {text}"
         ),
         AMOUNT_TABLE: (
             f"benefit_id {integer}, amount_key {text}, benefit_code {text}, "
@@ -203,35 +199,49 @@ def _sql_over_facts(*, where: Q | None = None, expression=None) -> tuple[str, li
     return sql, list(params)
 
 
+def fact_keys() -> list[dict]:
+    """The distinct units, levels and other facts an amount may depend on, of the facts (one
+    scan): what the plan and the amounts need to know of them."""
+    names = ("unit_id", *AMOUNT_FACTS)
+    columns = ", ".join(_quote(name) for name in names)
+    rows = _fetch(f"SELECT DISTINCT {columns} FROM {_quote(FACT_TABLE)}")  # noqa: S608
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 def _is_under(path: str, jurisdiction: str) -> bool:
     return path == jurisdiction or path.startswith(jurisdiction + PATH_SEPARATOR)
 
 
-def add_plan(plans: Sequence["BenefitPlan"]) -> int:
-    """Into `run_plan`, each benefit (by its position in `plans`) under every unit of the facts
-    that its policy's jurisdiction holds and every level its condition allows. Returns the
-    rows."""
-    units = _fetch(f"SELECT DISTINCT unit_id, unit_path FROM {_quote(FACT_TABLE)}")  # noqa: S608
-    rows = []
-    for position, plan in enumerate(plans):
-        allowed = required_values(plan.benefit.condition, "level")
-        levels = sorted(allowed) if allowed is not None else [ANY_LEVEL]
-        jurisdiction = plan.version.policy.jurisdiction
-        for unit_id, path in units:
-            if _is_under(path, jurisdiction):
-                rows += [[unit_id, level, position, plan.benefit.pk] for level in levels]
+def _meets(plan: "BenefitPlan", key: dict) -> bool:
+    """Whether pupils of this unit and level may meet the benefit (its policy's jurisdiction
+    holds the unit, its condition allows the level)."""
+    return (plan.levels is None or key["level"] in plan.levels) and _is_under(
+        key["unit_path"], plan.version.policy.jurisdiction
+    )
+
+
+def add_plan(plans: Sequence["BenefitPlan"], keys: Sequence[dict]) -> int:
+    """Into `run_plan`, each benefit (by its position in `plans`) under every unit and level of
+    the facts its pupils may have. Returns the rows."""
+    places = {(key["unit_id"], key["level"]): key for key in keys}
+    rows = [
+        [unit_id, level, position, plan.benefit.pk]
+        for position, plan in enumerate(plans)
+        for (unit_id, level), key in sorted(places.items())
+        if _meets(plan, key)
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {_quote(PLAN_TABLE)} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
     return len(rows)
 
 
-def add_candidates(plans: Sequence["BenefitPlan"]) -> int:
+def add_candidates(plans: Sequence["BenefitPlan"], keys: Sequence[dict]) -> int:
     """One INSERT ... SELECT for every benefit: each fact meets the benefits `run_plan` lists
     for its unit and level, and is a candidate of those whose compiled condition it meets, with
     the key of its amount; the candidates come out fact by fact. Returns how many."""
-    if not add_plan(plans):
+    if not add_plan(plans, keys):
         return 0
-    conditions, keys, params, key_params = [], [], [], []
+    conditions, keys_sql, params, key_params = [], [], [], []
     for position, plan in enumerate(plans):
         condition = condition_to_q(plan.benefit.condition, reference_date=plan.reference_date)
         sql, where_params = _sql_over_facts(where=condition)
@@ -239,24 +249,21 @@ def add_candidates(plans: Sequence["BenefitPlan"]) -> int:
         params += where_params
         if plan.group_columns:
             sql, expression_params = _sql_over_facts(expression=_key_expression(plan.group_columns))
-            keys.append(f"WHEN {position} THEN {sql}")
+            keys_sql.append(f"WHEN {position} THEN {sql}")
             key_params += expression_params
     fact = _quote(FACT_TABLE)
-    key = f"CASE p.position {' '.join(keys)} ELSE '' END" if keys else "''"
-    columns = ("enrolment_id", "person_id", "household_id", "unit_id", "benefit_id", "amount_key")
-    facts = ", ".join(f"{fact}.{_quote(name)}" for name in AMOUNT_FACTS)
+    key = f"CASE p.position {' '.join(keys_sql)} ELSE '' END" if keys_sql else "''"
     # CROSS JOIN keeps the facts the outer loop on SQLite: the candidates come out fact by fact.
     # Only quoted names and compiled conditions are interpolated; values travel in the params.
     sql = (
         f"INSERT INTO {_quote(CANDIDATE_TABLE)} "  # noqa: S608
-        f"({', '.join(columns)}, {', '.join(_quote(name) for name in AMOUNT_FACTS)}) "
+        "(enrolment_id, person_id, household_id, unit_id, benefit_id, amount_key) "
         f"SELECT {fact}.id, {fact}.person_id, {fact}.household_id, {fact}.unit_id, "
-        f"p.benefit_id, {key}, {facts} "
-        f"FROM {fact} CROSS JOIN {_quote(PLAN_TABLE)} p "
-        f"WHERE p.unit_id = {fact}.unit_id AND p.level IN ({fact}.level, %s) "
+        f"p.benefit_id, {key} FROM {fact} CROSS JOIN {_quote(PLAN_TABLE)} p "
+        f"WHERE p.unit_id = {fact}.unit_id AND p.level = {fact}.level "
         f"AND CASE p.position {' '.join(conditions)} END"
     )
-    return _execute(sql, [*key_params, ANY_LEVEL, *params])
+    return _execute(sql, [*key_params, *params])
 
 
 def drop_later_enrolments() -> int:
@@ -273,24 +280,18 @@ def drop_later_enrolments() -> int:
 class AmountGroup:
     key: str
     values: dict
-    pupils: int
 
 
-def amount_groups(plans: Sequence["BenefitPlan"]) -> dict[int, list[AmountGroup]]:
-    """By benefit, the distinct amount keys of its candidates, with their facts and pupils (one
-    GROUP BY for all benefits; a key determines its facts, so any row's facts will do)."""
-    names = ", ".join(f"MIN({_quote(name)})" for name in AMOUNT_FACTS)
-    rows = _fetch(
-        f"SELECT benefit_id, amount_key, {names}, COUNT(*) "  # noqa: S608
-        f"FROM {_quote(CANDIDATE_TABLE)} GROUP BY benefit_id, amount_key"
-    )
-    groups: dict[int, list[AmountGroup]] = {plan.benefit.pk: [] for plan in plans}
-    columns = {plan.benefit.pk: plan.group_columns for plan in plans}
-    for benefit_id, key, *facts, pupils in sorted(rows, key=lambda row: (row[0], row[1])):
-        values = dict(zip(AMOUNT_FACTS, facts, strict=True))
-        group_values = {name: values[name] for name in columns[benefit_id]}
-        groups[benefit_id].append(AmountGroup(key, group_values, pupils))
-    return groups
+def amount_groups(plan: "BenefitPlan", keys: Sequence[dict]) -> list[AmountGroup]:
+    """The amount keys the benefit's pupils may hold (`keys` as `fact_keys` finds them, of the
+    units and levels the benefit may meet), each with the facts the amount depends on."""
+    columns = plan.group_columns
+    values = {
+        amount_key([key[name] for name in columns]): {name: key[name] for name in columns}
+        for key in keys
+        if _meets(plan, key)
+    }
+    return [AmountGroup(key, values[key]) for key in sorted(values)]
 
 
 def funding_parts(minor: int, shares: Sequence) -> list[dict]:
@@ -299,11 +300,11 @@ def funding_parts(minor: int, shares: Sequence) -> list[dict]:
 
 def add_amounts(
     plan: "BenefitPlan", groups: Sequence[AmountGroup], *, school_year: int, book: ReferenceBook
-) -> list[tuple[int, AmountUnavailable]]:
-    """The benefit's amount for each key its candidates hold (`groups`), into `run_amount`; an
-    amount worth nothing adds no row (no line). Returns the groups left out for want of a fee,
-    with their number of pupils."""
-    left_out = []
+) -> dict[str, AmountUnavailable]:
+    """The benefit's amount for each key its pupils may hold (`groups`), into `run_amount`; an
+    amount worth nothing adds no row (no line). Returns the keys without an amount for want of
+    a fee (a pupil holding one is left out), with the reason."""
+    unavailable = {}
     rows = []
     benefit = plan.benefit
     for group in groups:
@@ -320,7 +321,7 @@ def add_amounts(
         except AmountUnavailable as error:
             if error.column is None:
                 raise
-            left_out.append((group.pupils, error))
+            unavailable[group.key] = error
             continue
         if not amount.minor and not amount.in_kind:
             continue
@@ -346,7 +347,7 @@ def add_amounts(
                 f"INSERT INTO {_quote(AMOUNT_TABLE)} VALUES ({placeholders})",  # noqa: S608
                 rows,
             )
-    return left_out
+    return unavailable
 
 
 def _json(name: str, value):
@@ -402,18 +403,34 @@ def write_lines(*, run_id: int, school_year: int) -> int:
     )
 
 
-def staged_groups() -> list[dict]:
-    """The run's lines counted by benefit, unit and amount, off the staged rows (as
-    `totals.line_groups` reads them off the lines)."""
+def staged_groups() -> tuple[list[dict], dict[tuple[int, str], int]]:
+    """Off the staged rows (one GROUP BY): the run's lines counted by benefit, unit and amount
+    (as `totals.line_groups` counts them off the lines), and the pupils of each benefit and
+    amount key that have no amount."""
     rows = _fetch(
-        "SELECT a.policy_code, a.benefit_code, g.benefit_id, a.currency, g.unit_id, "  # noqa: S608
-        "a.amount_minor, g.lines FROM (SELECT benefit_id, amount_key, unit_id, COUNT(*) AS lines "
-        f"FROM {_quote(CANDIDATE_TABLE)} GROUP BY benefit_id, amount_key, unit_id) g "
-        f"JOIN {_quote(AMOUNT_TABLE)} a "
+        "SELECT g.benefit_id, g.amount_key, g.unit_id, g.lines, a.policy_code, "  # noqa: S608
+        "a.benefit_code, a.currency, a.amount_minor FROM (SELECT benefit_id, amount_key, "
+        f"unit_id, COUNT(*) AS lines FROM {_quote(CANDIDATE_TABLE)} "
+        f"GROUP BY benefit_id, amount_key, unit_id) g LEFT JOIN {_quote(AMOUNT_TABLE)} a "
         "ON a.benefit_id = g.benefit_id AND a.amount_key = g.amount_key"
     )
-    names = ("policy_code", "benefit_code", "benefit_id", "currency", "unit_id", "amount_minor")
-    return [dict(zip((*names, "lines"), row, strict=True)) for row in rows]
+    groups, without_amount = [], {}
+    for benefit_id, key, unit_id, lines, policy, benefit, currency, minor in rows:
+        if policy is None:
+            without_amount[(benefit_id, key)] = without_amount.get((benefit_id, key), 0) + lines
+            continue
+        groups.append(
+            {
+                "policy_code": policy,
+                "benefit_code": benefit,
+                "benefit_id": benefit_id,
+                "currency": currency,
+                "unit_id": unit_id,
+                "amount_minor": minor,
+                "lines": lines,
+            }
+        )
+    return groups, without_amount
 
 
 def count_persons() -> int:

@@ -114,13 +114,20 @@ class EntitlementRun(models.Model):
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""
 
-    # Indexed by (run, policy_code, benefit_code) below: an index of its own only slows inserts.
+    # Indexed by (run, person) below: an index of its own only slows inserts.
     run = models.ForeignKey(
         EntitlementRun, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    # No index on the enrolment and the household: no query looks lines up by them, and every
+    # index slows the insert of a run's lines; only deleting an enrolment or a household (rare,
+    # and a person's lines go by the person's index) scans the lines.
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the household's
     # The benefit version. No index: no query looks lines up by their benefit (benefit versions
     # are never deleted), and every index slows the insert of a run's lines.
@@ -155,7 +162,9 @@ class EntitlementLine(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["run", "policy_code", "benefit_code"]),
+            # A run writes its lines pupil by pupil: this index grows at its end only, and
+            # serves a run's lines in the order of the model (by pupil).
+            models.Index(fields=["run", "person"]),
             models.Index(fields=["school_year", "status"]),
         ]
 

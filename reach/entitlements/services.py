@@ -1,9 +1,9 @@
 """Entitlement runs: every benefit of a policy set over a scope and school year, set-based.
 
-A run reads the facts of its scope once, adds each benefit's pupils with one INSERT ... SELECT
-filtered by the compiled condition, computes each amount once per group of pupils sharing it
-(the fee table by level and unit, or the school days) and writes all its lines with one more
-statement that keeps the largest line of each exclusive group (engine.py). The lines of a run
+A run reads the facts of its scope once, adds every benefit's pupils with one INSERT ... SELECT
+filtered by the compiled conditions, computes each amount once per group of pupils sharing it
+(the fee table by level and unit, or the school days), keeps the largest line of each
+exclusive group and writes all its lines with one more statement (engine.py). The lines of a run
 replace, in one transaction, the draft lines the previous run left for the same policies, year
 and pupils, and the run records the difference and its totals (DESIGN.md, "The policy engine",
 "Runs are idempotent and explainable").
@@ -12,6 +12,7 @@ and pupils, and the run records the difference and its totals (DESIGN.md, "The p
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -40,6 +41,7 @@ from reach.policy.amounts import (
     parse_amount,
     parse_in_kind,
 )
+from reach.policy.conditions import required_values
 from reach.policy.models import Benefit, PolicyVersion
 from reach.policy.selectors import (
     get_current_policy_version,
@@ -86,6 +88,11 @@ class BenefitPlan:
     @property
     def currency(self) -> str:
         return self.version.policy.currency
+
+    @cached_property
+    def levels(self) -> frozenset | None:
+        """The levels the condition allows (None: any)."""
+        return required_values(self.benefit.condition, "level")
 
     @property
     def group_columns(self) -> tuple[str, ...]:
@@ -307,21 +314,15 @@ def _compute_run(
         run.progress_done, run.progress_total = 0, len(plans)
         run.heartbeat_at = timezone.now()
         run.save(update_fields=["versions", "progress_done", "progress_total", "heartbeat_at"])
-        warnings: list[str] = []
-        engine.add_candidates(plans)
+        keys = engine.fact_keys()
+        engine.add_candidates(plans, keys)
         if engine.has_several_enrolments():
             engine.drop_later_enrolments()
-        groups = engine.amount_groups(plans)
+        unavailable = {}
         for plan in plans:
-            left_out = engine.add_amounts(
-                plan, groups[plan.benefit.pk], school_year=run.school_year, book=book
-            )
-            for pupils, error in left_out:
-                warnings.append(
-                    f"{plan.policy_code}/{plan.benefit.code}: "
-                    + _("%(count)s pupils left out: %(reason)s")
-                    % {"count": pupils, "reason": error}
-                )
+            groups = engine.amount_groups(plan, keys)
+            missing = engine.add_amounts(plan, groups, school_year=run.school_year, book=book)
+            unavailable[plan.benefit.pk] = missing
             run.progress_done += 1
             run.heartbeat_at = timezone.now()
             run.save(update_fields=["progress_done", "heartbeat_at"])
@@ -329,11 +330,20 @@ def _compute_run(
                 progress(run.progress_done, run.progress_total)
         engine.drop_exclusive_losers()
         written = engine.write_lines(run_id=run.pk, school_year=run.school_year)
+        groups, without_amount = engine.staged_groups()
+        warnings = [
+            f"{plan.policy_code}/{plan.benefit.code}: "
+            + _("%(count)s pupils left out: %(reason)s")
+            % {"count": without_amount[(plan.benefit.pk, key)], "reason": error}
+            for plan in plans
+            for key, error in unavailable[plan.benefit.pk].items()
+            if (plan.benefit.pk, key) in without_amount
+        ]
         run.totals = run_totals(
             run,
             benefits=[plan.benefit for plan in plans],
             warnings=warnings,
-            groups=engine.staged_groups(),
+            groups=groups,
             persons=engine.count_persons(),
         )
         run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)

@@ -10,6 +10,7 @@ from reach.policy.conditions import (
     describe,
     evaluate,
     explain,
+    required_values,
     validate_condition,
     years_before,
 )
@@ -298,3 +299,40 @@ def test_explain_reports_the_age_computed_from_the_birth_date():
     facts = {"birth_date": dt.date(2020, 9, 6), "reference_date": REFERENCE}
     [line] = explain(leaf("age", "ge", 4), facts, "vi")
     assert (line["actual"], line["passed"], line["words"]) == (3, False, "tuổi từ 4 trở lên")
+
+
+# -- the levels a condition allows (a run tries a benefit on the pupils of those only) -------
+
+PRIMARY_POOR = {
+    "all": [
+        {"field": "level", "op": "in", "value": ["primary", "lower_secondary"]},
+        {"field": "household_status", "op": "eq", "value": "poor"},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("condition", "levels"),
+    [
+        (PRIMARY_POOR, {"primary", "lower_secondary"}),
+        ({"field": "level", "op": "eq", "value": "preschool"}, {"preschool"}),
+        # `all` narrows to what every constrained part allows
+        (
+            {"all": [PRIMARY_POOR, {"field": "level", "op": "eq", "value": "primary"}]},
+            {"primary"},
+        ),
+        # `any` allows the union, but only when every branch names its levels
+        (
+            {"any": [PRIMARY_POOR, {"field": "level", "op": "eq", "value": "preschool"}]},
+            {"primary", "lower_secondary", "preschool"},
+        ),
+        ({"any": [PRIMARY_POOR, {"field": "orphan", "op": "is_true"}]}, None),
+        # a `not`, another operator or another field says nothing of the level
+        ({"not": {"field": "level", "op": "eq", "value": "primary"}}, None),
+        ({"field": "level", "op": "ne", "value": "primary"}, None),
+        ({"field": "household_status", "op": "eq", "value": "poor"}, None),
+    ],
+)
+def test_required_values_are_the_levels_a_condition_allows(condition, levels):
+    expected = None if levels is None else frozenset(levels)
+    assert required_values(condition, "level") == expected
