@@ -1,21 +1,22 @@
 """How a run computes its lines: a few statements over temporary tables, none per pupil.
 
 1. `run_fact` holds the facts of every enrolment of the scope (`enrolment_facts`, read once:
-   its status subquery and joins are the costly part), flat, in the order the database reads
-   them (by pupil, from the enrolments' covering index).
-2. `run_plan` lists each benefit under the levels its condition allows ('' for any level). One
-   INSERT ... SELECT adds every benefit's pupils to `run_candidate`: each fact meets only the
-   benefits of its level (two look-ups in `run_plan`), is judged by their compiled conditions
-   and comes out with the key its amount depends on (the fee table's level and unit, or the
-   school days; empty when the amount is the same for everyone). The candidates come out in
-   the facts' order, so the lines are written as they stand, pupil by pupil.
+   its joins are the costly part), flat, in the order the database reads them (by pupil, from
+   the enrolments' covering index). One more scan finds their distinct units, levels and days.
+2. `run_plan` lists each benefit under the units its policy's jurisdiction holds and the levels
+   its condition allows. One INSERT ... SELECT adds every benefit's pupils to `run_candidate`:
+   each fact meets only the benefits of its unit and level (one look-up in `run_plan`), is
+   judged by their compiled conditions and comes out with the key its amount depends on (the
+   fee table's level and unit, or the school days; empty when the amount is the same for
+   everyone). The candidates come out in the facts' order, so the lines are written as they
+   stand, pupil by pupil.
 3. A pupil enrolled twice keeps, per benefit, the first enrolment that meets it (one DELETE).
-4. The amounts are computed in Python once per benefit and key (a few hundred at most, found
-   by one GROUP BY) into `run_amount`; keys without a fee are left out with a warning.
+4. The amounts are computed in Python once per benefit and key the facts hold (a few hundred
+   at most) into `run_amount`; keys without a fee are left out with a warning.
 5. Of an exclusive group of a policy a pupil keeps the largest amount, the benefit first in the
    file on ties (one DELETE of the others).
 6. One INSERT ... SELECT writes the lines: the candidates joined to their amounts. The totals,
-   the pupils and the first lines of the difference are read off the staged rows.
+   the pupils left out and the count of pupils are read off the staged rows.
 
 The temporary tables live in the run's transaction and connection only (SQLite and
 PostgreSQL alike); `RunFact` lets the conditions compile against `run_fact` as they do against
