@@ -34,7 +34,7 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from reach.entitlements.models import EntitlementLine, RunFact
-from reach.geo.models import PATH_SEPARATOR
+from reach.geo.models import PATH_SEPARATOR, Unit
 from reach.policy.amounts import (
     DAYS_FIELDS,
     AmountUnavailable,
@@ -157,11 +157,10 @@ def fill_facts(*, school_year: int, scope_path: str | None) -> int:
 def has_several_enrolments() -> bool:
     """Whether a pupil of the facts is enrolled twice this year (say at two levels); only then
     must each benefit pick one of their enrolments."""
-    rows = _fetch(
-        f"SELECT 1 FROM {_quote(FACT_TABLE)} GROUP BY person_id "  # noqa: S608
-        "HAVING COUNT(*) > 1 LIMIT 1"
-    )
-    return bool(rows)
+    facts, pupils = _fetch(
+        f"SELECT COUNT(*), COUNT(DISTINCT person_id) FROM {_quote(FACT_TABLE)}"  # noqa: S608
+    )[0]
+    return facts > pupils
 
 
 def amount_key(values: Sequence) -> str:
@@ -201,12 +200,18 @@ def _sql_over_facts(*, where: Q | None = None, expression=None) -> tuple[str, li
 
 
 def fact_keys() -> list[dict]:
-    """The distinct units, levels and other facts an amount may depend on, of the facts (one
-    scan): what the plan and the amounts need to know of them."""
-    names = ("unit_id", *AMOUNT_FACTS)
-    columns = ", ".join(_quote(name) for name in names)
-    rows = _fetch(f"SELECT DISTINCT {columns} FROM {_quote(FACT_TABLE)}")  # noqa: S608
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    """Every unit and level of the facts with every value of the other facts an amount may
+    depend on (the days), found by two narrow scans rather than one wide one: what the plan and
+    the amounts need to know of the facts. Some pairs may hold no pupil; no pupil is missed."""
+    fact = _quote(FACT_TABLE)
+    places = _fetch(f"SELECT DISTINCT unit_id, level FROM {fact}")  # noqa: S608
+    # A fact's unit path is its unit's: read once per unit.
+    paths = dict(Unit.objects.filter(pk__in={unit for unit, _ in places}).values_list("pk", "path"))
+    keys = [{"unit_id": unit, "unit_path": paths[unit], "level": level} for unit, level in places]
+    for name in DAYS_FIELDS:
+        values = [row[0] for row in _fetch(f"SELECT DISTINCT {_quote(name)} FROM {fact}")]  # noqa: S608
+        keys = [{**key, name: value} for key in keys for value in values]
+    return keys
 
 
 def _is_under(path: str, jurisdiction: str) -> bool:
@@ -362,14 +367,20 @@ _STAGED = (
 )
 
 
-def drop_exclusive_losers() -> int:
+def drop_exclusive_losers(plans: Sequence["BenefitPlan"]) -> int:
     """Of each exclusive group of a policy, keep a pupil's largest amount (ties: the benefit
-    first in the file); the amounts must be in. Returns the candidates dropped."""
+    first in the file); the amounts must be in. Only the candidates of the groups' benefits are
+    ranked. Returns the candidates dropped."""
+    grouped = [plan.benefit.pk for plan in plans if plan.benefit.exclusive_group]
+    if not grouped:
+        return 0
+    placeholders = ", ".join(["%s"] * len(grouped))
     return _execute(
         f"DELETE FROM {_quote(CANDIDATE_TABLE)} WHERE id IN (SELECT id FROM "  # noqa: S608
         "(SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.person_id, a.policy_code, "
         "a.exclusive_group ORDER BY a.amount_minor DESC, a.position) AS place "
-        f"FROM {_STAGED} WHERE a.exclusive_group <> '') ranked WHERE place > 1)"
+        f"FROM {_STAGED} WHERE c.benefit_id IN ({placeholders})) ranked WHERE place > 1)",
+        grouped,
     )
 
 

@@ -125,10 +125,14 @@ class EntitlementLine(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
+    # The household and its unit are copies of the person's when the run computed the line (the
+    # unit scopes who sees it): the database checks the person, not these copies again, which
+    # would cost a look-up per line of every run; deleting either goes through the ORM, which
+    # cascades (household) or protects (unit).
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="+", db_index=False
+        Household, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the household's
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     # The benefit version. No index: no query looks lines up by their benefit (benefit versions
     # are never deleted), and every index slows the insert of a run's lines.
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+", db_index=False)

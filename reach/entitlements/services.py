@@ -328,7 +328,7 @@ def _compute_run(
             run.save(update_fields=["progress_done", "heartbeat_at"])
             if progress:
                 progress(run.progress_done, run.progress_total)
-        engine.drop_exclusive_losers()
+        engine.drop_exclusive_losers(plans)
         written = engine.write_lines(run_id=run.pk, school_year=run.school_year)
         groups, without_amount = engine.staged_groups()
         warnings = [
