@@ -15,8 +15,9 @@
    at most) into `run_amount`; keys without a fee are left out with a warning.
 5. Of an exclusive group of a policy a pupil keeps the largest amount, the benefit first in the
    file on ties (one DELETE of the others).
-6. One INSERT ... SELECT writes the lines: the candidates joined to their amounts. The totals,
-   the pupils left out and the count of pupils are read off the staged rows.
+6. One INSERT ... SELECT writes the lines: the candidates joined to their amounts. The totals
+   and the pupils left out are read off the staged rows, the count of pupils and the first
+   lines of the difference off the lines' index on (run, person).
 
 The temporary tables live in the run's transaction and connection only (SQLite and
 PostgreSQL alike); `RunFact` lets the conditions compile against `run_fact` as they do against
@@ -445,10 +446,13 @@ def staged_groups() -> tuple[list[dict], dict[tuple[int, str], int]]:
     return groups, without_amount
 
 
-def count_persons() -> int:
-    """The pupils given a line: those with a candidate holding an amount, counted over the
-    staged rows rather than over every line of the table."""
-    return _fetch(f"SELECT COUNT(DISTINCT c.person_id) FROM {_STAGED}")[0][0]  # noqa: S608
+def count_persons(run_id: int) -> int:
+    """The pupils given a line by the run, counted off the lines' index on (run, person)."""
+    return _fetch(
+        f"SELECT COUNT(DISTINCT person_id) FROM {_quote(EntitlementLine._meta.db_table)} "  # noqa: S608
+        "WHERE run_id = %s",
+        [run_id],
+    )[0][0]
 
 
 # -- the difference from the lines replaced -------------------------------------------------

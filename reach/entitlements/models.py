@@ -111,6 +111,15 @@ class EntitlementRun(models.Model):
         return 100 * self.progress_done // self.progress_total if self.progress_total else 0
 
 
+class WrittenJSONField(models.JSONField):
+    """JSON that only Django's encoder writes (the run engine and the ORM), never typed by
+    hand: without the JSON_VALID check SQLite would run on it for every line of every run.
+    PostgreSQL's jsonb checks its input by itself."""
+
+    def db_check(self, connection):
+        return None
+
+
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""
 
@@ -133,16 +142,19 @@ class EntitlementLine(models.Model):
         Household, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_constraint=False)
-    # The benefit version. No index: no query looks lines up by their benefit (benefit versions
-    # are never deleted), and every index slows the insert of a run's lines.
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The benefit version. No index: no query looks lines up by their benefit, and every index
+    # slows the insert of a run's lines. Nor a check by the database: a run takes the versions
+    # from the loaded policies, which are never deleted (the ORM protects them all the same).
+    benefit = models.ForeignKey(
+        Benefit, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     benefit_code = models.CharField(_("benefit"), max_length=80)
     policy_code = models.CharField(_("policy"), max_length=80)
     school_year = models.PositiveSmallIntegerField(_("school year"))
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
-    in_kind = models.JSONField(_("in kind"), default=list, blank=True)
-    funding = models.JSONField(_("funding"), default=list, blank=True)  # [{source, minor}]
+    in_kind = WrittenJSONField(_("in kind"), default=list, blank=True)
+    funding = WrittenJSONField(_("funding"), default=list, blank=True)  # [{source, minor}]
     # Set by the database on insert (runs insert set-based); approval puts lines in force.
     status = models.CharField(
         _("status"), max_length=10, choices=LineStatus.choices, db_default=LineStatus.DRAFT

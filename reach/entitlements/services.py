@@ -344,7 +344,7 @@ def _compute_run(
             benefits=[plan.benefit for plan in plans],
             warnings=warnings,
             groups=groups,
-            persons=engine.count_persons(),
+            persons=engine.count_persons(run.pk),
         )
         run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)
     run.status, run.error, run.finished_at = RunStatus.DONE, "", timezone.now()
