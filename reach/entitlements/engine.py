@@ -51,6 +51,7 @@ PLAN_TABLE = "entitlements_run_plan"
 CANDIDATE_TABLE = "entitlements_run_candidate"
 AMOUNT_TABLE = "entitlements_run_amount"
 PREVIOUS_TABLE = "entitlements_run_previous"
+DIFF_TABLE = "entitlements_run_diff"
 KEY_SEPARATOR = "|"
 # Every fact an amount may depend on (BenefitPlan.group_columns).
 AMOUNT_FACTS = ("level", "unit_path", *DAYS_FIELDS)
@@ -118,6 +119,10 @@ def run_tables():
         PREVIOUS_TABLE: (
             f"person_id {integer}, policy_code {text}, benefit_code {text}, "
             f"amount_minor {integer}, PRIMARY KEY (person_id, policy_code, benefit_code)"
+        ),
+        DIFF_TABLE: (
+            f"kind {text}, person_id {integer}, policy_code {text}, benefit_code {text}, "
+            f"before_minor {integer}, after_minor {integer}"
         ),
     }
     for name, columns in tables.items():
@@ -491,65 +496,58 @@ def delete_lines(lines: QuerySet[EntitlementLine]) -> None:
 def line_diff(*, run_id: int, lines_written: int, limit: int) -> dict:
     """Lines added, removed and with a changed amount against `run_previous`, by (person,
     policy, benefit); each list keeps its first `limit` entries, the counts are complete.
-    Against no previous lines every line is added, which needs no join."""
-    lines, previous = _quote(EntitlementLine._meta.db_table), _quote(PREVIOUS_TABLE)
+    Against no previous lines every line is added, which needs no join; otherwise two joins
+    stage the differences in `run_diff`, which the counts and the lists read."""
+    lines, previous, staged = (
+        _quote(EntitlementLine._meta.db_table),
+        _quote(PREVIOUS_TABLE),
+        _quote(DIFF_TABLE),
+    )
     # In code-point order, as Python sorts the keys (PostgreSQL's default collation may not).
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    key = f"q.person_id, q.policy_code{collate}, q.benefit_code{collate}"
-    current = (
-        f"SELECT person_id, policy_code, benefit_code, amount_minor FROM {lines} "  # noqa: S608
-        "WHERE run_id = %s"
+    order = f"person_id, policy_code{collate}, benefit_code{collate}"
+    same_line = (
+        "p.person_id = n.person_id AND p.policy_code = n.policy_code "
+        "AND p.benefit_code = n.benefit_code"
     )
-    queries = {
-        "added": (
-            "SELECT n.person_id, n.policy_code, n.benefit_code, n.amount_minor "  # noqa: S608
-            f"FROM ({current}) n "
-            f"LEFT JOIN {previous} p ON p.person_id = n.person_id AND "
-            "p.policy_code = n.policy_code AND p.benefit_code = n.benefit_code "
-            "WHERE p.person_id IS NULL"
-        ),
-        "removed": (
-            "SELECT p.person_id, p.policy_code, p.benefit_code, p.amount_minor "  # noqa: S608
-            f"FROM {previous} p "
-            f"LEFT JOIN ({current}) n ON p.person_id = n.person_id AND "
-            "p.policy_code = n.policy_code AND p.benefit_code = n.benefit_code "
-            "WHERE n.person_id IS NULL"
-        ),
-        "changed": (
-            "SELECT n.person_id, n.policy_code, n.benefit_code, p.amount_minor AS before_minor, "  # noqa: S608
-            "n.amount_minor AS after_minor "
-            f"FROM ({current}) n JOIN {previous} p ON p.person_id = n.person_id AND "
-            "p.policy_code = n.policy_code AND p.benefit_code = n.benefit_code "
-            "WHERE p.amount_minor <> n.amount_minor"
-        ),
-    }
-    diff: dict = {"counts": {}, "added": [], "removed": [], "changed": []}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {previous}")  # noqa: S608
-        if not cursor.fetchone()[0]:
-            queries = {"added": current}
-            diff["counts"] = {"added": lines_written, "removed": 0, "changed": 0}
-        for name, query in queries.items():
-            if name not in diff["counts"]:
-                cursor.execute(f"SELECT COUNT(*) FROM ({query}) q", [run_id])  # noqa: S608
-                diff["counts"][name] = cursor.fetchone()[0]
-            cursor.execute(
-                f"SELECT * FROM ({query}) q ORDER BY {key} LIMIT %s",  # noqa: S608
-                [run_id, limit],
+    counts = {"added": 0, "removed": 0, "changed": 0}
+    if not _fetch(f"SELECT COUNT(*) FROM {previous}")[0][0]:  # noqa: S608
+        counts["added"] = lines_written
+        rows = _fetch(
+            f"SELECT 'added', person_id, policy_code, benefit_code, NULL, amount_minor "  # noqa: S608
+            f"FROM {lines} WHERE run_id = %s ORDER BY {order} LIMIT %s",
+            [run_id, limit],
+        )
+    else:
+        _execute(
+            f"INSERT INTO {staged} SELECT CASE WHEN p.person_id IS NULL THEN 'added' "  # noqa: S608
+            "ELSE 'changed' END, n.person_id, n.policy_code, n.benefit_code, p.amount_minor, "
+            f"n.amount_minor FROM {lines} n LEFT JOIN {previous} p ON {same_line} "
+            "WHERE n.run_id = %s AND (p.person_id IS NULL OR p.amount_minor <> n.amount_minor)",
+            [run_id],
+        )
+        _execute(
+            f"INSERT INTO {staged} SELECT 'removed', p.person_id, p.policy_code, "  # noqa: S608
+            f"p.benefit_code, p.amount_minor, NULL FROM {previous} p WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {lines} n WHERE n.run_id = %s AND {same_line})",
+            [run_id],
+        )
+        counts.update(_fetch(f"SELECT kind, COUNT(*) FROM {staged} GROUP BY kind"))  # noqa: S608
+        rows = []
+        for kind in counts:
+            rows += _fetch(
+                f"SELECT * FROM {staged} WHERE kind = %s ORDER BY {order} LIMIT %s",  # noqa: S608
+                [kind, limit],
             )
-            rows = cursor.fetchall()
-            if name == "changed":
-                diff[name] = [
-                    {"person": p, "policy": c, "benefit": b, "before": x, "after": y}
-                    for p, c, b, x, y in rows
-                ]
-            else:
-                diff[name] = [
-                    {"person": p, "policy": c, "benefit": b, "amount_minor": x}
-                    for p, c, b, x in rows
-                ]
-    counts = diff["counts"]
+    diff: dict = {"added": [], "removed": [], "changed": []}
+    for kind, person, policy, benefit, before, after in rows:
+        entry = {"person": person, "policy": policy, "benefit": benefit}
+        if kind == "changed":
+            entry |= {"before": before, "after": after}
+        else:
+            entry["amount_minor"] = before if kind == "removed" else after
+        diff[kind].append(entry)
     counts["unchanged"] = lines_written - counts["added"] - counts["changed"]
-    diff["counts"] = {name: counts[name] for name in ("added", "removed", "changed", "unchanged")}
+    diff["counts"] = counts
     diff["truncated"] = max(counts["added"], counts["removed"], counts["changed"]) > limit
-    return {name: diff[name] for name in ("added", "removed", "changed", "counts", "truncated")}
+    return diff
