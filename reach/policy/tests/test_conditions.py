@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reach.policy.catalog import FIELDS
 from reach.policy.conditions import (
@@ -336,3 +338,50 @@ PRIMARY_POOR = {
 def test_required_values_are_the_levels_a_condition_allows(condition, levels):
     expected = None if levels is None else frozenset(levels)
     assert required_values(condition, "level") == expected
+
+
+LEVELS = list(FIELDS["level"].values)
+STATUSES = list(FIELDS["household_status"].values)
+
+
+def _narrowing_leaves():
+    level_ops = st.sampled_from(["eq", "ne"]).flatmap(
+        lambda op: st.sampled_from(LEVELS).map(lambda v: leaf("level", op, v))
+    ) | st.sampled_from(["in", "not_in"]).flatmap(
+        lambda op: st.lists(st.sampled_from(LEVELS), min_size=1, max_size=3).map(
+            lambda values: leaf("level", op, values)
+        )
+    )
+    others = st.sampled_from(STATUSES).map(lambda v: leaf("household_status", "eq", v)) | (
+        st.just(leaf("orphan", "is_true"))
+    )
+    return level_ops | others
+
+
+CONDITIONS = st.recursive(
+    _narrowing_leaves(),
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3).map(lambda items: {"all": items}),
+        st.lists(children, min_size=1, max_size=3).map(lambda items: {"any": items}),
+        children.map(lambda child: {"not": child}),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    condition=CONDITIONS,
+    level=st.sampled_from(LEVELS),
+    status=st.sampled_from(STATUSES),
+    orphan=st.booleans(),
+)
+def test_required_values_never_rule_out_a_pupil_the_condition_admits(
+    condition, level, status, orphan
+):
+    """A run tries a benefit only on the levels `required_values` gives: wider than the
+    condition is allowed, narrower would lose pupils."""
+    facts = {"level": level, "household_status": status, "orphan": orphan}
+    allowed = required_values(condition, "level")
+    if evaluate(condition, facts):
+        assert allowed is None or level in allowed, (condition, facts)
