@@ -35,7 +35,7 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from reach.entitlements.models import EntitlementLine, RunFact
-from reach.geo.models import PATH_SEPARATOR, Unit
+from reach.geo.models import Unit, is_under
 from reach.policy.amounts import (
     DAYS_FIELDS,
     AmountUnavailable,
@@ -53,8 +53,6 @@ AMOUNT_TABLE = "entitlements_run_amount"
 PREVIOUS_TABLE = "entitlements_run_previous"
 DIFF_TABLE = "entitlements_run_diff"
 KEY_SEPARATOR = "|"
-# Every fact an amount may depend on (BenefitPlan.group_columns).
-AMOUNT_FACTS = ("level", "unit_path", *DAYS_FIELDS)
 
 if TYPE_CHECKING:
     from reach.entitlements.services import BenefitPlan
@@ -220,14 +218,10 @@ def fact_keys() -> list[dict]:
     return keys
 
 
-def _is_under(path: str, jurisdiction: str) -> bool:
-    return path == jurisdiction or path.startswith(jurisdiction + PATH_SEPARATOR)
-
-
 def _meets(plan: "BenefitPlan", key: dict) -> bool:
     """Whether pupils of this unit and level may meet the benefit (its policy's jurisdiction
     holds the unit, its condition allows the level)."""
-    return (plan.levels is None or key["level"] in plan.levels) and _is_under(
+    return (plan.levels is None or key["level"] in plan.levels) and is_under(
         key["unit_path"], plan.version.policy.jurisdiction
     )
 

@@ -6,6 +6,11 @@ from reach.geo.choices import OrganisationKind, SchoolOwnership, UnitLevel
 PATH_SEPARATOR = "."
 
 
+def is_under(path: str | None, prefix: str) -> bool:
+    """Whether the unit path `path` is `prefix` or lies below it."""
+    return path is not None and (path == prefix or path.startswith(prefix + PATH_SEPARATOR))
+
+
 class Unit(models.Model):
     """An administrative unit. `path` is the chain of codes from the country down
     (`VN.79.761.26734`), so "everything under this unit" is one indexed prefix query."""

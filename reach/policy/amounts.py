@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from reach.geo.models import PATH_SEPARATOR
+from reach.geo.models import is_under
 from reach.policy.catalog import lang_key
 
 CURRENCY_EXPONENTS = {"VND": 0, "CNY": 2}
@@ -150,16 +150,12 @@ class ReferenceBook:
             if "level" in row.keys and row.keys["level"] != level:
                 continue
             unit = row.keys.get("unit")
-            if unit is not None and not _under(unit_path, unit):
+            if unit is not None and not is_under(unit_path, unit):
                 continue
             rank = (len(unit or ""), row.valid_from or dt.date.min)
             if best is None or rank > best[0]:
                 best = (rank, row.value_minor)
         return None if best is None else best[1]
-
-
-def _under(path: str | None, prefix: str) -> bool:
-    return path is not None and (path == prefix or path.startswith(prefix + PATH_SEPARATOR))
 
 
 # -- parsed specs ---------------------------------------------------------------------------
