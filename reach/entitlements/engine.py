@@ -27,13 +27,15 @@ PostgreSQL alike); `RunFact` lets the conditions compile against `run_fact` as t
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import product
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
+from reach.accounts.scoping import under_paths
 from reach.entitlements.models import EntitlementLine, RunFact
 from reach.geo.models import Unit, is_under
 from reach.policy.amounts import (
@@ -44,7 +46,7 @@ from reach.policy.amounts import (
     split_funding,
 )
 from reach.policy.conditions import condition_to_q
-from reach.policy.facts import enrolment_facts
+from reach.policy.facts import enrolment_facts, year_enrolments
 
 FACT_TABLE = RunFact._meta.db_table
 PLAN_TABLE = "entitlements_run_plan"
@@ -89,15 +91,8 @@ def _serial() -> str:
 def run_tables():
     """The run's temporary tables, created empty and dropped afterwards."""
     line = EntitlementLine
-    # No primary key: the facts are appended in whatever order the database reads them, and
-    # only ever scanned whole.
-    fact_columns = ", ".join(
-        f"{_quote(field.column)} {field.db_type(connection)}"
-        for field in RunFact._meta.concrete_fields
-    )
     integer, text = _column_type(line, "amount_minor"), "varchar(400)"
     tables = {
-        FACT_TABLE: fact_columns,
         PLAN_TABLE: (
             f"unit_id {integer}, level {text}, position {integer}, benefit_id {integer}, "
             "PRIMARY KEY (unit_id, level, position)"
@@ -140,8 +135,10 @@ def _insert_select(table: str, columns: Sequence[str], select: QuerySet) -> int:
     return _execute(f"INSERT INTO {_quote(table)} ({names}) {sql}", params)  # noqa: S608
 
 
-def fill_facts(*, school_year: int, scope_path: str | None) -> int:
-    """Read the facts of the scope's enrolments once into `run_fact`."""
+def facts_source(*, school_year: int, scope_path: str | None) -> tuple[str, list]:
+    """The facts of the scope's enrolments (`enrolment_facts`) as a subquery whose columns are
+    named as `RunFact`'s, with its parameters: the candidates read them once, as the database
+    reads the enrolments' covering index (pupil by pupil), without staging them first."""
     facts = enrolment_facts(school_year=school_year, unit_path=scope_path).annotate(
         fact_person=F("person_id"),
         fact_household=F("person__household_id"),
@@ -155,16 +152,18 @@ def fill_facts(*, school_year: int, scope_path: str | None) -> int:
     }
     columns = [field.column for field in RunFact._meta.concrete_fields]
     select = facts.values(*(sources.get(column, column) for column in columns)).order_by()
-    return _insert_select(FACT_TABLE, columns, select)
+    sql, params = select.query.sql_with_params()
+    # Only quoted column names are interpolated; every value travels in `params`.
+    named = ", ".join(f"{_quote(sources.get(c, c))} AS {_quote(c)}" for c in columns)
+    return f"(SELECT {named} FROM ({sql}) facts) {_quote(FACT_TABLE)}", list(params)  # noqa: S608
 
 
-def has_several_enrolments() -> bool:
-    """Whether a pupil of the facts is enrolled twice this year (say at two levels); only then
-    must each benefit pick one of their enrolments."""
-    facts, pupils = _fetch(
-        f"SELECT COUNT(*), COUNT(DISTINCT person_id) FROM {_quote(FACT_TABLE)}"  # noqa: S608
-    )[0]
-    return facts > pupils
+def has_several_enrolments(*, school_year: int) -> bool:
+    """Whether a pupil is enrolled twice this year (say at two levels), in the scope or not;
+    only then must each benefit pick one of their enrolments. The enrolments' covering index
+    serves them pupil by pupil, so the first such pupil ends the scan."""
+    pupils = year_enrolments(school_year).order_by().values("person_id")
+    return pupils.annotate(enrolments=Count("id")).filter(enrolments__gt=1).exists()
 
 
 def amount_key(values: Sequence) -> str:
@@ -203,19 +202,34 @@ def _sql_over_facts(*, where: Q | None = None, expression=None) -> tuple[str, li
     return sql, list(params)
 
 
-def fact_keys() -> list[dict]:
-    """Every unit and level of the facts with every value of the other facts an amount may
-    depend on (the days), found by two narrow scans rather than one wide one: what the plan and
-    the amounts need to know of the facts. Some pairs may hold no pupil; no pupil is missed."""
-    fact = _quote(FACT_TABLE)
-    places = _fetch(f"SELECT DISTINCT unit_id, level FROM {fact}")  # noqa: S608
-    # A fact's unit path is its unit's: read once per unit.
-    paths = dict(Unit.objects.filter(pk__in={unit for unit, _ in places}).values_list("pk", "path"))
-    keys = [{"unit_id": unit, "unit_path": paths[unit], "level": level} for unit, level in places]
-    for name in DAYS_FIELDS:
-        values = [row[0] for row in _fetch(f"SELECT DISTINCT {_quote(name)} FROM {fact}")]  # noqa: S608
-        keys = [{**key, name: value} for key in keys for value in values]
-    return keys
+@dataclass(frozen=True)
+class FactKeys:
+    """What the plan and the amounts need to know of the facts: every unit of the scope at
+    every level enrolled this year (`places`, with the unit's path), and every value of the
+    facts an amount may depend on (`days`). Some places may hold no pupil; no pupil is missed."""
+
+    places: list[dict]
+    days: dict[str, list]
+
+
+def fact_keys(*, school_year: int, scope_path: str | None) -> FactKeys:
+    """The keys of the year's enrolments (in the scope or not): the units from the unit tree,
+    the levels and each of the days from a scan of an index of the enrolments (a scan a column:
+    the distinct pairs would cost more)."""
+    units = (
+        Unit.objects.all()
+        if scope_path is None
+        else Unit.objects.filter(under_paths("path", (scope_path,)))
+    )
+    enrolments = year_enrolments(school_year).order_by()
+    levels = sorted(enrolments.values_list("level", flat=True).distinct())
+    places = [
+        {"unit_id": unit_id, "unit_path": path, "level": level}
+        for unit_id, path in units.order_by("pk").values_list("pk", "path")
+        for level in levels
+    ]
+    days = {name: list(enrolments.values_list(name, flat=True).distinct()) for name in DAYS_FIELDS}
+    return FactKeys(places, days)
 
 
 def _meets(plan: "BenefitPlan", key: dict) -> bool:
@@ -226,25 +240,27 @@ def _meets(plan: "BenefitPlan", key: dict) -> bool:
     )
 
 
-def add_plan(plans: Sequence["BenefitPlan"], keys: Sequence[dict]) -> int:
+def add_plan(plans: Sequence["BenefitPlan"], keys: FactKeys) -> int:
     """Into `run_plan`, each benefit (by its position in `plans`) under every unit and level of
     the facts its pupils may have. Returns the rows."""
-    places = {(key["unit_id"], key["level"]): key for key in keys}
     rows = [
-        [unit_id, level, position, plan.benefit.pk]
+        [place["unit_id"], place["level"], position, plan.benefit.pk]
         for position, plan in enumerate(plans)
-        for (unit_id, level), key in sorted(places.items())
-        if _meets(plan, key)
+        for place in keys.places
+        if _meets(plan, place)
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {_quote(PLAN_TABLE)} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
     return len(rows)
 
 
-def add_candidates(plans: Sequence["BenefitPlan"], keys: Sequence[dict]) -> int:
-    """One INSERT ... SELECT for every benefit: each fact meets the benefits `run_plan` lists
-    for its unit and level, and is a candidate of those whose compiled condition it meets, with
-    the key of its amount; the candidates come out fact by fact. Returns how many."""
+def add_candidates(
+    plans: Sequence["BenefitPlan"], keys: FactKeys, *, school_year: int, scope_path: str | None
+) -> int:
+    """One INSERT ... SELECT for every benefit over the facts of the scope's enrolments: each
+    fact meets the benefits `run_plan` lists for its unit and level, and is a candidate of those
+    whose compiled condition it meets, with the key of its amount; the candidates come out fact
+    by fact. Returns how many."""
     if not add_plan(plans, keys):
         return 0
     conditions, keys_sql, params, key_params = [], [], [], []
@@ -258,6 +274,7 @@ def add_candidates(plans: Sequence["BenefitPlan"], keys: Sequence[dict]) -> int:
             keys_sql.append(f"WHEN {position} THEN {sql}")
             key_params += expression_params
     fact = _quote(FACT_TABLE)
+    facts, fact_params = facts_source(school_year=school_year, scope_path=scope_path)
     key = f"CASE p.position {' '.join(keys_sql)} ELSE '' END" if keys_sql else "''"
     # CROSS JOIN keeps the facts the outer loop on SQLite: the candidates come out fact by fact.
     # Only quoted names and compiled conditions are interpolated; values travel in the params.
@@ -265,11 +282,11 @@ def add_candidates(plans: Sequence["BenefitPlan"], keys: Sequence[dict]) -> int:
         f"INSERT INTO {_quote(CANDIDATE_TABLE)} "  # noqa: S608
         "(enrolment_id, person_id, household_id, unit_id, benefit_id, amount_key) "
         f"SELECT {fact}.id, {fact}.person_id, {fact}.household_id, {fact}.unit_id, "
-        f"p.benefit_id, {key} FROM {fact} CROSS JOIN {_quote(PLAN_TABLE)} p "
+        f"p.benefit_id, {key} FROM {facts} CROSS JOIN {_quote(PLAN_TABLE)} p "
         f"WHERE p.unit_id = {fact}.unit_id AND p.level = {fact}.level "
         f"AND CASE p.position {' '.join(conditions)} END"
     )
-    return _execute(sql, [*key_params, *params])
+    return _execute(sql, [*key_params, *fact_params, *params])
 
 
 def drop_later_enrolments() -> int:
@@ -288,15 +305,20 @@ class AmountGroup:
     values: dict
 
 
-def amount_groups(plan: "BenefitPlan", keys: Sequence[dict]) -> list[AmountGroup]:
-    """The amount keys the benefit's pupils may hold (`keys` as `fact_keys` finds them, of the
-    units and levels the benefit may meet), each with the facts the amount depends on."""
+def amount_groups(plan: "BenefitPlan", keys: FactKeys) -> list[AmountGroup]:
+    """The amount keys the benefit's pupils may hold (of the places the benefit may meet, with
+    every value of the days), each with the facts the amount depends on."""
     columns = plan.group_columns
-    values = {
-        amount_key([key[name] for name in columns]): {name: key[name] for name in columns}
-        for key in keys
-        if _meets(plan, key)
+    by_place = [name for name in columns if name not in keys.days]
+    places = {
+        tuple(place[name] for name in by_place) for place in keys.places if _meets(plan, place)
     }
+    by_days = [name for name in columns if name in keys.days]
+    values = {}
+    for place in places:
+        for days in product(*(keys.days[name] for name in by_days)):
+            facts = dict(zip(by_place, place, strict=True)) | dict(zip(by_days, days, strict=True))
+            values[amount_key([facts[name] for name in columns])] = facts
     return [AmountGroup(key, values[key]) for key in sorted(values)]
 
 

@@ -134,14 +134,18 @@ class EntitlementLine(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
-    # The household and its unit are copies of the person's when the run computed the line (the
-    # unit scopes who sees it): the database checks the person, not these copies again, which
-    # would cost a look-up per line of every run; deleting either goes through the ORM, which
-    # cascades (household) or protects (unit).
+    # The household and its unit are copies of the person's when the run computed the line:
+    # the database checks the person, not these copies again, which would cost a look-up per
+    # line of every run; deleting either goes through the ORM, which cascades (household) or
+    # protects (unit). No index on the unit either: lines are read by run (or person) and
+    # joined to their unit, never looked up by it, and a run's lines, written pupil by pupil,
+    # would land all over such an index (a third of the time spent writing them).
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # The benefit version. No index: no query looks lines up by their benefit, and every index
     # slows the insert of a run's lines. Nor a check by the database: a run takes the versions
     # from the loaded policies, which are never deleted (the ORM protects them all the same).

@@ -300,7 +300,6 @@ def _compute_run(
     book = get_reference_book()
     scope_path = run.unit.path if run.unit_id else None
     with engine.run_tables():
-        engine.fill_facts(school_year=run.school_year, scope_path=scope_path)
         previous_lines = _previous_lines(run, scope_path=scope_path)
         replaced = engine.keep_previous(previous_lines)
         engine.delete_lines(previous_lines)
@@ -314,9 +313,9 @@ def _compute_run(
         run.progress_done, run.progress_total = 0, len(plans)
         run.heartbeat_at = timezone.now()
         run.save(update_fields=["versions", "progress_done", "progress_total", "heartbeat_at"])
-        keys = engine.fact_keys()
-        engine.add_candidates(plans, keys)
-        if engine.has_several_enrolments():
+        keys = engine.fact_keys(school_year=run.school_year, scope_path=scope_path)
+        engine.add_candidates(plans, keys, school_year=run.school_year, scope_path=scope_path)
+        if engine.has_several_enrolments(school_year=run.school_year):
             engine.drop_later_enrolments()
         unavailable = {}
         for plan in plans:

@@ -24,12 +24,17 @@ UNIT_PATH = "person__household__unit__path"
 EXTRA_COLUMNS = ("unit_path",)
 
 
+def year_enrolments(school_year: int) -> QuerySet[Enrolment]:
+    """The enrolments of pupils enrolled in `school_year`, in every unit."""
+    return Enrolment.objects.filter(school_year=school_year, status=EnrolmentStatus.ENROLLED)
+
+
 def enrolment_facts(*, school_year: int, unit_path: str | None = None) -> QuerySet[Enrolment]:
     """Enrolled pupils of `school_year` (2024 = 2024-2025) living under `unit_path`, with the
     household's status of calendar year `school_year` ("none" without one), whether its unit
     is an extremely difficult commune that year, the person's flags and birth date, and the
     school's ownership ("public" without a school)."""
-    enrolments = Enrolment.objects.filter(school_year=school_year, status=EnrolmentStatus.ENROLLED)
+    enrolments = year_enrolments(school_year)
     if unit_path:
         enrolments = enrolments.filter(under_paths(UNIT_PATH, (unit_path,)))
     # At most one status a household and one attribute a unit each year (both unique): left
