@@ -1,18 +1,20 @@
 """How a run computes its lines: a few statements over temporary tables, none per pupil.
 
-1. `run_fact` holds the facts of every enrolment of the scope (`enrolment_facts`, read once:
-   its joins are the costly part), flat, in the order the database reads them (by pupil, from
-   the enrolments' covering index). One more scan finds their distinct units, levels and days.
+1. The keys of the facts, without reading the facts: the scope's units from the unit tree, and
+   the year's levels and days from an index of the enrolments each.
 2. `run_plan` lists each benefit under the units its policy's jurisdiction holds and the levels
    its condition allows. One INSERT ... SELECT adds every benefit's pupils to `run_candidate`:
-   each fact meets only the benefits of its unit and level (one look-up in `run_plan`), is
-   judged by their compiled conditions and comes out with the key its amount depends on (the
-   fee table's level and unit, or the school days; empty when the amount is the same for
-   everyone). The candidates come out in the facts' order, so the lines are written as they
-   stand, pupil by pupil.
+   it reads the facts of every enrolment of the scope once (`enrolment_facts` as a subquery,
+   whose joins are the costly part, pupil by pupil from the enrolments' covering index); each
+   fact meets only the benefits of its unit and level (one look-up in `run_plan`), is judged by
+   their compiled conditions and comes out with the key its amount depends on (the fee table's
+   level and unit, or the school days; empty when the amount is the same for everyone). The
+   candidates come out in the facts' order, so the lines are written as they stand, pupil by
+   pupil.
 3. A pupil enrolled twice keeps, per benefit, the first enrolment that meets it (one DELETE).
-4. The amounts are computed in Python once per benefit and key the facts hold (a few hundred
-   at most) into `run_amount`; keys without a fee are left out with a warning.
+4. The amounts are computed in Python once per benefit and key the facts may hold (a few
+   hundred at most) into `run_amount`; pupils of a key without a fee are left out with a
+   warning.
 5. Of an exclusive group of a policy a pupil keeps the largest amount, the benefit first in the
    file on ties (one DELETE of the others).
 6. One INSERT ... SELECT writes the lines: the candidates joined to their amounts. The totals
@@ -20,8 +22,8 @@
    lines of the difference off the lines' index on (run, person).
 
 The temporary tables live in the run's transaction and connection only (SQLite and
-PostgreSQL alike); `RunFact` lets the conditions compile against `run_fact` as they do against
-`enrolment_facts`, so both readings of a condition stay one.
+PostgreSQL alike); `RunFact` names the facts subquery's columns, so that the conditions compile
+against it as they do against `enrolment_facts`, and both readings of a condition stay one.
 """
 
 from collections.abc import Sequence
@@ -184,8 +186,8 @@ def _key_expression(columns: Sequence[str]):
 
 
 def _sql_over_facts(*, where: Q | None = None, expression=None) -> tuple[str, list]:
-    """A condition (`where`) or an expression compiled against `run_fact`, as SQL naming its
-    columns by the table's name, with its parameters."""
+    """A condition (`where`) or an expression compiled against the facts (`RunFact`), as SQL
+    naming their columns by the facts subquery's name, with its parameters."""
     queryset = RunFact.objects.all()
     if where is not None:
         query = queryset.filter(where).query

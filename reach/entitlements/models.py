@@ -248,9 +248,10 @@ class Objection(models.Model):
 
 
 class RunFact(models.Model):
-    """A row of the temporary table a run reads the facts of its scope into (engine.py): one
-    enrolment with every catalog fact in a column named as in `enrolment_facts`, so that a
-    condition compiled by `condition_to_q` filters it unchanged. No table of the schema."""
+    """A row of the facts a run reads of its scope (engine.py, a subquery named after this
+    model's table): one enrolment with every catalog fact in a column named as in
+    `enrolment_facts`, so that a condition compiled by `condition_to_q` filters it unchanged. No
+    table of the schema."""
 
     id = models.BigIntegerField(primary_key=True)  # the enrolment's
     person_id = models.BigIntegerField()
