@@ -48,7 +48,10 @@ test-postgres: install
 		echo "== No PostgreSQL server answers at $(PG_URL): suite not run on PostgreSQL =="; \
 	fi
 
-test: install browsers lint test-sqlite test-postgres
+# The SQLite and PostgreSQL suites share nothing (in-memory SQLite, a test database on the
+# server), so they run side by side, each one's output printed whole when it ends.
+test: install browsers lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var
