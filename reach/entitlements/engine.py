@@ -162,8 +162,8 @@ def facts_source(*, school_year: int, scope_path: str | None) -> tuple[str, list
 
 def has_several_enrolments(*, school_year: int) -> bool:
     """Whether a pupil is enrolled twice this year (say at two levels), in the scope or not;
-    only then must each benefit pick one of their enrolments. The enrolments' covering index
-    serves them pupil by pupil, so the first such pupil ends the scan."""
+    only then must each benefit pick one of their enrolments. SQLite groups them off the
+    enrolments' covering index, pupil by pupil, and stops at the first such pupil."""
     pupils = year_enrolments(school_year).order_by().values("person_id")
     return pupils.annotate(enrolments=Count("id")).filter(enrolments__gt=1).exists()
 
