@@ -6,7 +6,7 @@ or running at a time. Its lines say who gets which benefit version, how much, an
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +120,10 @@ class WrittenJSONField(models.JSONField):
         return None
 
 
+# A line's slot in the one-open-line constraint: its status while draft or in force, else NULL.
+OPEN_SLOT = Case(When(status__in=[LineStatus.DRAFT, LineStatus.IN_FORCE], then=F("status")))
+
+
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""
 
@@ -133,7 +137,10 @@ class EntitlementLine(models.Model):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="entitlements")
+    # Indexed by the one-open-line constraint below, which begins with the person.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="entitlements", db_index=False
+    )
     # The household and its unit are copies of the person's when the run computed the line:
     # the database checks the person, not these copies again, which would cost a look-up per
     # line of every run; deleting either goes through the ORM, which cascades (household) or
@@ -169,16 +176,17 @@ class EntitlementLine(models.Model):
         verbose_name = _("entitlement line")
         constraints = [
             # A pupil holds at most one line of a benefit in a school year in force, and at
-            # most one in draft (a correction being prepared beside the approved line).
+            # most one in draft (a correction being prepared beside the approved line); lines
+            # superseded by a correction are kept as many as they come (their slot is NULL,
+            # and NULLs never clash). One index for both, beginning with the person: it also
+            # finds a person's lines, so that a run's lines go into one index fewer.
             models.UniqueConstraint(
-                fields=["person", "school_year", "benefit_code", "policy_code"],
-                condition=Q(status=LineStatus.IN_FORCE),
-                name="entitlement_line_one_in_force_per_benefit_person_year",
-            ),
-            models.UniqueConstraint(
-                fields=["person", "school_year", "benefit_code", "policy_code"],
-                condition=Q(status=LineStatus.DRAFT),
-                name="entitlement_line_one_draft_per_benefit_person_year",
+                F("person"),
+                F("school_year"),
+                F("benefit_code"),
+                F("policy_code"),
+                OPEN_SLOT,
+                name="entitlement_line_one_open_per_benefit_person_year",
             ),
         ]
         indexes = [

@@ -1,9 +1,9 @@
 """Constraints of runs and lines."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from reach.entitlements.choices import RunStatus
+from reach.entitlements.choices import LineStatus, RunStatus
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
@@ -38,6 +38,58 @@ def test_entitlement_line_one_benefit_per_person_and_school_year():
         duplicate.save()
     duplicate.school_year = 2025
     duplicate.save()  # another school year is another entitlement
+
+
+def _copy(line: EntitlementLine, *, status: str) -> EntitlementLine:
+    return EntitlementLine(
+        run=EntitlementRunFactory(status=RunStatus.DONE),
+        enrolment=line.enrolment,
+        person=line.person,
+        household=line.household,
+        unit=line.unit,
+        benefit=line.benefit,
+        benefit_code=line.benefit_code,
+        policy_code=line.policy_code,
+        school_year=line.school_year,
+        amount_minor=line.amount_minor,
+        currency=line.currency,
+        status=status,
+    )
+
+
+def test_entitlement_line_one_draft_and_one_in_force_but_any_number_superseded():
+    """The one-open-line constraint: beside a draft, one line in force; two of either clash;
+    lines superseded by corrections never clash, with each other or with the open ones."""
+    load_policies_dir(path=default_policies_dir())
+    place = make_place()
+    make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
+    run = run_entitlements(policy_codes=["cn-guiding-2015"], school_year=2024, unit=None)
+    draft = EntitlementLine.objects.filter(run=run).first()
+
+    _copy(draft, status=LineStatus.IN_FORCE).save()
+    for status in (LineStatus.DRAFT, LineStatus.IN_FORCE):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _copy(draft, status=status).save()
+    _copy(draft, status=LineStatus.SUPERSEDED).save()
+    _copy(draft, status=LineStatus.SUPERSEDED).save()
+
+    same = EntitlementLine.objects.filter(
+        person=draft.person, benefit_code=draft.benefit_code, policy_code=draft.policy_code
+    )
+    assert sorted(same.values_list("status", flat=True)) == sorted(
+        [LineStatus.DRAFT, LineStatus.IN_FORCE, LineStatus.SUPERSEDED, LineStatus.SUPERSEDED]
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_entitlement_lines_of_a_person_are_found_by_the_one_open_line_index():
+    """A person's lines (every status and year) are looked up in the constraint's index, which
+    begins with the person: the lines need no index of the person of their own."""
+    sql, params = EntitlementLine.objects.filter(person=1).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "entitlement_line_one_open_per_benefit_person_year (person_id=?)" in plan
 
 
 @pytest.mark.parametrize("scoped", [False, True])
