@@ -193,7 +193,14 @@ class EntitlementLine(models.Model):
             # A run writes its lines pupil by pupil: this index grows at its end only, and
             # serves a run's lines in the order of the model (by pupil).
             models.Index(fields=["run", "person"]),
-            models.Index(fields=["school_year", "status"]),
+            # Lines in force by year (payments, lists, reports). Drafts are left out: a run's
+            # lines are drafts, so it writes them into one index fewer, and drafts are found by
+            # their run (`run` and `person` above).
+            models.Index(
+                fields=["school_year"],
+                condition=Q(status=LineStatus.IN_FORCE),
+                name="entitlement_line_in_force_year",
+            ),
         ]
 
     def __str__(self) -> str:

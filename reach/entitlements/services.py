@@ -361,8 +361,12 @@ def _previous_lines(run: EntitlementRun, *, scope_path: str | None) -> QuerySet[
     """The draft lines this run replaces: of its policies and school year, left by earlier runs
     of its key or belonging to pupils now living in its scope (lines in force stay)."""
     codes = run.policy_codes.split(",")
+    # Drafts are looked up by their runs (of the year): no index of the year holds them.
     lines = EntitlementLine.objects.filter(
-        policy_code__in=codes, school_year=run.school_year, status=LineStatus.DRAFT
+        run__in=EntitlementRun.objects.filter(school_year=run.school_year).values("pk"),
+        policy_code__in=codes,
+        school_year=run.school_year,
+        status=LineStatus.DRAFT,
     )
     if scope_path is None:
         return lines

@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection, transaction
 
 from reach.entitlements.choices import LineStatus, RunStatus
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import run_entitlements
+from reach.entitlements.services import _previous_lines, run_entitlements
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -81,15 +81,34 @@ def test_entitlement_line_one_draft_and_one_in_force_but_any_number_superseded()
     )
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def _sqlite_plan(lines) -> str:
+    sql, params = lines.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's plans")
+
+
+@sqlite_only
 def test_entitlement_lines_of_a_person_are_found_by_the_one_open_line_index():
     """A person's lines (every status and year) are looked up in the constraint's index, which
     begins with the person: the lines need no index of the person of their own."""
-    sql, params = EntitlementLine.objects.filter(person=1).order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    plan = _sqlite_plan(EntitlementLine.objects.filter(person=1))
     assert "entitlement_line_one_open_per_benefit_person_year (person_id=?)" in plan
+
+
+@sqlite_only
+def test_entitlement_lines_in_force_by_year_and_drafts_by_run_are_found_by_an_index():
+    """Lines in force of a year go by the year's index, which holds no draft; the draft lines a
+    run replaces go by their runs (the index on run and person)."""
+    in_force = EntitlementLine.objects.filter(school_year=2024, status=LineStatus.IN_FORCE)
+    assert "entitlement_line_in_force_year (school_year=?)" in _sqlite_plan(in_force)
+
+    run = EntitlementRunFactory(policy_codes="vn-poverty-education", school_year=2024)
+    plan = _sqlite_plan(_previous_lines(run, scope_path=None))
+    assert "entitlement_run_id_e45bc2_idx (run_id=?)" in plan
 
 
 @pytest.mark.parametrize("scoped", [False, True])
