@@ -13,31 +13,14 @@ from reach.policy.services import load_policies_dir
 pytestmark = pytest.mark.django_db
 
 
-def test_entitlement_line_one_benefit_per_person_and_school_year():
+@pytest.fixture
+def draft() -> EntitlementLine:
+    """A line of a pupil's benefit, as a run writes it (a draft)."""
     load_policies_dir(path=default_policies_dir())
     place = make_place()
     make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
     run = run_entitlements(policy_codes=["cn-guiding-2015"], school_year=2024, unit=None)
-    line = EntitlementLine.objects.filter(run=run).first()
-    other_run = EntitlementRunFactory(status=RunStatus.DONE, unit=place.units["town"])
-
-    duplicate = EntitlementLine(
-        run=other_run,
-        enrolment=line.enrolment,
-        person=line.person,
-        household=line.household,
-        unit=line.unit,
-        benefit=line.benefit,
-        benefit_code=line.benefit_code,
-        policy_code=line.policy_code,
-        school_year=line.school_year,
-        amount_minor=1,
-        currency=line.currency,
-    )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        duplicate.save()
-    duplicate.school_year = 2025
-    duplicate.save()  # another school year is another entitlement
+    return EntitlementLine.objects.filter(run=run).first()
 
 
 def _copy(line: EntitlementLine, *, status: str) -> EntitlementLine:
@@ -57,15 +40,17 @@ def _copy(line: EntitlementLine, *, status: str) -> EntitlementLine:
     )
 
 
-def test_entitlement_line_one_draft_and_one_in_force_but_any_number_superseded():
+def test_entitlement_line_one_benefit_per_person_and_school_year(draft):
+    duplicate = _copy(draft, status=LineStatus.DRAFT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    duplicate.school_year = 2025
+    duplicate.save()  # another school year is another entitlement
+
+
+def test_entitlement_line_one_draft_and_one_in_force_but_any_number_superseded(draft):
     """The one-open-line constraint: beside a draft, one line in force; two of either clash;
     lines superseded by corrections never clash, with each other or with the open ones."""
-    load_policies_dir(path=default_policies_dir())
-    place = make_place()
-    make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
-    run = run_entitlements(policy_codes=["cn-guiding-2015"], school_year=2024, unit=None)
-    draft = EntitlementLine.objects.filter(run=run).first()
-
     _copy(draft, status=LineStatus.IN_FORCE).save()
     for status in (LineStatus.DRAFT, LineStatus.IN_FORCE):
         with pytest.raises(IntegrityError), transaction.atomic():
