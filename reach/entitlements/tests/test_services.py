@@ -157,6 +157,64 @@ def test_run_entitlements_exclusive_group_tie_keeps_the_benefit_first_in_the_fil
     assert lines_of(run) == {(pupil.pk, "second_in_file_first_by_code"): 500000}
 
 
+def test_run_entitlements_tries_a_benefit_on_the_household_statuses_its_condition_allows(
+    place, tmp_path
+):
+    """Benefits that name household statuses meet only pupils of those statuses; one that names
+    none meets a pupil of any status, one no benefit names ("escaped_poor"), and one without a
+    status that year ("none") alike."""
+    primary = {"field": "level", "op": "eq", "value": "primary"}
+    document = policy_document(
+        benefit("poor_only"),
+        benefit(
+            "poor_or_near_poor",
+            condition={
+                "all": [
+                    primary,
+                    {"field": "household_status", "op": "in", "value": ["poor", "near_poor"]},
+                ]
+            },
+        ),
+        benefit("any_status", condition=primary),
+        benefit(
+            "orphan_or_poor",
+            condition={
+                "all": [
+                    primary,
+                    {
+                        "any": [
+                            {"field": "orphan", "op": "is_true"},
+                            {"field": "household_status", "op": "eq", "value": "poor"},
+                        ]
+                    },
+                ]
+            },
+        ),
+    )
+    load_policy_file(path=write_yaml(tmp_path / "test.yaml", document))
+    unit = place.units["ordinary"]
+    poor, near_poor, escaped, without, orphan = (
+        make_pupil(unit=unit, status="poor"),
+        make_pupil(unit=unit, status="near_poor"),
+        make_pupil(unit=unit, status="escaped_poor"),
+        make_pupil(unit=unit, status=None),
+        make_pupil(unit=unit, status="escaped_poor", orphan=True),
+    )
+
+    run = run_entitlements(policy_codes=["test-policy"], school_year=2024, unit=None)
+
+    granted = {}
+    for person, code in lines_of(run):
+        granted.setdefault(person, set()).add(code)
+    assert granted == {
+        poor.pk: {"poor_only", "poor_or_near_poor", "any_status", "orphan_or_poor"},
+        near_poor.pk: {"poor_or_near_poor", "any_status"},
+        escaped.pk: {"any_status"},
+        without.pk: {"any_status"},
+        orphan.pk: {"any_status", "orphan_or_poor"},
+    }
+
+
 def test_run_entitlements_without_a_fee_for_the_unit_leaves_the_pupil_out_with_a_warning(place):
     other_province = make_place_outside_hcmc(place)
     make_pupil(unit=other_province, status="near_poor", level="lower_secondary", grade=7)
