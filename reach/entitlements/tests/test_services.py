@@ -157,12 +157,12 @@ def test_run_entitlements_exclusive_group_tie_keeps_the_benefit_first_in_the_fil
     assert lines_of(run) == {(pupil.pk, "second_in_file_first_by_code"): 500000}
 
 
-def test_run_entitlements_tries_a_benefit_on_the_household_statuses_its_condition_allows(
+def test_run_entitlements_grants_a_benefit_to_the_household_statuses_its_condition_allows(
     place, tmp_path
 ):
-    """Benefits that name household statuses meet only pupils of those statuses; one that names
-    none meets a pupil of any status, one no benefit names ("escaped_poor"), and one without a
-    status that year ("none") alike."""
+    """Benefits that name household statuses meet only pupils of those statuses (or of their
+    other alternatives: an orphan); one that names none meets a pupil of any status, one named
+    by no condition ("escaped_poor") and one without a status that year ("none") alike."""
     primary = {"field": "level", "op": "eq", "value": "primary"}
     document = policy_document(
         benefit("poor_only"),
