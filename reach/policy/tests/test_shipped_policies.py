@@ -233,14 +233,70 @@ def test_vn_2025_semi_boarding_food_936000_x_9_is_8424000_under_decree_66(tmp_pa
     assert "semi_boarding_food_116" not in granted
 
 
-def test_vn_2025_semi_boarding_nursery_lunch_360000_x_9_beats_lunch_support_160000_x_9(tmp_path):
+def test_vn_2025_semi_boarding_nursery_child_aged_2_gets_lunch_360000_x_9_is_3240000(tmp_path):
     student = vn(
-        "m", "preschool", age=4, boarding="1", extremely_difficult_commune="1",
+        "m", "preschool", age=2, boarding="1", extremely_difficult_commune="1",
         household_status="none", tuition_fee_month=0,
     )  # fmt: skip
-    granted = calc(tmp_path, "vn-poverty-education", 2025, student)["m"]
-    assert granted["semi_boarding_nursery_lunch_66"] == "3240000"
-    assert "preschool_lunch_support" not in granted
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["m"] == {
+        "semi_boarding_nursery_lunch_66": "3240000"
+    }
+
+
+def test_vn_2025_kindergarten_child_aged_4_gets_lunch_160000_x_9_not_the_nursery_lunch(tmp_path):
+    """Nhà trẻ is 3 months to 3 years: a boarder of 4 has Decree 105's 160,000 x 9 = 1,440,000."""
+    student = vn(
+        "m4", "preschool", age=4, boarding="1", extremely_difficult_commune="1",
+        household_status="none", tuition_fee_month=0,
+    )  # fmt: skip
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["m4"] == {
+        "preschool_lunch_support": "1440000"
+    }
+
+
+def test_vn_2025_continuing_education_semi_boarder_gets_936000_x_9_is_8424000(tmp_path):
+    student = vn("gdtx", "continuing_education", boarding="1", extremely_difficult_commune="1")
+    granted = calc(tmp_path, "vn-poverty-education", 2025, student)["gdtx"]
+    assert granted["semi_boarding_food_66"] == "8424000"
+
+
+@pytest.mark.parametrize(("year", "benefit"), [
+    (2024, "tuition_exemption_vocational_higher_81"),
+    (2025, "tuition_exemption_vocational_higher_238"),
+])  # fmt: skip
+def test_vn_disabled_vocational_pupil_fee_exempt_500000_x_10_is_5000000(tmp_path, year, benefit):
+    student = vn("dis", "vocational_secondary", disabled="1", tuition_fee_month=500000)
+    assert calc(tmp_path, "vn-poverty-education", year, student)["dis"] == {benefit: "5000000"}
+
+
+def test_vn_2024_orphan_associate_student_fee_exempt_1000000_x_10_at_any_age(tmp_path):
+    student = vn(
+        "cd", "higher_education", program="associate", orphan="1", age=30,
+        tuition_fee_month=1000000,
+    )  # fmt: skip
+    assert calc(tmp_path, "vn-poverty-education", 2024, student)["cd"] == {
+        "tuition_exemption_vocational_higher_81": "10000000"
+    }
+
+
+def test_vn_2025_orphan_bachelor_fee_exempt_1000000_x_10_at_20_but_not_at_25(tmp_path):
+    """Orphans on the social allowance (16 to 22) are exempt in a first university degree."""
+    young, older = (
+        vn(ref, "higher_education", program="bachelor", orphan="1", age=age,
+           tuition_fee_month=1000000)
+        for ref, age in (("u20", 20), ("u25", 25))
+    )  # fmt: skip
+    granted = calc(tmp_path, "vn-poverty-education", 2025, young, older)
+    assert granted == {"u20": {"tuition_exemption_vocational_higher_238": "10000000"}}
+
+
+def test_vn_2025_martyr_child_in_private_primary_fee_exempt_400000_x_9_is_3600000(tmp_path):
+    student = vn(
+        "ls", "primary", martyr_child="1", school_ownership="private", tuition_fee_month=400000,
+    )  # fmt: skip
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["ls"] == {
+        "tuition_exemption_merit_238": "3600000"
+    }
 
 
 def test_vn_2024_ethnic_minority_poor_university_student_fee_exempt_1000000_x_10(tmp_path):
