@@ -233,25 +233,19 @@ def test_vn_2025_semi_boarding_food_936000_x_9_is_8424000_under_decree_66(tmp_pa
     assert "semi_boarding_food_116" not in granted
 
 
-def test_vn_2025_semi_boarding_nursery_child_aged_2_gets_lunch_360000_x_9_is_3240000(tmp_path):
+@pytest.mark.parametrize(("age", "lunch"), [
+    (2, {"semi_boarding_nursery_lunch_66": "3240000"}),
+    (4, {"preschool_lunch_support": "1440000"}),
+])  # fmt: skip
+def test_vn_2025_boarder_under_3_gets_nursery_lunch_360000_x_9_from_3_lunch_160000_x_9(
+    tmp_path, age, lunch
+):
+    """Nhà trẻ is 3 months to 3 years: from 3 a boarder has Decree 105's 160,000 x 9 instead."""
     student = vn(
-        "m", "preschool", age=2, boarding="1", extremely_difficult_commune="1",
+        "m", "preschool", age=age, boarding="1", extremely_difficult_commune="1",
         household_status="none", tuition_fee_month=0,
     )  # fmt: skip
-    assert calc(tmp_path, "vn-poverty-education", 2025, student)["m"] == {
-        "semi_boarding_nursery_lunch_66": "3240000"
-    }
-
-
-def test_vn_2025_kindergarten_child_aged_4_gets_lunch_160000_x_9_not_the_nursery_lunch(tmp_path):
-    """Nhà trẻ is 3 months to 3 years: a boarder of 4 has Decree 105's 160,000 x 9 = 1,440,000."""
-    student = vn(
-        "m4", "preschool", age=4, boarding="1", extremely_difficult_commune="1",
-        household_status="none", tuition_fee_month=0,
-    )  # fmt: skip
-    assert calc(tmp_path, "vn-poverty-education", 2025, student)["m4"] == {
-        "preschool_lunch_support": "1440000"
-    }
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["m"] == lunch
 
 
 def test_vn_2025_continuing_education_semi_boarder_gets_936000_x_9_is_8424000(tmp_path):
