@@ -1,16 +1,29 @@
-"""The REST API, /api/v1/ (OpenAPI docs at /api/v1/docs)."""
+"""The REST API, /api/v1/ (OpenAPI docs at /api/v1/docs).
 
+Endpoints parse, call one selector or service, and render; the services' refusals become
+responses here, in one place: `OutOfScope` 404 (as if the record did not exist), `NotAllowed`
+403, `Conflict` 409, any other `DomainError` 422. A database error is logged with a reference
+and answered 500 with that reference only, never its text.
+"""
+
+import logging
+import uuid
+
+from django.db import DatabaseError
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
 from reach.casework.api import router as casework_router
+from reach.common.errors import Conflict, DomainError, NotAllowed, OutOfScope
 from reach.entitlements.api import router as entitlements_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
+
+logger = logging.getLogger("reach.api")
 
 api = NinjaAPI(
     title="Reach API",
@@ -18,6 +31,32 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[TokenAuth(), django_auth],
 )
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status that answers a service's refusal."""
+    if isinstance(error, OutOfScope):
+        return 404
+    if isinstance(error, NotAllowed):
+        return 403
+    if isinstance(error, Conflict):
+        return 409
+    return 422
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, error: DomainError):
+    return api.create_response(request, {"detail": str(error)}, status=status_of(error))
+
+
+@api.exception_handler(DatabaseError)
+def database_error(request, error: DatabaseError):
+    reference = uuid.uuid4().hex[:12]
+    logger.exception("database error, reference %s", reference)
+    detail = f"The database refused the request (reference {reference})."
+    return api.create_response(request, {"detail": detail, "reference": reference}, status=500)
+
+
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", policy_router)

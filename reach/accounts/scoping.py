@@ -125,22 +125,3 @@ def can_see_unit_path(user, path: str) -> bool:
 def is_administrator(user) -> bool:
     """A superuser or a system administrator: sees and may do everything."""
     return scope_of(user).everything
-
-
-def roles_over(user, path: str | None) -> set[str]:
-    """The roles `user` holds over the unit at `path` (its own unit or one above it); over
-    everything (`path` None) only administrators hold a role."""
-    if user is None or not user.is_authenticated:
-        return set()
-    if is_administrator(user):
-        return {Role.SYSTEM_ADMIN.value}
-    if path is None:
-        return set()
-    roles = set()
-    for membership in user.memberships.select_related("unit", "organisation__unit"):
-        unit = membership.unit or (
-            membership.organisation.unit if membership.organisation_id else None
-        )
-        if unit is not None and (path == unit.path or path.startswith(unit.path + PATH_SEPARATOR)):
-            roles.add(membership.role)
-    return roles

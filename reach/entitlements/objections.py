@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import EDITING_ROLES, AuditAction, Role
-from reach.accounts.scoping import roles_over
+from reach.accounts.permissions import roles_over
 from reach.accounts.services import record_audit_event, snapshot
 from reach.entitlements.choices import ObjectionStatus, RunStage
 from reach.entitlements.models import EntitlementLine, Objection

@@ -8,11 +8,11 @@ pupils they may see, and totals computed from those lines only).
 from django.db.models import Q, QuerySet
 
 from reach.accounts.choices import Role
+from reach.accounts.permissions import roles_over
 from reach.accounts.scoping import (
     can_see_unit_path,
     is_administrator,
     restrict,
-    roles_over,
     scope_of,
     under_paths,
 )

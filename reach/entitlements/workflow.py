@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction, Role
-from reach.accounts.scoping import roles_over
+from reach.accounts.permissions import roles_over
 from reach.accounts.services import record_audit_event
 from reach.entitlements.choices import (
     OPEN_STAGES,

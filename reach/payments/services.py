@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction, Role
-from reach.accounts.scoping import roles_over
+from reach.accounts.permissions import roles_over
 from reach.accounts.services import record_audit_event
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine

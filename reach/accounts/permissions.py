@@ -1,0 +1,95 @@
+"""Who may change what: the one helper every app's `permissions.py` builds its predicates on.
+
+Visibility is `reach.accounts.scoping.restrict`; permission is a role held over a place. A
+user holds a role over a unit through a membership of that unit or of one above it (or of
+an organisation placed there), and over a school through a membership of the school. The
+memberships are read once per request and cached on the user.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reach.accounts.choices import Role
+from reach.accounts.models import User
+from reach.accounts.scoping import is_administrator
+from reach.common.errors import NotAllowed
+from reach.geo.models import is_under
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One membership: a role over a unit path, or over a school (which sits in a unit)."""
+
+    role: str
+    unit_path: str | None = None
+    school_id: int | None = None
+    school_unit_path: str | None = None
+
+
+def grants_of(user: User | None) -> tuple[Grant, ...]:
+    """The user's memberships as grants, read once per request."""
+    if user is None or not user.is_authenticated:
+        return ()
+    cached = getattr(user, "_reach_grants", None)
+    if cached is not None:
+        return cached
+    grants = []
+    for m in user.memberships.select_related("unit", "organisation__unit", "school__unit"):
+        if m.unit_id:
+            grants.append(Grant(role=m.role, unit_path=m.unit.path))
+        elif m.organisation_id:
+            grants.append(Grant(role=m.role, unit_path=m.organisation.unit.path))
+        elif m.school_id:
+            grants.append(
+                Grant(role=m.role, school_id=m.school_id, school_unit_path=m.school.unit.path)
+            )
+    user._reach_grants = tuple(grants)
+    return user._reach_grants
+
+
+def roles_over(user: User | None, path: str | None) -> set[str]:
+    """The roles `user` holds over the unit at `path` (its own unit or one above it); over
+    everything (`path` None) only administrators hold a role."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if is_administrator(user):
+        return {Role.SYSTEM_ADMIN.value}
+    if path is None:
+        return set()
+    return {g.role for g in grants_of(user) if g.unit_path and is_under(path, g.unit_path)}
+
+
+def roles_at_school(user: User | None, school_id: int | None) -> set[str]:
+    """The roles `user` holds as a member of the school `school_id` itself."""
+    if school_id is None:
+        return set()
+    return {g.role for g in grants_of(user) if g.school_id == school_id}
+
+
+def holds_role(
+    user: User | None,
+    roles: Iterable[str],
+    *,
+    over: str | None = None,
+    school_id: int | None = None,
+    school_in: str | None = None,
+) -> bool:
+    """Whether `user` holds one of `roles` over the unit path `over`, at the school
+    `school_id`, or at any school of the unit path `school_in`. Administrators hold every
+    role everywhere."""
+    if is_administrator(user):
+        return True
+    wanted = {str(role) for role in roles}
+    if over is not None and roles_over(user, over) & wanted:
+        return True
+    if school_id is not None and roles_at_school(user, school_id) & wanted:
+        return True
+    return school_in is not None and any(
+        g.role in wanted and g.school_unit_path == school_in for g in grants_of(user)
+    )
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise `NotAllowed(message)` unless `allowed`: the line each service starts with."""
+    if not allowed:
+        raise NotAllowed(message)
