@@ -52,7 +52,7 @@ def domain_error(request, error: DomainError):
 @api.exception_handler(DatabaseError)
 def database_error(request, error: DatabaseError):
     reference = uuid.uuid4().hex[:12]
-    logger.exception("database error, reference %s", reference)
+    logger.error("database error, reference %s", reference, exc_info=error)
     detail = f"The database refused the request (reference {reference})."
     return api.create_response(request, {"detail": detail, "reference": reference}, status=500)
 

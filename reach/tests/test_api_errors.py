@@ -1,0 +1,40 @@
+"""The API answers every service's refusal in one place, with the same statuses everywhere."""
+
+import pytest
+from django.db import IntegrityError
+from django.test import RequestFactory
+
+from reach.api import api, database_error, domain_error
+from reach.common.errors import Conflict, DomainError, NotAllowed, OutOfScope
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (OutOfScope("Unit not found"), 404),
+        (NotAllowed("you may not approve this run"), 403),
+        (Conflict("the run is approved"), 409),
+        (DomainError("say who objects and why"), 422),
+    ],
+)
+def test_a_refusal_is_answered_with_its_status_and_its_message(error, status):
+    response = domain_error(RequestFactory().get("/api/v1/x"), error)
+    assert response.status_code == status
+    assert str(error) in response.content.decode()
+
+
+def test_a_database_error_is_answered_with_a_reference_never_its_text(caplog):
+    error = IntegrityError('duplicate key value violates unique constraint "secret_idx"')
+    response = database_error(RequestFactory().get("/api/v1/x"), error)
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "secret_idx" not in body and "reference" in body
+    assert "secret_idx" in caplog.text  # logged for the administrator
+
+
+def test_the_handlers_are_registered_for_every_subclass():
+    class Frozen(Conflict):
+        pass
+
+    assert api._lookup_exception_handler(Frozen("x")) is not None
+    assert api._lookup_exception_handler(IntegrityError("x")) is not None
