@@ -1,0 +1,351 @@
+"""The access matrix, generated: every page and API operation that reads, as every role, on
+records inside and outside the role's scope. Nothing outside a role's scope may reach it.
+
+The endpoints come from the URL conf and the OpenAPI document, not from a list kept by hand:
+a new page or operation is in the matrix the day it is added. A path parameter the matrix
+does not know fails the test until the `matrix` fixture (or `UNSCOPED`) says which records
+it names, and so how the endpoint is scoped. A read answered 200 is then searched for the
+names of every person and household the role may not see (in HTML, JSON, CSV and the text of
+.xlsx sheets); a record outside the scope must be answered 403 or 404.
+"""
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from python_calamine import CalamineWorkbook
+
+from reach.accounts.scoping import restrict
+from reach.accounts.tests.factories import MembershipFactory, UserFactory
+from reach.api import api
+from reach.casework.models import Campaign
+from reach.casework.tests.factories import DropoutCaseFactory, WorkGroupFactory
+from reach.entitlements.models import EntitlementLine, Objection
+from reach.entitlements.services import run_entitlements
+from reach.entitlements.workflow import approve_run, publish_run, submit_run
+from reach.policy.calc import default_policies_dir
+from reach.policy.services import load_policies_dir
+from reach.registry.models import Household, ImportBatch, Person
+
+pytestmark = pytest.mark.django_db
+
+# Where each role stands: the places whose records it must be able to read (inside) and
+# those it must never read (outside). A place is a ward or town, a country's run or
+# campaign, or the import batch of one office.
+INSIDE_OUTSIDE = {
+    "admin": ({"ward1", "ward2", "town", "vn", "cn", "batch_vn", "batch_cn"}, set()),
+    "district": ({"ward1", "ward2", "vn", "batch_vn"}, {"town", "cn", "batch_cn"}),
+    "ward01": ({"ward1", "vn"}, {"ward2", "town", "cn", "batch_vn", "batch_cn"}),
+    "school01": ({"ward1", "vn"}, {"ward2", "town", "cn", "batch_vn", "batch_cn"}),
+    "viewer": ({"ward1", "ward2", "vn"}, {"town", "cn", "batch_vn", "batch_cn"}),
+    "county": ({"town", "cn", "batch_cn"}, {"ward1", "ward2", "vn", "batch_vn"}),
+    "nobody": (set(), {"ward1", "ward2", "town", "vn", "cn", "batch_vn", "batch_cn"}),
+}
+# The ward (or town) each role works in, and one outside its scope, to ask list pages and
+# downloads for (`?unit=`, `?ward=`, `?school=`).
+OWN_PLACES = {
+    "admin": ("ward1", "town"),
+    "district": ("ward1",),
+    "ward01": ("ward1",),
+    "school01": ("ward1",),
+    "viewer": ("ward1",),
+    "county": ("town",),
+}
+FOREIGN_PLACE = {
+    "admin": None,
+    "district": "town",
+    "ward01": "ward2",
+    "school01": "ward2",
+    "viewer": "town",
+    "county": "ward1",
+    "nobody": "ward1",
+}
+# Records a role may read although they are not its own, and why.
+NOT_EXPECTED_INSIDE = {
+    # Work groups belong to a ward's or county's office; school staff meet them on their cases.
+    ("school01", "group_id"),
+    # A campaign belongs to the office that runs it, seen at its unit and above.
+    ("ward01", "campaign_id"),
+    ("school01", "campaign_id"),
+}
+
+
+@dataclass
+class Matrix:
+    """The records each parameter can name, by place."""
+
+    places: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def _ids(mapping: dict[str, object]) -> dict[str, object]:
+    return {place: getattr(obj, "pk", obj) for place, obj in mapping.items()}
+
+
+@pytest.fixture
+def matrix(world) -> Matrix:
+    """The world of `reach/conftest.py` with, in each country, a published run, a case per
+    pupil, a work group per ward or town, a campaign and an import batch."""
+    world.users["viewer"] = MembershipFactory(
+        user=UserFactory(username="viewer"), role="viewer", unit=world.units["d12"]
+    ).user
+    Household.objects.filter(pk=world.households["commuter"].pk).update(head_name="Head commuter")
+    load_policies_dir(path=default_policies_dir())
+    admin = world.users["admin"]
+    runs = {}
+    for place, policy, unit, checker in [
+        ("vn", "vn-poverty-education", "d12", "district"),
+        ("cn", "cn-guiding-2015", "county", "county"),
+    ]:
+        run = run_entitlements(policy_codes=[policy], school_year=2024, unit=world.units[unit])
+        run = approve_run(run=submit_run(run=run, actor=admin), actor=world.users[checker])
+        runs[place] = run
+    publish_run(run=runs["vn"], actor=world.users["district"])
+    publish_run(run=runs["cn"], actor=world.users["county"])
+    persons = {key: world.persons[key] for key in ("ward1", "ward2", "town")}
+    cases = {key: DropoutCaseFactory(person=person) for key, person in persons.items()}
+    groups = {key: WorkGroupFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
+    campaigns = {
+        place: Campaign.objects.create(
+            name=f"Back to school {place}",
+            kind="after_summer",
+            unit=world.units[unit],
+            school_year=2024,
+            starts_on=dt.date(2024, 8, 15),
+            ends_on=dt.date(2024, 9, 30),
+        )
+        for place, unit in (("vn", "d12"), ("cn", "county"))
+    }
+    batches = {
+        place: ImportBatch.objects.create(filename=f"{place}.xlsx", created_by=world.users[user])
+        for place, user in (("batch_vn", "district"), ("batch_cn", "county"))
+    }
+    households = {key: world.households[key] for key in ("ward1", "ward2", "town")}
+    objections = {
+        key: Objection.objects.create(
+            line=EntitlementLine.objects.filter(person=person).first(),
+            raised_by="A parent",
+            reason="The amount is wrong",
+            recorded_by=admin,
+        )
+        for key, person in persons.items()
+    }
+    return Matrix(
+        places={
+            "household_id": _ids(households),
+            "person_id": _ids(persons),
+            "run_id": _ids(runs),
+            "case_id": _ids(cases),
+            "group_id": _ids(groups),
+            "campaign_id": _ids(campaigns),
+            "batch_id": _ids(batches),
+            "objection_id": _ids(objections),
+        }
+    )
+
+
+# What each path parameter names: a scoped record (looked up in the matrix), or a value that
+# is the same for everyone (a published policy, a school year, a kind of gap).
+UNSCOPED = {
+    "code": "vn-poverty-education",
+    "school_year": 2024,
+    "gap": "unpaid",
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    build: Callable[[dict], str]  # path parameters -> URL
+    parameters: tuple[str, ...]
+
+
+def _page_endpoints() -> list[Endpoint]:
+    """Every named page of the URL conf outside the admin, the API and the login pages."""
+    skipped_prefixes = ("admin/", "api/", "i18n/", "login/", "logout/")
+    found = []
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern, namespace
+
+    for route, pattern, namespace in walk(get_resolver().url_patterns, "", None):
+        if route.startswith(skipped_prefixes):
+            continue
+        assert pattern.name, f"the page {route!r} has no URL name"
+        name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+        parameters = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))
+        found.append(
+            Endpoint(
+                label=f"page {name}",
+                build=lambda values, name=name: reverse(name, kwargs=values),
+                parameters=parameters,
+            )
+        )
+    return found
+
+
+def _api_endpoints() -> tuple[list[Endpoint], int]:
+    """Every GET operation of the OpenAPI document (and how many operations write)."""
+    schema = api.get_openapi_schema()
+    found, writes = [], 0
+    for path, operations in schema["paths"].items():
+        writes += sum(1 for method in operations if method != "get")
+        if "get" not in operations:
+            continue
+        found.append(
+            Endpoint(
+                label=f"api GET {path}",
+                build=lambda values, path=path: path.format(**values),
+                parameters=tuple(re.findall(r"\{(\w+)\}", path)),
+            )
+        )
+    return found, writes
+
+
+def _body_text(response) -> str | None:
+    """The readable text of a response: None for PDFs, whose text is compressed."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "pdf" in kind:
+        return None
+    if "spreadsheetml" in kind:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        return "\n".join(
+            " ".join(str(cell) for cell in row)
+            for name in workbook.sheet_names
+            for row in workbook.get_sheet_by_name(name).to_python()
+        )
+    return content.decode("utf-8", errors="replace")
+
+
+def _hidden_names(user) -> set[str]:
+    """The names of the persons and households `user` may not see."""
+    hidden = set(Person.objects.exclude(pk__in=restrict(Person.objects.all(), user).values("pk")))
+    households = Household.objects.exclude(
+        pk__in=restrict(Household.objects.all(), user).values("pk")
+    )
+    return {p.full_name for p in hidden} | {h.head_name for h in households}
+
+
+def _cases(endpoint: Endpoint, matrix: Matrix, role: str):
+    """(place, inside?, path parameters) for each record the endpoint can be asked for."""
+    scoped = [name for name in endpoint.parameters if name not in UNSCOPED]
+    fixed = {name: UNSCOPED[name] for name in endpoint.parameters if name in UNSCOPED}
+    if not scoped:
+        yield None, True, fixed
+        return
+    assert len(scoped) == 1, f"{endpoint.label}: several scoped parameters {scoped}"
+    (name,) = scoped
+    assert name in matrix.places, (
+        f"{endpoint.label}: the access matrix does not know the parameter {name!r}; add the "
+        "records it names to the `matrix` fixture (or to `UNSCOPED`)"
+    )
+    inside, outside = INSIDE_OUTSIDE[role]
+    for place, value in matrix.places[name].items():
+        if place in inside and (role, name) not in NOT_EXPECTED_INSIDE:
+            yield place, True, {**fixed, name: value}
+        elif place in outside:
+            yield place, False, {**fixed, name: value}
+
+
+def _reads(endpoints: list[Endpoint], matrix: Matrix, admin) -> list[Endpoint]:
+    """The endpoints that answer GET: a page that only takes POST answers 405."""
+    client = Client()
+    client.force_login(admin)
+    reads = []
+    for endpoint in endpoints:
+        _place, _inside, values = next(_cases(endpoint, matrix, "admin"))
+        if client.get(endpoint.build(values)).status_code != 405:
+            reads.append(endpoint)
+    return reads
+
+
+def _queries(world, role: str) -> list[tuple[dict, bool]]:
+    """The query strings to ask with, each with whether it stays inside the role's scope."""
+
+    def place(key: str) -> dict:
+        return {
+            "unit": world.units[key].code,
+            "ward": world.units[key].code,
+            "school": world.schools[key].pk,
+        }
+
+    queries = [({}, True), ({"year": 2024}, True)]
+    queries += [({"year": 2024, **place(own)}, True) for own in OWN_PLACES.get(role, ())]
+    if FOREIGN_PLACE.get(role):
+        queries.append(({"year": 2024, **place(FOREIGN_PLACE[role])}, False))
+    return queries
+
+
+def _check(response, *, inside: bool, hidden: set[str]) -> str | None:
+    """What is wrong with a response, if anything: outside the scope, a record is refused (403,
+    404) or the page sends the user away (302); nothing shows what the user may not see."""
+    status = response.status_code
+    if status >= 500:
+        return f"{status}"
+    if not inside and status not in (302, 403, 404):
+        return f"{status} outside the scope"
+    text = _body_text(response) if status == 200 else None
+    leaked = sorted(name for name in hidden if text and name in text)
+    return f"shows {', '.join(leaked)}" if leaked else None
+
+
+def test_no_endpoint_shows_a_role_anything_outside_its_scope(world, matrix, capsys):
+    pages = _page_endpoints()
+    operations, writes = _api_endpoints()
+    reads = _reads(pages + operations, matrix, world.users["admin"])
+    problems, counts = [], Counter()
+    for role in INSIDE_OUTSIDE:
+        client = Client()
+        client.force_login(world.users[role])
+        hidden = _hidden_names(world.users[role])
+        for endpoint in reads:
+            # A PDF's text cannot be searched: one refusal per record, one document read per role.
+            pdf, pdf_read = endpoint.label.endswith("pdf"), False
+            for place, inside, values in _cases(endpoint, matrix, role):
+                if pdf and inside and pdf_read:
+                    continue
+                url, read = endpoint.build(values), False
+                queries = _queries(world, role)[: 1 if pdf and not inside else None]
+                for query, query_inside in queries:
+                    if pdf and read:
+                        break
+                    response = client.get(url, query)
+                    counts["inside" if inside and query_inside else "outside"] += 1
+                    read |= query_inside and response.status_code == 200
+                    problem = _check(response, inside=inside, hidden=hidden)
+                    if problem:
+                        problems.append(f"{endpoint.label} {url} {query} as {role}: {problem}")
+                pdf_read |= pdf and read
+                if inside and place is not None and not read:
+                    # A record inside the scope is read with one of the queries at least.
+                    problems.append(f"{endpoint.label} {url} as {role}: {place} not read")
+    with capsys.disabled():
+        print(  # noqa: T201
+            f"\naccess matrix: {len(reads)} read endpoints of {len(pages)} pages and "
+            f"{len(operations)} API GET operations ({writes} API write operations not read) x "
+            f"{len(INSIDE_OUTSIDE)} roles: {counts['inside']} requests inside the scope, "
+            f"{counts['outside']} outside"
+        )
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+    assert len(reads) >= 60 and counts["outside"] > 500
+
+
+def test_the_matrix_sees_a_leak_and_an_unrefused_record():
+    from django.http import HttpResponse
+
+    hidden = {"Pupil ward2"}
+    page = HttpResponse("<td>Pupil ward1</td><td>Pupil ward2</td>")
+    assert _check(page, inside=True, hidden=hidden) == "shows Pupil ward2"
+    assert _check(HttpResponse("ok"), inside=False, hidden=hidden) == "200 outside the scope"
+    assert _check(HttpResponse(status=404), inside=False, hidden=hidden) is None
