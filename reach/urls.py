@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reach.accounts import views as accounts_views
 from reach.api import api
 from reach.registry import views as registry_views
 
@@ -22,5 +23,5 @@ urlpatterns = [
     path("cases/", include("reach.casework.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", accounts_views.set_language, name="set_language"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from reach.accounts.models import AuditEvent, Membership, User
 
@@ -13,6 +14,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class ReachUserAdmin(UserAdmin):
     inlines = [MembershipInline]
+    fieldsets = [*UserAdmin.fieldsets, (_("Reach"), {"fields": ["language"]})]
 
 
 @admin.register(AuditEvent)

@@ -4,10 +4,12 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import ApiToken, AuditEvent, User, hash_token
+from reach.common.errors import DomainError
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -54,6 +56,15 @@ def record_audit_event(**kwargs) -> AuditEvent:
     event = build_audit_event(**kwargs)
     event.save()
     return event
+
+
+def set_user_language(*, user: User, language: str) -> None:
+    """Save the language `user` chose; it follows them to any machine they log in on."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(f"unknown language {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def issue_api_token(*, user: User) -> str:

@@ -2,21 +2,22 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from reach.accounts.selectors import language_of
+
 
 class LanguageMiddleware:
-    """Vietnamese unless the user chose another language with the switch (a cookie).
+    """Each request speaks the language of its user (see `language_of`).
 
     Unlike Django's LocaleMiddleware, the browser's Accept-Language is not consulted: offices
-    share machines and the default of the system is Vietnamese."""
+    share machines, and a user's language follows them from machine to machine."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request):
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if code not in self.supported:
-            code = settings.LANGUAGE_CODE
+        code = language_of(
+            getattr(request, "user", None), request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        )
         translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
