@@ -11,7 +11,7 @@ from reach.accounts.choices import AuditAction, Role
 class User(AbstractUser):
     # The language the user chose with the switch; blank: the language of their country.
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+        _("Language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
     class Meta:

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(blank=True, choices=[('vi', 'Tiếng Việt'), ('zh-hans', '简体中文'), ('en', 'English')], default='', max_length=10, verbose_name='language'),
+            field=models.CharField(blank=True, choices=[('vi', 'Tiếng Việt'), ('zh-hans', '简体中文'), ('en', 'English')], default='', max_length=10, verbose_name='Language'),
         ),
     ]
