@@ -1,7 +1,12 @@
+"""The registry's API: units, households and persons, read through the scoped selectors.
+
+Refusals are the services' and selectors' errors, answered by the one handler of `reach.api`."""
+
 from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
+from reach.common.errors import OutOfScope
+from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
 from reach.registry.schemas import (
     HouseholdDetail,
@@ -81,11 +86,7 @@ def list_units(request, filters: Query[UnitFilter]):
 
 @router.get("/households", response=HouseholdPage)
 def list_households(request, filters: Query[HouseholdFilter]):
-    unit = None
-    if filters.unit:
-        unit = selectors.get_unit_for_user(request.user, filters.unit)
-        if unit is None:
-            raise HttpError(404, "Unit not found")
+    unit = unit_for_user_or_404(request.user, filters.unit)
     households = selectors.list_households_for_user(
         request.user, unit=unit, status=filters.status, year=filters.year, q=filters.q
     )
@@ -104,7 +105,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
 def get_household(request, household_id: int):
     found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
     if found is None:
-        raise HttpError(404, "Not found")
+        raise OutOfScope("Not found")
     members = list(selectors.list_members_for_user(request.user, found))
     enrolments = list(selectors.list_enrolments_for_user(request.user, members))
     data = _household_out(found)
@@ -119,5 +120,5 @@ def get_household(request, household_id: int):
 def get_person(request, person_id: int):
     person = selectors.get_person_for_user(request.user, person_id)
     if person is None:
-        raise HttpError(404, "Not found")
+        raise OutOfScope("Not found")
     return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
