@@ -3,14 +3,19 @@
 Refusals are the services' and selectors' errors, answered by the one handler of `reach.api`."""
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from reach.common.errors import OutOfScope
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
+from reach.registry.imports import services as imports
 from reach.registry.schemas import (
+    REFUSALS,
+    ErrorOut,
     HouseholdDetail,
     HouseholdPage,
+    ImportBatchOut,
     PersonDetail,
     UnitPage,
 )
@@ -84,7 +89,7 @@ def list_units(request, filters: Query[UnitFilter]):
     return {"count": len(units), "items": [_unit_out(u) for u in units]}
 
 
-@router.get("/households", response=HouseholdPage)
+@router.get("/households", response={200: HouseholdPage, 404: ErrorOut})
 def list_households(request, filters: Query[HouseholdFilter]):
     unit = unit_for_user_or_404(request.user, filters.unit)
     households = selectors.list_households_for_user(
@@ -101,7 +106,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
     }
 
 
-@router.get("/households/{household_id}", response=HouseholdDetail)
+@router.get("/households/{household_id}", response={200: HouseholdDetail, 404: ErrorOut})
 def get_household(request, household_id: int):
     found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
     if found is None:
@@ -116,9 +121,38 @@ def get_household(request, household_id: int):
     return data
 
 
-@router.get("/persons/{person_id}", response=PersonDetail)
+@router.get("/persons/{person_id}", response={200: PersonDetail, 404: ErrorOut})
 def get_person(request, person_id: int):
     person = selectors.get_person_for_user(request.user, person_id)
     if person is None:
         raise OutOfScope("Not found")
     return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
+
+
+def _batch_or_404(request, batch_id: int):
+    batch = selectors.get_import_batch_for_user(request.user, batch_id)
+    if batch is None:
+        raise OutOfScope("Not found")
+    return batch
+
+
+@router.post("/imports/households", response={200: ImportBatchOut, **REFUSALS})
+def stage_household_import(request, file: File[UploadedFile]):
+    """Upload a household file (.xlsx or .csv): it is checked and staged, never merged. A
+    rejected batch lists every bad row; a staged one previews what a commit would change.
+    403: the user's role does not import households."""
+    return imports.stage_household_import(file=file, filename=file.name or "", user=request.user)
+
+
+@router.get("/imports/{batch_id}", response={200: ImportBatchOut, 404: ErrorOut})
+def get_household_import(request, batch_id: int):
+    """A batch the user staged (administrators see all)."""
+    return _batch_or_404(request, batch_id)
+
+
+@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **REFUSALS})
+def commit_household_import(request, batch_id: int):
+    """Merge a staged batch into the registry, all or nothing. 422: the batch was rejected
+    (or became so when checked again: read it for the bad rows) or already merged."""
+    batch = _batch_or_404(request, batch_id)
+    return imports.commit_household_import(batch=batch, user=request.user)
