@@ -41,8 +41,9 @@ from reach.entitlements.services import (
     request_run,
 )
 from reach.entitlements.studentfile import student_file_for_user
+from reach.geo.selectors import get_unit_for_user
 from reach.indicators.exports import XLSX
-from reach.registry.selectors import get_person_for_user, get_unit_for_user
+from reach.registry.selectors import get_person_for_user
 
 router = Router(tags=["entitlements"])
 MAX_PAGE_SIZE = 500

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from ninja import Router
 from ninja.errors import HttpError
 
+from reach.geo.selectors import get_unit_for_user
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
@@ -18,7 +19,6 @@ from reach.payments.schemas import (
     ReconciliationOut,
 )
 from reach.payments.services import NotAllowed, PaymentError, PaymentInput, record_disbursement
-from reach.registry.selectors import get_unit_for_user
 
 router = Router(tags=["payments"])
 

@@ -15,6 +15,7 @@ from reach.accounts.scoping import restrict
 from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements.forms import current_school_year
 from reach.entitlements.models import EntitlementLine
+from reach.geo.selectors import get_unit_for_user
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
@@ -23,7 +24,7 @@ from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import PaymentClaim
 from reach.payments.services import PaymentError, PaymentInput, purpose_of, record_disbursement
 from reach.policy.amounts import format_major, to_minor
-from reach.registry.selectors import get_unit_for_user, list_units_for_user
+from reach.registry.selectors import list_units_for_user
 
 
 def _year_and_unit(request):

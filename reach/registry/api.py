@@ -1,11 +1,21 @@
-from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+"""The registry's API: units, households and persons, read through the scoped selectors.
 
+Refusals are the services' and selectors' errors, answered by the one handler of `reach.api`."""
+
+from django.core.paginator import Paginator
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from reach.common.errors import OutOfScope
+from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
+from reach.registry.imports import services as imports
 from reach.registry.schemas import (
+    REFUSALS,
+    ErrorOut,
     HouseholdDetail,
     HouseholdPage,
+    ImportBatchOut,
     PersonDetail,
     UnitPage,
 )
@@ -79,13 +89,9 @@ def list_units(request, filters: Query[UnitFilter]):
     return {"count": len(units), "items": [_unit_out(u) for u in units]}
 
 
-@router.get("/households", response=HouseholdPage)
+@router.get("/households", response={200: HouseholdPage, 404: ErrorOut})
 def list_households(request, filters: Query[HouseholdFilter]):
-    unit = None
-    if filters.unit:
-        unit = selectors.get_unit_for_user(request.user, filters.unit)
-        if unit is None:
-            raise HttpError(404, "Unit not found")
+    unit = unit_for_user_or_404(request.user, filters.unit)
     households = selectors.list_households_for_user(
         request.user, unit=unit, status=filters.status, year=filters.year, q=filters.q
     )
@@ -100,11 +106,11 @@ def list_households(request, filters: Query[HouseholdFilter]):
     }
 
 
-@router.get("/households/{household_id}", response=HouseholdDetail)
+@router.get("/households/{household_id}", response={200: HouseholdDetail, 404: ErrorOut})
 def get_household(request, household_id: int):
     found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
     if found is None:
-        raise HttpError(404, "Not found")
+        raise OutOfScope("Not found")
     members = list(selectors.list_members_for_user(request.user, found))
     enrolments = list(selectors.list_enrolments_for_user(request.user, members))
     data = _household_out(found)
@@ -115,9 +121,38 @@ def get_household(request, household_id: int):
     return data
 
 
-@router.get("/persons/{person_id}", response=PersonDetail)
+@router.get("/persons/{person_id}", response={200: PersonDetail, 404: ErrorOut})
 def get_person(request, person_id: int):
     person = selectors.get_person_for_user(request.user, person_id)
     if person is None:
-        raise HttpError(404, "Not found")
+        raise OutOfScope("Not found")
     return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
+
+
+def _batch_or_404(request, batch_id: int):
+    batch = selectors.get_import_batch_for_user(request.user, batch_id)
+    if batch is None:
+        raise OutOfScope("Not found")
+    return batch
+
+
+@router.post("/imports/households", response={200: ImportBatchOut, **REFUSALS})
+def stage_household_import(request, file: File[UploadedFile]):
+    """Upload a household file (.xlsx or .csv): it is checked and staged, never merged. A
+    rejected batch lists every bad row; a staged one previews what a commit would change.
+    403: the user's role does not import households."""
+    return imports.stage_household_import(file=file, filename=file.name or "", user=request.user)
+
+
+@router.get("/imports/{batch_id}", response={200: ImportBatchOut, 404: ErrorOut})
+def get_household_import(request, batch_id: int):
+    """A batch the user staged (administrators see all)."""
+    return _batch_or_404(request, batch_id)
+
+
+@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **REFUSALS})
+def commit_household_import(request, batch_id: int):
+    """Merge a staged batch into the registry, all or nothing. 422: the batch was rejected
+    (or became so when checked again: read it for the bad rows) or already merged."""
+    batch = _batch_or_404(request, batch_id)
+    return imports.commit_household_import(batch=batch, user=request.user)

@@ -74,3 +74,28 @@ class PersonDetail(PersonOut):
 class HouseholdDetail(HouseholdOut):
     statuses: list[StatusOut]
     members: list[PersonDetail]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ImportErrorOut(Schema):
+    line: int
+    column: str
+    reason: str
+
+
+class ImportBatchOut(Schema):
+    """A staged household import: its preview (`summary`) and every bad row (`errors`)."""
+
+    id: int
+    filename: str
+    status: str
+    row_count: int
+    summary: dict
+    errors: list[ImportErrorOut]
+    duplicates: list[dict]
+
+
+REFUSALS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

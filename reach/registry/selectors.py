@@ -1,25 +1,25 @@
-"""Reads of registry data. Every queryset of personal data starts from `restrict`."""
+"""Reads of registry data. Every queryset of personal data starts from `restrict`; units
+come from `reach.geo.selectors`."""
+
+from collections.abc import Iterable
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from reach.accounts.models import AuditEvent
-from reach.accounts.scoping import restrict, under_paths
+from reach.accounts.models import AuditEvent, User
+from reach.accounts.scoping import is_administrator, restrict, under_paths
 from reach.geo.models import Unit
-from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
+from reach.geo.selectors import units_for_user
+from reach.registry.models import Enrolment, Household, HouseholdYearStatus, ImportBatch, Person
 
 
-def list_units_for_user(user, *, level: str = "", parent: str = "") -> QuerySet[Unit]:
-    units = restrict(Unit.objects.all(), user)
+def list_units_for_user(user: User | None, *, level: str = "", parent: str = "") -> QuerySet[Unit]:
+    units = units_for_user(user)
     if level:
         units = units.filter(level=level)
     if parent:
         units = units.filter(parent__code=parent)
     return units.order_by("path")
-
-
-def get_unit_for_user(user, code: str) -> Unit | None:
-    return restrict(Unit.objects.all(), user).filter(code=code).first()
 
 
 def _status_for_year(year: int | None) -> Subquery:
@@ -30,7 +30,7 @@ def _status_for_year(year: int | None) -> Subquery:
 
 
 def list_households_for_user(
-    user,
+    user: User | None,
     *,
     unit: Unit | None = None,
     status: str = "",
@@ -60,7 +60,7 @@ def list_households_for_user(
     return households.order_by("code")
 
 
-def get_household_for_user(user, household_id: int) -> Household | None:
+def get_household_for_user(user: User | None, household_id: int) -> Household | None:
     return (
         restrict(Household.objects.all(), user)
         .select_related("unit")
@@ -69,11 +69,13 @@ def get_household_for_user(user, household_id: int) -> Household | None:
     )
 
 
-def list_members_for_user(user, household: Household) -> QuerySet[Person]:
+def list_members_for_user(user: User | None, household: Household) -> QuerySet[Person]:
     return restrict(Person.objects.filter(household=household), user).order_by("birth_date")
 
 
-def list_enrolments_for_user(user, persons) -> QuerySet[Enrolment]:
+def list_enrolments_for_user(
+    user: User | None, persons: Iterable[Person] | QuerySet[Person]
+) -> QuerySet[Enrolment]:
     return (
         restrict(Enrolment.objects.filter(person__in=persons), user)
         .select_related("school", "person")
@@ -81,7 +83,7 @@ def list_enrolments_for_user(user, persons) -> QuerySet[Enrolment]:
     )
 
 
-def get_person_for_user(user, person_id: int) -> Person | None:
+def get_person_for_user(user: User | None, person_id: int) -> Person | None:
     return get_person(person_id, queryset=restrict(Person.objects.all(), user))
 
 
@@ -92,7 +94,9 @@ def get_person(person_id: int, *, queryset: QuerySet[Person] | None = None) -> P
     return queryset.select_related("household__unit").filter(pk=person_id).first()
 
 
-def list_audit_events_for_household(user, household: Household) -> QuerySet[AuditEvent]:
+def list_audit_events_for_household(
+    user: User | None, household: Household
+) -> QuerySet[AuditEvent]:
     """Audit trail of a household, limited to the members and enrolments the user may see."""
     members = list_members_for_user(user, household)
     person_ids = [str(pk) for pk in members.values_list("pk", flat=True)]
@@ -118,7 +122,7 @@ def list_audit_events_for_person(person: Person) -> QuerySet[AuditEvent]:
     ).order_by("-at", "-id")
 
 
-def registry_counts_for_user(user, *, year: int | None = None) -> dict:
+def registry_counts_for_user(user: User | None, *, year: int | None = None) -> dict:
     """Headline counts of the dashboard, all inside the user's scope."""
     households = restrict(Household.objects.all(), user)
     statuses = restrict(HouseholdYearStatus.objects.all(), user)
@@ -140,3 +144,17 @@ def registry_counts_for_user(user, *, year: int | None = None) -> dict:
         "enrolled": by_enrolment.get("enrolled", 0),
         "dropped_out": by_enrolment.get("dropped_out", 0),
     }
+
+
+def list_import_batches_for_user(user: User | None) -> QuerySet[ImportBatch]:
+    """Import batches, newest first: a batch is seen by the user who staged it (its rows hold
+    personal data of the file, checked or not) and by administrators."""
+    if user is None or not user.is_authenticated:
+        return ImportBatch.objects.none()
+    if is_administrator(user):
+        return ImportBatch.objects.order_by("-created_at", "-id")
+    return ImportBatch.objects.filter(created_by=user).order_by("-created_at", "-id")
+
+
+def get_import_batch_for_user(user: User | None, batch_id: int) -> ImportBatch | None:
+    return list_import_batches_for_user(user).filter(pk=batch_id).first()

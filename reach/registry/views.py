@@ -1,15 +1,26 @@
+"""The registry's pages: dashboard, units, households, persons, and the household import
+(upload, preview with every bad row, confirm, error sheet, template)."""
+
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from reach.common.errors import OutOfScope
+from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
 from reach.registry.choices import HouseholdStatus
 from reach.registry.exports import write_household_export
-from reach.registry.import_views import XLSX
+from reach.registry.imports import services as imports
+from reach.registry.models import ImportBatch
+from reach.registry.permissions import can_import_households
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -28,7 +39,7 @@ def unit_tree(request):
 def _filtered_households(request):
     """The households of the list page's filters, and the unit filtered on."""
     params = request.GET
-    unit = selectors.get_unit_for_user(request.user, params["unit"]) if params.get("unit") else None
+    unit = unit_for_user_or_404(request.user, params.get("unit"))
     year = params.get("year", "")
     households = selectors.list_households_for_user(
         request.user,
@@ -74,7 +85,7 @@ def household_export(request):
 def household_detail(request, household_id: int):
     household = selectors.get_household_for_user(request.user, household_id)
     if household is None:
-        raise Http404(_("No such household"))
+        raise OutOfScope(_("No such household"))
     members = list(selectors.list_members_for_user(request.user, household))
     enrolments = list(selectors.list_enrolments_for_user(request.user, members))
     for member in members:
@@ -92,7 +103,7 @@ def household_detail(request, household_id: int):
 def person_detail(request, person_id: int):
     person = selectors.get_person_for_user(request.user, person_id)
     if person is None:
-        raise Http404(_("No such person"))
+        raise OutOfScope(_("No such person"))
     enrolments = list(selectors.list_enrolments_for_user(request.user, [person]))
     statuses = {s.year: s for s in person.household.statuses.all()}
     years = sorted({e.school_year for e in enrolments} | set(statuses), reverse=True)
@@ -110,3 +121,68 @@ def person_detail(request, person_id: int):
         "events": selectors.list_audit_events_for_person(person)[:100],
     }
     return render(request, "registry/person_detail.html", context)
+
+
+def _batch_or_404(user, batch_id: int) -> ImportBatch:
+    batch = selectors.get_import_batch_for_user(user, batch_id)
+    if batch is None:
+        raise OutOfScope(_("No such import"))
+    return batch
+
+
+@login_required
+def import_start(request):
+    """The upload form; the import service refuses an upload by a user without an importing
+    role (403)."""
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        batch = imports.stage_household_import(file=upload, filename=upload.name, user=request.user)
+        return redirect("import-preview", batch_id=batch.pk)
+    context = {
+        "recent": selectors.list_import_batches_for_user(request.user)[:10],
+        "may_import": can_import_households(request.user),
+    }
+    return render(request, "registry/import_start.html", context)
+
+
+@login_required
+def import_preview(request, batch_id: int):
+    batch = _batch_or_404(request.user, batch_id)
+    return render(
+        request,
+        "registry/import_preview.html",
+        {"batch": batch, "errors": batch.errors[:500], "duplicates": batch.duplicates[:500]},
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, batch_id: int):
+    batch = _batch_or_404(request.user, batch_id)
+    try:
+        imports.commit_household_import(batch=batch, user=request.user)
+    except imports.ImportRejected as rejection:
+        messages.error(request, str(rejection))
+    else:
+        messages.success(request, _("The import was merged into the registry."))
+    return redirect("import-preview", batch_id=batch.pk)
+
+
+@login_required
+def import_error_sheet(request, batch_id: int):
+    batch = _batch_or_404(request.user, batch_id)
+    out = io.BytesIO()
+    imports.write_error_sheet(batch, out)
+    out.seek(0)
+    name = f"import-{batch.pk}-errors.xlsx"
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def import_template(request):
+    out = io.BytesIO()
+    imports.write_household_template(out)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename="reach-households-template.xlsx", content_type=XLSX
+    )

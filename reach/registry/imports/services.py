@@ -4,9 +4,27 @@
     if batch.status == ImportStatus.STAGED:
         commit_household_import(batch=batch, user=user)
 
+This package is the import's service layer: these two functions are its write entry points
+(the pages, the API and `reach import` call them), the other modules are their parts.
 Staging never touches the registry. Committing writes everything in one transaction or nothing.
+
+Who may import what (`reach.registry.permissions`), checked here, not by the callers:
+- a user without an importing role (a viewer, a user without membership) is refused with
+  `NotAllowed` before anything is staged;
+- the owners of a unit's poor / near-poor list (its ward officer, the office over its district
+  or county, administrators) import its households with their poverty status;
+- school staff import their own school's pupils: every row enrols its person at their school,
+  sets no poverty status, leaves an existing household's head, address and unit as on record and
+  names no pupil of another school. A school's file may thus create a new household (in the
+  school's unit), but only without a status: a household enters the poor or near-poor list
+  through the ward's decision, never through a school's register;
+- a row naming a household or national ID on record outside the importer's area is refused
+  with one neutral message ("Registered elsewhere; ask the district office") and the attempt is
+  written to the audit trail (importer, batch, line, the other record's id; nothing more).
+A user of None is the command line's operator, who imports with full rights.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -15,6 +33,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import AuditEvent, User
+from reach.common.errors import DomainError, NotAllowed
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import bulk
 from reach.registry.imports.headings import match_headings
@@ -22,9 +43,11 @@ from reach.registry.imports.merge import Merge, empty_summary
 from reach.registry.imports.reader import UnreadableFile, open_table
 from reach.registry.imports.rows import Findings, RowParser, StagedRow
 from reach.registry.imports.sheets import write_error_sheet, write_household_template
-from reach.registry.imports.validation import DatabaseChecks, FileChecks
+from reach.registry.imports.validation import DatabaseChecks, FileChecks, Refusal
 from reach.registry.models import ImportBatch, ImportRow
+from reach.registry.permissions import can_commit_import, can_import_households
 
+logger = logging.getLogger("reach.registry.imports")
 Progress = Callable[[int, int | None], None]
 PROGRESS_EVERY = 5000
 HOUSEHOLDS_PER_CHUNK = 600
@@ -38,7 +61,7 @@ __all__ = [
 ]
 
 
-class ImportRejected(Exception):
+class ImportRejected(DomainError):
     """The batch cannot be committed; `errors` lists the rows at fault, if any."""
 
     def __init__(self, message: str, errors: list[dict] | None = None):
@@ -50,8 +73,30 @@ def _chunk_size() -> int:
     return getattr(settings, "REACH_IMPORT_BATCH_SIZE", 2000)
 
 
+def _require_importer(user: User | None) -> None:
+    if user is not None and not can_import_households(user):
+        raise NotAllowed(_("Your role does not allow importing households"))
+
+
+def _audit_refusals(batch: ImportBatch, user: User | None, refusals: list[Refusal]) -> None:
+    """One event per row that named a record outside the importer's area."""
+    actor = user if user is not None and user.pk else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            actor_name=actor.get_username() if actor else "system",
+            action=AuditAction.REFUSED,
+            object_type=refusal.object_type,
+            object_id=str(refusal.object_id),
+            household_id=refusal.household_id,
+            reason=f"import #{batch.pk} line {refusal.line}: outside the importer's area",
+        )
+        for refusal in dict.fromkeys(refusals)
+    )
+
+
 def stage_household_import(
-    *, file: IO[bytes], filename: str, user=None, progress: Progress | None = None
+    *, file: IO[bytes], filename: str, user: User | None = None, progress: Progress | None = None
 ) -> ImportBatch:
     """Read and validate a household file and store its rows with a preview of the merge.
 
@@ -59,6 +104,7 @@ def stage_household_import(
     (line as the spreadsheet shows it, column, reason); its rows are then not kept. Rows are
     stored a chunk per transaction, so a large file does not hold the database's write lock
     while it is read; the batch stays "rejected" until the whole file has passed."""
+    _require_importer(user)
     batch = ImportBatch.objects.create(
         kind="households",
         filename=filename[:255],
@@ -87,6 +133,7 @@ def stage_household_import(
         batch.errors = findings.sorted_errors()
         batch.duplicates = findings.sorted_duplicates()
         batch.save()
+    _audit_refusals(batch, user, staging.checks.refusals)
     return batch
 
 
@@ -165,24 +212,27 @@ class _Invalid(Exception):
 
 
 def commit_household_import(
-    *, batch: ImportBatch, user=None, progress: Progress | None = None
+    *, batch: ImportBatch, user: User | None = None, progress: Progress | None = None
 ) -> ImportBatch:
     """Merge a staged batch into the registry in one transaction, with an audit event for every
     created or changed household, person, status and enrolment.
 
     The rows are checked against the database again first; if anything no longer fits, nothing
     is written, the batch becomes "rejected" and `ImportRejected` lists the errors."""
+    _require_importer(user)
+    if user is not None and not can_commit_import(user, batch):
+        raise NotAllowed(_("Only the user who uploaded this import may merge it"))
     if batch.status == ImportStatus.COMMITTED:
         raise ImportRejected(_("This import was already merged"))
     if batch.status != ImportStatus.STAGED:
         raise ImportRejected(_("This import was rejected: fix the file and upload it again"))
     findings = Findings()
+    checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportStatus.STAGED:
                 raise ImportRejected(_("This import was already merged"))
-            checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
             merge = Merge(
                 checks=checks, write=True, actor=user, reason=f"import {batch.filename} #{batch.pk}"
             )
@@ -202,6 +252,7 @@ def commit_household_import(
             batch.summary = merge.summary
             batch.save(update_fields=["status", "committed_at", "summary"])
     except _Invalid:
+        _audit_refusals(batch, user, checks.refusals)
         batch.status = ImportStatus.REJECTED
         batch.errors = findings.sorted_errors()
         batch.save(update_fields=["status", "errors"])
@@ -210,9 +261,7 @@ def commit_household_import(
             batch.errors,
         ) from None
     except IntegrityError as error:
+        logger.exception("import #%s refused by the database", batch.pk)
         batch.refresh_from_db()
-        raise ImportRejected(
-            _("The database refused the import (%(error)s): nothing was imported")
-            % {"error": error}
-        ) from error
+        raise ImportRejected(_("The database refused the import: nothing was imported")) from error
     return batch

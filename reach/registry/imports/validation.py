@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reach.accounts.scoping import can_see_unit_path, restrict
 from reach.geo.models import PATH_SEPARATOR, School, Unit
+from reach.registry import permissions
 from reach.registry.imports import values
 from reach.registry.imports.headings import CONSISTENT_COLUMNS
 from reach.registry.imports.rows import STATUS_PAIR, Findings, StagedRow
-from reach.registry.models import Household, Person
+from reach.registry.models import Enrolment, Household, Person
 
 
 class FileChecks:
@@ -104,15 +106,55 @@ class FileChecks:
                 )
 
 
+REGISTERED_ELSEWHERE = gettext_lazy("Registered elsewhere; ask the district office")
+STATUS_RULE = gettext_lazy(
+    "Only the ward or district office that keeps the poor and near-poor list sets a "
+    "household's poverty status"
+)
+OWN_PUPILS_RULE = gettext_lazy(
+    "School staff import only their own school's pupils: enrol the person at your school"
+)
+HOUSEHOLD_RULE = gettext_lazy(
+    "A household's head, address and unit are kept by the ward office: leave them as on record"
+)
+OTHER_SCHOOL_RULE = gettext_lazy(
+    "This person is a pupil of another school in that school year: only that school or the "
+    "ward office changes their record"
+)
+
+
 @dataclass
 class UnitInfo:
     id: int
     country: str
-    in_scope: bool
+    in_scope: bool  # the importer may import households of this unit
+    owns_list: bool  # the importer keeps its poor / near-poor list (sets statuses)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A row that named a record outside the importer's area: audited, never described."""
+
+    line: int
+    object_type: str
+    object_id: int
+    household_id: int
+
+
+@dataclass(frozen=True)
+class _Owner:
+    person_id: int
+    household_id: int
+    household_code: str
+    visible: bool
 
 
 class DatabaseChecks:
-    """Checks against the registry, a chunk of rows at a time, caching reference lookups."""
+    """Checks against the registry, a chunk of rows at a time, caching reference lookups.
+
+    With a `user`, every row must also be theirs to import (`reach.registry.permissions`);
+    without one (the command line's operator) only the data is checked. Rows naming a record
+    outside the user's area get one neutral message and are collected in `refusals`."""
 
     def __init__(self, *, user=None, findings: Findings, report_duplicates: bool = True):
         self.user = user
@@ -121,6 +163,8 @@ class DatabaseChecks:
         self.units: dict[str, UnitInfo | None] = {}
         self.schools: dict[str, int | None] = {}
         self.reported_hidden: set[str] = set()
+        self.refusals: list[Refusal] = []
+        self.staffed = set() if user is None else permissions.schools_staffed_by(user)
 
     def _scoped(self, queryset):
         return queryset if self.user is None else restrict(queryset, self.user)
@@ -129,18 +173,18 @@ class DatabaseChecks:
         missing = codes - self.units.keys()
         if not missing:
             return
-        found = {
-            code: (unit_id, path)
-            for code, unit_id, path in Unit.objects.filter(code__in=missing).values_list(
-                "code", "id", "path"
-            )
-        }
-        visible = set(
-            self._scoped(Unit.objects.filter(code__in=found)).values_list("code", flat=True)
-        )
         self.units.update(dict.fromkeys(missing))
-        for code, (unit_id, path) in found.items():
-            self.units[code] = UnitInfo(unit_id, path.split(PATH_SEPARATOR)[0], code in visible)
+        for unit in Unit.objects.filter(code__in=missing):
+            country = unit.path.split(PATH_SEPARATOR)[0]
+            if self.user is None:
+                self.units[unit.code] = UnitInfo(unit.pk, country, True, True)
+                continue
+            self.units[unit.code] = UnitInfo(
+                unit.pk,
+                country,
+                permissions.can_import_households(self.user, unit),
+                permissions.can_set_poverty_status(self.user, unit),
+            )
 
     def _load_schools(self, codes: set[str]) -> None:
         missing = codes - self.schools.keys()
@@ -160,16 +204,30 @@ class DatabaseChecks:
         self._load_units({r.data["unit_code"] for r in rows if r.data.get("unit_code")})
         self._load_schools({r.data["school_code"] for r in rows if r.data.get("school_code")})
         codes = {r.data["household_code"] for r in rows if r.data.get("household_code")}
-        existing = set(Household.objects.filter(code__in=codes).values_list("code", flat=True))
-        hidden = existing - set(
+        existing = {
+            h["code"]: h
+            for h in Household.objects.filter(code__in=codes).values(
+                "id", "code", "unit_id", "head_name", "address"
+            )
+        }
+        hidden = set(existing) - set(
             self._scoped(Household.objects.filter(code__in=existing)).values_list("code", flat=True)
         )
         owners = self._national_id_owners(rows)
         namesakes = self._namesakes(rows) if self.report_duplicates else {}
+        visible = {code: h for code, h in existing.items() if code not in hidden}
+        pupils_elsewhere = self._pupils_of_other_schools(rows, visible)
         for row in rows:
-            self._check_row(row, hidden, owners, namesakes)
+            self._check_row(row, existing, hidden, owners, namesakes)
+            if self._school_only(row):
+                stored = visible.get(row.data["household_code"])
+                self._check_school_row(row, stored, pupils_elsewhere)
 
-    def _check_row(self, row, hidden, owners, namesakes) -> None:
+    def _refuse(self, line: int, column: str, object_type: str, object_id: int, household_id: int):
+        self.findings.error(line, column, str(REGISTERED_ELSEWHERE))
+        self.refusals.append(Refusal(line, object_type, object_id, household_id))
+
+    def _check_row(self, row, existing, hidden, owners, namesakes) -> None:
         data, line, f = row.data, row.line, self.findings
         code = data.get("household_code", "")
         unit = self.units.get(data.get("unit_code", ""))
@@ -179,13 +237,12 @@ class DatabaseChecks:
             elif not unit.in_scope:
                 reason = _("Unit %(code)s is outside your area") % {"code": unit_code}
                 f.error(line, "unit_code", reason)
+            elif "poverty_status" in data and not unit.owns_list:
+                f.error(line, "poverty_status", str(STATUS_RULE))
         if code in hidden and code not in self.reported_hidden:
             self.reported_hidden.add(code)
-            f.error(
-                line,
-                "household_code",
-                _("Household %(code)s exists in a unit outside your area") % {"code": code},
-            )
+            household_id = existing[code]["id"]
+            self._refuse(line, "household_code", "registry.household", household_id, household_id)
         school_code = data.get("school_code")
         if school_code and self.schools.get(school_code) is None:
             f.error(line, "school_code", _("Unknown school code %(code)s") % {"code": school_code})
@@ -195,14 +252,18 @@ class DatabaseChecks:
             if problem:
                 f.error(line, "national_id", problem)
         owner = owners.get(national_id) if national_id else None
-        if owner and owner[0] != code:
-            other = owner[0] if owner[1] else _("outside your area")
-            f.error(
-                line,
-                "national_id",
-                _("National ID %(id)s belongs to a person of another household (%(household)s)")
-                % {"id": national_id, "household": other},
-            )
+        if owner and owner.household_code != code:
+            if owner.visible:
+                f.error(
+                    line,
+                    "national_id",
+                    _("National ID %(id)s belongs to a person of another household (%(household)s)")
+                    % {"id": national_id, "household": owner.household_code},
+                )
+            else:
+                self._refuse(
+                    line, "national_id", "registry.person", owner.person_id, owner.household_id
+                )
         if data.get("full_name") and data.get("birth_date"):
             for person_id, other_code, visible in namesakes.get(
                 (data["full_name"], data["birth_date"]), ()
@@ -224,15 +285,77 @@ class DatabaseChecks:
                         other_code if visible else "",
                     )
 
+    def _school_only(self, row: StagedRow) -> bool:
+        """Whether the row is imported by school staff, not by the owners of the unit's list."""
+        unit = self.units.get(row.data.get("unit_code", ""))
+        return self.user is not None and unit is not None and unit.in_scope and not unit.owns_list
+
+    def _check_school_row(self, row: StagedRow, stored: dict | None, pupils_elsewhere) -> None:
+        """School staff: their own school's pupils only, and the household as on record."""
+        data, line, f = row.data, row.line, self.findings
+        if self.schools.get(data.get("school_code", "")) not in self.staffed:
+            f.error(line, "school_code", str(OWN_PUPILS_RULE))
+        if stored is not None:
+            unit = self.units[data["unit_code"]]
+            wanted = {"unit_code": unit.id if unit else None, "head_name": data.get("head_name")}
+            on_record = {"unit_code": stored["unit_id"], "head_name": stored["head_name"]}
+            if "address" in data:
+                wanted["address"], on_record["address"] = data["address"], stored["address"]
+            for column, value in wanted.items():
+                if value != on_record[column]:
+                    f.error(line, column, str(HOUSEHOLD_RULE))
+            if _person_keys(data) & pupils_elsewhere:
+                f.error(line, "school_code", str(OTHER_SCHOOL_RULE))
+
+    def _pupils_of_other_schools(self, rows: list[StagedRow], visible: dict) -> set[tuple]:
+        """Keys (see `_person_keys`) of the persons of the school staff's rows' households who
+        are enrolled at another school in a school year those rows name."""
+        school_rows = [
+            r for r in rows if r.data.get("household_code") in visible and self._school_only(r)
+        ]
+        if not school_rows:
+            return set()
+        enrolled = (
+            Enrolment.objects.filter(
+                person__household__code__in={r.data["household_code"] for r in school_rows},
+                school_year__in={
+                    r.data["school_year"] for r in school_rows if "school_year" in r.data
+                },
+            )
+            .exclude(school_id__in=self.staffed)
+            .exclude(school__isnull=True)
+            .values_list(
+                "person__household__code",
+                "person__national_id",
+                "person__full_name",
+                "person__birth_date",
+                "school_year",
+            )
+        )
+        keys: set[tuple] = set()
+        for code, national_id, name, birth, year in enrolled:
+            person = {
+                "household_code": code,
+                "full_name": name,
+                "birth_date": birth.isoformat(),
+                "national_id": national_id,
+                "school_year": year,
+            }
+            keys |= _person_keys(person)
+        return keys
+
     def _visible(self, unit_path: str) -> bool:
         return self.user is None or can_see_unit_path(self.user, unit_path)
 
-    def _national_id_owners(self, rows: list[StagedRow]) -> dict[str, tuple[str, bool]]:
+    def _national_id_owners(self, rows: list[StagedRow]) -> dict[str, _Owner]:
         ids = {r.data["national_id"] for r in rows if r.data.get("national_id")}
         found = Person.objects.filter(national_id__in=ids).values_list(
-            "national_id", "household__code", "household__unit__path"
+            "national_id", "id", "household_id", "household__code", "household__unit__path"
         )
-        return {nid: (code, self._visible(path)) for nid, code, path in found}
+        return {
+            nid: _Owner(person_id, household_id, code, self._visible(path))
+            for nid, person_id, household_id, code, path in found
+        }
 
     def _namesakes(self, rows: list[StagedRow]) -> dict[tuple, list[tuple[int, str, bool]]]:
         """Persons on record with the full name and birth date of a row, by (name, birth)."""
@@ -250,6 +373,18 @@ class DatabaseChecks:
                 birth = birth if isinstance(birth, str) else birth.isoformat()
                 namesakes[(name, birth)].append((person_id, code, self._visible(path)))
         return namesakes
+
+
+def _person_keys(data: dict) -> set[tuple]:
+    """How a row (or a person on record) is matched in its household and school year: by
+    national ID, and by full name and birth date."""
+    code, year = data.get("household_code"), data.get("school_year")
+    keys = set()
+    if data.get("full_name") and data.get("birth_date"):
+        keys.add((code, year, "name", values.key(data["full_name"]), data["birth_date"]))
+    if data.get("national_id"):
+        keys.add((code, year, "id", data["national_id"]))
+    return keys
 
 
 def _persons_named(pairs: list[tuple[str, str]]) -> list[tuple]:

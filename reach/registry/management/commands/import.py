@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from reach.common.errors import NotAllowed
 from reach.registry.choices import ImportStatus
 from reach.registry.imports.merge import KINDS, OUTCOMES
 from reach.registry.imports.services import (
@@ -39,12 +40,15 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(_("no user %(name)s") % {"name": user})
         with open(file, "rb") as handle:
-            batch = stage_household_import(
-                file=handle,
-                filename=file.name,
-                user=actor,
-                progress=self._progress(_("%(count)s rows read")),
-            )
+            try:
+                batch = stage_household_import(
+                    file=handle,
+                    filename=file.name,
+                    user=actor,
+                    progress=self._progress(_("%(count)s rows read")),
+                )
+            except NotAllowed as refusal:
+                raise CommandError(str(refusal)) from None
         if batch.status == ImportStatus.REJECTED:
             self._reject(batch, errors)
         checked = _("%(count)s rows checked; the import would give:")
