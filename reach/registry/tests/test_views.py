@@ -76,7 +76,7 @@ def test_delete_keeps_the_last_values_in_the_audit(world):
 
 def test_language_switch_renders_chinese(world):
     client = logged_in(world, "district")
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    client.post("/language/", {"language": "zh-hans", "next": "/"})
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
 
 
