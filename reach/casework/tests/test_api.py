@@ -11,6 +11,7 @@ from reach.casework.tests.factories import CaseVisitFactory, DropoutCaseFactory
 from reach.indicators.tests.factories import household_in, person_aged
 
 pytestmark = pytest.mark.django_db
+SYSTEM = services.command_line_actor()
 
 
 def api(world, username: str) -> Client:
@@ -62,7 +63,7 @@ def test_board_counts_the_wards(world, cases):
 
 def test_campaign_report(world, cases):
     campaign = services.create_campaign(
-        actor=None,
+        actor=SYSTEM,
         name="Sau hè",
         kind="after_summer",
         unit=world.units["d12"],
@@ -71,7 +72,7 @@ def test_campaign_report(world, cases):
         ends_on=dt.date(2024, 9, 30),
     )
     services.set_campaign_target(
-        actor=None, campaign=campaign, unit=world.units["ward1"], target_returns=2
+        actor=SYSTEM, campaign=campaign, unit=world.units["ward1"], target_returns=2
     )
     body = api(world, "district").get(f"/api/v1/campaigns/{campaign.pk}").json()
     assert body["total"]["handled"] == 2  # both cases were opened in September
