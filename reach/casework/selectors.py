@@ -34,7 +34,7 @@ from reach.casework.models import (
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.indicators.figures import percent
-from reach.indicators.selectors import child_units_for_user, group_by_unit
+from reach.indicators.selectors import child_units_for_user, group_by_unit, list_at_risk_for_user
 from reach.registry.models import Person
 
 
@@ -218,6 +218,23 @@ def work_groups_serving(unit: Unit) -> QuerySet[WorkGroup]:
     parts = unit.path.split(PATH_SEPARATOR)
     paths = [PATH_SEPARATOR.join(parts[: n + 1]) for n in range(len(parts))]
     return WorkGroup.objects.filter(unit__path__in=paths).select_related("unit")
+
+
+def get_child_for_user(user: User | None, person_id: int) -> Person | None:
+    """The child a case is opened for, if `user` may see them."""
+    persons = restrict(Person.objects.select_related("household__unit"), user)
+    return persons.filter(pk=person_id).first()
+
+
+def default_work_group(unit: Unit) -> WorkGroup | None:
+    """The work group a case opened by hand goes to: the first of the child's own unit."""
+    return work_groups_serving(unit).filter(unit=unit).first()
+
+
+def risk_score_for_user(user: User | None, person: Person, *, school_year: int) -> int | None:
+    """The child's dropout risk score in the school year, for an at-risk case."""
+    scored = list_at_risk_for_user(user, school_year=school_year, minimum_score=0)
+    return scored.filter(person=person).values_list("risk_score", flat=True).first()
 
 
 def schools_for_case(case: DropoutCase) -> QuerySet[School]:

@@ -124,20 +124,12 @@ def open_case(request):
     if not form.is_valid():
         raise Http404(_("No such child"))
     data = form.cleaned_data
-    person = (
-        lists.persons_for_user(request.user)
-        .select_related("household__unit")
-        .filter(pk=data["person"])
-        .first()
-    )
+    person = selectors.get_child_for_user(request.user, data["person"])
     if person is None:
         raise Http404(_("No such child"))
     score = None
     if data["kind"] == CaseKind.AT_RISK:
-        scored = lists.list_at_risk_for_user(
-            request.user, school_year=data["year"], minimum_score=0
-        ).filter(person=person)
-        score = scored.values_list("risk_score", flat=True).first()
+        score = selectors.risk_score_for_user(request.user, person, school_year=data["year"])
     try:
         case = services.open_case(
             actor=request.user,
@@ -145,9 +137,7 @@ def open_case(request):
             school_year=data["year"],
             kind=data["kind"],
             risk_score=score,
-            work_group=selectors.work_groups_serving(person.household.unit)
-            .filter(unit=person.household.unit)
-            .first(),
+            work_group=selectors.default_work_group(person.household.unit),
         )
     except CaseError as error:
         messages.error(request, str(error))
