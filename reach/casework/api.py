@@ -1,19 +1,48 @@
-"""/api/v1/cases and /api/v1/campaigns: scoped by the caller's units (a case is seen by whoever
-may see its child); public=true masks names and leaves out ids, codes and dates of birth."""
+"""/api/v1/cases, /api/v1/campaigns and /api/v1/work-groups: scoped by the caller's units (a
+case is seen by whoever may see its child); public=true masks names and leaves out ids, codes
+and dates of birth. The writes call the same services as the pages, which check the caller's
+permission; their refusals are answered by the one handler in `reach/api.py` (403, 404, 409,
+422)."""
 
 from dataclasses import asdict
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
-from reach.casework import selectors
-from reach.casework.schemas import BoardPage, CampaignOut, CaseDetail, CasePage
+from reach.casework import selectors, services
+from reach.casework.choices import CaseKind
+from reach.casework.models import Campaign, DropoutCase, WorkGroup
+from reach.casework.schemas import (
+    ActionIn,
+    BoardPage,
+    CampaignIn,
+    CampaignOut,
+    CampaignSummary,
+    CaseAssign,
+    CaseClose,
+    CaseDetail,
+    CaseOpen,
+    CasePage,
+    CaseReopen,
+    MemberIn,
+    OpenedCounts,
+    OpenFromLists,
+    TargetIn,
+    VisitIn,
+    WorkGroupIn,
+    WorkGroupOut,
+)
+from reach.common.errors import OutOfScope
 from reach.common.masking import mask_name
+from reach.common.schemas import ERRORS, Error
+from reach.geo.models import Unit
+from reach.geo.selectors import unit_for_user_or_404
 from reach.indicators import selectors as lists
 
 router = Router(tags=["casework"])
 MAX_PAGE_SIZE = 500
+READ_ERRORS = {404: Error}
 
 
 class CaseFilter(Schema):
@@ -32,12 +61,32 @@ class BoardFilter(Schema):
     unit: str = ""
 
 
-def _unit(request, code: str):
-    if not code:
-        return None
-    unit = lists.get_unit_for_user(request.user, code)
+def _case_or_404(request: HttpRequest, case_id: int) -> DropoutCase:
+    case = selectors.get_case_for_user(request.user, case_id)
+    if case is None:
+        raise OutOfScope("Not found")
+    return case
+
+
+def _work_group_or_404(request: HttpRequest, group_id: int) -> WorkGroup:
+    group = selectors.get_work_group_for_user(request.user, group_id)
+    if group is None:
+        raise OutOfScope("Work group not found")
+    return group
+
+
+def _campaign_or_404(request: HttpRequest, campaign_id: int) -> Campaign:
+    campaign = selectors.get_campaign_for_user(request.user, campaign_id)
+    if campaign is None:
+        raise OutOfScope("Not found")
+    return campaign
+
+
+def _unit_or_404(request: HttpRequest, code: str) -> Unit:
+    """The unit a write names (required), if the caller may see it."""
+    unit = unit_for_user_or_404(request.user, code)
     if unit is None:
-        raise HttpError(404, "Unit not found")
+        raise OutOfScope("Unit not found")
     return unit
 
 
@@ -63,12 +112,12 @@ def _case_out(case, *, public: bool = False) -> dict:
     }
 
 
-@router.get("/cases", response=CasePage)
+@router.get("/cases", response={200: CasePage, **READ_ERRORS})
 def list_cases(request, filters: Query[CaseFilter]):
     cases = selectors.list_cases_for_user(
         request.user,
         school_year=filters.year,
-        unit=_unit(request, filters.unit),
+        unit=unit_for_user_or_404(request.user, filters.unit),
         status=filters.status,
         kind=filters.kind,
         overdue=filters.overdue,
@@ -85,11 +134,11 @@ def list_cases(request, filters: Query[CaseFilter]):
     }
 
 
-@router.get("/cases/board", response=BoardPage)
+@router.get("/cases/board", response={200: BoardPage, **READ_ERRORS})
 def case_board(request, filters: Query[BoardFilter]):
     year = filters.year or lists.default_school_year()
     total, rows = selectors.case_board_for_user(
-        request.user, school_year=year, unit=_unit(request, filters.unit)
+        request.user, school_year=year, unit=unit_for_user_or_404(request.user, filters.unit)
     )
 
     def out(row):
@@ -104,11 +153,17 @@ def case_board(request, filters: Query[BoardFilter]):
     return {"school_year": year, "total": out(total), "rows": [out(row) for row in rows]}
 
 
-@router.get("/cases/{case_id}", response=CaseDetail)
-def get_case(request, case_id: int):
-    case = selectors.get_case_for_user(request.user, case_id)
-    if case is None:
-        raise HttpError(404, "Not found")
+# Before "/cases/{case_id}", whose pattern would take the path first.
+@router.post("/cases/open-from-lists", response={200: OpenedCounts, **ERRORS})
+def open_cases_from_lists(request, body: OpenFromLists):
+    return services.open_cases_from_lists(
+        actor=request.user,
+        school_year=body.year,
+        unit=unit_for_user_or_404(request.user, body.unit),
+    )
+
+
+def _case_detail(request: HttpRequest, case: DropoutCase) -> dict:
     data = _case_out(case)
     data["outcome_note"] = case.outcome_note
     data["visits"] = [
@@ -138,11 +193,12 @@ def get_case(request, case_id: int):
     return data
 
 
-@router.get("/campaigns/{campaign_id}", response=CampaignOut)
-def get_campaign(request, campaign_id: int):
-    campaign = selectors.get_campaign_for_user(request.user, campaign_id)
-    if campaign is None:
-        raise HttpError(404, "Not found")
+@router.get("/cases/{case_id}", response={200: CaseDetail, **READ_ERRORS})
+def get_case(request, case_id: int):
+    return _case_detail(request, _case_or_404(request, case_id))
+
+
+def _campaign_report(request: HttpRequest, campaign: Campaign) -> dict:
     total, rows = selectors.campaign_report_for_user(request.user, campaign)
 
     def out(row):
@@ -165,3 +221,179 @@ def get_campaign(request, campaign_id: int):
         "total": out(total),
         "targets": [out(row) for row in rows],
     }
+
+
+@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **READ_ERRORS})
+def get_campaign(request, campaign_id: int):
+    return _campaign_report(request, _campaign_or_404(request, campaign_id))
+
+
+def _reread(request: HttpRequest, case: DropoutCase) -> dict:
+    """A changed case as the caller now sees it, with its last visit and overdue flag."""
+    return _case_detail(request, _case_or_404(request, case.pk))
+
+
+@router.post("/cases", response={201: CaseDetail, **ERRORS})
+def open_case(request, body: CaseOpen):
+    person = selectors.get_child_for_user(request.user, body.person_id)
+    if person is None:
+        raise OutOfScope("Person not found")
+    if body.work_group_id is None:
+        group = selectors.default_work_group(person.household.unit)
+    else:
+        group = _work_group_or_404(request, body.work_group_id)
+    score = None
+    if body.kind == CaseKind.AT_RISK:
+        score = selectors.risk_score_for_user(request.user, person, school_year=body.school_year)
+    case = services.open_case(
+        actor=request.user,
+        person=person,
+        school_year=body.school_year,
+        kind=body.kind,
+        opened_on=body.opened_on,
+        work_group=group,
+        risk_score=score,
+    )
+    return 201, _reread(request, case)
+
+
+@router.post("/cases/{case_id}/assign", response={200: CaseDetail, **ERRORS})
+def assign_case(request, case_id: int, body: CaseAssign):
+    case = _case_or_404(request, case_id)
+    group = None
+    if body.work_group_id is not None:
+        group = _work_group_or_404(request, body.work_group_id)
+    return _reread(request, services.assign_case(actor=request.user, case=case, work_group=group))
+
+
+@router.post("/cases/{case_id}/visits", response={201: CaseDetail, **ERRORS})
+def record_visit(request, case_id: int, body: VisitIn):
+    case = _case_or_404(request, case_id)
+    services.record_visit(actor=request.user, case=case, **body.dict())
+    return 201, _reread(request, case)
+
+
+@router.post("/cases/{case_id}/actions", response={201: CaseDetail, **ERRORS})
+def record_action(request, case_id: int, body: ActionIn):
+    case = _case_or_404(request, case_id)
+    services.record_action(actor=request.user, case=case, **body.dict())
+    return 201, _reread(request, case)
+
+
+@router.post("/cases/{case_id}/close", response={200: CaseDetail, **ERRORS})
+def close_case(request, case_id: int, body: CaseClose):
+    case = _case_or_404(request, case_id)
+    school = None
+    if body.school:
+        schools = selectors.schools_for_case(case)
+        school = schools.filter(code=body.school).first()
+        if school is None and body.school.isdigit():
+            school = schools.filter(pk=int(body.school)).first()
+        if school is None:
+            raise OutOfScope("School not found")
+    closed = services.close_case(
+        actor=request.user,
+        case=case,
+        outcome=body.outcome,
+        closed_on=body.closed_on,
+        note=body.note,
+        school=school,
+        level=body.level,
+        grade=body.grade,
+    )
+    return _reread(request, closed)
+
+
+@router.post("/cases/{case_id}/reopen", response={200: CaseDetail, **ERRORS})
+def reopen_case(request, case_id: int, body: CaseReopen):
+    case = _case_or_404(request, case_id)
+    return _reread(request, services.reopen_case(actor=request.user, case=case, reason=body.reason))
+
+
+def _campaign_summary(campaign: Campaign) -> dict:
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "unit": campaign.unit.code,
+        "school_year": campaign.school_year,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+    }
+
+
+@router.get("/campaigns", response=list[CampaignSummary])
+def list_campaigns(request):
+    return [_campaign_summary(c) for c in selectors.list_campaigns_for_user(request.user)]
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS})
+def create_campaign(request, body: CampaignIn):
+    campaign = services.create_campaign(
+        actor=request.user,
+        name=body.name,
+        kind=body.kind,
+        unit=_unit_or_404(request, body.unit),
+        school_year=body.school_year,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+    )
+    return 201, _campaign_report(request, campaign)
+
+
+@router.post("/campaigns/{campaign_id}/targets", response={200: CampaignOut, **ERRORS})
+def set_campaign_target(request, campaign_id: int, body: TargetIn):
+    campaign = _campaign_or_404(request, campaign_id)
+    services.set_campaign_target(
+        actor=request.user,
+        campaign=campaign,
+        unit=_unit_or_404(request, body.unit),
+        target_returns=body.target_returns,
+    )
+    return _campaign_report(request, campaign)
+
+
+def _work_group_out(group: WorkGroup) -> dict:
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "unit": group.unit.code,
+        "unit_name": group.unit.name,
+        "members": [
+            {
+                "full_name": m.full_name,
+                "affiliation": m.affiliation,
+                "organisation": m.organisation,
+                "is_lead": m.is_lead,
+            }
+            for m in group.members.all()
+        ],
+    }
+
+
+@router.get("/work-groups", response={200: list[WorkGroupOut], **READ_ERRORS})
+def list_work_groups(request, unit: str = ""):
+    groups = selectors.list_work_groups_for_user(
+        request.user, unit=unit_for_user_or_404(request.user, unit)
+    )
+    return [_work_group_out(g) for g in groups.prefetch_related("members")]
+
+
+@router.get("/work-groups/{group_id}", response={200: WorkGroupOut, **READ_ERRORS})
+def get_work_group(request, group_id: int):
+    return _work_group_out(_work_group_or_404(request, group_id))
+
+
+@router.post("/work-groups", response={201: WorkGroupOut, **ERRORS})
+def create_work_group(request, body: WorkGroupIn):
+    group = services.create_work_group(
+        actor=request.user, unit=_unit_or_404(request, body.unit), name=body.name
+    )
+    return 201, _work_group_out(group)
+
+
+@router.post("/work-groups/{group_id}/members", response={201: WorkGroupOut, **ERRORS})
+def add_work_group_member(request, group_id: int, body: MemberIn):
+    group = _work_group_or_404(request, group_id)
+    services.add_work_group_member(actor=request.user, work_group=group, **body.dict())
+    return 201, _work_group_out(_work_group_or_404(request, group_id))

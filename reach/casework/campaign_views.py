@@ -1,5 +1,5 @@
 """Pages of campaigns: the periods of a unit's mobilisation with their targets, the cases
-handled and the returns achieved in each."""
+handled and the returns achieved in each. The services decide who may change them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from reach.casework import selectors, services
+from reach.casework import permissions, selectors, services
 from reach.casework.forms import CampaignForm, TargetForm
 from reach.casework.services import CaseError
-from reach.casework.views import editor_only
 from reach.indicators import selectors as lists
 
 
@@ -21,7 +20,6 @@ def campaigns(request):
         request.POST or None, units=units, initial={"school_year": lists.default_school_year()}
     )
     if request.method == "POST":
-        editor_only(request)
         if form.is_valid():
             try:
                 campaign = services.create_campaign(actor=request.user, **form.cleaned_data)
@@ -32,7 +30,7 @@ def campaigns(request):
     context = {
         "campaigns": selectors.list_campaigns_for_user(request.user),
         "form": form,
-        "can_edit": selectors.can_edit_cases(request.user),
+        "can_edit": permissions.can_organise(request.user),
     }
     return render(request, "casework/campaigns.html", context)
 
@@ -45,7 +43,6 @@ def campaign_detail(request, campaign_id: int):
     units = lists.list_visible_units(request.user).filter(path__startswith=campaign.unit.path)
     form = TargetForm(request.POST or None, units=units)
     if request.method == "POST":
-        editor_only(request)
         if form.is_valid():
             try:
                 services.set_campaign_target(
@@ -61,6 +58,6 @@ def campaign_detail(request, campaign_id: int):
         "total": total,
         "rows": rows,
         "form": form,
-        "can_edit": selectors.can_edit_cases(request.user),
+        "can_edit": permissions.can_manage_campaign(request.user, campaign),
     }
     return render(request, "casework/campaign_detail.html", context)

@@ -6,6 +6,7 @@ children)."""
 import datetime as dt
 import math
 
+from reach.accounts.models import User
 from reach.casework.selectors import case_board_for_user
 from reach.casework.services import (
     add_work_group_member,
@@ -56,7 +57,7 @@ def _day(year: int, offset_month_day: tuple[int, int, int]) -> dt.date:
     return dt.date(year + offset, month, day)
 
 
-def set_up_demo_casework(*, actor, school_year: int) -> dict[str, int]:
+def set_up_demo_casework(*, actor: User, school_year: int) -> dict[str, int]:
     """Create the work groups (skipping units that have one), open the cases and the campaigns."""
     communes = Unit.objects.filter(level=UnitLevel.COMMUNE, work_groups__isnull=True)
     for unit in communes.order_by("path"):

@@ -103,3 +103,104 @@ class CampaignOut(Schema):
     ends_on: dt.date
     total: CampaignRowOut
     targets: list[CampaignRowOut]
+
+
+class CaseOpen(Schema):
+    person_id: int
+    school_year: int
+    kind: str
+    opened_on: dt.date | None = None
+    work_group_id: int | None = None
+
+
+class CaseAssign(Schema):
+    work_group_id: int | None = None
+
+
+class VisitIn(Schema):
+    visited_on: dt.date
+    visitors: str
+    findings: str = ""
+    reasons: list[str] = []
+    family_wishes: str = ""
+
+
+class ActionIn(Schema):
+    kind: str
+    taken_on: dt.date | None = None
+    note: str = ""
+
+
+class CaseClose(Schema):
+    outcome: str
+    closed_on: dt.date | None = None
+    note: str = ""
+    school: str = ""  # code (or id) of the school returned to
+    level: str = ""
+    grade: int | None = None
+
+
+class CaseReopen(Schema):
+    reason: str
+
+
+class OpenFromLists(Schema):
+    year: int
+    unit: str = ""
+
+
+class OpenedCounts(Schema):
+    out_of_school: int
+    dropped_out: int
+    at_risk: int
+
+
+class CampaignIn(Schema):
+    name: str
+    kind: str
+    unit: str
+    school_year: int
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class CampaignSummary(Schema):
+    id: int
+    name: str
+    kind: str
+    unit: str
+    school_year: int
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class TargetIn(Schema):
+    unit: str
+    target_returns: int
+
+
+class WorkGroupIn(Schema):
+    name: str
+    unit: str
+
+
+class MemberIn(Schema):
+    full_name: str
+    affiliation: str
+    organisation: str = ""
+    is_lead: bool = False
+
+
+class MemberOut(Schema):
+    full_name: str
+    affiliation: str
+    organisation: str
+    is_lead: bool
+
+
+class WorkGroupOut(Schema):
+    id: int
+    name: str
+    unit: str
+    unit_name: str
+    members: list[MemberOut]

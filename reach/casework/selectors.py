@@ -2,6 +2,7 @@
 starts from `restrict` over persons. The case board is one GROUP BY on the sub-unit path."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from django.conf import settings
@@ -19,8 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from reach.accounts.choices import EDITING_ROLES
-from reach.accounts.models import AuditEvent
+from reach.accounts.models import AuditEvent, User
 from reach.accounts.scoping import restrict, under_paths
 from reach.casework.choices import ACTIVE_STATUSES, RETURNABLE_KINDS, CaseStatus, Outcome
 from reach.casework.models import (
@@ -34,7 +34,7 @@ from reach.casework.models import (
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.indicators.figures import percent
-from reach.indicators.selectors import child_units_for_user, group_by_unit
+from reach.indicators.selectors import child_units_for_user, group_by_unit, list_at_risk_for_user
 from reach.registry.models import Person
 
 
@@ -43,15 +43,7 @@ def visit_interval_days() -> int:
     return getattr(settings, "REACH_CASE_VISIT_DAYS", 30)
 
 
-def can_edit_cases(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.memberships.filter(role__in=EDITING_ROLES).exists()
-
-
-def cases_for_user(user) -> QuerySet[DropoutCase]:
+def cases_for_user(user: User | None) -> QuerySet[DropoutCase]:
     """The cases of the children `user` may see."""
     visible = restrict(Person.objects.all(), user)
     return DropoutCase.objects.filter(person__in=visible.values("pk"))
@@ -70,7 +62,7 @@ def _with_last_visit(cases: QuerySet[DropoutCase], today: dt.date) -> QuerySet[D
     )
 
 
-def get_case_for_user(user, case_id: int) -> DropoutCase | None:
+def get_case_for_user(user: User | None, case_id: int) -> DropoutCase | None:
     return (
         _with_last_visit(cases_for_user(user), timezone.localdate())
         .select_related("person", "household__unit", "unit", "work_group__unit", "opened_by")
@@ -80,7 +72,7 @@ def get_case_for_user(user, case_id: int) -> DropoutCase | None:
 
 
 def list_cases_for_user(
-    user,
+    user: User | None,
     *,
     school_year: int | None = None,
     unit: Unit | None = None,
@@ -106,7 +98,7 @@ def list_cases_for_user(
 
 
 def list_overdue_cases_for_user(
-    user, *, unit: Unit | None = None, today: dt.date | None = None
+    user: User | None, *, unit: Unit | None = None, today: dt.date | None = None
 ) -> QuerySet[DropoutCase]:
     """Active cases without a visit in the last `visit_interval_days()` (reminders)."""
     return list_cases_for_user(user, unit=unit, overdue=True, today=today).order_by(
@@ -114,7 +106,9 @@ def list_overdue_cases_for_user(
     )
 
 
-def cases_by_person(user, *, person_ids, school_year: int) -> dict[int, DropoutCase]:
+def cases_by_person(
+    user: User | None, *, person_ids: Iterable[int], school_year: int
+) -> dict[int, DropoutCase]:
     """The latest case of each of `person_ids` in `school_year` (for the follow-up lists)."""
     cases = cases_for_user(user).filter(person_id__in=person_ids, school_year=school_year)
     return {case.person_id: case for case in cases.order_by("pk")}
@@ -155,7 +149,7 @@ class BoardRow:
 
 
 def case_board_for_user(
-    user, *, school_year: int, unit: Unit | None = None, today: dt.date | None = None
+    user: User | None, *, school_year: int, unit: Unit | None = None, today: dt.date | None = None
 ) -> tuple[BoardRow, list[BoardRow]]:
     """The unit's total and one row per sub-unit: one GROUP BY statement over the cases."""
     children = child_units_for_user(user, unit)
@@ -184,7 +178,9 @@ def case_board_for_user(
     return BoardRow(unit, total), [BoardRow(c, boards.get(c.code, Board())) for c in children]
 
 
-def reason_counts_for_user(user, *, school_year: int, unit: Unit | None = None) -> dict[str, int]:
+def reason_counts_for_user(
+    user: User | None, *, school_year: int, unit: Unit | None = None
+) -> dict[str, int]:
     """How often each reason was found on the visits of the unit's cases."""
     cases = cases_for_user(user).filter(school_year=school_year)
     if unit is not None:
@@ -201,7 +197,9 @@ def list_actions(case: DropoutCase) -> QuerySet[CaseAction]:
     return case.actions.select_related("recorded_by")
 
 
-def list_work_groups_for_user(user, *, unit: Unit | None = None) -> QuerySet[WorkGroup]:
+def list_work_groups_for_user(
+    user: User | None, *, unit: Unit | None = None
+) -> QuerySet[WorkGroup]:
     groups = WorkGroup.objects.filter(unit__in=restrict(Unit.objects.all(), user).values("pk"))
     if unit is not None:
         groups = groups.filter(under_paths("unit__path", (unit.path,)))
@@ -211,7 +209,7 @@ def list_work_groups_for_user(user, *, unit: Unit | None = None) -> QuerySet[Wor
     )
 
 
-def get_work_group_for_user(user, group_id: int) -> WorkGroup | None:
+def get_work_group_for_user(user: User | None, group_id: int) -> WorkGroup | None:
     return list_work_groups_for_user(user).filter(pk=group_id).first()
 
 
@@ -222,6 +220,23 @@ def work_groups_serving(unit: Unit) -> QuerySet[WorkGroup]:
     return WorkGroup.objects.filter(unit__path__in=paths).select_related("unit")
 
 
+def get_child_for_user(user: User | None, person_id: int) -> Person | None:
+    """The child a case is opened for, if `user` may see them."""
+    persons = restrict(Person.objects.select_related("household__unit"), user)
+    return persons.filter(pk=person_id).first()
+
+
+def default_work_group(unit: Unit) -> WorkGroup | None:
+    """The work group a case opened by hand goes to: the first of the child's own unit."""
+    return work_groups_serving(unit).filter(unit=unit).first()
+
+
+def risk_score_for_user(user: User | None, person: Person, *, school_year: int) -> int | None:
+    """The child's dropout risk score in the school year, for an at-risk case."""
+    scored = list_at_risk_for_user(user, school_year=school_year, minimum_score=0)
+    return scored.filter(person=person).values_list("risk_score", flat=True).first()
+
+
 def schools_for_case(case: DropoutCase) -> QuerySet[School]:
     """Schools a child may return to: those of the district of the child's unit."""
     parts = case.unit.path.split(PATH_SEPARATOR)
@@ -229,7 +244,7 @@ def schools_for_case(case: DropoutCase) -> QuerySet[School]:
     return School.objects.filter(under_paths("unit__path", (district,))).order_by("name")
 
 
-def list_entitlements_for_case(user, case: DropoutCase) -> QuerySet[EntitlementLine]:
+def list_entitlements_for_case(user: User | None, case: DropoutCase) -> QuerySet[EntitlementLine]:
     """What the policy engine says the child is entitled to in the case's school year: the
     lines of the child, if `user` may see the child, for an aid referral."""
     visible = restrict(Person.objects.filter(pk=case.person_id), user)
@@ -253,12 +268,12 @@ def list_audit_events_for_case(case: DropoutCase) -> QuerySet[AuditEvent]:
     ).order_by("-at", "-id")
 
 
-def list_campaigns_for_user(user) -> QuerySet[Campaign]:
+def list_campaigns_for_user(user: User | None) -> QuerySet[Campaign]:
     visible = restrict(Unit.objects.all(), user).values("pk")
     return Campaign.objects.filter(unit__in=visible).select_related("unit").order_by("-starts_on")
 
 
-def get_campaign_for_user(user, campaign_id: int) -> Campaign | None:
+def get_campaign_for_user(user: User | None, campaign_id: int) -> Campaign | None:
     return list_campaigns_for_user(user).filter(pk=campaign_id).first()
 
 
@@ -274,7 +289,9 @@ class CampaignRow:
         return percent(self.returned, self.target_returns or 0)
 
 
-def campaign_report_for_user(user, campaign: Campaign) -> tuple[CampaignRow, list[CampaignRow]]:
+def campaign_report_for_user(
+    user: User | None, campaign: Campaign
+) -> tuple[CampaignRow, list[CampaignRow]]:
     """The cases handled and the returns achieved during the campaign, in total and per target
     unit: one statement with a pair of conditional counts per target."""
     period = (campaign.starts_on, campaign.ends_on)

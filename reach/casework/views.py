@@ -1,11 +1,14 @@
 """Pages of casework: the case board of a unit, the lists of children to follow up, a case with
-its visits, actions and outcome, work groups, and the cases export."""
+its visits, actions and outcome, work groups, and the cases export.
+
+The services decide who may change what (`reach.casework.permissions`); their `NotAllowed`
+propagates as a 403, their other refusals come back as a message. The predicates only show or
+hide the forms."""
 
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reach.casework import selectors, services
+from reach.casework import permissions, selectors, services
 from reach.casework.choices import CaseKind, CaseStatus, Reason
 from reach.casework.exports import case_columns
 from reach.casework.forms import (
@@ -33,12 +36,6 @@ from reach.indicators.exports import XLSX, write_table
 from reach.indicators.views import DETECTION_LISTS, detection_page, parse_filters
 
 PAGE_SIZE = 50
-
-
-def editor_only(request) -> None:
-    """Refuse users whose role cannot change cases."""
-    if not selectors.can_edit_cases(request.user):
-        raise PermissionDenied(_("Your role cannot change cases."))
 
 
 def _case(request, case_id: int):
@@ -80,7 +77,7 @@ def board(request):
         "params": params,
         "reasons": [(Reason(code).label, n) for code, n in reasons.items()],
         "units": lists.list_visible_units(request.user),
-        "can_edit": selectors.can_edit_cases(request.user),
+        "can_edit": permissions.can_open_cases_from_lists(request.user, filters.unit),
         "visit_days": selectors.visit_interval_days(),
     }
     return render(request, "casework/board.html", context)
@@ -100,8 +97,14 @@ def follow_up(request):
     existing = selectors.cases_by_person(
         request.user, person_ids=person_ids, school_year=filters.school_year
     )
+    openable = set(
+        permissions.children_whose_cases_user_may_change(request.user)
+        .filter(pk__in=person_ids)
+        .values_list("pk", flat=True)
+    )
     for row, person_id in zip(rows, person_ids, strict=True):
         row.case = existing.get(person_id)
+        row.may_open_case = person_id in openable
     context = {
         "filters": filters,
         "counts": lists.detection_counts_for_user(
@@ -109,7 +112,6 @@ def follow_up(request):
         ),
         "units": lists.list_visible_units(request.user),
         "actions_template": "casework/_open_case.html",
-        "can_edit": selectors.can_edit_cases(request.user),
         **data,
     }
     return render(request, "casework/follow_up.html", context)
@@ -118,25 +120,16 @@ def follow_up(request):
 @login_required
 @require_POST
 def open_case(request):
-    editor_only(request)
     form = OpenCaseForm(request.POST)
     if not form.is_valid():
         raise Http404(_("No such child"))
     data = form.cleaned_data
-    person = (
-        lists.persons_for_user(request.user)
-        .select_related("household__unit")
-        .filter(pk=data["person"])
-        .first()
-    )
+    person = selectors.get_child_for_user(request.user, data["person"])
     if person is None:
         raise Http404(_("No such child"))
     score = None
     if data["kind"] == CaseKind.AT_RISK:
-        scored = lists.list_at_risk_for_user(
-            request.user, school_year=data["year"], minimum_score=0
-        ).filter(person=person)
-        score = scored.values_list("risk_score", flat=True).first()
+        score = selectors.risk_score_for_user(request.user, person, school_year=data["year"])
     try:
         case = services.open_case(
             actor=request.user,
@@ -144,9 +137,7 @@ def open_case(request):
             school_year=data["year"],
             kind=data["kind"],
             risk_score=score,
-            work_group=selectors.work_groups_serving(person.household.unit)
-            .filter(unit=person.household.unit)
-            .first(),
+            work_group=selectors.default_work_group(person.household.unit),
         )
     except CaseError as error:
         messages.error(request, str(error))
@@ -158,7 +149,6 @@ def open_case(request):
 @login_required
 @require_POST
 def open_from_lists(request):
-    editor_only(request)
     filters = parse_filters(request)
     counts = services.open_cases_from_lists(
         actor=request.user, school_year=filters.school_year, unit=filters.unit
@@ -181,7 +171,7 @@ def _case_context(request, case, **forms) -> dict:
         "visits": selectors.list_visits(case),
         "actions": selectors.list_actions(case),
         "entitlements": selectors.list_entitlements_for_case(request.user, case),
-        "can_edit": selectors.can_edit_cases(request.user),
+        "can_edit": permissions.can_edit_case(request.user, case),
         "visit_form": forms.get("visit_form") or VisitForm(),
         "action_form": forms.get("action_form") or ActionForm(),
         "close_form": forms.get("close_form") or CloseForm(case=case, schools=schools),
@@ -209,8 +199,8 @@ def case_detail(request, case_id: int):
 
 def _change(request, case_id: int, form_class, apply, form_name: str, **form_kwargs):
     """Validate a form of the case page and apply it through a service; errors come back on
-    the page (invalid input) or as a message (a rule of the life cycle)."""
-    editor_only(request)
+    the page (invalid input) or as a message (a rule of the life cycle); a user who may not
+    change the case gets the service's 403."""
     case = _case(request, case_id)
     form = form_class(request.POST, **{k: v(case) for k, v in form_kwargs.items()})
     if not form.is_valid():
@@ -324,7 +314,6 @@ def work_groups(request):
     units = lists.list_visible_units(request.user)
     form = WorkGroupForm(request.POST or None, units=units)
     if request.method == "POST":
-        editor_only(request)
         if form.is_valid():
             try:
                 group = services.create_work_group(
@@ -339,7 +328,7 @@ def work_groups(request):
     context = {
         "groups": selectors.list_work_groups_for_user(request.user),
         "form": form,
-        "can_edit": selectors.can_edit_cases(request.user),
+        "can_edit": permissions.can_organise(request.user),
     }
     return render(request, "casework/work_groups.html", context)
 
@@ -351,7 +340,6 @@ def work_group_detail(request, group_id: int):
         raise Http404(_("No such work group"))
     form = MemberForm(request.POST or None)
     if request.method == "POST":
-        editor_only(request)
         if form.is_valid():
             try:
                 services.add_work_group_member(
@@ -367,6 +355,6 @@ def work_group_detail(request, group_id: int):
         "members": group.members.all(),
         "form": form,
         "cases": cases.select_related("person", "unit").order_by("status", "-opened_on")[:200],
-        "can_edit": selectors.can_edit_cases(request.user),
+        "can_edit": permissions.can_manage_work_group(request.user, group),
     }
     return render(request, "casework/work_group_detail.html", context)

@@ -1,7 +1,8 @@
 """Writes of casework (see `cases` for the life cycle of a case). Each function owns its
-transaction and leaves an audit event for every case, visit and action it changes."""
+transaction, checks the actor's permission itself (`reach.casework.permissions`) and leaves an
+audit event for every case, visit and action it changes."""
 
-from reach.casework.services._common import CaseError, CommandLineActor
+from reach.casework.services._common import CaseConflict, CaseError, command_line_actor
 from reach.casework.services.campaigns import create_campaign, set_campaign_target
 from reach.casework.services.cases import (
     assign_case,
@@ -16,11 +17,12 @@ from reach.casework.services.groups import add_work_group_member, create_work_gr
 from reach.casework.services.lists import open_cases_from_lists
 
 __all__ = [
+    "CaseConflict",
     "CaseError",
-    "CommandLineActor",
     "add_work_group_member",
     "assign_case",
     "close_case",
+    "command_line_actor",
     "create_campaign",
     "create_work_group",
     "link_action",

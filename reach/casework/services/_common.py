@@ -1,27 +1,35 @@
-"""What the casework services share: the domain error, dates, audit, locking."""
+"""What the casework services share: the domain errors, the command line's actor, dates,
+audit, locking."""
 
 import datetime as dt
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event, snapshot
 from reach.casework.models import DropoutCase, WorkGroup
-from reach.geo.models import PATH_SEPARATOR, Unit
+from reach.casework.permissions import can_edit_case
+from reach.common.errors import Conflict, DomainError
+from reach.geo.models import Unit, is_under
 
 
-class CaseError(Exception):
-    """A casework rule forbids the change; the message says why, for the user."""
+class CaseError(DomainError):
+    """A casework rule forbids the change; the message says why, for the user (HTTP 422)."""
 
 
-class CommandLineActor:
-    """Opening cases from the command line reads every list, as a system administrator."""
+class CaseConflict(CaseError, Conflict):
+    """The change clashes with the case's state: closed, not closed, already open (HTTP 409)."""
 
-    is_authenticated = True
-    is_superuser = True
-    pk = None
+
+def command_line_actor() -> User:
+    """The actor of the command line and the demo: an administrator that is no stored user, so
+    it reads every list, may do everything, and its audit events name no one."""
+    return User(username="reach", is_superuser=True)
 
 
 def today() -> dt.date:
@@ -54,9 +62,18 @@ def check_date(day: dt.date, *, case: DropoutCase | None = None, what: str) -> N
         raise CaseError(str(early) % {"opened": case.opened_on.isoformat()})
 
 
-def audit(*, actor, action: AuditAction, obj, before=None, after=None, reason: str = "", case):
+def audit(
+    *,
+    actor: User,
+    action: AuditAction,
+    obj: Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    case: DropoutCase,
+) -> None:
     record_audit_event(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         action=action,
         obj=obj,
         before=before,
@@ -66,7 +83,7 @@ def audit(*, actor, action: AuditAction, obj, before=None, after=None, reason: s
     )
 
 
-def audit_change(*, actor, case: DropoutCase, before: dict, reason: str = "") -> None:
+def audit_change(*, actor: User, case: DropoutCase, before: dict, reason: str = "") -> None:
     audit(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -82,16 +99,20 @@ def locked(case: DropoutCase) -> DropoutCase:
     return DropoutCase.objects.select_for_update().select_related("person", "unit").get(pk=case.pk)
 
 
+def require_case_editor(actor: User, case: DropoutCase) -> None:
+    require(can_edit_case(actor, case), _("Your role cannot change this case."))
+
+
 def require_active(case: DropoutCase) -> None:
     if not case.is_active:
-        raise CaseError(_("Case #%(id)s is closed: reopen it first.") % {"id": case.pk})
+        raise CaseConflict(_("Case #%(id)s is closed: reopen it first.") % {"id": case.pk})
 
 
 def serves(work_group: WorkGroup, unit: Unit) -> bool:
     """A work group serves the cases of its unit and of every unit under it."""
-    path = work_group.unit.path
-    return unit.path == path or unit.path.startswith(path + PATH_SEPARATOR)
+    return is_under(unit.path, work_group.unit.path)
 
 
-def user_or_none(actor):
-    return actor if getattr(actor, "pk", None) else None
+def user_or_none(actor: User | None) -> User | None:
+    """The stored user to name in a record, None for the command line's actor."""
+    return actor if actor is not None and actor.pk else None

@@ -6,17 +6,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event, snapshot
 from reach.casework.choices import CampaignKind
 from reach.casework.models import Campaign, CampaignTarget
+from reach.casework.permissions import can_manage_campaign
 from reach.casework.services._common import CaseError, user_or_none
-from reach.geo.models import PATH_SEPARATOR, Unit
+from reach.geo.models import Unit, is_under
 
 
 @transaction.atomic
 def create_campaign(
     *,
-    actor,
+    actor: User,
     name: str,
     kind: str,
     unit: Unit,
@@ -24,6 +27,7 @@ def create_campaign(
     starts_on: dt.date,
     ends_on: dt.date,
 ) -> Campaign:
+    require(can_manage_campaign(actor, unit), _("Your role cannot run a campaign in this unit."))
     if not name.strip():
         raise CaseError(_("A campaign needs a name."))
     if kind not in CampaignKind.values:
@@ -49,13 +53,13 @@ def create_campaign(
 
 @transaction.atomic
 def set_campaign_target(
-    *, actor, campaign: Campaign, unit: Unit, target_returns: int
+    *, actor: User, campaign: Campaign, unit: Unit, target_returns: int
 ) -> CampaignTarget:
     """The number of children a unit under the campaign's unit aims to bring back."""
-    inside = unit.path == campaign.unit.path or unit.path.startswith(
-        campaign.unit.path + PATH_SEPARATOR
+    require(
+        can_manage_campaign(actor, campaign), _("Your role cannot set this campaign's targets.")
     )
-    if not inside:
+    if not is_under(unit.path, campaign.unit.path):
         raise CaseError(_("%(unit)s is not under the campaign's unit.") % {"unit": unit.name})
     if target_returns < 0:
         raise CaseError(_("A target cannot be negative."))

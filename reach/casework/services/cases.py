@@ -6,10 +6,14 @@ The life cycle of a case:
     open --(visit or action)--> in_progress --(close with an outcome)--> closed
     closed --(reopen, with a reason)--> in_progress
 
-Forbidden, with a `CaseError`: a second active case for the same child and school year; any
-visit, action, assignment or closing on a closed case; closing before any visit; an outcome that
-does not fit the kind of case; reopening a case that is not closed; dates in the future or
-before the case was opened. Closing as "returned to school" records the child's enrolment.
+Who may change a case is `reach.casework.permissions.can_edit_case` (opening one,
+`can_open_case_for`); each function checks it and raises `NotAllowed` (403).
+
+Clashes with the case's state, a `CaseConflict` (409): a second active case for the same child
+and school year; any visit, action, assignment or closing on a closed case; reopening a case
+that is not closed. Other refusals, a `CaseError` (422): closing before any visit; an outcome
+that does not fit the kind of case; dates in the future or before the case was opened.
+Closing as "returned to school" records the child's enrolment.
 """
 
 import datetime as dt
@@ -19,6 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import snapshot
 from reach.casework.choices import (
     ACTIVE_STATUSES,
@@ -31,13 +37,16 @@ from reach.casework.choices import (
     Reason,
 )
 from reach.casework.models import CaseAction, CaseVisit, CaseVisitReason, DropoutCase, WorkGroup
+from reach.casework.permissions import can_open_case_for
 from reach.casework.services._common import (
+    CaseConflict,
     CaseError,
     audit,
     audit_change,
     check_date,
     locked,
     require_active,
+    require_case_editor,
     serves,
     today,
     user_or_none,
@@ -51,7 +60,7 @@ from reach.registry.services import save_registry_record
 @transaction.atomic
 def open_case(
     *,
-    actor,
+    actor: User,
     person: Person,
     school_year: int,
     kind: str,
@@ -61,6 +70,7 @@ def open_case(
     source: str = CaseSource.HAND,
 ) -> DropoutCase:
     """Open a case for a child; refused when the child has an active case that school year."""
+    require(can_open_case_for(actor, person), _("Your role cannot open a case for this child."))
     if kind not in CaseKind.values:
         raise CaseError(_("Unknown kind of case: %(kind)s") % {"kind": kind})
     opened_on = opened_on or today()
@@ -69,7 +79,7 @@ def open_case(
     if DropoutCase.objects.filter(
         person=person, school_year=school_year, status__in=ACTIVE_STATUSES
     ).exists():
-        raise CaseError(
+        raise CaseConflict(
             _("%(name)s already has an open case for school year %(year)s.")
             % {"name": person.full_name, "year": school_year}
         )
@@ -92,8 +102,9 @@ def open_case(
 
 
 @transaction.atomic
-def assign_case(*, actor, case: DropoutCase, work_group: WorkGroup | None) -> DropoutCase:
+def assign_case(*, actor: User, case: DropoutCase, work_group: WorkGroup | None) -> DropoutCase:
     case = locked(case)
+    require_case_editor(actor, case)
     require_active(case)
     if work_group is not None and not serves(work_group, case.unit):
         raise CaseError(_("This work group does not serve the child's unit."))
@@ -111,7 +122,7 @@ def assign_case(*, actor, case: DropoutCase, work_group: WorkGroup | None) -> Dr
     return case
 
 
-def _start(case: DropoutCase, *, actor) -> None:
+def _start(case: DropoutCase, *, actor: User) -> None:
     """The first visit or action moves an open case to in progress."""
     if case.status == CaseStatus.OPEN:
         before = snapshot(case)
@@ -130,7 +141,7 @@ def _start(case: DropoutCase, *, actor) -> None:
 @transaction.atomic
 def record_visit(
     *,
-    actor,
+    actor: User,
     case: DropoutCase,
     visited_on: dt.date,
     visitors: str,
@@ -140,6 +151,7 @@ def record_visit(
 ) -> CaseVisit:
     """A household visit with what was found, the reasons and the family's wishes."""
     case = locked(case)
+    require_case_editor(actor, case)
     require_active(case)
     check_date(visited_on, case=case, what="visit")
     if not visitors.strip():
@@ -170,9 +182,10 @@ def record_visit(
 
 @transaction.atomic
 def record_action(
-    *, actor, case: DropoutCase, kind: str, taken_on: dt.date | None = None, note: str = ""
+    *, actor: User, case: DropoutCase, kind: str, taken_on: dt.date | None = None, note: str = ""
 ) -> CaseAction:
     case = locked(case)
+    require_case_editor(actor, case)
     require_active(case)
     if kind not in ActionKind.values:
         raise CaseError(_("Unknown action: %(kind)s") % {"kind": kind})
@@ -187,10 +200,11 @@ def record_action(
 
 
 @transaction.atomic
-def link_action(*, actor, action: CaseAction, object_type: str, object_id: str) -> CaseAction:
+def link_action(*, actor: User, action: CaseAction, object_type: str, object_id: str) -> CaseAction:
     """Tie an action (e.g. an aid referral) to the record it led to, named by its type and id
     (e.g. "funds.scholarshipapplication", "17"), without this app depending on that one."""
-    action = CaseAction.objects.select_for_update().select_related("case").get(pk=action.pk)
+    action = CaseAction.objects.select_for_update().select_related("case__unit").get(pk=action.pk)
+    require_case_editor(actor, action.case)
     if not object_type or not str(object_id):
         raise CaseError(_("A link needs the type and the id of the linked record."))
     before = snapshot(action)
@@ -207,7 +221,9 @@ def link_action(*, actor, action: CaseAction, object_type: str, object_id: str) 
     return action
 
 
-def _record_return(*, actor, case: DropoutCase, school: School, level: str, grade: int | None):
+def _record_return(
+    *, actor: User, case: DropoutCase, school: School, level: str, grade: int | None
+) -> None:
     """The enrolment of a child back at school: the year's enrolment at that level becomes
     enrolled again, or a new one is recorded."""
     if level not in EducationLevel.values:
@@ -227,7 +243,7 @@ def _record_return(*, actor, case: DropoutCase, school: School, level: str, grad
 @transaction.atomic
 def close_case(
     *,
-    actor,
+    actor: User,
     case: DropoutCase,
     outcome: str,
     closed_on: dt.date | None = None,
@@ -239,6 +255,7 @@ def close_case(
     """Close a visited case with its outcome. "Returned to school" needs the school and level
     the child returned to, and records that enrolment in the registry."""
     case = locked(case)
+    require_case_editor(actor, case)
     require_active(case)
     if outcome not in OUTCOMES_BY_KIND[case.kind]:
         raise CaseError(
@@ -269,17 +286,18 @@ def close_case(
 
 
 @transaction.atomic
-def reopen_case(*, actor, case: DropoutCase, reason: str) -> DropoutCase:
+def reopen_case(*, actor: User, case: DropoutCase, reason: str) -> DropoutCase:
     """Reopen a closed case (the child left school again, the outcome was wrong...)."""
     case = locked(case)
+    require_case_editor(actor, case)
     if case.is_active:
-        raise CaseError(_("Case #%(id)s is not closed.") % {"id": case.pk})
+        raise CaseConflict(_("Case #%(id)s is not closed.") % {"id": case.pk})
     if not reason.strip():
         raise CaseError(_("Say why the case is reopened."))
     if DropoutCase.objects.filter(
         person=case.person_id, school_year=case.school_year, status__in=ACTIVE_STATUSES
     ).exists():
-        raise CaseError(_("The child has another open case this school year."))
+        raise CaseConflict(_("The child has another open case this school year."))
     before = snapshot(case)
     case.status, case.outcome, case.closed_on = CaseStatus.IN_PROGRESS, "", None
     case.save(update_fields=["status", "outcome", "closed_on", "updated_at"])

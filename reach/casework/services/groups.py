@@ -4,15 +4,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event, snapshot
 from reach.casework.choices import Affiliation
 from reach.casework.models import WorkGroup, WorkGroupMember
+from reach.casework.permissions import can_manage_work_group
 from reach.casework.services._common import CaseError, user_or_none
 from reach.geo.models import Unit
 
 
 @transaction.atomic
-def create_work_group(*, actor, unit: Unit, name: str) -> WorkGroup:
+def create_work_group(*, actor: User, unit: Unit, name: str) -> WorkGroup:
+    require(
+        can_manage_work_group(actor, unit), _("Your role cannot set up work groups in this unit.")
+    )
     name = name.strip()
     if not name:
         raise CaseError(_("A work group needs a name."))
@@ -28,14 +34,18 @@ def create_work_group(*, actor, unit: Unit, name: str) -> WorkGroup:
 @transaction.atomic
 def add_work_group_member(
     *,
-    actor,
+    actor: User,
     work_group: WorkGroup,
     full_name: str,
     affiliation: str,
     organisation: str = "",
-    user=None,
+    user: User | None = None,
     is_lead: bool = False,
 ) -> WorkGroupMember:
+    require(
+        can_manage_work_group(actor, work_group),
+        _("Your role cannot change the members of this work group."),
+    )
     if not full_name.strip():
         raise CaseError(_("A member needs a name."))
     if affiliation not in Affiliation.values:

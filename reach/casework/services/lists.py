@@ -18,13 +18,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
-from reach.accounts.models import AuditEvent
+from reach.accounts.models import AuditEvent, User
+from reach.accounts.permissions import require
+from reach.accounts.scoping import is_administrator
 from reach.accounts.services import build_audit_event, snapshot
 from reach.casework.choices import CaseKind, CaseSource, CaseStatus
 from reach.casework.models import DropoutCase, WorkGroup
-from reach.casework.services._common import CommandLineActor, check_date, today, user_or_none
+from reach.casework.permissions import (
+    can_open_cases_from_lists,
+    children_whose_cases_user_may_change,
+)
+from reach.casework.services._common import check_date, today, user_or_none
 from reach.geo.models import Unit
 from reach.indicators import selectors as lists
 
@@ -36,8 +43,9 @@ def _constant(value, field) -> Value | Cast:
     )
 
 
-def _candidates(kind: str, *, reader, school_year: int, unit: Unit | None) -> QuerySet:
-    """The rows of one list without a case this school year, with the columns of a new case."""
+def _candidates(kind: str, *, reader: User, school_year: int, unit: Unit | None) -> QuerySet:
+    """The rows of one list without a case this school year whose cases `reader` may change,
+    with the columns of a new case."""
     taken = DropoutCase.objects.filter(school_year=school_year).values("person_id")
     if kind == CaseKind.AT_RISK:
         rows = lists.list_at_risk_for_user(reader, school_year=school_year, unit=unit)
@@ -50,6 +58,9 @@ def _candidates(kind: str, *, reader, school_year: int, unit: Unit | None) -> Qu
             rows = lists.list_dropped_out_for_user(reader, school_year=school_year, unit=unit)
         rows = rows.exclude(pk__in=taken)
         person, household, score = "pk", "household", _constant(None, IntegerField())
+    if not is_administrator(reader):
+        editable = children_whose_cases_user_may_change(reader).values("pk")
+        rows = rows.filter(**{f"{person}__in": editable})
     group = WorkGroup.objects.filter(unit=OuterRef(f"{household}__unit")).order_by("pk")
     return rows.order_by().annotate(
         case_person=F(person),
@@ -83,20 +94,21 @@ CASE_COLUMNS = (
 @transaction.atomic
 def open_cases_from_lists(
     *,
-    actor,
+    actor: User,
     school_year: int,
     unit: Unit | None = None,
     kinds: Iterable[str] = tuple(CaseKind.values),
     opened_on: dt.date | None = None,
 ) -> dict[str, int]:
     """Open a case for every child of the lists (out of school, dropped out, at risk) whom the
-    actor may see under `unit` and who has no case yet that school year: one INSERT ... SELECT
-    per list, then one audit event per new case. Running it again opens nothing new. A case
-    goes to the first work group of the child's unit, if there is one."""
+    actor may see under `unit`, whose cases the actor may change and who has no case yet that
+    school year: one INSERT ... SELECT per list, then one audit event per new case. Running it
+    again opens nothing new. A case goes to the first work group of the child's unit, if there
+    is one."""
+    require(can_open_cases_from_lists(actor, unit), _("Your role cannot open cases."))
     opened_on = opened_on or today()
     check_date(opened_on, what="opening")
     stamp = timezone.now()
-    reader = actor if actor is not None else CommandLineActor()
     quote = connection.ops.quote_name
     fields = {field.name: field for field in DropoutCase._meta.concrete_fields}
     targets = ", ".join(quote(fields[name].column) for name in CASE_COLUMNS)
@@ -115,7 +127,7 @@ def open_cases_from_lists(
             "case_created_at": Value(stamp, output_field=DateTimeField()),
             "case_updated_at": Value(stamp, output_field=DateTimeField()),
         }
-        select = _candidates(kind, reader=reader, school_year=school_year, unit=unit)
+        select = _candidates(kind, reader=actor, school_year=school_year, unit=unit)
         select = select.annotate(**constants).values(*(f"case_{name}" for name in CASE_COLUMNS))
         sql, params = select.query.sql_with_params()
         with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ from reach.casework.tests.factories import CaseVisitFactory, DropoutCaseFactory
 from reach.indicators.tests.factories import household_in, person_aged
 
 pytestmark = pytest.mark.django_db
+SYSTEM = services.command_line_actor()
 SEPT, OCT = dt.date(2024, 9, 1), dt.date(2024, 10, 31)
 
 
@@ -27,10 +28,10 @@ def campaign(world):
         ends_on=OCT,
     )
     services.set_campaign_target(
-        actor=None, campaign=campaign, unit=world.units["ward1"], target_returns=4
+        actor=SYSTEM, campaign=campaign, unit=world.units["ward1"], target_returns=4
     )
     services.set_campaign_target(
-        actor=None, campaign=campaign, unit=world.units["ward2"], target_returns=2
+        actor=SYSTEM, campaign=campaign, unit=world.units["ward2"], target_returns=2
     )
     return campaign
 
@@ -102,16 +103,16 @@ def test_campaign_creation_is_validated(world, change, message):
         "ends_on": dt.date(2025, 2, 28),
     }
     with pytest.raises(CaseError, match=message):
-        services.create_campaign(actor=None, **(values | change))
+        services.create_campaign(actor=SYSTEM, **(values | change))
 
 
 def test_targets_stay_under_the_campaigns_unit_and_update_in_place(world, campaign):
     with pytest.raises(CaseError, match="not under the campaign's unit"):
         services.set_campaign_target(
-            actor=None, campaign=campaign, unit=world.units["town"], target_returns=1
+            actor=SYSTEM, campaign=campaign, unit=world.units["town"], target_returns=1
         )
     services.set_campaign_target(
-        actor=None, campaign=campaign, unit=world.units["ward1"], target_returns=9
+        actor=SYSTEM, campaign=campaign, unit=world.units["ward1"], target_returns=9
     )
     assert campaign.targets.get(unit=world.units["ward1"]).target_returns == 9
     assert campaign.targets.count() == 2

@@ -17,6 +17,7 @@ from reach.indicators.tests.factories import enrol, household_in, person_aged
 from reach.registry.models import Enrolment
 
 pytestmark = pytest.mark.django_db
+SYSTEM = services.command_line_actor()
 DAY = dt.date(2024, 9, 20)
 
 
@@ -58,7 +59,7 @@ def test_open_case_records_who_opened_it_and_an_audit_event(world, case, child):
 
 def test_a_second_active_case_for_the_same_child_and_year_is_refused(world, case, child):
     with pytest.raises(CaseError, match="already has an open case"):
-        services.open_case(actor=None, person=child, school_year=2024, kind="dropped_out")
+        services.open_case(actor=SYSTEM, person=child, school_year=2024, kind="dropped_out")
     with pytest.raises(IntegrityError), transaction.atomic():
         DropoutCaseFactory(person=child, school_year=2024)
 
@@ -92,7 +93,7 @@ def test_a_visit_moves_the_case_in_progress_with_its_reasons_and_wishes(world, c
 
 def test_an_action_also_starts_the_case(world, case):
     services.record_action(
-        actor=None, case=case, kind="bicycle_supplies", taken_on=DAY, note="Bicycle"
+        actor=SYSTEM, case=case, kind="bicycle_supplies", taken_on=DAY, note="Bicycle"
     )
     case.refresh_from_db()
     assert case.status == "in_progress"
@@ -140,12 +141,12 @@ def test_closing_as_returned_to_school_records_the_enrolment_and_changes_the_lis
 def test_returning_a_dropout_re_enrols_the_dropped_enrolment(world, child):
     dropped = enrol(child, "primary", status="dropped_out", grade=4, school=world.schools["ward1"])
     case = services.open_case(
-        actor=None, person=child, school_year=2024, kind="dropped_out", opened_on=DAY
+        actor=SYSTEM, person=child, school_year=2024, kind="dropped_out", opened_on=DAY
     )
     visit(world, case)
 
     services.close_case(
-        actor=None, case=case, outcome="returned_to_school", closed_on=DAY,
+        actor=SYSTEM, case=case, outcome="returned_to_school", closed_on=DAY,
         school=world.schools["ward1"], level="primary",
     )  # fmt: skip
 
@@ -158,17 +159,17 @@ FORBIDDEN = [
     ("visit a closed case", lambda w, c: visit(w, c), "is closed"),
     (
         "act on a closed case",
-        lambda w, c: services.record_action(actor=None, case=c, kind="literacy_class"),
+        lambda w, c: services.record_action(actor=SYSTEM, case=c, kind="literacy_class"),
         "is closed",
     ),
     (
         "close a closed case",
-        lambda w, c: services.close_case(actor=None, case=c, outcome="still_out"),
+        lambda w, c: services.close_case(actor=SYSTEM, case=c, outcome="still_out"),
         "is closed",
     ),
     (
         "assign a closed case",
-        lambda w, c: services.assign_case(actor=None, case=c, work_group=None),
+        lambda w, c: services.assign_case(actor=SYSTEM, case=c, work_group=None),
         "is closed",
     ),
 ]
@@ -177,7 +178,7 @@ FORBIDDEN = [
 @pytest.mark.parametrize(("what", "attempt", "message"), FORBIDDEN, ids=[f[0] for f in FORBIDDEN])
 def test_a_closed_case_refuses_changes(world, case, what, attempt, message):
     visit(world, case)
-    services.close_case(actor=None, case=case, outcome="moved_away", closed_on=DAY)
+    services.close_case(actor=SYSTEM, case=case, outcome="moved_away", closed_on=DAY)
     before = AuditEvent.objects.count()
 
     with pytest.raises(CaseError, match=message):
@@ -188,7 +189,7 @@ def test_a_closed_case_refuses_changes(world, case, what, attempt, message):
 
 def test_closing_before_any_visit_is_refused(world, case):
     with pytest.raises(CaseError, match="at least one household visit"):
-        services.close_case(actor=None, case=case, outcome="still_out")
+        services.close_case(actor=SYSTEM, case=case, outcome="still_out")
 
 
 @pytest.mark.parametrize(
@@ -206,7 +207,9 @@ def test_closing_before_any_visit_is_refused(world, case):
     ],
 )
 def test_outcomes_must_fit_the_kind_of_case(world, child, kind, outcome, allowed):
-    case = services.open_case(actor=None, person=child, school_year=2024, kind=kind, opened_on=DAY)
+    case = services.open_case(
+        actor=SYSTEM, person=child, school_year=2024, kind=kind, opened_on=DAY
+    )
     visit(world, case)
     close = (
         {"school": world.schools["ward1"], "level": "primary"}
@@ -215,21 +218,21 @@ def test_outcomes_must_fit_the_kind_of_case(world, child, kind, outcome, allowed
     )
 
     if allowed:
-        services.close_case(actor=None, case=case, outcome=outcome, closed_on=DAY, **close)
+        services.close_case(actor=SYSTEM, case=case, outcome=outcome, closed_on=DAY, **close)
         case.refresh_from_db()
         assert case.outcome == outcome
     else:
         with pytest.raises(CaseError, match="cannot close as"):
-            services.close_case(actor=None, case=case, outcome=outcome, closed_on=DAY, **close)
+            services.close_case(actor=SYSTEM, case=case, outcome=outcome, closed_on=DAY, **close)
 
 
 def test_returned_to_school_needs_a_school_teaching_the_level(world, case):
     visit(world, case)
     with pytest.raises(CaseError, match="which school and level"):
-        services.close_case(actor=None, case=case, outcome="returned_to_school")
+        services.close_case(actor=SYSTEM, case=case, outcome="returned_to_school")
     with pytest.raises(CaseError, match="does not teach this level"):
         services.close_case(
-            actor=None, case=case, outcome="returned_to_school",
+            actor=SYSTEM, case=case, outcome="returned_to_school",
             school=world.schools["ward1"], level="upper_secondary",
         )  # fmt: skip
     case.refresh_from_db()
@@ -255,7 +258,7 @@ def test_a_visit_needs_its_visitors_and_known_reasons(world, case):
 
 def test_reopening_a_closed_case_clears_the_outcome_and_keeps_the_reason(world, case):
     visit(world, case)
-    services.close_case(actor=None, case=case, outcome="still_out", closed_on=DAY)
+    services.close_case(actor=SYSTEM, case=case, outcome="still_out", closed_on=DAY)
 
     services.reopen_case(
         actor=world.users["ward01"], case=case, reason="Left school again in March"
@@ -268,21 +271,21 @@ def test_reopening_a_closed_case_clears_the_outcome_and_keeps_the_reason(world, 
 
 def test_reopening_an_active_case_or_without_a_reason_is_refused(world, case):
     with pytest.raises(CaseError, match="is not closed"):
-        services.reopen_case(actor=None, case=case, reason="why not")
+        services.reopen_case(actor=SYSTEM, case=case, reason="why not")
     visit(world, case)
-    services.close_case(actor=None, case=case, outcome="still_out", closed_on=DAY)
+    services.close_case(actor=SYSTEM, case=case, outcome="still_out", closed_on=DAY)
     with pytest.raises(CaseError, match="Say why"):
-        services.reopen_case(actor=None, case=case, reason=" ")
+        services.reopen_case(actor=SYSTEM, case=case, reason=" ")
 
 
 def test_reopening_is_refused_when_another_case_is_open(world, case, child):
     visit(world, case)
-    services.close_case(actor=None, case=case, outcome="still_out", closed_on=DAY)
+    services.close_case(actor=SYSTEM, case=case, outcome="still_out", closed_on=DAY)
     services.open_case(
-        actor=None, person=child, school_year=2024, kind="dropped_out", opened_on=DAY
+        actor=SYSTEM, person=child, school_year=2024, kind="dropped_out", opened_on=DAY
     )
     with pytest.raises(CaseError, match="another open case"):
-        services.reopen_case(actor=None, case=case, reason="again")
+        services.reopen_case(actor=SYSTEM, case=case, reason="again")
 
 
 def test_assignment_only_to_a_work_group_serving_the_childs_unit(world, case):
@@ -290,19 +293,19 @@ def test_assignment_only_to_a_work_group_serving_the_childs_unit(world, case):
     district_group = WorkGroupFactory(unit=world.units["d12"])
     other_ward = WorkGroupFactory(unit=world.units["ward2"])
 
-    services.assign_case(actor=None, case=case, work_group=ward_group)
-    services.assign_case(actor=None, case=case, work_group=district_group)
+    services.assign_case(actor=SYSTEM, case=case, work_group=ward_group)
+    services.assign_case(actor=SYSTEM, case=case, work_group=district_group)
     with pytest.raises(CaseError, match="does not serve"):
-        services.assign_case(actor=None, case=case, work_group=other_ward)
+        services.assign_case(actor=SYSTEM, case=case, work_group=other_ward)
     case.refresh_from_db()
     assert case.work_group == district_group
 
 
 def test_an_action_links_to_the_record_it_led_to(world, case):
-    action = services.record_action(actor=None, case=case, kind="aid_referral", taken_on=DAY)
+    action = services.record_action(actor=SYSTEM, case=case, kind="aid_referral", taken_on=DAY)
 
     services.link_action(
-        actor=None, action=action, object_type="funds.scholarshipapplication", object_id=17
+        actor=SYSTEM, action=action, object_type="funds.scholarshipapplication", object_id=17
     )
 
     action.refresh_from_db()
@@ -352,8 +355,8 @@ def test_open_cases_from_lists_opens_one_case_per_child_and_audits_each(lists):
 
 
 def test_open_cases_from_lists_twice_opens_no_duplicate(lists):
-    first = services.open_cases_from_lists(actor=None, school_year=2024, opened_on=DAY)
-    second = services.open_cases_from_lists(actor=None, school_year=2024, opened_on=DAY)
+    first = services.open_cases_from_lists(actor=SYSTEM, school_year=2024, opened_on=DAY)
+    second = services.open_cases_from_lists(actor=SYSTEM, school_year=2024, opened_on=DAY)
 
     assert sum(first.values()) == 5  # with world's sibling at home in ward 2
     assert second == {"out_of_school": 0, "dropped_out": 0, "at_risk": 0}
@@ -362,15 +365,15 @@ def test_open_cases_from_lists_twice_opens_no_duplicate(lists):
 
 def test_open_cases_from_lists_skips_children_whose_case_was_closed(lists):
     services.open_cases_from_lists(
-        actor=None, school_year=2024, opened_on=DAY, kinds=["dropped_out"]
+        actor=SYSTEM, school_year=2024, opened_on=DAY, kinds=["dropped_out"]
     )
     case = DropoutCase.objects.get()
     CaseVisitFactory(case=case)
-    services.close_case(actor=None, case=case, outcome="still_out", closed_on=DAY)
+    services.close_case(actor=SYSTEM, case=case, outcome="still_out", closed_on=DAY)
 
-    assert services.open_cases_from_lists(actor=None, school_year=2024, kinds=["dropped_out"]) == {
-        "dropped_out": 0
-    }
+    assert services.open_cases_from_lists(
+        actor=SYSTEM, school_year=2024, kinds=["dropped_out"]
+    ) == {"dropped_out": 0}
 
 
 def test_open_cases_from_lists_stays_inside_the_actors_units(lists):

@@ -190,3 +190,29 @@ def test_work_group_pages_create_a_group_and_add_members(client, world):
     )
     page = client.get(response.url).content.decode()
     assert "Nguyễn Văn Hùng" in page and "Youth union" in page
+
+
+def test_an_editor_of_one_ward_who_sees_another_ward_cannot_change_its_cases(client, world):
+    user = UserFactory(username="mixed")
+    MembershipFactory(user=user, role="viewer", unit=world.units["d12"])
+    MembershipFactory(user=user, role="ward_officer", unit=world.units["ward1"])
+    other = DropoutCaseFactory(person=world.persons["ward2"], opened_on=dt.date(2024, 9, 10))
+    mine = DropoutCaseFactory(person=world.persons["ward1"], opened_on=dt.date(2024, 9, 10))
+    client.force_login(user)
+    visit = {"visited_on": "2024-09-20", "visitors": "Cô Hạnh"}
+
+    page = client.get(f"/cases/{other.pk}/").content.decode()
+    refused = client.post(f"/cases/{other.pk}/visit/", visit)
+    accepted = client.post(f"/cases/{mine.pk}/visit/", visit)
+
+    assert "Pupil ward2" in page and f"/cases/{other.pk}/visit/" not in page
+    assert refused.status_code == 403 and not other.visits.exists()
+    assert f"/cases/{mine.pk}/visit/" in client.get(f"/cases/{mine.pk}/").content.decode()
+    assert accepted.status_code == 302 and mine.visits.count() == 1
+
+
+def test_school_staff_see_no_form_to_set_up_work_groups_and_are_refused(client, world):
+    client = login(client, world, "school01")
+    assert "New work group" not in client.get("/cases/work-groups/").content.decode()
+    response = client.post("/cases/work-groups/", {"name": "Tổ", "unit": world.units["ward1"].pk})
+    assert response.status_code == 403

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reach.casework.selectors import list_overdue_cases_for_user, visit_interval_days
-from reach.casework.services import CommandLineActor
-from reach.indicators.selectors import get_unit_for_user
+from reach.casework.services import command_line_actor
+from reach.geo.selectors import get_unit_for_user
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args, unit: str | None, today: dt.date | None, **options):
-        reader = CommandLineActor()
+        reader = command_line_actor()
         scope = None
         if unit:
             scope = get_unit_for_user(reader, unit)

@@ -4,8 +4,8 @@ out-of-school, dropped-out and at-risk lists who has none that school year (idem
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reach.casework.services import CommandLineActor, open_cases_from_lists
-from reach.indicators.selectors import get_unit_for_user
+from reach.casework.services import command_line_actor, open_cases_from_lists
+from reach.geo.selectors import get_unit_for_user
 
 
 class Command(BaseCommand):
@@ -16,12 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default=None, help="unit code (default: everything)")
 
     def handle(self, *args, year: int, unit: str | None, **options):
+        actor = command_line_actor()
         scope = None
         if unit:
-            scope = get_unit_for_user(CommandLineActor(), unit)
+            scope = get_unit_for_user(actor, unit)
             if scope is None:
                 raise CommandError(_("unknown unit %(code)s") % {"code": unit})
-        counts = open_cases_from_lists(actor=None, school_year=year, unit=scope)
+        counts = open_cases_from_lists(actor=actor, school_year=year, unit=scope)
         self.stdout.write(
             _(
                 "Cases opened: %(out_of_school)s out of school, %(dropped_out)s dropped out, "
