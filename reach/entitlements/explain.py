@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from reach.common.languages import in_language
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import BenefitPlan, plan_benefits
 from reach.policy.amounts import AmountUnavailable, ReferenceBook, compute_amount
-from reach.policy.catalog import FIELDS, FieldType, lang_key
+from reach.policy.catalog import FIELDS, FieldType
 from reach.policy.conditions import describe, evaluate, explain
 from reach.policy.facts import enrolment_facts, facts_of
 from reach.policy.models import PolicyVersion
@@ -102,10 +103,6 @@ def value_words(field_name: str, value, lang: str) -> str:
     return catalog_field.value_label(value, lang)
 
 
-def _name(names: dict, lang: str) -> str:
-    return names.get(lang_key(lang)) or names.get("en") or next(iter(names.values()), "")
-
-
 def _applies_to(version: PolicyVersion, unit_path: str) -> bool:
     jurisdiction = version.policy.jurisdiction
     return unit_path == jurisdiction or unit_path.startswith(jurisdiction + ".")
@@ -132,7 +129,7 @@ def _verdict(
     verdict = Verdict(
         policy_code=plan.policy_code,
         code=benefit.code,
-        name=_name(benefit.names, lang),
+        name=in_language(benefit.names, lang),
         kind=benefit.kind,
         outcome=Outcome.REFUSED,
         rule=describe(benefit.condition, lang),
@@ -207,7 +204,7 @@ def explain_person(*, person: Person, school_year: int, lang: str = "en") -> Per
         if not plans:
             explanation.notes.append(
                 _("%(policy)s is not in force in school year %(year)s.")
-                % {"policy": _name(policy.names, lang), "year": school_year}
+                % {"policy": in_language(policy.names, lang), "year": school_year}
             )
             continue
         facts_rows = [facts_of(row, reference_date=day) for row in rows]
@@ -219,7 +216,9 @@ def explain_person(*, person: Person, school_year: int, lang: str = "en") -> Per
         for verdict in verdicts:
             verdict.line = lines.get((policy.code, verdict.code))
         explanation.policies.append(
-            PolicyExplanation(policy.code, _name(policy.names, lang), version.number, day, verdicts)
+            PolicyExplanation(
+                policy.code, in_language(policy.names, lang), version.number, day, verdicts
+            )
         )
     if not explanation.policies and not explanation.notes:
         explanation.notes.append(_("No loaded policy applies where this person lives."))

@@ -20,15 +20,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 import reach
-from reach.policy.amounts import (
-    CURRENCY_EXPONENTS,
-    Amount,
-    AmountUnavailable,
-    ReferenceBook,
-    compute_amount,
-    format_major,
-    to_minor,
-)
+from reach.common.money import CURRENCY_EXPONENTS, format_major, to_minor
+from reach.policy.amounts import Amount, AmountUnavailable, ReferenceBook, compute_amount
 from reach.policy.catalog import FIELDS, Field, FieldType
 from reach.policy.conditions import evaluate
 from reach.policy.loader import (
