@@ -9,7 +9,7 @@ the benchmark's baseline judge through it; a run writes the same in SQL
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from reach.policy.amounts import (
     Amount,
@@ -29,7 +29,7 @@ class Rule(Generic[T]):
     """What the loop reads of a benefit; `of` is the caller's own benefit, handed back."""
 
     of: T
-    condition: Mapping
+    condition: Mapping[str, Any]
     amount: AmountSpec
     in_kind: Sequence[InKindSpec]
     exclusive_group: str
@@ -40,7 +40,7 @@ class Judgement(Generic[T]):
     """One benefit judged for one student, on the facts that decided it."""
 
     rule: Rule[T]
-    facts: Mapping
+    facts: Mapping[str, Any]
     met: bool
     amount: Amount | None = None
     unavailable: AmountUnavailable | None = None
@@ -63,7 +63,7 @@ class Judgement(Generic[T]):
 def judge_benefits(
     rules: Sequence[Rule[T]],
     *,
-    facts_rows: Sequence[Mapping],
+    facts_rows: Sequence[Mapping[str, Any]],
     currency: str,
     book: ReferenceBook,
     reference_date: dt.date,
