@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 
@@ -15,3 +16,35 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page():
+    """A page of Debian's chromium driven by Playwright (never a browser Playwright downloads);
+    skipped where chromium is missing, except under CI, where that fails."""
+    if not os.path.exists(CHROMIUM):
+        message = "Debian's chromium is not installed (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ": browser tests cannot be skipped under CI")
+        pytest.skip(message + "; browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()

@@ -7,8 +7,8 @@ demo units and schools and the shipped policies, writes N enrolled pupils of sch
 spread over District 12 (Ho Chi Minh City) and Guiding county with varied household statuses,
 levels, grades, boarding, flags and school days (a few INSERT ... SELECT statements over a
 counter, not timed), then times one run of both policies over everything. The baseline takes a
-sample of the same pupils, evaluates each one's conditions in Python (the evaluator behind the
-explanation and `reach calc`), computes each amount and saves every line with its own
+sample of the same pupils, evaluates each one's conditions in Python (the evaluation loop behind
+the explanation and `reach calc`), computes each amount and saves every line with its own
 `.save()`, inside a transaction that is rolled back, and is extrapolated to N.
 
 The set-based run is timed `--repeat` times, each on the same pupils with no lines before it
@@ -162,11 +162,10 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
 
     from reach.entitlements.choices import RunStatus
     from reach.entitlements.engine import funding_parts
+    from reach.entitlements.explain import plan_rules
     from reach.entitlements.models import EntitlementLine, EntitlementRun
     from reach.entitlements.services import plan_benefits, run_key
-    from reach.policy.amounts import AmountUnavailable, compute_amount
-    from reach.policy.calc import keep_largest_per_group
-    from reach.policy.conditions import evaluate
+    from reach.policy.evaluate import granted, judge_benefits
     from reach.policy.facts import enrolment_facts, facts_of
     from reach.policy.selectors import get_current_policy_version, get_reference_book
 
@@ -181,41 +180,29 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
         book = get_reference_book()
         versions = [get_current_policy_version(code) for code in POLICIES]
         policies = [
-            (version, plan_benefits(version, school_year=SCHOOL_YEAR)) for version in versions
+            (version, plan_rules(plan_benefits(version, school_year=SCHOOL_YEAR)))
+            for version in versions
         ]
-        plans_by_benefit = {plan.benefit.pk: plan for _, plans in policies for plan in plans}
         facts_query = enrolment_facts(school_year=SCHOOL_YEAR).annotate(
             line_household=F("person__household"), line_unit=F("person__household__unit")
         )
         # Like the explanation of one pupil: the pupil's facts read, then judged in Python.
         for person_id in ids:
             row = facts_query.filter(person=person_id).values().get()
-            for version, plans in policies:
+            for version, rules in policies:
                 jurisdiction = version.policy.jurisdiction
                 if not row["unit_path"].startswith(jurisdiction + "."):
                     continue
                 day = version.reference_date(SCHOOL_YEAR)
-                facts = facts_of(row, reference_date=day)
-                granted = []
-                for plan in plans:
-                    if not evaluate(plan.benefit.condition, facts):
-                        continue
-                    try:
-                        amount = compute_amount(
-                            plan.spec,
-                            currency=plan.currency,
-                            facts=facts,
-                            book=book,
-                            reference_date=day,
-                            school_year=SCHOOL_YEAR,
-                            in_kind=plan.in_kind,
-                        )
-                    except AmountUnavailable:
-                        continue
-                    if amount.minor or amount.in_kind:
-                        granted.append((plan.benefit, amount))
-                for benefit, amount in keep_largest_per_group(granted):
-                    plan = plans_by_benefit[benefit.pk]
+                judgements = judge_benefits(
+                    rules,
+                    facts_rows=[facts_of(row, reference_date=day)],
+                    currency=version.policy.currency,
+                    book=book,
+                    reference_date=day,
+                    school_year=SCHOOL_YEAR,
+                )
+                for plan, amount in granted(judgements):
                     EntitlementLine(
                         run=run,
                         enrolment_id=row["id"],

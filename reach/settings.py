@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "reach.payments",
     "reach.indicators",
     "reach.casework",
+    "reach.demo",
 ]
 
 MIDDLEWARE = [

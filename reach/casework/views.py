@@ -30,9 +30,10 @@ from reach.casework.forms import (
     WorkGroupForm,
 )
 from reach.casework.services import CaseError
+from reach.common.xlsx import XLSX
 from reach.indicators import selectors as lists
 from reach.indicators.detection import factors_of
-from reach.indicators.exports import XLSX, write_table
+from reach.indicators.exports import write_table
 from reach.indicators.views import DETECTION_LISTS, detection_page, parse_filters
 
 PAGE_SIZE = 50

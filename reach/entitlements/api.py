@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from reach.common.pdf import pdf_response
+from reach.common.xlsx import XLSX
 from reach.entitlements import objections, selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.notice import (
@@ -42,7 +43,6 @@ from reach.entitlements.services import (
 )
 from reach.entitlements.studentfile import student_file_for_user
 from reach.geo.selectors import get_unit_for_user
-from reach.indicators.exports import XLSX
 from reach.registry.selectors import get_person_for_user
 
 router = Router(tags=["entitlements"])

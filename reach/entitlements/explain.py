@@ -8,15 +8,17 @@ in words, the amount and its arithmetic, the legal source, and the line the last
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from reach.common.languages import in_language
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import BenefitPlan, plan_benefits
-from reach.policy.amounts import AmountUnavailable, ReferenceBook, compute_amount
-from reach.policy.catalog import FIELDS, FieldType, lang_key
-from reach.policy.conditions import describe, evaluate, explain
+from reach.policy.catalog import FIELDS, FieldType
+from reach.policy.conditions import describe, explain
+from reach.policy.evaluate import Judgement, Rule, judge_benefits
 from reach.policy.facts import enrolment_facts, facts_of
 from reach.policy.models import PolicyVersion
 from reach.policy.selectors import get_current_policy_version, get_reference_book, list_policies
@@ -102,23 +104,21 @@ def value_words(field_name: str, value, lang: str) -> str:
     return catalog_field.value_label(value, lang)
 
 
-def _name(names: dict, lang: str) -> str:
-    return names.get(lang_key(lang)) or names.get("en") or next(iter(names.values()), "")
-
-
 def _applies_to(version: PolicyVersion, unit_path: str) -> bool:
     jurisdiction = version.policy.jurisdiction
     return unit_path == jurisdiction or unit_path.startswith(jurisdiction + ".")
 
 
-def _verdict(
-    plan: BenefitPlan, facts_rows: list[dict], *, book: ReferenceBook, school_year: int, lang: str
-) -> Verdict:
-    """The benefit judged on the first enrolment that meets it (or the first enrolment)."""
-    benefit = plan.benefit
-    deciding = next(
-        (facts for facts in facts_rows if evaluate(benefit.condition, facts)), facts_rows[0]
-    )
+def plan_rules(plans: Sequence[BenefitPlan]) -> list[Rule[BenefitPlan]]:
+    """A run's benefit plans as the rules the evaluation loop judges."""
+    return [
+        Rule(plan, plan.benefit.condition, plan.spec, plan.in_kind, plan.benefit.exclusive_group)
+        for plan in plans
+    ]
+
+
+def _verdict(judgement: Judgement[BenefitPlan], lang: str) -> Verdict:
+    plan, benefit = judgement.rule.of, judgement.rule.of.benefit
     checks = [
         Check(
             line["words"],
@@ -127,12 +127,12 @@ def _verdict(
             line["negated"],
             line["in_favour"],
         )
-        for line in explain(benefit.condition, deciding, lang)
+        for line in explain(benefit.condition, judgement.facts, lang)
     ]
     verdict = Verdict(
         policy_code=plan.policy_code,
         code=benefit.code,
-        name=_name(benefit.names, lang),
+        name=in_language(benefit.names, lang),
         kind=benefit.kind,
         outcome=Outcome.REFUSED,
         rule=describe(benefit.condition, lang),
@@ -141,42 +141,16 @@ def _verdict(
         currency=plan.currency,
         exclusive_group=benefit.exclusive_group,
     )
-    if not evaluate(benefit.condition, deciding):
-        return verdict
-    try:
-        amount = compute_amount(
-            plan.spec,
-            currency=plan.currency,
-            facts=deciding,
-            book=book,
-            reference_date=plan.reference_date,
-            school_year=school_year,
-            in_kind=plan.in_kind,
-            lang=lang,
-        )
-    except AmountUnavailable as error:
-        verdict.outcome, verdict.note = Outcome.NO_AMOUNT, str(error)
-        return verdict
-    verdict.amount_minor, verdict.amount_words = amount.minor, amount.formula_words
-    verdict.in_kind = [goods.as_dict() for goods in amount.in_kind]
-    verdict.outcome = Outcome.GRANTED if amount.minor or amount.in_kind else Outcome.NO_AMOUNT
+    if judgement.unavailable is not None:
+        verdict.outcome, verdict.note = Outcome.NO_AMOUNT, str(judgement.unavailable)
+    elif judgement.amount is not None:
+        verdict.amount_minor, verdict.amount_words = judgement.minor, judgement.amount.formula_words
+        verdict.in_kind = [goods.as_dict() for goods in judgement.amount.in_kind]
+        verdict.outcome = Outcome.GRANTED if judgement.worth_something else Outcome.NO_AMOUNT
+    if judgement.superseded_by is not None:
+        verdict.outcome = Outcome.SUPERSEDED
+        verdict.superseded_by = in_language(judgement.superseded_by.rule.of.benefit.names, lang)
     return verdict
-
-
-def _apply_exclusive_groups(verdicts: list[Verdict]) -> None:
-    """Of each exclusive group only the largest granted benefit stays (the first on ties), as
-    in a run; the others are marked superseded by it."""
-    winners: dict[str, Verdict] = {}
-    for verdict in verdicts:
-        group = verdict.exclusive_group
-        if verdict.granted and group:
-            best = winners.get(group)
-            if best is None or verdict.amount_minor > best.amount_minor:
-                winners[group] = verdict
-    for verdict in verdicts:
-        winner = winners.get(verdict.exclusive_group)
-        if verdict.granted and winner is not None and winner is not verdict:
-            verdict.outcome, verdict.superseded_by = Outcome.SUPERSEDED, winner.name
 
 
 def explain_person(*, person: Person, school_year: int, lang: str = "en") -> PersonExplanation:
@@ -207,19 +181,25 @@ def explain_person(*, person: Person, school_year: int, lang: str = "en") -> Per
         if not plans:
             explanation.notes.append(
                 _("%(policy)s is not in force in school year %(year)s.")
-                % {"policy": _name(policy.names, lang), "year": school_year}
+                % {"policy": in_language(policy.names, lang), "year": school_year}
             )
             continue
-        facts_rows = [facts_of(row, reference_date=day) for row in rows]
-        verdicts = [
-            _verdict(plan, facts_rows, book=book, school_year=school_year, lang=lang)
-            for plan in plans
-        ]
-        _apply_exclusive_groups(verdicts)
+        judgements = judge_benefits(
+            plan_rules(plans),
+            facts_rows=[facts_of(row, reference_date=day) for row in rows],
+            currency=version.policy.currency,
+            book=book,
+            reference_date=day,
+            school_year=school_year,
+            lang=lang,
+        )
+        verdicts = [_verdict(judgement, lang) for judgement in judgements]
         for verdict in verdicts:
             verdict.line = lines.get((policy.code, verdict.code))
         explanation.policies.append(
-            PolicyExplanation(policy.code, _name(policy.names, lang), version.number, day, verdicts)
+            PolicyExplanation(
+                policy.code, in_language(policy.names, lang), version.number, day, verdicts
+            )
         )
     if not explanation.policies and not explanation.notes:
         explanation.notes.append(_("No loaded policy applies where this person lives."))

@@ -1,17 +1,11 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from reach.common.languages import lang_key
+from reach.common.schoolyear import current_school_year
 from reach.geo.models import Unit
-from reach.policy.catalog import lang_key
 from reach.policy.selectors import list_policies
-
-
-def current_school_year() -> int:
-    """The school year under way: 2026 from September 2026 to August 2027."""
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
 
 
 class RunForm(forms.Form):

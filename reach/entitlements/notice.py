@@ -9,13 +9,13 @@ from typing import IO
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from reach.common.languages import lang_key
 from reach.common.masking import mask_id, mask_name
+from reach.common.money import format_major
 from reach.common.pdf import render_pdf
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.geo.models import School, Unit
 from reach.indicators.exports import Column, write_table
-from reach.policy.amounts import format_major
-from reach.policy.catalog import lang_key
 from reach.registry.choices import EducationLevel
 
 NOTICE_TEMPLATE = "entitlements/print/notice.html"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.common.pdf import pdf_response
+from reach.common.xlsx import XLSX
 from reach.entitlements import objections, selectors
 from reach.entitlements.notice import (
     NoticePlace,
@@ -24,7 +25,6 @@ from reach.entitlements.notice import (
     write_notice_xlsx,
 )
 from reach.entitlements.services import EntitlementError
-from reach.indicators.exports import XLSX
 
 PAGE_SIZE = 50
 

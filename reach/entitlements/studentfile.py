@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from reach.accounts.models import AuditEvent
 from reach.accounts.scoping import restrict
+from reach.common.money import format_major
 from reach.entitlements.choices import ObjectionStatus, RunStage
 from reach.entitlements.notice import benefit_name
 from reach.entitlements.selectors import list_entitlements_for_user, list_objections_for_user
 from reach.payments.models import Disbursement
-from reach.policy.amounts import format_major
 from reach.registry.models import Person
 from reach.registry.selectors import list_enrolments_for_user
 

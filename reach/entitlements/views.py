@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reach.common.languages import lang_key
 from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
@@ -22,7 +23,6 @@ from reach.entitlements.services import (
     request_run,
 )
 from reach.entitlements.studentfile import student_file_for_user
-from reach.policy.catalog import lang_key
 from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
 
 PAGE_SIZE = 50

@@ -1,15 +1,14 @@
 """The indicator and detection lists as .xlsx: the full list for officers, or a list meant for
 publication in which names and IDs are masked and birth dates left out."""
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
 from reach.common.masking import mask_id, mask_name
+from reach.common.xlsx import Sheet, write_workbook
 from reach.indicators.detection import factors_of
 from reach.indicators.parameters import age_on, indicator_parameters
 from reach.registry.choices import (
@@ -18,8 +17,6 @@ from reach.registry.choices import (
     EnrolmentStatus,
     HouseholdStatus,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -44,28 +41,21 @@ def write_table(
     preamble: Sequence[str] = (),
 ) -> int:
     """One sheet with a heading row and one row per item, after the lines of `preamble` (a
-    title, a period) if any; returns the number of rows."""
+    title, a period) if any; a published list keeps only public columns, masked where a column
+    says how. Returns the number of rows."""
     kept = [c for c in columns if c.public or not public]
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
-    worksheet = workbook.add_worksheet(sheet[:31])
-    bold = workbook.add_format({"bold": True})
-    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    for row, text in enumerate(preamble):
-        worksheet.write(row, 0, str(text), bold if row == 0 else None)
-    top = len(preamble) + 1 if preamble else 0
-    worksheet.write_row(top, 0, [str(c.heading()) for c in kept], bold)
-    count = 0
-    for count, item in enumerate(rows, start=1):
-        for position, column in enumerate(kept):
-            value = (column.masked if public and column.masked else column.value)(item)
-            if isinstance(value, dt.date):
-                worksheet.write_datetime(
-                    top + count, position, dt.datetime.combine(value, dt.time()), dates
-                )
-            else:
-                worksheet.write(top + count, position, "" if value is None else str(value))
-    worksheet.freeze_panes(top + 1, 0)
-    workbook.close()
+    cells = [c.masked if public and c.masked else c.value for c in kept]
+    [count] = write_workbook(
+        out,
+        [
+            Sheet(
+                name=sheet,
+                headings=[str(c.heading()) for c in kept],
+                rows=([cell(item) for cell in cells] for item in rows),
+                preamble=preamble,
+            )
+        ],
+    )
     return count
 
 

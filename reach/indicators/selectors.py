@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 
 from reach.accounts.scoping import restrict, under_paths
+from reach.common.schoolyear import school_year_of
 from reach.geo.models import Unit
 from reach.indicators.deprivation import Conditions, Indicator, Measure, conditions
 from reach.indicators.detection import dropped_out_q, out_of_school_q, scored_enrolments
@@ -30,8 +31,7 @@ def default_school_year(today: dt.date | None = None) -> int:
     latest = Enrolment.objects.aggregate(year=Max("school_year"))["year"]
     if latest:
         return latest
-    today = today or dt.date.today()
-    return today.year if today.month >= 9 else today.year - 1
+    return school_year_of(today or dt.date.today())
 
 
 def top_units_for_user(user) -> QuerySet[Unit]:

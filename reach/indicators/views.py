@@ -11,12 +11,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from reach.common.xlsx import XLSX
 from reach.geo.models import Unit
 from reach.indicators import selectors
 from reach.indicators.deprivation import INDICATOR_LABELS, MEASURE_LABELS, Indicator, Measure
 from reach.indicators.detection import factors_of
 from reach.indicators.exports import (
-    XLSX,
     at_risk_columns,
     household_columns,
     person_columns,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reach.common.money import to_minor
 from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
 from reach.payments.models import PaymentClaim
@@ -27,7 +28,6 @@ from reach.payments.services import (
     may_pay,
     purpose_of,
 )
-from reach.policy.amounts import to_minor
 from reach.registry.imports.reader import UnreadableFile, open_table
 
 HEADINGS = {

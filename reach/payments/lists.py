@@ -24,12 +24,12 @@ from django.utils.translation import ngettext
 
 from reach.accounts.scoping import restrict
 from reach.common.masking import mask_id
+from reach.common.money import CURRENCY_EXPONENTS
 from reach.common.templatetags.reach_tags import in_language
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import School, Unit
 from reach.payments.funding import parts_of, share_of, source_name
 from reach.payments.selectors import lines_in_force
-from reach.policy.amounts import CURRENCY_EXPONENTS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MAX_ROWS = 5000  # a printed list is a ward's or a school's; longer ones are spreadsheets

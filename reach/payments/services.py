@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from reach.accounts.choices import AuditAction, Role
 from reach.accounts.permissions import roles_over
 from reach.accounts.services import record_audit_event
+from reach.common.money import format_major
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
 from reach.payments.models import Disbursement, PaymentClaim
-from reach.policy.amounts import format_major
 
 PAY_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reach.accounts.scoping import restrict
+from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
-from reach.entitlements.forms import current_school_year
+from reach.common.schoolyear import current_school_year
 from reach.entitlements.models import EntitlementLine
 from reach.geo.selectors import get_unit_for_user
 from reach.payments import budget as budgets
@@ -23,7 +24,6 @@ from reach.payments.forms import DisbursementForm
 from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import PaymentClaim
 from reach.payments.services import PaymentError, PaymentInput, purpose_of, record_disbursement
-from reach.policy.amounts import format_major, to_minor
 from reach.registry.selectors import list_units_for_user
 
 

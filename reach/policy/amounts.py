@@ -9,22 +9,21 @@ yearly amount.
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from reach.common.languages import lang_key
+from reach.common.money import CURRENCY_EXPONENTS, format_major, plain, to_decimal, to_minor
 from reach.geo.models import is_under
-from reach.policy.catalog import lang_key
 
-CURRENCY_EXPONENTS = {"VND": 0, "CNY": 2}
 PERIODS = ("year", "month", "day")
 TUITION_FEE = "tuition_fee"  # the fee table; `reach calc` takes the student's own monthly fee
 DAYS_FIELDS = ("school_days",)
 AMOUNT_KEYS = ("per", "value", "percent", "of", "months", "days", "days_field", "cap")
 IN_KIND_KEYS = ("item", "unit", "quantity", "per", "months", "days")
 MAX_PERCENT = Decimal(1000)
-MAX_DIGITS = 15  # numbers from a file stay below 10**15 (no amount comes near it)
 
 
 class AmountUnavailable(Exception):
@@ -39,39 +38,6 @@ class AmountUnavailable(Exception):
 # -- numbers and money ----------------------------------------------------------------------
 
 
-def to_decimal(value: Any) -> Decimal | None:
-    """A number from the file: an int, a decimal string or a YAML float (read back through its
-    shortest repr, so `4.5` stays exactly 4.5); None when it is not a finite number below
-    10**15."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    if not number.is_finite() or (number and number.adjusted() >= MAX_DIGITS):
-        return None
-    return number
-
-
-def to_minor(value: Any, currency: str) -> int | None:
-    """Major units -> integer minor units; None unless a whole number of minor units."""
-    number = to_decimal(value)
-    if number is None:
-        return None
-    scaled = number.scaleb(CURRENCY_EXPONENTS[currency])
-    if scaled != scaled.to_integral_value():
-        return None
-    return int(scaled)
-
-
 def _money_message(currency: str) -> str:
     places = CURRENCY_EXPONENTS[currency]
     if places == 0:
@@ -80,27 +46,6 @@ def _money_message(currency: str) -> str:
         "currency": currency,
         "places": places,
     }
-
-
-def format_major(minor: int, currency: str, *, lang: str | None = None) -> str:
-    """Minor units as major units: `2000`, `4.5`; grouped by thousands when `lang` is given
-    (`150,000` in en and zh, `150.000` in vi)."""
-    number = Decimal(minor).scaleb(-CURRENCY_EXPONENTS[currency])
-    text = _plain(number)
-    if lang is None:
-        return text
-    whole, _dot, fraction = text.lstrip("-").partition(".")
-    thousands, decimal_mark = (".", ",") if lang_key(lang) == "vi" else (",", ".")
-    grouped = f"{int(whole):,}".replace(",", thousands)
-    sign = "-" if text.startswith("-") else ""
-    return sign + grouped + (decimal_mark + fraction if fraction else "")
-
-
-def _plain(number: Decimal) -> str:
-    """A decimal without exponent or trailing zeros: 2000, 4.5, 0.05."""
-    if number == number.to_integral_value():
-        return str(int(number))
-    return format(number.normalize(), "f")
 
 
 # -- reference tables -----------------------------------------------------------------------
@@ -190,7 +135,7 @@ class InKind:
     quantity: Decimal
 
     def as_dict(self) -> dict:
-        return {"item": self.item, "unit": self.unit, "quantity": _plain(self.quantity)}
+        return {"item": self.item, "unit": self.unit, "quantity": plain(self.quantity)}
 
 
 @dataclass(frozen=True)
@@ -365,7 +310,7 @@ def parse_funding(node: Any, *, path: str) -> tuple[list[FundingShare], list[str
         total = sum((s.share for s in shares), Decimal(0))
         if total != 100:
             errors.append(
-                f"{path}: " + _("shares add up to %(total)s, not 100") % {"total": _plain(total)}
+                f"{path}: " + _("shares add up to %(total)s, not 100") % {"total": plain(total)}
             )
     return (shares if not errors else []), errors
 
@@ -490,7 +435,7 @@ def compute_amount(
             (Decimal(base) * spec.percent / 100).to_integral_value(rounding=ROUND_HALF_UP)
         )
         first = _PERCENT_WORDS[lang].format(
-            p=_plain(spec.percent), ref=money(base), v=money(per_period)
+            p=plain(spec.percent), ref=money(base), v=money(per_period)
         )
     else:
         per_period = spec.value_minor or 0
@@ -526,7 +471,7 @@ def describe_amount(
 
     if spec.percent is not None:
         table = (table_names or {}).get(spec.of, spec.of)
-        first = _TABLE_WORDS[lang].format(p=_plain(spec.percent), table=table)
+        first = _TABLE_WORDS[lang].format(p=plain(spec.percent), table=table)
     else:
         first = money(spec.value_minor or 0)
     count = {"month": spec.months, "day": spec.days}.get(spec.per)

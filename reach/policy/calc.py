@@ -20,20 +20,12 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 import reach
-from reach.policy.amounts import (
-    CURRENCY_EXPONENTS,
-    Amount,
-    AmountUnavailable,
-    ReferenceBook,
-    compute_amount,
-    format_major,
-    to_minor,
-)
+from reach.common.money import CURRENCY_EXPONENTS, format_major, to_minor
+from reach.policy.amounts import Amount, ReferenceBook
 from reach.policy.catalog import FIELDS, Field, FieldType
-from reach.policy.conditions import evaluate
+from reach.policy.evaluate import Rule, granted, judge_benefits
 from reach.policy.loader import (
     UNIT_PATH,
-    BenefitSpec,
     PolicyDocument,
     PolicyFileError,
     find_policy_file,
@@ -204,23 +196,6 @@ def _read_rows(reader, header: list[str], *, name: str, currency: str) -> list[S
 # -- calculating ----------------------------------------------------------------------------
 
 
-def keep_largest_per_group(
-    granted: Sequence[tuple[BenefitSpec, Amount]],
-) -> list[tuple[BenefitSpec, Amount]]:
-    """Of each exclusive group only the largest amount stays (the first on ties); the rest
-    keep their order."""
-    winners: dict[str, int] = {}
-    for index, (benefit, amount) in enumerate(granted):
-        group = benefit.exclusive_group
-        if group and (group not in winners or amount.minor > granted[winners[group]][1].minor):
-            winners[group] = index
-    return [
-        item
-        for index, item in enumerate(granted)
-        if not item[0].exclusive_group or winners[item[0].exclusive_group] == index
-    ]
-
-
 def calculate(
     policy: PolicyDocument,
     *,
@@ -232,7 +207,10 @@ def calculate(
     """The benefits each student gets in `school_year`, in student then file order. A value
     missing from a reference table (not the student's fee) raises CalcError."""
     day = policy.reference_date(school_year)
-    benefits = policy.benefits_in_force(school_year)
+    rules = [
+        Rule(benefit, benefit.condition, benefit.amount, benefit.in_kind, benefit.exclusive_group)
+        for benefit in policy.benefits_in_force(school_year)
+    ]
     grants: list[Grant] = []
     errors: list[str] = []
     warnings: list[str] = []
@@ -240,34 +218,27 @@ def calculate(
         facts = {**student.facts, "reference_date": day}
         if facts.get("unit_path") is None:
             facts["unit_path"] = policy.jurisdiction
-        granted = []
-        for benefit in benefits:
-            if not evaluate(benefit.condition, facts):
+        judgements = judge_benefits(
+            rules,
+            facts_rows=[facts],
+            currency=policy.currency,
+            book=book,
+            reference_date=day,
+            school_year=school_year,
+        )
+        for judgement in judgements:
+            code, error = judgement.rule.of.code, judgement.unavailable
+            if error is None:
                 continue
-            try:
-                amount = compute_amount(
-                    benefit.amount,
-                    currency=policy.currency,
-                    facts=facts,
-                    book=book,
-                    reference_date=day,
-                    school_year=school_year,
-                    in_kind=benefit.in_kind,
+            if error.column:
+                warnings.append(
+                    f"{name}:{student.line}: {error.column}: {code} "
+                    + _("left out: %(reason)s") % {"reason": error}
                 )
-            except AmountUnavailable as error:
-                if error.column:
-                    warnings.append(
-                        f"{name}:{student.line}: {error.column}: {benefit.code} "
-                        + _("left out: %(reason)s") % {"reason": error}
-                    )
-                elif (message := f"{policy.file_name}: {benefit.code}: {error}") not in errors:
-                    errors.append(message)
-                continue
-            if amount.minor or amount.in_kind:
-                granted.append((benefit, amount))
+            elif (message := f"{policy.file_name}: {code}: {error}") not in errors:
+                errors.append(message)
         grants += [
-            Grant(student.ref, benefit.code, amount)
-            for benefit, amount in keep_largest_per_group(granted)
+            Grant(student.ref, benefit.code, amount) for benefit, amount in granted(judgements)
         ]
     if errors:
         raise CalcError(errors)

@@ -9,10 +9,9 @@ and the data cannot drift apart.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reach.common.languages import lang_key
 from reach.geo.choices import SchoolOwnership
 from reach.registry.choices import EducationLevel, HouseholdStatus, Program
-
-LANGUAGES = ("vi", "zh", "en")
 
 
 class FieldType(StrEnum):
@@ -52,12 +51,6 @@ OPS_BY_TYPE: dict[FieldType, tuple[Op, ...]] = {
 }
 # Comparisons that hold when the fact is unknown (None): "is not", "is none of", "is false".
 TRUE_ON_MISSING = frozenset({Op.NE, Op.NOT_IN, Op.IS_FALSE})
-
-
-def lang_key(lang: str) -> str:
-    """`vi`, `zh` or `en` for a Django language code (`zh-hans` -> `zh`); English otherwise."""
-    short = (lang or "en").lower().split("-")[0].split("_")[0]
-    return short if short in LANGUAGES else "en"
 
 
 @dataclass(frozen=True)

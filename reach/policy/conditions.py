@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from reach.common.languages import lang_key
 from reach.policy.catalog import (
     FIELD_NAMES,
     FIELDS,
@@ -21,7 +22,6 @@ from reach.policy.catalog import (
     Field,
     FieldType,
     Op,
-    lang_key,
 )
 
 COMPOUND_KEYS = ("all", "any", "not")

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from reach.common.languages import LANGUAGES
+from reach.common.money import CURRENCY_EXPONENTS
 from reach.policy.amounts import (
-    CURRENCY_EXPONENTS,
     AmountSpec,
     FundingShare,
     InKindSpec,
@@ -29,7 +30,6 @@ from reach.policy.amounts import (
     parse_funding,
     parse_in_kind,
 )
-from reach.policy.catalog import LANGUAGES
 from reach.policy.conditions import validate_condition
 
 BENEFIT_KINDS = ("exemption", "reduction", "subsidy", "grant", "meal", "scholarship")

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from reach.common.languages import lang_key
 from reach.policy.amounts import (
     ReferenceBook,
     ReferenceRow,
@@ -9,7 +10,6 @@ from reach.policy.amounts import (
     describe_amount,
     parse_amount,
 )
-from reach.policy.catalog import lang_key
 from reach.policy.conditions import describe
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
 

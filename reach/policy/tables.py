@@ -9,14 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from reach.policy.amounts import (
-    CURRENCY_EXPONENTS,
-    PERIODS,
-    ReferenceBook,
-    ReferenceRow,
-    TableInfo,
-    to_minor,
-)
+from reach.common.money import CURRENCY_EXPONENTS, to_minor
+from reach.policy.amounts import PERIODS, ReferenceBook, ReferenceRow, TableInfo
 from reach.policy.catalog import FIELDS
 from reach.policy.loader import (
     SNAKE_CODE,

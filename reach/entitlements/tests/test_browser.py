@@ -9,12 +9,11 @@ from django.core.management import call_command
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
-from reach.registry.tests.test_browser import page  # noqa: F401 - the chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_start_a_run_watch_it_finish_and_ask_why(world, live_server, page):  # noqa: F811
+def test_start_a_run_watch_it_finish_and_ask_why(world, live_server, page):
     load_policies_dir(path=default_policies_dir())
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "district")

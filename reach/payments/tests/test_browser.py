@@ -6,12 +6,11 @@ import pytest
 from reach.entitlements.services import run_entitlements
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
-from reach.registry.tests.test_browser import page  # noqa: F401 - the chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, username):  # noqa: F811
+def log_in(page, live_server, username):
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "demo")
@@ -20,7 +19,7 @@ def log_in(page, live_server, username):  # noqa: F811
     page.wait_for_selector("h1:has-text('Overview')")
 
 
-def test_submit_approve_publish_pay_and_see_coverage_change(world, live_server, page):  # noqa: F811
+def test_submit_approve_publish_pay_and_see_coverage_change(world, live_server, page):
     load_policies_dir(path=default_policies_dir())
     run = run_entitlements(
         policy_codes=["vn-poverty-education"], school_year=2024, unit=world.units["ward1"]

@@ -13,12 +13,10 @@ from reach.policy.amounts import (
     TableInfo,
     compute_amount,
     describe_amount,
-    format_major,
     parse_amount,
     parse_funding,
     parse_in_kind,
     split_funding,
-    to_minor,
 )
 
 SEPT_2024 = dt.date(2024, 9, 5)
@@ -193,35 +191,6 @@ def test_in_kind_15_kg_rice_x_9_months_is_135_kg_beside_the_money():
 
 
 # -- parsing --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "currency", "minor"),
-    [
-        (2000, "CNY", 200000),
-        ("4.5", "CNY", 450),
-        (4.5, "CNY", 450),  # a YAML float, read back through its repr
-        ("0.01", "CNY", 1),
-        (150000, "VND", 150000),
-        ("4.5", "VND", None),  # dong have no minor unit
-        ("0.001", "CNY", None),
-        ("1,000", "VND", None),
-        (True, "VND", None),
-        ("1e999999999", "VND", None),  # numbers stay below 10**15
-        ("999999999999999", "VND", 999_999_999_999_999),
-        (None, "VND", None),
-    ],
-)
-def test_to_minor(value, currency, minor):
-    assert to_minor(value, currency) == minor
-
-
-@pytest.mark.parametrize(
-    ("minor", "currency", "text"),
-    [(200000, "CNY", "2000"), (450, "CNY", "4.5"), (5, "CNY", "0.05"), (1350000, "VND", "1350000")],
-)
-def test_format_major_has_no_grouping_and_no_trailing_zeros(minor, currency, text):
-    assert format_major(minor, currency) == text
 
 
 @pytest.mark.parametrize(

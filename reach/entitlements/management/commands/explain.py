@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from reach.common.money import format_major
 from reach.entitlements.explain import Outcome, Verdict, explain_person
-from reach.policy.amounts import format_major
 from reach.registry.selectors import get_person
 
 MARKS = {

@@ -4,11 +4,11 @@ over a scope, with progress per benefit, then its totals and its difference from
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from reach.common.money import format_major
 from reach.entitlements.choices import RunStatus
 from reach.entitlements.models import EntitlementRun
 from reach.entitlements.selectors import get_unit_by_code
 from reach.entitlements.services import EntitlementError, run_entitlements
-from reach.policy.amounts import format_major
 
 
 class Command(BaseCommand):
