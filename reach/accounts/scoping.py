@@ -5,13 +5,19 @@ passes its queryset through `restrict(queryset, user)`. A user sees the units th
 member of and everything under them (by materialised-path prefix); a school member sees
 their school's pupils and the households those pupils live in; a user without membership
 sees nothing; superusers and system administrators see everything.
+
+Where a row sits in the tree is declared by its model (`scope = ScopePath(...)`, see
+`reach.common.scoping`), so a new model holding a person needs no change here.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 
 from reach.accounts.choices import Role
+from reach.common.scoping import ScopePath
 from reach.geo.models import PATH_SEPARATOR
 
 
@@ -24,41 +30,6 @@ class Scope:
     @property
     def empty(self) -> bool:
         return not (self.everything or self.unit_paths or self.school_ids)
-
-
-@dataclass(frozen=True)
-class _Rule:
-    path: str  # lookup to the unit path that places a row in the tree
-    school: str  # lookup to the school id that places a row in a school
-    crosses_many: bool = False  # the school lookup follows a to-many relation
-
-
-_RULES: dict[str, _Rule] = {
-    "geo.unit": _Rule(path="path", school="schools__id", crosses_many=True),
-    "geo.school": _Rule(path="unit__path", school="id"),
-    "geo.organisation": _Rule(path="unit__path", school="unit__schools__id", crosses_many=True),
-    "registry.household": _Rule(
-        path="unit__path", school="members__enrolments__school_id", crosses_many=True
-    ),
-    "registry.householdyearstatus": _Rule(
-        path="household__unit__path",
-        school="household__members__enrolments__school_id",
-        crosses_many=True,
-    ),
-    "registry.person": _Rule(
-        path="household__unit__path", school="enrolments__school_id", crosses_many=True
-    ),
-    "registry.enrolment": _Rule(path="person__household__unit__path", school="school_id"),
-    "entitlements.entitlementline": _Rule(
-        path="person__household__unit__path", school="enrolment__school_id"
-    ),
-    "payments.paymentclaim": _Rule(
-        path="person__household__unit__path", school="line__enrolment__school_id"
-    ),
-    "payments.disbursement": _Rule(
-        path="person__household__unit__path", school="line__enrolment__school_id"
-    ),
-}
 
 
 def scope_of(user) -> Scope:
@@ -95,23 +66,50 @@ def under_paths(lookup: str, paths: tuple[str, ...]) -> Q:
     return q
 
 
+def scope_path_of(model: type[Model]) -> ScopePath:
+    """The path to the unit tree that `model` declares as its `scope` attribute."""
+    declared = getattr(model, "scope", None)
+    if not isinstance(declared, ScopePath):
+        raise LookupError(
+            f"{model._meta.label} declares no scope: give it `scope = ScopePath(unit_path=..., "
+            "school=...)` (reach.common.scoping) before passing it to restrict()"
+        )
+    return declared
+
+
+@cache
+def _crosses_many(model: type[Model], lookup: str) -> bool:
+    """Whether `lookup`, followed from `model`, goes through a to-many relation."""
+    for name in lookup.split(LOOKUP_SEP):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+def _each_row_once(model: type[Model], lookup: str, q: Q) -> Q:
+    """`q` over `lookup`, as a subquery of primary keys when the lookup crosses a to-many
+    relation, so that a row reached through several related rows comes back once."""
+    if _crosses_many(model, lookup):
+        return Q(pk__in=model._default_manager.filter(q).values("pk"))
+    return q
+
+
 def restrict(queryset: QuerySet, user) -> QuerySet:
     """Narrow `queryset` to the rows `user` may see. The only place that decides it."""
     model: type[Model] = queryset.model
-    rule = _RULES.get(model._meta.label_lower)
-    if rule is None:
-        raise LookupError(f"No scoping rule for {model._meta.label}")
+    path = scope_path_of(model)
     scope = scope_of(user)
     if scope.everything:
         return queryset
     if scope.empty:
         return queryset.none()
-    q = under_paths(rule.path, scope.unit_paths)
+    q = _each_row_once(model, path.unit_path, under_paths(path.unit_path, scope.unit_paths))
     if scope.school_ids:
-        school_q = Q(**{f"{rule.school}__in": scope.school_ids})
-        if rule.crosses_many:
-            school_q = Q(pk__in=model._default_manager.filter(school_q).values("pk"))
-        q |= school_q
+        q |= _each_row_once(model, path.school, Q(**{f"{path.school}__in": scope.school_ids}))
     return queryset.filter(q)
 
 

@@ -18,12 +18,15 @@ from reach.casework.choices import (
     Outcome,
     Reason,
 )
+from reach.common.scoping import ScopePath
 from reach.geo.models import Unit
 from reach.registry.models import Household, Person
 
 
 class WorkGroup(models.Model):
     """A dropout review task force of a unit (tổ công tác rà soát học sinh bỏ học)."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
 
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey(
@@ -43,6 +46,8 @@ class WorkGroup(models.Model):
 
 
 class WorkGroupMember(models.Model):
+    scope = ScopePath(unit_path="work_group__unit__path", school="work_group__unit__schools__id")
+
     work_group = models.ForeignKey(WorkGroup, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=200)
     affiliation = models.CharField(_("from"), max_length=20, choices=Affiliation.choices)
@@ -62,6 +67,11 @@ class WorkGroupMember(models.Model):
 
 class DropoutCase(models.Model):
     """One child's case in one school year; at most one open case per child and year."""
+
+    scope = ScopePath(
+        unit_path="person__household__unit__path",
+        school="person__enrolments__school_id",
+    )
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dropout_cases")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
@@ -130,6 +140,11 @@ class DropoutCase(models.Model):
 class CaseVisit(models.Model):
     """A household visit: who went, what they found, why the child is out, what the family wants."""
 
+    scope = ScopePath(
+        unit_path="case__person__household__unit__path",
+        school="case__person__enrolments__school_id",
+    )
+
     case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("visited on"))
     visitors = models.CharField(_("visitors"), max_length=300)
@@ -150,6 +165,11 @@ class CaseVisit(models.Model):
 
 
 class CaseVisitReason(models.Model):
+    scope = ScopePath(
+        unit_path="visit__case__person__household__unit__path",
+        school="visit__case__person__enrolments__school_id",
+    )
+
     visit = models.ForeignKey(CaseVisit, on_delete=models.CASCADE, related_name="reasons")
     reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
 
@@ -166,6 +186,11 @@ class CaseVisitReason(models.Model):
 class CaseAction(models.Model):
     """Something done for the child. A referral may later be linked to what it led to (e.g. a
     scholarship application) by type and id, so this app need not know that app."""
+
+    scope = ScopePath(
+        unit_path="case__person__household__unit__path",
+        school="case__person__enrolments__school_id",
+    )
 
     case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("action taken"), max_length=24, choices=ActionKind.choices)
@@ -189,6 +214,8 @@ class CaseAction(models.Model):
 class Campaign(models.Model):
     """A peak period of mobilisation (after the summer holidays, after Tet: seed 001) over a
     unit, with targets per sub-unit."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("period"), max_length=20, choices=CampaignKind.choices)
@@ -214,6 +241,8 @@ class Campaign(models.Model):
 
 
 class CampaignTarget(models.Model):
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reach.common.scoping import ScopePath
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
     FROZEN_STAGES,
@@ -127,6 +128,8 @@ OPEN_SLOT = Case(When(status__in=[LineStatus.DRAFT, LineStatus.IN_FORCE], then=F
 class EntitlementLine(models.Model):
     """One benefit for one pupil in one school year, as computed by a run."""
 
+    scope = ScopePath(unit_path="person__household__unit__path", school="enrolment__school_id")
+
     # Indexed by (run, person) below: an index of its own only slows inserts.
     run = models.ForeignKey(
         EntitlementRun, on_delete=models.CASCADE, related_name="lines", db_index=False
@@ -210,6 +213,11 @@ class EntitlementLine(models.Model):
 class Objection(models.Model):
     """An objection raised against one line of a published run's public notice, within its
     objection period. Upholding it starts a correction run; dismissing it says why."""
+
+    scope = ScopePath(
+        unit_path="line__person__household__unit__path",
+        school="line__enrolment__school_id",
+    )
 
     line = models.ForeignKey(
         EntitlementLine, on_delete=models.PROTECT, related_name="objections", verbose_name=_("line")

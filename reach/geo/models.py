@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reach.common.scoping import ScopePath
 from reach.geo.choices import OrganisationKind, SchoolOwnership, UnitLevel
 
 PATH_SEPARATOR = "."
@@ -14,6 +15,8 @@ def is_under(path: str | None, prefix: str) -> bool:
 class Unit(models.Model):
     """An administrative unit. `path` is the chain of codes from the country down
     (`VN.79.761.26734`), so "everything under this unit" is one indexed prefix query."""
+
+    scope = ScopePath(unit_path="path", school="schools__id")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -60,6 +63,8 @@ class UnitYearAttribute(models.Model):
 
 
 class School(models.Model):
+    scope = ScopePath(unit_path="unit__path", school="id")
+
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     levels = models.JSONField(_("levels"), default=list)
@@ -78,6 +83,8 @@ class School(models.Model):
 
 
 class Organisation(models.Model):
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)

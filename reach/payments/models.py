@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from reach.common.scoping import ScopePath
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import Unit
 from reach.payments.choices import DisbursementMethod
@@ -18,6 +19,11 @@ from reach.registry.models import Person
 
 
 class PaymentClaim(models.Model):
+    scope = ScopePath(
+        unit_path="person__household__unit__path",
+        school="line__enrolment__school_id",
+    )
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_claims")
     school_year = models.PositiveSmallIntegerField(_("school year"))
     purpose = models.CharField(_("purpose"), max_length=80)
@@ -43,6 +49,11 @@ class PaymentClaim(models.Model):
 
 
 class Disbursement(models.Model):
+    scope = ScopePath(
+        unit_path="person__household__unit__path",
+        school="line__enrolment__school_id",
+    )
+
     claim = models.ForeignKey(PaymentClaim, on_delete=models.PROTECT, related_name="payments")
     line = models.ForeignKey(
         EntitlementLine, on_delete=models.PROTECT, related_name="disbursements"

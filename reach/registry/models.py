@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reach.common.scoping import ScopePath
 from reach.geo.models import School, Unit
 from reach.registry.choices import (
     EducationCompleted,
@@ -16,6 +17,8 @@ from reach.registry.choices import (
 
 
 class Household(models.Model):
+    scope = ScopePath(unit_path="unit__path", school="members__enrolments__school_id")
+
     code = models.CharField(_("household code"), max_length=40, unique=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households")
     head_name = models.CharField(_("head of household"), max_length=200)
@@ -34,6 +37,11 @@ class Household(models.Model):
 class HouseholdYearStatus(models.Model):
     """The poverty status a household held in one year, and the decision that set it."""
 
+    scope = ScopePath(
+        unit_path="household__unit__path",
+        school="household__members__enrolments__school_id",
+    )
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=20, choices=HouseholdStatus.choices)
@@ -51,6 +59,8 @@ class HouseholdYearStatus(models.Model):
 
 
 class Person(models.Model):
+    scope = ScopePath(unit_path="household__unit__path", school="enrolments__school_id")
+
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     full_name = models.CharField(_("full name"), max_length=200)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -83,6 +93,8 @@ class Person(models.Model):
 
 class Enrolment(models.Model):
     """A person's enrolment in one school year (2024 means the school year 2024-2025)."""
+
+    scope = ScopePath(unit_path="person__household__unit__path", school="school_id")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(

@@ -57,8 +57,8 @@ def test_user_without_membership_sees_nothing(world):
     assert not restrict(Person.objects.all(), world.users["nobody"]).exists()
 
 
-def test_restrict_refuses_a_model_without_a_rule(world):
+def test_restrict_refuses_a_model_that_declares_no_scope_and_names_it(world):
     from reach.accounts.models import User
 
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match=r"accounts\.User declares no scope"):
         restrict(User.objects.all(), world.users["admin"])
