@@ -6,7 +6,11 @@ filtered by the compiled conditions, computes each amount once per group of pupi
 exclusive group and writes all its lines with one more statement (engine.py). The lines of a run
 replace, in one transaction, the draft lines the previous run left for the same policies, year
 and pupils, and the run records the difference and its totals (DESIGN.md, "The policy engine",
-"Runs are idempotent and explainable").
+"Runs are idempotent and explainable"). The drafts of a run submitted for approval are never
+replaced: what the office approves is what was submitted.
+
+A run is started by whoever may run over its scope (`permissions.can_run_over`); an `actor` of
+None is the system itself: the `reach run` command, typed by the operator at the server.
 """
 
 import datetime as dt
@@ -20,8 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.scoping import under_paths
 from reach.accounts.services import record_audit_event
+from reach.common.errors import Conflict, DomainError
 from reach.entitlements import engine
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
@@ -32,6 +39,7 @@ from reach.entitlements.choices import (
     RunStatus,
 )
 from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.entitlements.permissions import can_run_over
 from reach.entitlements.totals import DIFF_LIMIT, run_totals
 from reach.geo.models import Unit
 from reach.policy.amounts import (
@@ -55,7 +63,7 @@ WORKER_STOPPED = "worker stopped"
 Progress = Callable[[int, int], None]
 
 
-class EntitlementError(Exception):
+class EntitlementError(DomainError):
     """A run that cannot be made; the message says why."""
 
 
@@ -126,12 +134,19 @@ def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPl
     return plans
 
 
+def _require_run_over(actor: User | None, unit: Unit | None) -> None:
+    require(
+        actor is None or can_run_over(actor, unit),
+        _("you may not start runs over this scope"),
+    )
+
+
 def run_entitlements(
     *,
     policy_codes: Sequence[str],
     school_year: int,
     unit: Unit | None,
-    actor=None,
+    actor: User | None = None,
     progress: Progress | None = None,
     corrects: EntitlementRun | None = None,
     correction_reason: str = "",
@@ -140,8 +155,9 @@ def run_entitlements(
     unit). A request while a run of the same key is running joins it (returns that run); a
     running run silent for STALE_AFTER is marked failed and a new attempt starts. Once a run
     of the key is approved its lines are frozen: a new run must be a correction that names it
-    (`corrects`) and says why. Raises UnknownPolicy, FrozenRun, or RunFailed (the run marked
-    failed, the previous lines kept)."""
+    (`corrects`) and says why. Raises NotAllowed, UnknownPolicy, FrozenRun, RunUnderReview, or
+    RunFailed (the run marked failed, the previous lines kept)."""
+    _require_run_over(actor, unit)
     key = run_key(policy_codes)
     if not key:
         raise UnknownPolicy(_("no policy given"))
@@ -164,7 +180,10 @@ def run_entitlements(
         with transaction.atomic():
             _compute_run(run, versions=versions, actor=actor, progress=progress)
     except Exception as error:
-        _mark_failed(run, reason=f"{type(error).__name__}: {error}", actor=actor)
+        reason = (
+            str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        )
+        _mark_failed(run, reason=reason, actor=actor)
         raise RunFailed(
             _("run %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error}, run=run
         ) from error
@@ -174,8 +193,13 @@ def run_entitlements(
 # -- claiming a key -------------------------------------------------------------------------
 
 
-class FrozenRun(EntitlementError):
+class FrozenRun(EntitlementError, Conflict):
     """The key's lines are approved: only a correction that names the run may follow."""
+
+
+class RunUnderReview(EntitlementError, Conflict):
+    """A submitted run holds draft lines the new run would replace: they stay as submitted
+    until the office approves or returns it."""
 
 
 def correction_target(
@@ -299,15 +323,24 @@ def _compute_run(
     ]
     book = get_reference_book()
     scope_path = run.unit.path if run.unit_id else None
+    previous_lines = _previous_lines(
+        key=run.policy_codes, school_year=run.school_year, unit=run.unit
+    )
+    refuse_lines_under_review(previous_lines, school_year=run.school_year, lock=True)
     with engine.run_tables():
-        previous_lines = _previous_lines(run, scope_path=scope_path)
         replaced = engine.keep_previous(previous_lines)
         engine.delete_lines(previous_lines)
         if not replaced and run.corrects_id:  # a correction differs from the lines it corrects
             engine.keep_previous(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
-        _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit).filter(
-            stage__in=OPEN_STAGES
-        ).exclude(pk=run.pk).update(stage=RunStage.REPLACED)
+        replaced_runs = (
+            _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit)
+            .filter(stage__in=OPEN_STAGES)
+            .exclude(pk=run.pk)
+        )
+        replaced_ids = sorted(replaced_runs.values_list("pk", flat=True))
+        replaced_runs.update(stage=RunStage.REPLACED)
+        if replaced:
+            _audit_replaced_drafts(run, count=replaced, runs=replaced_ids, actor=actor)
 
         run.versions = {version.policy.code: version.number for version in versions}
         run.progress_done, run.progress_total = 0, len(plans)
@@ -357,21 +390,62 @@ def _compute_run(
     )
 
 
-def _previous_lines(run: EntitlementRun, *, scope_path: str | None) -> QuerySet[EntitlementLine]:
-    """The draft lines this run replaces: of its policies and school year, left by earlier runs
-    of its key or belonging to pupils now living in its scope (lines in force stay)."""
-    codes = run.policy_codes.split(",")
+def _previous_lines(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementLine]:
+    """The draft lines a run of `key` over `unit` replaces: of its policies and school year,
+    left by earlier runs of its key or belonging to pupils now living in its scope (lines in
+    force stay)."""
     # Drafts are looked up by their runs (of the year): no index of the year holds them.
     lines = EntitlementLine.objects.filter(
-        run__in=EntitlementRun.objects.filter(school_year=run.school_year).values("pk"),
-        policy_code__in=codes,
-        school_year=run.school_year,
+        run__in=EntitlementRun.objects.filter(school_year=school_year).values("pk"),
+        policy_code__in=key.split(","),
+        school_year=school_year,
         status=LineStatus.DRAFT,
     )
-    if scope_path is None:
+    if unit is None:
         return lines
-    same_key = Q(run__policy_codes=run.policy_codes, run__unit=run.unit_id)
-    return lines.filter(same_key | under_paths("person__household__unit__path", (scope_path,)))
+    same_key = Q(run__policy_codes=key, run__unit=unit.pk)
+    return lines.filter(same_key | under_paths("person__household__unit__path", (unit.path,)))
+
+
+def refuse_lines_under_review(
+    lines: QuerySet[EntitlementLine], *, school_year: int, lock: bool = False
+) -> None:
+    """Raise RunUnderReview when a submitted run of `school_year` holds any of `lines` (the
+    drafts a new run would replace). With `lock`, the year's runs that could still be submitted
+    are locked first, so that none is submitted while the new run replaces its drafts."""
+    runs = EntitlementRun.objects.filter(
+        school_year=school_year,
+        status=RunStatus.DONE,
+        stage__in=(*OPEN_STAGES, RunStage.SUBMITTED),
+    )
+    if lock:
+        runs = runs.select_for_update()
+    submitted = [run.pk for run in runs.only("pk", "stage") if run.stage == RunStage.SUBMITTED]
+    if not submitted:
+        return
+    held = list(lines.filter(run__in=submitted).order_by().values_list("run_id", flat=True)[:1])
+    if held:
+        raise RunUnderReview(
+            _(
+                "run %(id)s is submitted for approval and holds lines this run would replace: "
+                "they stay as submitted until the office approves or returns it"
+            )
+            % {"id": held[0]}
+        )
+
+
+def _audit_replaced_drafts(
+    run: EntitlementRun, *, count: int, runs: list[int], actor: User | None
+) -> None:
+    """One event for the draft lines a run deleted, however many: their count, and the runs
+    of the key it replaced."""
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=run,
+        before={"draft_lines": count, "runs_replaced": runs},
+        reason="draft lines replaced by the run",
+    )
 
 
 # -- runs requested from the web UI or the API (background jobs) ----------------------------
@@ -385,15 +459,19 @@ class RunRequest:
     joined: bool  # True: a run of the same key was already waiting or going
 
 
-def fail_stale_runs(*, now: dt.datetime | None = None) -> int:
+def fail_stale_runs(*, now: dt.datetime | None = None, sparing: int | None = None) -> int:
     """Mark failed every run whose worker went silent (running) or that no worker took up
-    (pending) for STALE_AFTER, so that no run stays in progress forever; returns how many."""
+    (pending) for STALE_AFTER, so that no run stays in progress forever; returns how many.
+    Called where work is written: a run's request, a worker's start of a job (`sparing` the
+    run it is about to compute), and `reach fail_stale_runs`; never by a page or API read."""
     now = now or timezone.now()
     stale = EntitlementRun.objects.filter(
         Q(status=RunStatus.RUNNING)
         & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
         | Q(status=RunStatus.PENDING, created_at__lt=now - STALE_AFTER)
     )
+    if sparing is not None:
+        stale = stale.exclude(pk=sparing)
     failed = 0
     with transaction.atomic():
         for run in stale.select_for_update():
@@ -410,15 +488,17 @@ def request_run(
     policy_codes: Sequence[str],
     school_year: int,
     unit: Unit | None,
-    actor,
+    actor: User | None,
     corrects: EntitlementRun | None = None,
     correction_reason: str = "",
 ) -> RunRequest:
     """Queue a run of `policy_codes` for `school_year` over `unit` as a background job, or
-    join the run of the same key that is already waiting or going. Raises UnknownPolicy, or
-    FrozenRun when the key is approved and this is not a correction naming it."""
+    join the run of the same key that is already waiting or going. Raises NotAllowed,
+    UnknownPolicy, FrozenRun when the key is approved and this is not a correction naming it,
+    or RunUnderReview when a submitted run holds lines it would replace."""
     from reach.entitlements.tasks import execute_run_task
 
+    _require_run_over(actor, unit)
     key = run_key(policy_codes)
     if not key:
         raise UnknownPolicy(_("no policy given"))
@@ -427,6 +507,9 @@ def request_run(
             raise UnknownPolicy(_("unknown policy %(code)s (not loaded)") % {"code": code})
     target, reason = correction_target(
         key=key, school_year=school_year, unit=unit, corrects=corrects, reason=correction_reason
+    )
+    refuse_lines_under_review(
+        _previous_lines(key=key, school_year=school_year, unit=unit), school_year=school_year
     )
     fail_stale_runs()
     with transaction.atomic():
@@ -465,7 +548,7 @@ def request_run(
 
 
 def request_rerun(
-    *, run: EntitlementRun, actor, correction_reason: str | None = None
+    *, run: EntitlementRun, actor: User | None, correction_reason: str | None = None
 ) -> RunRequest:
     """Queue `run`'s key again: a retry of a failed run, or (with `correction_reason`) a
     correction of an approved one."""
@@ -481,7 +564,9 @@ def request_rerun(
 
 def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
     """The background job: compute the pending run `run_id`. A run that is no longer pending
-    (already taken, failed as stale, or gone) is left alone; returns the run computed."""
+    (already taken, failed as stale, or gone) is left alone; returns the run computed. Runs
+    that lost their worker are failed first, this one spared."""
+    fail_stale_runs(sparing=run_id)
     run = EntitlementRun.objects.select_related("unit", "requested_by").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.PENDING:
         return None
@@ -496,6 +581,6 @@ def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
         )
     except RunFailed as error:
         return error.run
-    except EntitlementError as error:  # unloaded or approved since it was requested
+    except DomainError as error:  # unloaded, approved, under review or no longer allowed
         _mark_failed(run, reason=str(error), actor=run.requested_by)
         return run

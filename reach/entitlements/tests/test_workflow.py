@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from reach.accounts.models import AuditEvent
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
+from reach.common.errors import NotAllowed
 from reach.entitlements.choices import LineStatus, RunStage
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import EntitlementError, FrozenRun, run_entitlements
 from reach.entitlements.workflow import (
-    NotAllowed,
     SelfApproval,
     WorkflowError,
     approve_run,
