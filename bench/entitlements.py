@@ -163,7 +163,7 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
     from reach.entitlements.choices import RunStatus
     from reach.entitlements.engine import funding_parts
     from reach.entitlements.models import EntitlementLine, EntitlementRun
-    from reach.entitlements.services import plan_benefits, run_key
+    from reach.entitlements.plan import plan_benefits, run_key
     from reach.policy.amounts import AmountUnavailable, compute_amount
     from reach.policy.calc import keep_largest_per_group
     from reach.policy.conditions import evaluate

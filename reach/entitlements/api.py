@@ -14,6 +14,7 @@ from reach.common.errors import OutOfScope
 from reach.common.pdf import pdf_response
 from reach.entitlements import objections, selectors, workflow
 from reach.entitlements.explain import explain_person
+from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.notice import (
     NoticePlace,
     masked_line,
@@ -34,7 +35,6 @@ from reach.entitlements.schemas import (
     RunStarted,
     StudentFileOut,
 )
-from reach.entitlements.services import request_rerun, request_run
 from reach.entitlements.studentfile import student_file_for_user
 from reach.geo.selectors import unit_for_user_or_404
 from reach.indicators.exports import XLSX

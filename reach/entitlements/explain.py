@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import BenefitPlan, plan_benefits
+from reach.entitlements.plan import BenefitPlan, plan_benefits
 from reach.policy.amounts import AmountUnavailable, ReferenceBook, compute_amount
 from reach.policy.catalog import FIELDS, FieldType, lang_key
 from reach.policy.conditions import describe, evaluate, explain

@@ -14,9 +14,7 @@ None is the system itself: the `reach run` command, typed by the operator at the
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -28,7 +26,7 @@ from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.scoping import under_paths
 from reach.accounts.services import record_audit_event
-from reach.common.errors import Conflict, DomainError
+from reach.common.errors import DomainError
 from reach.entitlements import engine
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
@@ -38,23 +36,22 @@ from reach.entitlements.choices import (
     RunStage,
     RunStatus,
 )
+from reach.entitlements.errors import (
+    EntitlementError,
+    FrozenRun,
+    RunFailed,
+    RunUnderReview,
+    UnknownPolicy,
+)
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.permissions import can_run_over
+from reach.entitlements.plan import plan_benefits, run_key
 from reach.entitlements.totals import DIFF_LIMIT, run_totals
 from reach.geo.models import Unit
-from reach.policy.amounts import (
-    TUITION_FEE,
-    AmountSpec,
-    InKindSpec,
-    parse_amount,
-    parse_in_kind,
-)
-from reach.policy.conditions import required_values
-from reach.policy.models import Benefit, PolicyVersion
+from reach.policy.models import PolicyVersion
 from reach.policy.selectors import (
     get_current_policy_version,
     get_reference_book,
-    list_benefits_of_version,
 )
 
 STALE_AFTER = dt.timedelta(minutes=10)  # a running run silent this long has lost its worker
@@ -63,78 +60,7 @@ WORKER_STOPPED = "worker stopped"
 Progress = Callable[[int, int], None]
 
 
-class EntitlementError(DomainError):
-    """A run that cannot be made; the message says why."""
-
-
-class UnknownPolicy(EntitlementError):
-    pass
-
-
-class RunFailed(EntitlementError):
-    """The run failed and was rolled back; `run` is marked failed with the reason."""
-
-    def __init__(self, message: str, *, run: EntitlementRun):
-        super().__init__(message)
-        self.run = run
-
-
-@dataclass(frozen=True)
-class BenefitPlan:
-    """A benefit of a policy version in force on the school year's reference date."""
-
-    version: PolicyVersion
-    benefit: Benefit
-    spec: AmountSpec
-    in_kind: tuple[InKindSpec, ...]
-    reference_date: dt.date
-
-    @property
-    def policy_code(self) -> str:
-        return self.version.policy.code
-
-    @property
-    def currency(self) -> str:
-        return self.version.policy.currency
-
-    @cached_property
-    def levels(self) -> frozenset | None:
-        """The levels the condition allows (None: any)."""
-        return required_values(self.benefit.condition, "level")
-
-    @property
-    def group_columns(self) -> tuple[str, ...]:
-        """The facts the amount depends on: the fee table's keys, or the pupil's days."""
-        if self.spec.of == TUITION_FEE:
-            return ("level", "unit_path")
-        if self.spec.days_field:
-            return (self.spec.days_field,)
-        return ()
-
-
-def run_key(policy_codes: Iterable[str]) -> str:
-    """The policy part of a run's key: the codes, sorted, comma-joined."""
-    return ",".join(sorted({code.strip() for code in policy_codes if code.strip()}))
-
-
-def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPlan]:
-    """The benefits of `version` in force in `school_year`, in file order, amounts parsed."""
-    day = version.reference_date(school_year)
-    currency = version.policy.currency
-    plans = []
-    for benefit in list_benefits_of_version(version):
-        if not benefit.in_force(day):
-            continue
-        path = f"{version.policy.code}: {benefit.code}"
-        spec, errors = parse_amount(benefit.amount, path=f"{path}.amount", currency=currency)
-        in_kind, kind_errors = parse_in_kind(benefit.in_kind or None, path=f"{path}.in_kind")
-        if spec is None or errors or kind_errors:
-            raise EntitlementError("; ".join(errors + kind_errors))
-        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day))
-    return plans
-
-
-def _require_run_over(actor: User | None, unit: Unit | None) -> None:
+def require_run_over(actor: User | None, unit: Unit | None) -> None:
     require(
         actor is None or can_run_over(actor, unit),
         _("you may not start runs over this scope"),
@@ -157,7 +83,7 @@ def run_entitlements(
     of the key is approved its lines are frozen: a new run must be a correction that names it
     (`corrects`) and says why. Raises NotAllowed, UnknownPolicy, FrozenRun, RunUnderReview, or
     RunFailed (the run marked failed, the previous lines kept)."""
-    _require_run_over(actor, unit)
+    require_run_over(actor, unit)
     key = run_key(policy_codes)
     if not key:
         raise UnknownPolicy(_("no policy given"))
@@ -193,15 +119,6 @@ def run_entitlements(
 # -- claiming a key -------------------------------------------------------------------------
 
 
-class FrozenRun(EntitlementError, Conflict):
-    """The key's lines are approved: only a correction that names the run may follow."""
-
-
-class RunUnderReview(EntitlementError, Conflict):
-    """A submitted run holds draft lines the new run would replace: they stay as submitted
-    until the office approves or returns it."""
-
-
 def correction_target(
     *,
     key: str,
@@ -212,7 +129,7 @@ def correction_target(
 ) -> tuple[EntitlementRun | None, str]:
     """The frozen run a new run of the key corrects, and why (None: nothing is frozen yet).
     Re-running a correction keeps what it corrects."""
-    runs = _key_runs(key=key, school_year=school_year, unit=unit)
+    runs = key_runs(key=key, school_year=school_year, unit=unit)
     frozen = runs.filter(stage__in=FROZEN_STAGES).order_by("-pk").first()
     if corrects is None:
         if frozen is None:
@@ -237,7 +154,7 @@ def correction_target(
     return frozen, reason.strip()
 
 
-def _key_runs(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementRun]:
+def key_runs(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementRun]:
     runs = EntitlementRun.objects.filter(policy_codes=key, school_year=school_year)
     return runs.filter(unit=unit) if unit is not None else runs.filter(unit__isnull=True)
 
@@ -255,7 +172,7 @@ def _claim_run(
     with transaction.atomic():
         now = timezone.now()
         active = (
-            _key_runs(key=key, school_year=school_year, unit=unit)
+            key_runs(key=key, school_year=school_year, unit=unit)
             .select_for_update()
             .filter(status__in=ACTIVE_STATUSES)
             .first()
@@ -283,7 +200,7 @@ def _claim_run(
                 )
         except IntegrityError:
             # Another worker claimed the key between our read and our insert: join it.
-            return _key_runs(key=key, school_year=school_year, unit=unit).get(
+            return key_runs(key=key, school_year=school_year, unit=unit).get(
                 status__in=ACTIVE_STATUSES
             ), False
     return run, True
@@ -323,7 +240,7 @@ def _compute_run(
     ]
     book = get_reference_book()
     scope_path = run.unit.path if run.unit_id else None
-    previous_lines = _previous_lines(
+    previous_lines = replaced_drafts(
         key=run.policy_codes, school_year=run.school_year, unit=run.unit
     )
     refuse_lines_under_review(previous_lines, school_year=run.school_year, lock=True)
@@ -333,7 +250,7 @@ def _compute_run(
         if not replaced and run.corrects_id:  # a correction differs from the lines it corrects
             engine.keep_previous(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
         replaced_runs = (
-            _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit)
+            key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit)
             .filter(stage__in=OPEN_STAGES)
             .exclude(pk=run.pk)
         )
@@ -390,7 +307,7 @@ def _compute_run(
     )
 
 
-def _previous_lines(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementLine]:
+def replaced_drafts(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementLine]:
     """The draft lines a run of `key` over `unit` replaces: of its policies and school year,
     left by earlier runs of its key or belonging to pupils now living in its scope (lines in
     force stay)."""
@@ -448,15 +365,9 @@ def _audit_replaced_drafts(
     )
 
 
-# -- runs requested from the web UI or the API (background jobs) ----------------------------
+# -- runs computed by the worker (requested in jobs.py) --------------------------------------
 
 NO_WORKER = "no background worker picked the run up"
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    run: EntitlementRun
-    joined: bool  # True: a run of the same key was already waiting or going
 
 
 def fail_stale_runs(*, now: dt.datetime | None = None, sparing: int | None = None) -> int:
@@ -481,85 +392,6 @@ def fail_stale_runs(*, now: dt.datetime | None = None, sparing: int | None = Non
             _audit_failure(run, actor=None)
             failed += 1
     return failed
-
-
-def request_run(
-    *,
-    policy_codes: Sequence[str],
-    school_year: int,
-    unit: Unit | None,
-    actor: User | None,
-    corrects: EntitlementRun | None = None,
-    correction_reason: str = "",
-) -> RunRequest:
-    """Queue a run of `policy_codes` for `school_year` over `unit` as a background job, or
-    join the run of the same key that is already waiting or going. Raises NotAllowed,
-    UnknownPolicy, FrozenRun when the key is approved and this is not a correction naming it,
-    or RunUnderReview when a submitted run holds lines it would replace."""
-    from reach.entitlements.tasks import execute_run_task
-
-    _require_run_over(actor, unit)
-    key = run_key(policy_codes)
-    if not key:
-        raise UnknownPolicy(_("no policy given"))
-    for code in key.split(","):
-        if get_current_policy_version(code) is None:
-            raise UnknownPolicy(_("unknown policy %(code)s (not loaded)") % {"code": code})
-    target, reason = correction_target(
-        key=key, school_year=school_year, unit=unit, corrects=corrects, reason=correction_reason
-    )
-    refuse_lines_under_review(
-        _previous_lines(key=key, school_year=school_year, unit=unit), school_year=school_year
-    )
-    fail_stale_runs()
-    with transaction.atomic():
-        active = (
-            _key_runs(key=key, school_year=school_year, unit=unit)
-            .filter(status__in=ACTIVE_STATUSES)
-            .first()
-        )
-        if active is not None:
-            return RunRequest(active, joined=True)
-        try:
-            with transaction.atomic():
-                run = EntitlementRun.objects.create(
-                    policy_codes=key,
-                    school_year=school_year,
-                    unit=unit,
-                    status=RunStatus.PENDING,
-                    requested_by=actor if actor is not None and actor.pk else None,
-                    corrects=target,
-                    correction_reason=reason,
-                )
-        except IntegrityError:
-            joined = _key_runs(key=key, school_year=school_year, unit=unit).get(
-                status__in=ACTIVE_STATUSES
-            )
-            return RunRequest(joined, joined=True)
-        record_audit_event(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=run,
-            after={"status": run.status, "policies": key, "school_year": school_year},
-            reason="requested",
-        )
-        transaction.on_commit(lambda: execute_run_task.enqueue(run_id=run.pk))
-    return RunRequest(run, joined=False)
-
-
-def request_rerun(
-    *, run: EntitlementRun, actor: User | None, correction_reason: str | None = None
-) -> RunRequest:
-    """Queue `run`'s key again: a retry of a failed run, or (with `correction_reason`) a
-    correction of an approved one."""
-    return request_run(
-        policy_codes=run.policy_codes.split(","),
-        school_year=run.school_year,
-        unit=run.unit,
-        actor=actor,
-        corrects=run if correction_reason is not None else None,
-        correction_reason=correction_reason or "",
-    )
 
 
 def execute_requested_run(*, run_id: int) -> EntitlementRun | None:

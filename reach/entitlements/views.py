@@ -16,8 +16,8 @@ from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.forms import RunForm
+from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.permissions import can_run_over
-from reach.entitlements.services import request_rerun, request_run
 from reach.entitlements.studentfile import student_file_for_user
 from reach.policy.catalog import lang_key
 from reach.registry.selectors import get_person_for_user, list_enrolments_for_user

@@ -26,9 +26,9 @@ from reach.entitlements.choices import (
     RunStage,
     RunStatus,
 )
+from reach.entitlements.errors import EntitlementError
 from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.permissions import can_decide_run, can_run_over, can_submit_run
-from reach.entitlements.services import EntitlementError
 
 DEFAULT_OBJECTION_DAYS = 7
 

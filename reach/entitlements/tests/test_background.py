@@ -12,15 +12,15 @@ from django_tasks_db.models import DBTaskResult
 
 from reach.accounts.models import AuditEvent
 from reach.entitlements.choices import RunStatus
+from reach.entitlements.errors import UnknownPolicy
+from reach.entitlements.jobs import request_run
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import (
     NO_WORKER,
     STALE_AFTER,
     WORKER_STOPPED,
-    UnknownPolicy,
     execute_requested_run,
     fail_stale_runs,
-    request_run,
 )
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
 from reach.policy.calc import default_policies_dir

@@ -6,15 +6,10 @@ import pytest
 
 from reach.accounts.models import AuditEvent
 from reach.entitlements.choices import LineStatus, RunStage, RunStatus
+from reach.entitlements.errors import RunFailed, RunUnderReview
+from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.models import EntitlementLine, EntitlementRun
-from reach.entitlements.services import (
-    RunFailed,
-    RunUnderReview,
-    execute_requested_run,
-    request_rerun,
-    request_run,
-    run_entitlements,
-)
+from reach.entitlements.services import execute_requested_run, run_entitlements
 from reach.entitlements.workflow import approve_run, return_run, submit_run
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
