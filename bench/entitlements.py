@@ -164,7 +164,7 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
     from reach.entitlements.engine import funding_parts
     from reach.entitlements.explain import plan_rules
     from reach.entitlements.models import EntitlementLine, EntitlementRun
-    from reach.entitlements.services import plan_benefits, run_key
+    from reach.entitlements.plan import plan_benefits, run_key
     from reach.policy.evaluate import granted, judge_benefits
     from reach.policy.facts import enrolment_facts, facts_of
     from reach.policy.selectors import get_current_policy_version, get_reference_book

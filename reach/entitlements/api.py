@@ -10,10 +10,12 @@ from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from reach.common.errors import OutOfScope
 from reach.common.pdf import pdf_response
 from reach.common.xlsx import XLSX
 from reach.entitlements import objections, selectors, workflow
 from reach.entitlements.explain import explain_person
+from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.notice import (
     NoticePlace,
     masked_line,
@@ -34,15 +36,8 @@ from reach.entitlements.schemas import (
     RunStarted,
     StudentFileOut,
 )
-from reach.entitlements.services import (
-    EntitlementError,
-    UnknownPolicy,
-    fail_stale_runs,
-    request_rerun,
-    request_run,
-)
 from reach.entitlements.studentfile import student_file_for_user
-from reach.geo.selectors import get_unit_for_user
+from reach.geo.selectors import unit_for_user_or_404
 from reach.registry.selectors import get_person_for_user
 
 router = Router(tags=["entitlements"])
@@ -90,13 +85,12 @@ def _line_out(line) -> dict:
 def _run_for(request, run_id: int):
     run = selectors.get_run_for_user(request.user, run_id)
     if run is None:
-        raise HttpError(404, "Not found")
+        raise OutOfScope("Not found")
     return run
 
 
 @router.get("/runs", response=list[RunOut])
 def list_runs(request, limit: int = 50):
-    fail_stale_runs()
     runs = selectors.list_runs_for_user(request.user)[: max(1, min(limit, 500))]
     return [_run_out(run) for run in runs]
 
@@ -104,26 +98,20 @@ def list_runs(request, limit: int = 50):
 @router.post("/runs", response={202: RunStarted})
 def start_run(request, body: RunRequestIn):
     """Queue a run as a background job (or join the one of the same key already going); poll
-    GET /runs/{id} for its progress."""
-    unit = None
-    if body.unit:
-        unit = get_unit_for_user(request.user, body.unit)
-        if unit is None:
-            raise HttpError(404, "Unit not found")
-    if not selectors.may_run_over(request.user, unit):
-        raise HttpError(403, "You may not start runs over this scope")
-    try:
-        outcome = request_run(
-            policy_codes=body.policies, school_year=body.school_year, unit=unit, actor=request.user
-        )
-    except UnknownPolicy as error:
-        raise HttpError(400, str(error)) from None
+    GET /runs/{id} for its progress. 403 when the caller may not run over the unit, 409 when
+    the key is approved (start a correction) or a submitted run holds lines it would replace,
+    422 for a policy not loaded."""
+    outcome = request_run(
+        policy_codes=body.policies,
+        school_year=body.school_year,
+        unit=unit_for_user_or_404(request.user, body.unit),
+        actor=request.user,
+    )
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}
 
 
 @router.get("/runs/{run_id}", response=RunDetail)
 def get_run(request, run_id: int):
-    fail_stale_runs()
     run = _run_for(request, run_id)
     totals, whole = selectors.run_totals_for_user(request.user, run)
     return {
@@ -201,14 +189,7 @@ class PublishIn(Schema):
 
 
 def _transition(request, run_id: int, step) -> dict:
-    run = _run_for(request, run_id)
-    try:
-        run = step(run)
-    except workflow.NotAllowed as error:
-        raise HttpError(403, str(error)) from None
-    except EntitlementError as error:
-        raise HttpError(409, str(error)) from None
-    return _run_out(run)
+    return _run_out(step(_run_for(request, run_id)))
 
 
 @router.post("/runs/{run_id}/submit", response=RunOut)
@@ -255,12 +236,7 @@ def close(request, run_id: int):
 def correct(request, run_id: int, body: ReasonIn):
     """Start a correction of an approved run: a new run of the same key that says why."""
     run = _run_for(request, run_id)
-    if not selectors.may_run_over(request.user, run.unit):
-        raise HttpError(403, "You may not start runs over this scope")
-    try:
-        outcome = request_rerun(run=run, actor=request.user, correction_reason=body.reason)
-    except EntitlementError as error:
-        raise HttpError(409, str(error)) from None
+    outcome = request_rerun(run=run, actor=request.user, correction_reason=body.reason)
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}
 
 
@@ -364,15 +340,6 @@ def _objection_out(objection) -> dict:
     }
 
 
-def _objection_step(step):
-    try:
-        return step()
-    except workflow.NotAllowed as error:
-        raise HttpError(403, str(error)) from None
-    except EntitlementError as error:
-        raise HttpError(409, str(error)) from None
-
-
 @router.get("/runs/{run_id}/objections", response=list[ObjectionOut])
 def list_objections(request, run_id: int):
     run = _run_for(request, run_id)
@@ -386,14 +353,12 @@ def create_objection(request, run_id: int, body: ObjectionIn):
     line = selectors.get_line_for_user(request.user, body.line)
     if line is None or line.run_id != run.pk:
         raise HttpError(404, "Line not found in this run")
-    objection = _objection_step(
-        lambda: objections.record_objection(
-            line=line,
-            actor=request.user,
-            raised_by=body.raised_by,
-            contact=body.contact,
-            reason=body.reason,
-        )
+    objection = objections.record_objection(
+        line=line,
+        actor=request.user,
+        raised_by=body.raised_by,
+        contact=body.contact,
+        reason=body.reason,
     )
     return 201, _objection_out(selectors.get_objection_for_user(request.user, objection.pk))
 
@@ -409,11 +374,7 @@ def _objection_for(request, objection_id: int):
 def uphold(request, objection_id: int, body: ResolutionIn):
     """Uphold an open objection: a correction run of its run starts (see `correction`)."""
     objection = _objection_for(request, objection_id)
-    _objection_step(
-        lambda: objections.uphold_objection(
-            objection=objection, actor=request.user, resolution=body.resolution
-        )
-    )
+    objections.uphold_objection(objection=objection, actor=request.user, resolution=body.resolution)
     return _objection_out(_objection_for(request, objection_id))
 
 
@@ -421,11 +382,7 @@ def uphold(request, objection_id: int, body: ResolutionIn):
 def dismiss(request, objection_id: int, body: ResolutionIn):
     """Dismiss an open objection; `resolution` says why (required)."""
     objection = _objection_for(request, objection_id)
-    _objection_step(
-        lambda: objections.dismiss_objection(
-            objection=objection, actor=request.user, reason=body.resolution
-        )
-    )
+    objections.dismiss_objection(objection=objection, actor=request.user, reason=body.resolution)
     return _objection_out(_objection_for(request, objection_id))
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reach.accounts.choices import Role
+
 
 class RunStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -28,6 +30,11 @@ class RunStage(models.TextChoices):
 FROZEN_STAGES = (RunStage.APPROVED, RunStage.PUBLISHED, RunStage.CLOSED)
 # Stages whose lines a re-run of the same key replaces.
 OPEN_STAGES = (RunStage.DRAFT, RunStage.RETURNED)
+
+# Who may start a run over a unit and submit it: its office, its ward officers.
+RUN_ROLES = frozenset({Role.OFFICE, Role.WARD_OFFICER})
+# Who approves, returns, publishes and closes a run, and resolves objections: the office.
+DECIDE_ROLES = frozenset({Role.OFFICE})
 
 
 class LineStatus(models.TextChoices):

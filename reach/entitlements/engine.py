@@ -59,7 +59,7 @@ DIFF_TABLE = "entitlements_run_diff"
 KEY_SEPARATOR = "|"
 
 if TYPE_CHECKING:
-    from reach.entitlements.services import BenefitPlan
+    from reach.entitlements.plan import BenefitPlan
 
 
 def _quote(name: str) -> str:

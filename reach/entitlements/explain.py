@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from reach.common.languages import in_language
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import BenefitPlan, plan_benefits
+from reach.entitlements.plan import BenefitPlan, plan_benefits
 from reach.policy.catalog import FIELDS, FieldType
 from reach.policy.conditions import describe, explain
 from reach.policy.evaluate import Judgement, Rule, judge_benefits

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reach.common.errors import DomainError
 from reach.common.pdf import pdf_response
 from reach.common.xlsx import XLSX
 from reach.entitlements import objections, selectors
@@ -24,7 +25,7 @@ from reach.entitlements.notice import (
     render_notice_pdf,
     write_notice_xlsx,
 )
-from reach.entitlements.services import EntitlementError
+from reach.entitlements.permissions import can_resolve_objection
 
 PAGE_SIZE = 50
 
@@ -83,7 +84,7 @@ def run_notice(request, run_id: int):
         "page": page,
         "rows": masked_rows(page.object_list) if page else [],
         "objections": listed,
-        "resolvable": {o.pk for o in listed if objections.may_resolve_objection(request.user, o)},
+        "resolvable": {o.pk for o in listed if can_resolve_objection(request.user, o)},
     }
     return render(request, "entitlements/notice.html", context)
 
@@ -132,7 +133,7 @@ def objection_record(request, run_id: int):
             contact=request.POST.get("contact", ""),
             reason=request.POST.get("reason", ""),
         )
-    except EntitlementError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The objection is recorded."))
@@ -145,7 +146,7 @@ def _resolve(request, objection_id: int, action):
         raise Http404(_("No such objection"))
     try:
         action(objection)
-    except EntitlementError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect(_back(objection.line.run_id, request))
 

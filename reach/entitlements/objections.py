@@ -8,35 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reach.accounts.choices import EDITING_ROLES, AuditAction, Role
-from reach.accounts.permissions import roles_over
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event, snapshot
 from reach.entitlements.choices import ObjectionStatus, RunStage
-from reach.entitlements.models import EntitlementLine, Objection
-from reach.entitlements.selectors import line_visible_to
-from reach.entitlements.services import EntitlementError, request_rerun
-from reach.entitlements.workflow import NotAllowed, WorkflowError, may_decide
-
-
-def may_record_objection(user, line: EntitlementLine) -> bool:
-    """Staff who may see the line's pupil and edit there: the office or ward over the pupil's
-    household, or staff of the pupil's school."""
-    if not line_visible_to(user, line):
-        return False
-    if roles_over(user, line.unit.path) & EDITING_ROLES:
-        return True
-    return user.memberships.filter(role=Role.SCHOOL_STAFF, school=line.enrolment.school_id).exists()
-
-
-def may_resolve_objection(user, objection: Objection) -> bool:
-    """The office over the run's scope, which publishes the notice and starts corrections."""
-    return line_visible_to(user, objection.line) and may_decide(user, objection.line.run)
+from reach.entitlements.jobs import request_rerun
+from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
+from reach.entitlements.permissions import can_record_objection, can_resolve_objection
+from reach.entitlements.workflow import WorkflowError, WrongStage
 
 
 def record_objection(
     *,
     line: EntitlementLine,
-    actor,
+    actor: User,
     raised_by: str,
     reason: str,
     contact: str = "",
@@ -51,13 +37,12 @@ def record_objection(
         line = EntitlementLine.objects.select_related("run__unit", "unit", "enrolment").get(
             pk=line.pk
         )
-        if not may_record_objection(actor, line):
-            raise NotAllowed(_("you may not record objections to this line"))
+        require(can_record_objection(actor, line), _("you may not record objections to this line"))
         run = line.run
         if run.stage != RunStage.PUBLISHED:
-            raise WorkflowError(_("objections are taken only on the lines of a published notice"))
+            raise WrongStage(_("objections are taken only on the lines of a published notice"))
         if run.objections_until is None or today > run.objections_until:
-            raise WorkflowError(
+            raise WrongStage(
                 _("the objection period ended on %(day)s")
                 % {"day": run.objections_until.isoformat() if run.objections_until else "—"}
             )
@@ -78,23 +63,32 @@ def record_objection(
     return objection
 
 
-def _locked_open(objection: Objection, actor) -> Objection:
+def _locked_open(objection: Objection, actor: User) -> Objection:
     objection = (
         Objection.objects.select_for_update(of=("self",))
         .select_related("line__run__unit", "line__unit", "line__enrolment")
         .get(pk=objection.pk)
     )
-    if not may_resolve_objection(actor, objection):
-        raise NotAllowed(_("only the office over the run's scope may resolve its objections"))
+    require(
+        can_resolve_objection(actor, objection),
+        _("only the office over the run's scope may resolve its objections"),
+    )
     if objection.status != ObjectionStatus.OPEN:
-        raise WorkflowError(
+        raise WrongStage(
             _("objection %(id)s is already %(status)s")
             % {"id": objection.pk, "status": objection.get_status_display()}
         )
     return objection
 
 
-def _resolve(objection: Objection, *, actor, status: str, resolution: str, correction=None):
+def _resolve(
+    objection: Objection,
+    *,
+    actor: User,
+    status: str,
+    resolution: str,
+    correction: EntitlementRun | None = None,
+) -> Objection:
     before = {"status": objection.status, "resolution": objection.resolution}
     objection.status = status
     objection.resolution = resolution
@@ -123,7 +117,7 @@ def _resolve(objection: Objection, *, actor, status: str, resolution: str, corre
     return objection
 
 
-def uphold_objection(*, objection: Objection, actor, resolution: str) -> Objection:
+def uphold_objection(*, objection: Objection, actor: User, resolution: str) -> Objection:
     """Uphold an open objection: a correction run of the line's run starts (or the one already
     waiting is joined), stating which objection and line it answers."""
     if not resolution.strip():
@@ -139,10 +133,7 @@ def uphold_objection(*, objection: Objection, actor, resolution: str) -> Objecti
             "benefit": f"{line.policy_code}/{line.benefit_code}",
             "resolution": resolution.strip(),
         }
-        try:
-            outcome = request_rerun(run=line.run, actor=actor, correction_reason=reason)
-        except EntitlementError as error:
-            raise WorkflowError(str(error)) from None
+        outcome = request_rerun(run=line.run, actor=actor, correction_reason=reason)
         return _resolve(
             objection,
             actor=actor,
@@ -152,7 +143,7 @@ def uphold_objection(*, objection: Objection, actor, resolution: str) -> Objecti
         )
 
 
-def dismiss_objection(*, objection: Objection, actor, reason: str) -> Objection:
+def dismiss_objection(*, objection: Objection, actor: User, reason: str) -> Objection:
     """Dismiss an open objection with the reason given to the person who raised it."""
     if not reason.strip():
         raise WorkflowError(_("say why the objection is dismissed"))

@@ -7,8 +7,8 @@ pupils they may see, and totals computed from those lines only).
 
 from django.db.models import Q, QuerySet
 
-from reach.accounts.choices import Role
-from reach.accounts.permissions import roles_over
+from reach.accounts.models import User
+from reach.accounts.permissions import grants_of
 from reach.accounts.scoping import (
     can_see_unit_path,
     is_administrator,
@@ -16,7 +16,7 @@ from reach.accounts.scoping import (
     scope_of,
     under_paths,
 )
-from reach.entitlements.choices import RunStage
+from reach.entitlements.choices import RUN_ROLES, RunStage
 from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.totals import run_totals
 from reach.geo.choices import UnitLevel
@@ -37,28 +37,13 @@ def list_runs() -> QuerySet[EntitlementRun]:
     return EntitlementRun.objects.select_related("unit").order_by("-id")
 
 
-# Who may start a run over a unit: its office, its ward officers, administrators.
-RUN_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
-
-
-def may_run_over(user, unit: Unit | None) -> bool:
-    """Whether `user` may start a run over `unit` (None: everything, administrators only)."""
-    return bool(roles_over(user, unit.path if unit is not None else None) & RUN_ROLES)
-
-
-def list_units_to_run_for_user(user) -> tuple[list[Unit], bool]:
+def list_units_to_run_for_user(user: User) -> tuple[list[Unit], bool]:
     """The units `user` may start runs over (villages left out), and whether they may also run
     over everything."""
     units = Unit.objects.exclude(level=UnitLevel.VILLAGE).order_by("path")
     if is_administrator(user):
         return list(units), True
-    paths = {
-        (membership.unit or membership.organisation.unit).path
-        for membership in user.memberships.filter(role__in=RUN_ROLES).select_related(
-            "unit", "organisation__unit"
-        )
-        if membership.unit_id or membership.organisation_id
-    }
+    paths = {g.unit_path for g in grants_of(user) if g.role in RUN_ROLES and g.unit_path}
     if not paths:
         return [], False
     return list(units.filter(under_paths("path", tuple(sorted(paths))))), False

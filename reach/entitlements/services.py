@@ -6,13 +6,15 @@ filtered by the compiled conditions, computes each amount once per group of pupi
 exclusive group and writes all its lines with one more statement (engine.py). The lines of a run
 replace, in one transaction, the draft lines the previous run left for the same policies, year
 and pupils, and the run records the difference and its totals (DESIGN.md, "The policy engine",
-"Runs are idempotent and explainable").
+"Runs are idempotent and explainable"). The drafts of a run submitted for approval are never
+replaced: what the office approves is what was submitted.
+
+A run is started by whoever may run over its scope (`permissions.can_run_over`); an `actor` of
+None is the system itself: the `reach run` command, typed by the operator at the server.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -20,8 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.scoping import under_paths
 from reach.accounts.services import record_audit_event
+from reach.common.errors import DomainError
 from reach.entitlements import engine
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
@@ -31,22 +36,22 @@ from reach.entitlements.choices import (
     RunStage,
     RunStatus,
 )
+from reach.entitlements.errors import (
+    EntitlementError,
+    FrozenRun,
+    RunFailed,
+    RunUnderReview,
+    UnknownPolicy,
+)
 from reach.entitlements.models import EntitlementLine, EntitlementRun
+from reach.entitlements.permissions import can_run_over
+from reach.entitlements.plan import plan_benefits, run_key
 from reach.entitlements.totals import DIFF_LIMIT, run_totals
 from reach.geo.models import Unit
-from reach.policy.amounts import (
-    TUITION_FEE,
-    AmountSpec,
-    InKindSpec,
-    parse_amount,
-    parse_in_kind,
-)
-from reach.policy.conditions import required_values
-from reach.policy.models import Benefit, PolicyVersion
+from reach.policy.models import PolicyVersion
 from reach.policy.selectors import (
     get_current_policy_version,
     get_reference_book,
-    list_benefits_of_version,
 )
 
 STALE_AFTER = dt.timedelta(minutes=10)  # a running run silent this long has lost its worker
@@ -55,75 +60,11 @@ WORKER_STOPPED = "worker stopped"
 Progress = Callable[[int, int], None]
 
 
-class EntitlementError(Exception):
-    """A run that cannot be made; the message says why."""
-
-
-class UnknownPolicy(EntitlementError):
-    pass
-
-
-class RunFailed(EntitlementError):
-    """The run failed and was rolled back; `run` is marked failed with the reason."""
-
-    def __init__(self, message: str, *, run: EntitlementRun):
-        super().__init__(message)
-        self.run = run
-
-
-@dataclass(frozen=True)
-class BenefitPlan:
-    """A benefit of a policy version in force on the school year's reference date."""
-
-    version: PolicyVersion
-    benefit: Benefit
-    spec: AmountSpec
-    in_kind: tuple[InKindSpec, ...]
-    reference_date: dt.date
-
-    @property
-    def policy_code(self) -> str:
-        return self.version.policy.code
-
-    @property
-    def currency(self) -> str:
-        return self.version.policy.currency
-
-    @cached_property
-    def levels(self) -> frozenset | None:
-        """The levels the condition allows (None: any)."""
-        return required_values(self.benefit.condition, "level")
-
-    @property
-    def group_columns(self) -> tuple[str, ...]:
-        """The facts the amount depends on: the fee table's keys, or the pupil's days."""
-        if self.spec.of == TUITION_FEE:
-            return ("level", "unit_path")
-        if self.spec.days_field:
-            return (self.spec.days_field,)
-        return ()
-
-
-def run_key(policy_codes: Iterable[str]) -> str:
-    """The policy part of a run's key: the codes, sorted, comma-joined."""
-    return ",".join(sorted({code.strip() for code in policy_codes if code.strip()}))
-
-
-def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPlan]:
-    """The benefits of `version` in force in `school_year`, in file order, amounts parsed."""
-    day = version.reference_date(school_year)
-    currency = version.policy.currency
-    plans = []
-    for benefit in list_benefits_of_version(version):
-        if not benefit.in_force(day):
-            continue
-        path = f"{version.policy.code}: {benefit.code}"
-        spec, errors = parse_amount(benefit.amount, path=f"{path}.amount", currency=currency)
-        in_kind, kind_errors = parse_in_kind(benefit.in_kind or None, path=f"{path}.in_kind")
-        if spec is None or errors or kind_errors:
-            raise EntitlementError("; ".join(errors + kind_errors))
-        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day))
-    return plans
+def require_run_over(actor: User | None, unit: Unit | None) -> None:
+    require(
+        actor is None or can_run_over(actor, unit),
+        _("you may not start runs over this scope"),
+    )
 
 
 def run_entitlements(
@@ -131,7 +72,7 @@ def run_entitlements(
     policy_codes: Sequence[str],
     school_year: int,
     unit: Unit | None,
-    actor=None,
+    actor: User | None = None,
     progress: Progress | None = None,
     corrects: EntitlementRun | None = None,
     correction_reason: str = "",
@@ -140,8 +81,9 @@ def run_entitlements(
     unit). A request while a run of the same key is running joins it (returns that run); a
     running run silent for STALE_AFTER is marked failed and a new attempt starts. Once a run
     of the key is approved its lines are frozen: a new run must be a correction that names it
-    (`corrects`) and says why. Raises UnknownPolicy, FrozenRun, or RunFailed (the run marked
-    failed, the previous lines kept)."""
+    (`corrects`) and says why. Raises NotAllowed, UnknownPolicy, FrozenRun, RunUnderReview, or
+    RunFailed (the run marked failed, the previous lines kept)."""
+    require_run_over(actor, unit)
     key = run_key(policy_codes)
     if not key:
         raise UnknownPolicy(_("no policy given"))
@@ -164,7 +106,10 @@ def run_entitlements(
         with transaction.atomic():
             _compute_run(run, versions=versions, actor=actor, progress=progress)
     except Exception as error:
-        _mark_failed(run, reason=f"{type(error).__name__}: {error}", actor=actor)
+        reason = (
+            str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        )
+        _mark_failed(run, reason=reason, actor=actor)
         raise RunFailed(
             _("run %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error}, run=run
         ) from error
@@ -172,10 +117,6 @@ def run_entitlements(
 
 
 # -- claiming a key -------------------------------------------------------------------------
-
-
-class FrozenRun(EntitlementError):
-    """The key's lines are approved: only a correction that names the run may follow."""
 
 
 def correction_target(
@@ -188,7 +129,7 @@ def correction_target(
 ) -> tuple[EntitlementRun | None, str]:
     """The frozen run a new run of the key corrects, and why (None: nothing is frozen yet).
     Re-running a correction keeps what it corrects."""
-    runs = _key_runs(key=key, school_year=school_year, unit=unit)
+    runs = key_runs(key=key, school_year=school_year, unit=unit)
     frozen = runs.filter(stage__in=FROZEN_STAGES).order_by("-pk").first()
     if corrects is None:
         if frozen is None:
@@ -213,7 +154,7 @@ def correction_target(
     return frozen, reason.strip()
 
 
-def _key_runs(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementRun]:
+def key_runs(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementRun]:
     runs = EntitlementRun.objects.filter(policy_codes=key, school_year=school_year)
     return runs.filter(unit=unit) if unit is not None else runs.filter(unit__isnull=True)
 
@@ -231,7 +172,7 @@ def _claim_run(
     with transaction.atomic():
         now = timezone.now()
         active = (
-            _key_runs(key=key, school_year=school_year, unit=unit)
+            key_runs(key=key, school_year=school_year, unit=unit)
             .select_for_update()
             .filter(status__in=ACTIVE_STATUSES)
             .first()
@@ -259,7 +200,7 @@ def _claim_run(
                 )
         except IntegrityError:
             # Another worker claimed the key between our read and our insert: join it.
-            return _key_runs(key=key, school_year=school_year, unit=unit).get(
+            return key_runs(key=key, school_year=school_year, unit=unit).get(
                 status__in=ACTIVE_STATUSES
             ), False
     return run, True
@@ -299,15 +240,24 @@ def _compute_run(
     ]
     book = get_reference_book()
     scope_path = run.unit.path if run.unit_id else None
+    previous_lines = replaced_drafts(
+        key=run.policy_codes, school_year=run.school_year, unit=run.unit
+    )
+    refuse_lines_under_review(previous_lines, school_year=run.school_year, lock=True)
     with engine.run_tables():
-        previous_lines = _previous_lines(run, scope_path=scope_path)
         replaced = engine.keep_previous(previous_lines)
         engine.delete_lines(previous_lines)
         if not replaced and run.corrects_id:  # a correction differs from the lines it corrects
             engine.keep_previous(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
-        _key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit).filter(
-            stage__in=OPEN_STAGES
-        ).exclude(pk=run.pk).update(stage=RunStage.REPLACED)
+        replaced_runs = (
+            key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit)
+            .filter(stage__in=OPEN_STAGES)
+            .exclude(pk=run.pk)
+        )
+        replaced_ids = sorted(replaced_runs.values_list("pk", flat=True))
+        replaced_runs.update(stage=RunStage.REPLACED)
+        if replaced:
+            _audit_replaced_drafts(run, count=replaced, runs=replaced_ids, actor=actor)
 
         run.versions = {version.policy.code: version.number for version in versions}
         run.progress_done, run.progress_total = 0, len(plans)
@@ -357,43 +307,82 @@ def _compute_run(
     )
 
 
-def _previous_lines(run: EntitlementRun, *, scope_path: str | None) -> QuerySet[EntitlementLine]:
-    """The draft lines this run replaces: of its policies and school year, left by earlier runs
-    of its key or belonging to pupils now living in its scope (lines in force stay)."""
-    codes = run.policy_codes.split(",")
+def replaced_drafts(*, key: str, school_year: int, unit: Unit | None) -> QuerySet[EntitlementLine]:
+    """The draft lines a run of `key` over `unit` replaces: of its policies and school year,
+    left by earlier runs of its key or belonging to pupils now living in its scope (lines in
+    force stay)."""
     # Drafts are looked up by their runs (of the year): no index of the year holds them.
     lines = EntitlementLine.objects.filter(
-        run__in=EntitlementRun.objects.filter(school_year=run.school_year).values("pk"),
-        policy_code__in=codes,
-        school_year=run.school_year,
+        run__in=EntitlementRun.objects.filter(school_year=school_year).values("pk"),
+        policy_code__in=key.split(","),
+        school_year=school_year,
         status=LineStatus.DRAFT,
     )
-    if scope_path is None:
+    if unit is None:
         return lines
-    same_key = Q(run__policy_codes=run.policy_codes, run__unit=run.unit_id)
-    return lines.filter(same_key | under_paths("person__household__unit__path", (scope_path,)))
+    same_key = Q(run__policy_codes=key, run__unit=unit.pk)
+    return lines.filter(same_key | under_paths("person__household__unit__path", (unit.path,)))
 
 
-# -- runs requested from the web UI or the API (background jobs) ----------------------------
+def refuse_lines_under_review(
+    lines: QuerySet[EntitlementLine], *, school_year: int, lock: bool = False
+) -> None:
+    """Raise RunUnderReview when a submitted run of `school_year` holds any of `lines` (the
+    drafts a new run would replace). With `lock`, the year's runs that could still be submitted
+    are locked first, so that none is submitted while the new run replaces its drafts."""
+    runs = EntitlementRun.objects.filter(
+        school_year=school_year,
+        status=RunStatus.DONE,
+        stage__in=(*OPEN_STAGES, RunStage.SUBMITTED),
+    )
+    if lock:
+        runs = runs.select_for_update()
+    submitted = [run.pk for run in runs.only("pk", "stage") if run.stage == RunStage.SUBMITTED]
+    if not submitted:
+        return
+    held = list(lines.filter(run__in=submitted).order_by().values_list("run_id", flat=True)[:1])
+    if held:
+        raise RunUnderReview(
+            _(
+                "run %(id)s is submitted for approval and holds lines this run would replace: "
+                "they stay as submitted until the office approves or returns it"
+            )
+            % {"id": held[0]}
+        )
+
+
+def _audit_replaced_drafts(
+    run: EntitlementRun, *, count: int, runs: list[int], actor: User | None
+) -> None:
+    """One event for the draft lines a run deleted, however many: their count, and the runs
+    of the key it replaced."""
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=run,
+        before={"draft_lines": count, "runs_replaced": runs},
+        reason="draft lines replaced by the run",
+    )
+
+
+# -- runs computed by the worker (requested in jobs.py) --------------------------------------
 
 NO_WORKER = "no background worker picked the run up"
 
 
-@dataclass(frozen=True)
-class RunRequest:
-    run: EntitlementRun
-    joined: bool  # True: a run of the same key was already waiting or going
-
-
-def fail_stale_runs(*, now: dt.datetime | None = None) -> int:
+def fail_stale_runs(*, now: dt.datetime | None = None, sparing: int | None = None) -> int:
     """Mark failed every run whose worker went silent (running) or that no worker took up
-    (pending) for STALE_AFTER, so that no run stays in progress forever; returns how many."""
+    (pending) for STALE_AFTER, so that no run stays in progress forever; returns how many.
+    Called where work is written: a run's request, a worker's start of a job (`sparing` the
+    run it is about to compute), and `reach fail_stale_runs`; never by a page or API read."""
     now = now or timezone.now()
     stale = EntitlementRun.objects.filter(
         Q(status=RunStatus.RUNNING)
         & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
         | Q(status=RunStatus.PENDING, created_at__lt=now - STALE_AFTER)
     )
+    if sparing is not None:
+        stale = stale.exclude(pk=sparing)
     failed = 0
     with transaction.atomic():
         for run in stale.select_for_update():
@@ -405,83 +394,11 @@ def fail_stale_runs(*, now: dt.datetime | None = None) -> int:
     return failed
 
 
-def request_run(
-    *,
-    policy_codes: Sequence[str],
-    school_year: int,
-    unit: Unit | None,
-    actor,
-    corrects: EntitlementRun | None = None,
-    correction_reason: str = "",
-) -> RunRequest:
-    """Queue a run of `policy_codes` for `school_year` over `unit` as a background job, or
-    join the run of the same key that is already waiting or going. Raises UnknownPolicy, or
-    FrozenRun when the key is approved and this is not a correction naming it."""
-    from reach.entitlements.tasks import execute_run_task
-
-    key = run_key(policy_codes)
-    if not key:
-        raise UnknownPolicy(_("no policy given"))
-    for code in key.split(","):
-        if get_current_policy_version(code) is None:
-            raise UnknownPolicy(_("unknown policy %(code)s (not loaded)") % {"code": code})
-    target, reason = correction_target(
-        key=key, school_year=school_year, unit=unit, corrects=corrects, reason=correction_reason
-    )
-    fail_stale_runs()
-    with transaction.atomic():
-        active = (
-            _key_runs(key=key, school_year=school_year, unit=unit)
-            .filter(status__in=ACTIVE_STATUSES)
-            .first()
-        )
-        if active is not None:
-            return RunRequest(active, joined=True)
-        try:
-            with transaction.atomic():
-                run = EntitlementRun.objects.create(
-                    policy_codes=key,
-                    school_year=school_year,
-                    unit=unit,
-                    status=RunStatus.PENDING,
-                    requested_by=actor if actor is not None and actor.pk else None,
-                    corrects=target,
-                    correction_reason=reason,
-                )
-        except IntegrityError:
-            joined = _key_runs(key=key, school_year=school_year, unit=unit).get(
-                status__in=ACTIVE_STATUSES
-            )
-            return RunRequest(joined, joined=True)
-        record_audit_event(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=run,
-            after={"status": run.status, "policies": key, "school_year": school_year},
-            reason="requested",
-        )
-        transaction.on_commit(lambda: execute_run_task.enqueue(run_id=run.pk))
-    return RunRequest(run, joined=False)
-
-
-def request_rerun(
-    *, run: EntitlementRun, actor, correction_reason: str | None = None
-) -> RunRequest:
-    """Queue `run`'s key again: a retry of a failed run, or (with `correction_reason`) a
-    correction of an approved one."""
-    return request_run(
-        policy_codes=run.policy_codes.split(","),
-        school_year=run.school_year,
-        unit=run.unit,
-        actor=actor,
-        corrects=run if correction_reason is not None else None,
-        correction_reason=correction_reason or "",
-    )
-
-
 def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
     """The background job: compute the pending run `run_id`. A run that is no longer pending
-    (already taken, failed as stale, or gone) is left alone; returns the run computed."""
+    (already taken, failed as stale, or gone) is left alone; returns the run computed. Runs
+    that lost their worker are failed first, this one spared."""
+    fail_stale_runs(sparing=run_id)
     run = EntitlementRun.objects.select_related("unit", "requested_by").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.PENDING:
         return None
@@ -496,6 +413,6 @@ def execute_requested_run(*, run_id: int) -> EntitlementRun | None:
         )
     except RunFailed as error:
         return error.run
-    except EntitlementError as error:  # unloaded or approved since it was requested
+    except DomainError as error:  # unloaded, approved, under review or no longer allowed
         _mark_failed(run, reason=str(error), actor=run.requested_by)
         return run

@@ -11,17 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reach.common.errors import DomainError
 from reach.common.languages import lang_key
 from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.forms import RunForm
-from reach.entitlements.services import (
-    EntitlementError,
-    fail_stale_runs,
-    request_rerun,
-    request_run,
-)
+from reach.entitlements.jobs import request_rerun, request_run
+from reach.entitlements.permissions import can_run_over
 from reach.entitlements.studentfile import student_file_for_user
 from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
 
@@ -36,7 +33,6 @@ def _run_form(request, data=None) -> RunForm:
 
 @login_required
 def run_list(request):
-    fail_stale_runs()
     form = _run_form(request)
     page = Paginator(selectors.list_runs_for_user(request.user), 25).get_page(
         request.GET.get("page")
@@ -68,7 +64,7 @@ def run_start(request):
             unit=form.cleaned_unit(),
             actor=request.user,
         )
-    except EntitlementError as error:  # unknown policy, or an approved key (correct it)
+    except DomainError as error:  # unknown policy, an approved key (correct it), under review
         messages.error(request, str(error))
         return redirect("run-list")
     if outcome.joined:
@@ -88,7 +84,6 @@ def _run_or_404(request, run_id: int):
 
 @login_required
 def run_detail(request, run_id: int):
-    fail_stale_runs()
     run = _run_or_404(request, run_id)
     totals, whole = selectors.run_totals_for_user(request.user, run)
     benefits = selectors.benefits_of_run(run)
@@ -113,7 +108,7 @@ def run_detail(request, run_id: int):
         "whole": whole,
         "diff": diff,
         "lines": lines.get_page(request.GET.get("page")),
-        "can_retry": run.status == "failed" and selectors.may_run_over(request.user, run.unit),
+        "can_retry": run.status == "failed" and can_run_over(request.user, run.unit),
         "steps": workflow.available_steps(request.user, run),
         "objection_days": workflow.DEFAULT_OBJECTION_DAYS,
     }
@@ -131,7 +126,6 @@ def _benefit_name(benefit, row: dict) -> str:
 def run_progress(request, run_id: int):
     """The progress bar, polled by htmx while the run is waiting or going; once it has ended
     the page reloads to show its totals."""
-    fail_stale_runs()
     run = _run_or_404(request, run_id)
     if not run.is_active and request.GET.get("active"):
         response = HttpResponse(status=204)
@@ -142,11 +136,9 @@ def run_progress(request, run_id: int):
 
 def _rerun(request, run_id: int, *, correction_reason: str | None = None):
     run = _run_or_404(request, run_id)
-    if not selectors.may_run_over(request.user, run.unit):
-        raise Http404(_("You may not start runs"))
     try:
         outcome = request_rerun(run=run, actor=request.user, correction_reason=correction_reason)
-    except EntitlementError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("run", run_id=run.pk)
     return redirect("run", run_id=outcome.run.pk)

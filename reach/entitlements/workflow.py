@@ -14,9 +14,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reach.accounts.choices import AuditAction, Role
-from reach.accounts.permissions import roles_over
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event
+from reach.common.errors import Conflict, NotAllowed
 from reach.entitlements.choices import (
     OPEN_STAGES,
     LineStatus,
@@ -24,44 +26,24 @@ from reach.entitlements.choices import (
     RunStage,
     RunStatus,
 )
+from reach.entitlements.errors import EntitlementError
 from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
-from reach.entitlements.selectors import may_run_over
-from reach.entitlements.services import EntitlementError
+from reach.entitlements.permissions import can_decide_run, can_run_over, can_submit_run
 
-SUBMIT_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
-DECIDE_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE}
 DEFAULT_OBJECTION_DAYS = 7
 
 
 class WorkflowError(EntitlementError):
-    """A transition that is not allowed; the message says why."""
+    """A request the workflow refuses (a reason missing, a period out of range); the message
+    says why."""
 
 
-class NotAllowed(WorkflowError):
-    pass
+class WrongStage(WorkflowError, Conflict):
+    """The run or objection is not at the stage the step needs."""
 
 
 class SelfApproval(NotAllowed):
-    pass
-
-
-def _path(run: EntitlementRun) -> str | None:
-    return run.unit.path if run.unit_id else None
-
-
-def may_submit(user, run: EntitlementRun) -> bool:
-    """A ward officer or office over the run's scope, or staff of a school in the run's
-    commune (the run's scope is the school's own unit)."""
-    if roles_over(user, _path(run)) & SUBMIT_ROLES:
-        return True
-    if not run.unit_id or user is None or not user.is_authenticated:
-        return False
-    return user.memberships.filter(role=Role.SCHOOL_STAFF, school__unit=run.unit_id).exists()
-
-
-def may_decide(user, run: EntitlementRun) -> bool:
-    """The office over the run's scope (approve, return, publish, close)."""
-    return bool(roles_over(user, _path(run)) & DECIDE_ROLES)
+    """The submitter of a run may not approve or return it (maker-checker)."""
 
 
 def _locked(run: EntitlementRun) -> EntitlementRun:
@@ -90,7 +72,7 @@ def _jsonable(value):
 
 def _require_stage(run: EntitlementRun, *stages: RunStage) -> None:
     if run.stage not in stages:
-        raise WorkflowError(
+        raise WrongStage(
             _("run %(id)s is %(stage)s; this needs it to be %(needed)s")
             % {
                 "id": run.pk,
@@ -100,14 +82,13 @@ def _require_stage(run: EntitlementRun, *stages: RunStage) -> None:
         )
 
 
-def submit_run(*, run: EntitlementRun, actor) -> EntitlementRun:
+def submit_run(*, run: EntitlementRun, actor: User) -> EntitlementRun:
     """A computed draft (or returned) run goes to the office for approval."""
     with transaction.atomic():
         run = _locked(run)
-        if not may_submit(actor, run):
-            raise NotAllowed(_("you may not submit runs of this scope"))
+        require(can_submit_run(actor, run), _("you may not submit runs of this scope"))
         if run.status != RunStatus.DONE:
-            raise WorkflowError(_("only a finished run can be submitted"))
+            raise WrongStage(_("only a finished run can be submitted"))
         _require_stage(run, RunStage.DRAFT, RunStage.RETURNED)
         _move(
             run,
@@ -120,17 +101,19 @@ def submit_run(*, run: EntitlementRun, actor) -> EntitlementRun:
     return run
 
 
-def _decide(run: EntitlementRun, actor) -> EntitlementRun:
+def _decide(run: EntitlementRun, actor: User) -> EntitlementRun:
     run = _locked(run)
-    if not may_decide(actor, run):
-        raise NotAllowed(_("only the office over this scope may approve or return the run"))
+    require(
+        can_decide_run(actor, run),
+        _("only the office over this scope may approve or return the run"),
+    )
     _require_stage(run, RunStage.SUBMITTED)
     if run.submitted_by_id == actor.pk:
         raise SelfApproval(_("the user who submitted a run may not approve or return it"))
     return run
 
 
-def approve_run(*, run: EntitlementRun, actor) -> EntitlementRun:
+def approve_run(*, run: EntitlementRun, actor: User) -> EntitlementRun:
     """Approve a submitted run: its lines come into force, and the lines in force that they
     replace (those of the run it corrects, and any other of the same pupil, benefit and year)
     are superseded. The run is frozen from now on."""
@@ -164,7 +147,7 @@ def approve_run(*, run: EntitlementRun, actor) -> EntitlementRun:
     return run
 
 
-def return_run(*, run: EntitlementRun, actor, reason: str) -> EntitlementRun:
+def return_run(*, run: EntitlementRun, actor: User, reason: str) -> EntitlementRun:
     """Send a submitted run back with the reason; it can be re-run and submitted again."""
     if not reason.strip():
         raise WorkflowError(_("say why the run is returned"))
@@ -183,7 +166,7 @@ def return_run(*, run: EntitlementRun, actor, reason: str) -> EntitlementRun:
 
 
 def publish_run(
-    *, run: EntitlementRun, actor, objection_days: int = DEFAULT_OBJECTION_DAYS
+    *, run: EntitlementRun, actor: User, objection_days: int = DEFAULT_OBJECTION_DAYS
 ) -> EntitlementRun:
     """Publish the public notice of an approved run; objections are taken until the end of
     the objection period."""
@@ -191,8 +174,9 @@ def publish_run(
         raise WorkflowError(_("the objection period is 1 to 90 days"))
     with transaction.atomic():
         run = _locked(run)
-        if not may_decide(actor, run):
-            raise NotAllowed(_("only the office over this scope may publish the run"))
+        require(
+            can_decide_run(actor, run), _("only the office over this scope may publish the run")
+        )
         _require_stage(run, RunStage.APPROVED)
         now = timezone.now()
         _move(
@@ -205,23 +189,22 @@ def publish_run(
     return run
 
 
-def close_run(*, run: EntitlementRun, actor, today: dt.date | None = None) -> EntitlementRun:
+def close_run(*, run: EntitlementRun, actor: User, today: dt.date | None = None) -> EntitlementRun:
     """Close a published run once its objection period is over and every objection to it is
     resolved."""
     today = today or timezone.localdate()
     with transaction.atomic():
         run = _locked(run)
-        if not may_decide(actor, run):
-            raise NotAllowed(_("only the office over this scope may close the run"))
+        require(can_decide_run(actor, run), _("only the office over this scope may close the run"))
         _require_stage(run, RunStage.PUBLISHED)
         if run.objections_until and today <= run.objections_until:
-            raise WorkflowError(
+            raise WrongStage(
                 _("objections are taken until %(day)s: the run can be closed after that")
                 % {"day": run.objections_until.isoformat()}
             )
         still_open = Objection.objects.filter(line__run=run, status=ObjectionStatus.OPEN).count()
         if still_open:
-            raise WorkflowError(
+            raise WrongStage(
                 _("%(count)s objections are still open: resolve them before closing the run")
                 % {"count": still_open}
             )
@@ -229,14 +212,14 @@ def close_run(*, run: EntitlementRun, actor, today: dt.date | None = None) -> En
     return run
 
 
-def available_steps(user, run: EntitlementRun) -> set[str]:
+def available_steps(user: User, run: EntitlementRun) -> set[str]:
     """The transitions `user` may take on `run` now (for the run's page)."""
     steps = set()
     if run.status != RunStatus.DONE:
         return steps
-    if run.stage in (RunStage.DRAFT, RunStage.RETURNED) and may_submit(user, run):
+    if run.stage in (RunStage.DRAFT, RunStage.RETURNED) and can_submit_run(user, run):
         steps.add("submit")
-    if may_decide(user, run):
+    if can_decide_run(user, run):
         if run.stage == RunStage.SUBMITTED and run.submitted_by_id != user.pk:
             steps |= {"approve", "return"}
         if run.stage == RunStage.APPROVED:
@@ -244,6 +227,6 @@ def available_steps(user, run: EntitlementRun) -> set[str]:
         if run.stage == RunStage.PUBLISHED:
             steps.add("close")
     correcting = run.corrections.filter(stage__in=OPEN_STAGES).exists()
-    if run.is_frozen and not correcting and may_run_over(user, run.unit):
+    if run.is_frozen and not correcting and can_run_over(user, run.unit):
         steps.add("correct")
     return steps

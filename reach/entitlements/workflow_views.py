@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reach.common.errors import DomainError
 from reach.entitlements import selectors, workflow
-from reach.entitlements.services import EntitlementError
 
 
 def _run(request, run_id: int):
@@ -22,7 +22,7 @@ def _step(request, run_id: int, action) -> object:
     run = _run(request, run_id)
     try:
         action(run)
-    except EntitlementError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect("run", run_id=run.pk)
 

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from ninja import Router
 from ninja.errors import HttpError
 
-from reach.geo.selectors import get_unit_for_user
+from reach.geo.selectors import unit_for_user_or_404
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
@@ -18,18 +18,13 @@ from reach.payments.schemas import (
     PaymentListOut,
     ReconciliationOut,
 )
-from reach.payments.services import NotAllowed, PaymentError, PaymentInput, record_disbursement
+from reach.payments.services import PaymentInput, record_disbursement
 
 router = Router(tags=["payments"])
 
 
 def _unit(request, code: str):
-    if not code:
-        return None
-    unit = get_unit_for_user(request.user, code)
-    if unit is None:
-        raise HttpError(404, "Unit not found")
-    return unit
+    return unit_for_user_or_404(request.user, code)
 
 
 def _payment_out(payment) -> dict:
@@ -50,26 +45,20 @@ def _payment_out(payment) -> dict:
 
 @router.post("/disbursements", response={201: DisbursementOut})
 def create_disbursement(request, body: DisbursementIn):
-    """Record a payment against a line in force; 409 when it would pay a line not in force,
-    above its amount, a purpose already paid, or a voucher already recorded."""
-    if not selectors.line_visible(request.user, body.line):
-        raise HttpError(404, "Line not found")
-    try:
-        payment = record_disbursement(
-            payment=PaymentInput(
-                line_id=body.line,
-                amount_minor=body.amount_minor,
-                method=body.method,
-                voucher=body.voucher,
-                paid_on=body.paid_on,
-                note=body.note,
-            ),
-            actor=request.user,
-        )
-    except NotAllowed as error:
-        raise HttpError(403, str(error)) from None
-    except PaymentError as error:
-        raise HttpError(409, str(error)) from None
+    """Record a payment against a line in force; 404 for a line the caller may not see, 403
+    when they may not pay it, 409 when it would pay a line not in force, above its amount, a
+    purpose already paid, or a voucher already recorded, 422 for a bad amount or method."""
+    payment = record_disbursement(
+        payment=PaymentInput(
+            line_id=body.line,
+            amount_minor=body.amount_minor,
+            method=body.method,
+            voucher=body.voucher,
+            paid_on=body.paid_on,
+            note=body.note,
+        ),
+        actor=request.user,
+    )
     return 201, _payment_out(payment)
 
 

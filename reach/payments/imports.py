@@ -5,7 +5,9 @@ the payment list), amount (major units), method (cash, bank_transfer, fee_waiver
 names), voucher, paid_on (YYYY-MM-DD or DD/MM/YYYY), note (optional). Every row is checked as a
 payment recorded alone would be, and against the rows above it (a voucher twice in the file,
 two rows taking a line above its amount); any bad row means nothing is recorded, and every bad
-row is reported with its line number and reason.
+row is reported with its line number and reason. Only a user who may pay some pupil may send a
+file (`permissions.can_import_payments`); a row naming a line the user may not see reads as no
+such line.
 """
 
 import datetime as dt
@@ -16,16 +18,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reach.accounts.models import User
+from reach.accounts.permissions import require
+from reach.accounts.scoping import restrict
 from reach.common.money import to_minor
 from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
 from reach.payments.models import PaymentClaim
+from reach.payments.permissions import can_import_payments, can_pay
 from reach.payments.services import (
     PaymentError,
     PaymentInput,
     apply_payment,
     check_payment,
-    may_pay,
     purpose_of,
 )
 from reach.registry.imports.reader import UnreadableFile, open_table
@@ -169,9 +174,10 @@ def _read_row(
     return payment, errors
 
 
-def import_payment_results(*, file: IO[bytes], filename: str, actor) -> int:
+def import_payment_results(*, file: IO[bytes], filename: str, actor: User) -> int:
     """Record every payment of the file, or none; returns how many were recorded. Raises
-    PaymentImportRejected listing every bad row."""
+    NotAllowed before reading the file, or PaymentImportRejected listing every bad row."""
+    require(can_import_payments(actor), _("you may not record payments"))
     try:
         table = open_table(file, filename)
         rows = list(table.rows)
@@ -189,7 +195,7 @@ def import_payment_results(*, file: IO[bytes], filename: str, actor) -> int:
             ids.add(int(text))
     lines = {
         line.pk: line
-        for line in EntitlementLine.objects.filter(pk__in=ids).select_related(
+        for line in restrict(EntitlementLine.objects.filter(pk__in=ids), actor).select_related(
             "benefit", "unit", "enrolment", "run"
         )
     }
@@ -207,7 +213,7 @@ def import_payment_results(*, file: IO[bytes], filename: str, actor) -> int:
     for line_no, cells in rows:
         payment, row_errors = _read_row(cells, columns, line_no, lines)
         line = lines.get(payment.line_id)
-        if line is not None and not may_pay(actor, line):
+        if line is not None and not can_pay(actor, line):
             reason = _("you may not record payments for this pupil")
             row_errors.append(RowError(line_no, "line", reason))
         if not row_errors:

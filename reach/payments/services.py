@@ -3,7 +3,8 @@ payment-result file, all or nothing. Every payment is audited on the pupil's hou
 
 Only lines in force (of an approved run, not superseded) are paid; a payment is positive, its
 voucher number is new, and it never takes the purpose above the line's amount; a pupil is paid
-once per benefit purpose and school year, whichever run or policy granted it.
+once per benefit purpose and school year, whichever run or policy granted it. Who may pay a
+line is `permissions.can_pay`, checked here.
 """
 
 import datetime as dt
@@ -12,54 +13,42 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from reach.accounts.choices import AuditAction, Role
-from reach.accounts.permissions import roles_over
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event
+from reach.common.errors import Conflict, DomainError, OutOfScope
 from reach.common.money import format_major
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
 from reach.payments.models import Disbursement, PaymentClaim
+from reach.payments.permissions import can_pay
+from reach.payments.selectors import line_visible
 
-PAY_ROLES = {Role.SYSTEM_ADMIN, Role.OFFICE, Role.WARD_OFFICER}
 
-
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """A payment that cannot be recorded; the message says why."""
 
 
-class NotAllowed(PaymentError):
-    pass
-
-
-class LineNotPayable(PaymentError):
+class LineNotPayable(PaymentError, Conflict):
     """The line is not in force: still a draft, or superseded by a correction."""
 
 
-class PaidTwice(PaymentError):
+class PaidTwice(PaymentError, Conflict):
     """The pupil's purpose for the year is paid under another line."""
 
 
-class OverPaid(PaymentError):
-    pass
+class OverPaid(PaymentError, Conflict):
+    """The payment would take the purpose above the line's amount."""
 
 
-class DuplicateVoucher(PaymentError):
-    pass
+class DuplicateVoucher(PaymentError, Conflict):
+    """The voucher number is already recorded."""
 
 
-def may_pay(user, line: EntitlementLine) -> bool:
-    """The office or ward over the pupil's household, or staff of the pupil's school."""
-    if roles_over(user, line.unit.path) & PAY_ROLES:
-        return True
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and line.enrolment.school_id
-        and user.memberships.filter(
-            role=Role.SCHOOL_STAFF, school_id=line.enrolment.school_id
-        ).exists()
-    )
+class PaymentRaced(PaymentError, Conflict):
+    """Another payment was recorded at the same moment; the database kept them apart."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +174,9 @@ def _claim_for(line: EntitlementLine) -> PaymentClaim:
     return claim
 
 
-def apply_payment(*, payment: PaymentInput, line: EntitlementLine, actor) -> Disbursement:
+def apply_payment(
+    *, payment: PaymentInput, line: EntitlementLine, actor: User | None
+) -> Disbursement:
     """Inside the caller's transaction: lock the purpose's claim, check, pay, audit."""
     claim = _claim_for(line)
     errors = check_payment(payment, line=line, claim=claim)
@@ -236,17 +227,17 @@ def _payable_line(line_id: int) -> EntitlementLine | None:
     )
 
 
-def record_disbursement(*, payment: PaymentInput, actor) -> Disbursement:
-    """Record one payment; raises NotAllowed, LineNotPayable, PaidTwice, OverPaid,
-    DuplicateVoucher or PaymentError."""
+def record_disbursement(*, payment: PaymentInput, actor: User) -> Disbursement:
+    """Record one payment; raises OutOfScope (no line the actor may see), NotAllowed,
+    LineNotPayable, PaidTwice, OverPaid, DuplicateVoucher, PaymentRaced or PaymentError."""
     line = _payable_line(payment.line_id)
-    if line is None:
-        raise PaymentError(_("no entitlement line %(id)s") % {"id": payment.line_id})
-    if not may_pay(actor, line):
-        raise NotAllowed(_("you may not record payments for this pupil"))
+    if line is None or not line_visible(actor, line.pk):
+        raise OutOfScope(_("no entitlement line %(id)s") % {"id": payment.line_id})
+    require(can_pay(actor, line), _("you may not record payments for this pupil"))
     try:
         with transaction.atomic():
             return apply_payment(payment=payment, line=line, actor=actor)
     except IntegrityError as error:  # a constraint caught a race the checks could not see
-        message = _("the payment conflicts with another: %(error)s") % {"error": error}
-        raise PaymentError(message) from error
+        raise PaymentRaced(
+            _("another payment of this pupil was recorded at the same moment: try again")
+        ) from error

@@ -12,29 +12,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reach.accounts.scoping import restrict
+from reach.common.errors import DomainError
 from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
 from reach.common.schoolyear import current_school_year
 from reach.entitlements.models import EntitlementLine
-from reach.geo.selectors import get_unit_for_user
+from reach.geo.selectors import unit_for_user_or_404
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
 from reach.payments.forms import DisbursementForm
 from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import PaymentClaim
-from reach.payments.services import PaymentError, PaymentInput, purpose_of, record_disbursement
+from reach.payments.services import PaymentInput, purpose_of, record_disbursement
 from reach.registry.selectors import list_units_for_user
 
 
 def _year_and_unit(request):
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() else current_school_year()
-    code = request.GET.get("unit", "")
-    unit = get_unit_for_user(request.user, code) if code else None
-    if code and unit is None:
-        raise Http404(_("No such unit"))
-    return year, unit
+    return year, unit_for_user_or_404(request.user, request.GET.get("unit", ""))
 
 
 @login_required
@@ -73,7 +70,7 @@ def payment_new(request):
                 ),
                 actor=request.user,
             )
-        except PaymentError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The payment was recorded."))
@@ -92,6 +89,8 @@ def payment_import(request):
         except PaymentImportRejected as rejection:
             errors = rejection.errors
             messages.error(request, str(rejection))
+        except DomainError as error:
+            messages.error(request, str(error))
         else:
             recorded = ngettext(
                 "%(count)s payment recorded.", "%(count)s payments recorded.", count

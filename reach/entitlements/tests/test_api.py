@@ -49,10 +49,10 @@ def test_post_runs_outside_the_callers_rights_is_refused(world, d12_run, usernam
     assert not EntitlementRun.objects.filter(school_year=2025).exists()
 
 
-def test_post_runs_of_an_unknown_policy_is_a_bad_request(world, d12_run):
+def test_post_runs_of_an_unknown_policy_is_refused_with_422(world, d12_run):
     body = {"policies": ["nope"], "school_year": 2025, "unit": "761"}
     response = token_client("district").post("/api/v1/runs", body, content_type="application/json")
-    assert response.status_code == 400 and "nope" in response.json()["detail"]
+    assert response.status_code == 422 and "nope" in response.json()["detail"]
 
 
 def test_get_run_gives_status_totals_and_diff_and_the_callers_part(world, d12_run):

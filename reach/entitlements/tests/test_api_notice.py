@@ -95,7 +95,7 @@ def test_an_objection_is_recorded_then_upheld_with_a_correction_run(world, publi
     assert [o["id"] for o in listed] == [objection["id"]]
 
 
-def test_objection_refusals_are_403_404_and_409(world, published):
+def test_objection_refusals_are_403_404_409_and_422(world, published):
     line = ward1_line(world, published)
     body = {"line": line.pk, "raised_by": "A", "reason": "B"}
     MembershipFactory(user=UserFactory(username="ward02"), unit=world.units["ward2"])
@@ -108,7 +108,7 @@ def test_objection_refusals_are_403_404_and_409(world, published):
         token_client("ward01").post(dismiss, {"resolution": "x"}, content_type=JSON).status_code
         == 403
     )
-    assert token_client("district").post(dismiss, {}, content_type=JSON).status_code == 409
+    assert token_client("district").post(dismiss, {}, content_type=JSON).status_code == 422
 
 
 def test_the_student_file_gives_the_timeline_per_school_year(world, published):

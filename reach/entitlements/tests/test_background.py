@@ -12,15 +12,15 @@ from django_tasks_db.models import DBTaskResult
 
 from reach.accounts.models import AuditEvent
 from reach.entitlements.choices import RunStatus
+from reach.entitlements.errors import UnknownPolicy
+from reach.entitlements.jobs import request_run
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import (
     NO_WORKER,
     STALE_AFTER,
     WORKER_STOPPED,
-    UnknownPolicy,
     execute_requested_run,
     fail_stale_runs,
-    request_run,
 )
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
 from reach.policy.calc import default_policies_dir
@@ -133,3 +133,33 @@ def test_a_running_run_whose_worker_went_silent_fails_with_worker_stopped(place)
     alive.refresh_from_db()
     assert (silent.status, silent.error) == (RunStatus.FAILED, WORKER_STOPPED)
     assert alive.status == RunStatus.RUNNING
+
+
+def test_the_fail_stale_runs_command_fails_what_no_worker_computes(place):
+    silent = EntitlementRunFactory(
+        status=RunStatus.RUNNING, heartbeat_at=timezone.now() - STALE_AFTER * 2
+    )
+    out = io.StringIO()
+
+    call_command("fail_stale_runs", stdout=out)
+
+    silent.refresh_from_db()
+    assert (silent.status, silent.error) == (RunStatus.FAILED, WORKER_STOPPED)
+    assert "1 stale runs failed" in out.getvalue()
+
+
+def test_a_worker_starting_a_job_fails_stale_runs_but_computes_its_own_late_run(place):
+    late = request_run(policy_codes=[GUIDING], school_year=2024, unit=None, actor=None).run
+    silent = EntitlementRunFactory(
+        status=RunStatus.RUNNING, school_year=2023, heartbeat_at=timezone.now() - STALE_AFTER * 2
+    )
+    EntitlementRun.objects.filter(pk=late.pk).update(
+        created_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    )
+
+    execute_requested_run(run_id=late.pk)
+
+    late.refresh_from_db()
+    silent.refresh_from_db()
+    assert late.status == RunStatus.DONE
+    assert (silent.status, silent.error) == (RunStatus.FAILED, WORKER_STOPPED)

@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection, transaction
 
 from reach.entitlements.choices import LineStatus, RunStatus
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import _previous_lines, run_entitlements
+from reach.entitlements.services import replaced_drafts, run_entitlements
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -91,8 +91,7 @@ def test_entitlement_lines_in_force_by_year_and_drafts_by_run_are_found_by_an_in
     in_force = EntitlementLine.objects.filter(school_year=2024, status=LineStatus.IN_FORCE)
     assert "entitlement_line_in_force_year (school_year=?)" in _sqlite_plan(in_force)
 
-    run = EntitlementRunFactory(policy_codes="vn-poverty-education", school_year=2024)
-    plan = _sqlite_plan(_previous_lines(run, scope_path=None))
+    plan = _sqlite_plan(replaced_drafts(key="vn-poverty-education", school_year=2024, unit=None))
     assert "entitlement_run_id_e45bc2_idx (run_id=?)" in plan
 
 

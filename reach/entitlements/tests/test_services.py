@@ -9,11 +9,10 @@ from django.utils import timezone
 from reach.accounts.models import AuditEvent
 from reach.entitlements import services
 from reach.entitlements.choices import RunStatus
+from reach.entitlements.errors import RunFailed, UnknownPolicy
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import (
     WORKER_STOPPED,
-    RunFailed,
-    UnknownPolicy,
     run_entitlements,
 )
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil

@@ -7,7 +7,8 @@ import pytest
 
 from reach.entitlements.engine import funding_parts
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import plan_benefits, run_entitlements
+from reach.entitlements.plan import plan_benefits
+from reach.entitlements.services import run_entitlements
 from reach.geo.models import PATH_SEPARATOR, Unit, UnitYearAttribute
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.policy.amounts import AmountUnavailable, compute_amount

@@ -1,13 +1,18 @@
 """The runs' pages: who sees which run and which part of it, starting, joining and retrying a
 run, the progress bar, and a person's entitlements with the "why" panel."""
 
+import datetime as dt
+
 import pytest
+from django.db import connection
 from django.db.models import Sum
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from reach.entitlements.choices import RunStatus
 from reach.entitlements.models import EntitlementLine, EntitlementRun
-from reach.entitlements.services import run_entitlements
+from reach.entitlements.services import STALE_AFTER, run_entitlements
 from reach.entitlements.tests.factories import EntitlementRunFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -169,7 +174,10 @@ def test_a_failed_run_shows_its_reason_and_can_be_retried(world, runs):
     assert "worker stopped" in page and "/retry/" in page
     new = EntitlementRun.objects.get(school_year=2025, status=RunStatus.PENDING)
     assert retried.url == f"/runs/{new.pk}/"
-    assert logged_in(world, "ward01").post(f"/runs/{failed.pk}/retry/").status_code == 404
+    refused = logged_in(world, "ward01").post(f"/runs/{failed.pk}/retry/", follow=True)
+    [message] = list(refused.context["messages"])
+    assert message.level_tag == "error" and refused.redirect_chain[-1][0] == f"/runs/{failed.pk}/"
+    assert EntitlementRun.objects.filter(school_year=2025).count() == 2
 
 
 def test_the_person_page_loads_entitlements_and_the_why_panel(world, runs):
@@ -204,3 +212,35 @@ def test_run_pages_make_a_fixed_number_of_queries(world, runs, django_assert_max
         client.get("/runs/")
     with django_assert_max_num_queries(24):
         client.get(f"/runs/{runs['d12'].pk}/")
+
+
+def test_reading_the_runs_pages_and_the_api_writes_nothing_not_even_to_fail_a_stale_run(
+    world, runs
+):
+    stale = EntitlementRunFactory(
+        policy_codes=VN_POLICY,
+        school_year=2030,
+        unit=world.units["d12"],
+        heartbeat_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1),
+    )
+    client = logged_in(world, "district")
+    urls = [
+        "/runs/",
+        f"/runs/{stale.pk}/",
+        f"/runs/{stale.pk}/progress/?active=1",
+        "/api/v1/runs",
+        f"/api/v1/runs/{stale.pk}",
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        statuses = [client.get(url).status_code for url in urls]
+
+    assert statuses == [200, 200, 200, 200, 200]
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    stale.refresh_from_db()
+    assert stale.status == RunStatus.RUNNING

@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from reach.accounts.models import AuditEvent
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
+from reach.common.errors import NotAllowed
 from reach.entitlements.choices import LineStatus, RunStage
+from reach.entitlements.errors import EntitlementError, FrozenRun
 from reach.entitlements.models import EntitlementLine
-from reach.entitlements.services import EntitlementError, FrozenRun, run_entitlements
+from reach.entitlements.services import run_entitlements
 from reach.entitlements.workflow import (
-    NotAllowed,
     SelfApproval,
     WorkflowError,
     approve_run,

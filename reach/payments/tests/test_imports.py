@@ -6,6 +6,8 @@ import io
 import pytest
 import xlsxwriter
 
+from reach.accounts.tests.factories import MembershipFactory, UserFactory
+from reach.common.errors import NotAllowed
 from reach.entitlements.models import EntitlementLine
 from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import Disbursement, PaymentClaim
@@ -120,3 +122,27 @@ def test_rows_about_pupils_outside_the_users_scope_are_refused(world, lines):
     text = csv_file(f"{line.pk},1,cash,W-1,2024-10-01,")
     with pytest.raises(PaymentImportRejected, match="1 error"):
         import_payment_results(file=text, filename="r.csv", actor=world.users["ward01"])
+
+
+def test_a_viewers_file_is_refused_before_it_is_read(world, lines):
+    viewer = MembershipFactory(
+        user=UserFactory(username="viewer"), role="viewer", unit=world.units["d12"]
+    ).user
+    text = csv_file(f"{lines[0].pk},{lines[0].amount_minor},cash,UNC-1,2024-10-01,")
+
+    with pytest.raises(NotAllowed):
+        import_payment_results(file=text, filename="results.csv", actor=viewer)
+
+    assert not Disbursement.objects.exists()
+
+
+def test_a_row_naming_a_line_the_importer_may_not_see_reads_as_no_such_line(world, lines):
+    hidden = next(line for line in lines if line.unit != world.units["ward1"])
+    text = csv_file(f"{hidden.pk},1,cash,UNC-1,2024-10-01,")
+
+    with pytest.raises(PaymentImportRejected) as rejected:
+        import_payment_results(file=text, filename="results.csv", actor=world.users["ward01"])
+
+    [error] = rejected.value.errors
+    assert error.reason == f"no entitlement line {hidden.pk}"
+    assert not Disbursement.objects.exists()

@@ -5,6 +5,8 @@ the line's amount, never a voucher twice, never the same purpose twice for a pup
 import pytest
 
 from reach.accounts.models import AuditEvent
+from reach.accounts.tests.factories import MembershipFactory, UserFactory
+from reach.common.errors import NotAllowed, OutOfScope
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import run_entitlements
@@ -13,7 +15,6 @@ from reach.payments.models import Disbursement, PaymentClaim
 from reach.payments.services import (
     DuplicateVoucher,
     LineNotPayable,
-    NotAllowed,
     OverPaid,
     PaidTwice,
     PaymentError,
@@ -164,21 +165,26 @@ def test_two_policies_granting_one_purpose_pay_it_once(world, run, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("username", "allowed"),
+    ("username", "refusal"),
     [
-        ("district", True),
-        ("ward01", True),
-        ("school01", True),
-        ("county", False),
-        ("nobody", False),
+        ("district", None),
+        ("ward01", None),
+        ("school01", None),
+        ("viewer", NotAllowed),
+        ("county", OutOfScope),
+        ("nobody", OutOfScope),
     ],
 )
-def test_who_may_record_a_payment_for_a_ward1_pupil(world, run, username, allowed):
+def test_who_may_record_a_payment_for_a_ward1_pupil(world, run, username, refusal):
+    world.users["viewer"] = MembershipFactory(
+        user=UserFactory(username="viewer"), role="viewer", unit=world.units["ward1"]
+    ).user
     line = EntitlementLine.objects.get(
         run=run, person=world.persons["ward1"], benefit_code="learning_cost_support"
     )
-    if allowed:
+    if refusal is None:
         assert pay(line, world.users[username]).pk
     else:
-        with pytest.raises(NotAllowed):
+        with pytest.raises(refusal):
             pay(line, world.users[username])
+        assert not Disbursement.objects.exists()

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from reach.common.money import format_major
 from reach.entitlements.choices import RunStatus
+from reach.entitlements.errors import EntitlementError
 from reach.entitlements.models import EntitlementRun
 from reach.entitlements.selectors import get_unit_by_code
-from reach.entitlements.services import EntitlementError, run_entitlements
+from reach.entitlements.services import run_entitlements
 
 
 class Command(BaseCommand):

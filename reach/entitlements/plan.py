@@ -1,0 +1,68 @@
+"""What a run applies: each benefit of a policy version in force on the school year's
+reference date, its amount parsed, and the key that names a run's policies."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from reach.entitlements.errors import EntitlementError
+from reach.policy.amounts import TUITION_FEE, AmountSpec, InKindSpec, parse_amount, parse_in_kind
+from reach.policy.conditions import required_values
+from reach.policy.models import Benefit, PolicyVersion
+from reach.policy.selectors import list_benefits_of_version
+
+
+@dataclass(frozen=True)
+class BenefitPlan:
+    """A benefit of a policy version in force on the school year's reference date."""
+
+    version: PolicyVersion
+    benefit: Benefit
+    spec: AmountSpec
+    in_kind: tuple[InKindSpec, ...]
+    reference_date: dt.date
+
+    @property
+    def policy_code(self) -> str:
+        return self.version.policy.code
+
+    @property
+    def currency(self) -> str:
+        return self.version.policy.currency
+
+    @cached_property
+    def levels(self) -> frozenset | None:
+        """The levels the condition allows (None: any)."""
+        return required_values(self.benefit.condition, "level")
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        """The facts the amount depends on: the fee table's keys, or the pupil's days."""
+        if self.spec.of == TUITION_FEE:
+            return ("level", "unit_path")
+        if self.spec.days_field:
+            return (self.spec.days_field,)
+        return ()
+
+
+def run_key(policy_codes: Iterable[str]) -> str:
+    """The policy part of a run's key: the codes, sorted, comma-joined."""
+    return ",".join(sorted({code.strip() for code in policy_codes if code.strip()}))
+
+
+def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPlan]:
+    """The benefits of `version` in force in `school_year`, in file order, amounts parsed."""
+    day = version.reference_date(school_year)
+    currency = version.policy.currency
+    plans = []
+    for benefit in list_benefits_of_version(version):
+        if not benefit.in_force(day):
+            continue
+        path = f"{version.policy.code}: {benefit.code}"
+        spec, errors = parse_amount(benefit.amount, path=f"{path}.amount", currency=currency)
+        in_kind, kind_errors = parse_in_kind(benefit.in_kind or None, path=f"{path}.in_kind")
+        if spec is None or errors or kind_errors:
+            raise EntitlementError("; ".join(errors + kind_errors))
+        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day))
+    return plans
