@@ -38,7 +38,7 @@ from reach.common.masking import mask_name
 from reach.common.schemas import ERRORS, Error
 from reach.geo.models import Unit
 from reach.geo.selectors import unit_for_user_or_404
-from reach.indicators import selectors as lists
+from reach.registry.selectors import default_school_year_for_user
 
 router = Router(tags=["casework"])
 MAX_PAGE_SIZE = 500
@@ -136,7 +136,7 @@ def list_cases(request, filters: Query[CaseFilter]):
 
 @router.get("/cases/board", response={200: BoardPage, **READ_ERRORS})
 def case_board(request, filters: Query[BoardFilter]):
-    year = filters.year or lists.default_school_year()
+    year = filters.year or default_school_year_for_user(request.user)
     total, rows = selectors.case_board_for_user(
         request.user, school_year=year, unit=unit_for_user_or_404(request.user, filters.unit)
     )

@@ -11,13 +11,16 @@ from reach.casework import permissions, selectors, services
 from reach.casework.forms import CampaignForm, TargetForm
 from reach.casework.services import CaseError
 from reach.indicators import selectors as lists
+from reach.registry.selectors import default_school_year_for_user
 
 
 @login_required
 def campaigns(request):
     units = lists.list_visible_units(request.user)
     form = CampaignForm(
-        request.POST or None, units=units, initial={"school_year": lists.default_school_year()}
+        request.POST or None,
+        units=units,
+        initial={"school_year": default_school_year_for_user(request.user)},
     )
     if request.method == "POST":
         if form.is_valid():

@@ -20,7 +20,11 @@ from reach.entitlements.forms import RunForm
 from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.permissions import can_run_over
 from reach.entitlements.studentfile import student_file_for_user
-from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
+from reach.registry.selectors import (
+    default_school_year_for_user,
+    get_person_for_user,
+    list_enrolments_for_user,
+)
 
 PAGE_SIZE = 50
 STUDENT_FILE_TEMPLATE = "entitlements/print/student_file.html"
@@ -28,7 +32,8 @@ STUDENT_FILE_TEMPLATE = "entitlements/print/student_file.html"
 
 def _run_form(request, data=None) -> RunForm:
     units, everything = selectors.list_units_to_run_for_user(request.user)
-    return RunForm(data, units=units, everything=everything)
+    year = default_school_year_for_user(request.user)
+    return RunForm(data, units=units, everything=everything, initial={"school_year": year})
 
 
 @login_required

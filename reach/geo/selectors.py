@@ -13,6 +13,20 @@ def units_for_user(user: User | None) -> QuerySet[Unit]:
     return restrict(Unit.objects.all(), user)
 
 
+def top_units_for_user(user: User | None) -> QuerySet[Unit]:
+    """The visible units whose parent the user cannot see: the roots of their scope."""
+    visible = units_for_user(user)
+    return visible.exclude(parent__in=visible.values("pk")).order_by("path")
+
+
+def home_unit_for_user(user: User | None) -> Unit | None:
+    """The unit a drill-down starts at when none is asked for: the user's own unit when their
+    scope has one root (a county office starts at its county, not at its country); None, the
+    whole tree, when it has several (an administrator)."""
+    roots = list(top_units_for_user(user)[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
 def get_unit_for_user(user: User | None, code: str) -> Unit | None:
     """The unit with `code` if `user` may see it."""
     return units_for_user(user).filter(code=code).first()

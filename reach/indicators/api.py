@@ -12,6 +12,7 @@ from reach.indicators.detection import factors_of
 from reach.indicators.figures import RollupRow
 from reach.indicators.parameters import age_on, indicator_parameters, risk_weights
 from reach.indicators.schemas import AtRiskPage, HouseholdPage, PersonPage, RollupOut
+from reach.registry.selectors import default_school_year_for_user
 
 router = Router(tags=["indicators"])
 MAX_PAGE_SIZE = 500
@@ -43,7 +44,7 @@ class DetectionFilter(Paging):
 
 
 def _scope(request, filters: Scope):
-    year = filters.year or selectors.default_school_year()
+    year = filters.year or default_school_year_for_user(request.user)
     unit = None
     if filters.unit:
         unit = selectors.get_unit_for_user(request.user, filters.unit)

@@ -4,14 +4,12 @@ Every queryset of persons or households starts from `restrict`; roll-ups are one
 school year over the persons, keyed by the path prefix of the sub-unit each belongs to.
 """
 
-import datetime as dt
-
-from django.db.models import Case, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from reach.accounts.scoping import restrict, under_paths
-from reach.common.schoolyear import school_year_of
 from reach.geo.models import Unit
+from reach.geo.selectors import top_units_for_user
 from reach.indicators.deprivation import Conditions, Indicator, Measure, conditions
 from reach.indicators.detection import dropped_out_q, out_of_school_q, scored_enrolments
 from reach.indicators.figures import FIGURE_NAMES, Figures, Rollup, RollupRow
@@ -24,20 +22,6 @@ from reach.indicators.parameters import (
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
 TOTAL = "__total__"
-
-
-def default_school_year(today: dt.date | None = None) -> int:
-    """The latest school year with enrolments; the current one when there are none."""
-    latest = Enrolment.objects.aggregate(year=Max("school_year"))["year"]
-    if latest:
-        return latest
-    return school_year_of(today or dt.date.today())
-
-
-def top_units_for_user(user) -> QuerySet[Unit]:
-    """The visible units whose parent the user cannot see: the roots of their scope."""
-    visible = restrict(Unit.objects.all(), user)
-    return visible.exclude(parent__in=visible.values("pk")).order_by("path")
 
 
 def list_visible_units(user) -> QuerySet[Unit]:

@@ -23,6 +23,7 @@ from reach.indicators.exports import (
     write_table,
 )
 from reach.indicators.parameters import age_on, indicator_parameters, risk_weights
+from reach.registry.selectors import default_school_year_for_user
 
 DETECTION_LISTS = ("out_of_school", "dropped_out", "at_risk")
 PAGE_SIZE = 50
@@ -45,7 +46,7 @@ def parse_filters(request) -> Filters:
     """The school year (default: the latest with enrolments) and the unit of the request; a
     unit the user may not see is not found."""
     year = request.GET.get("year", "")
-    school_year = int(year) if year.isdigit() else selectors.default_school_year()
+    school_year = int(year) if year.isdigit() else default_school_year_for_user(request.user)
     code = request.GET.get("unit", "")
     unit = None
     if code:

@@ -15,9 +15,8 @@ from reach.accounts.scoping import restrict
 from reach.common.errors import DomainError
 from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
-from reach.common.schoolyear import current_school_year
 from reach.entitlements.models import EntitlementLine
-from reach.geo.selectors import unit_for_user_or_404
+from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
@@ -25,13 +24,17 @@ from reach.payments.forms import DisbursementForm
 from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import PaymentClaim
 from reach.payments.services import PaymentInput, purpose_of, record_disbursement
-from reach.registry.selectors import list_units_for_user
+from reach.registry.selectors import default_school_year_for_user, list_units_for_user
 
 
 def _year_and_unit(request):
-    text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() else current_school_year()
-    return year, unit_for_user_or_404(request.user, request.GET.get("unit", ""))
+    """The school year asked for (else the latest with data in the user's scope) and the unit
+    (else the user's own: a county office starts at its county)."""
+    text, code = request.GET.get("year", ""), request.GET.get("unit", "")
+    year = int(text) if text.isdigit() else default_school_year_for_user(request.user)
+    if code:
+        return year, unit_for_user_or_404(request.user, code)
+    return year, home_unit_for_user(request.user)
 
 
 @login_required

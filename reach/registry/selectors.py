@@ -3,14 +3,22 @@ come from `reach.geo.selectors`."""
 
 from collections.abc import Iterable
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from reach.accounts.models import AuditEvent, User
 from reach.accounts.scoping import is_administrator, restrict, under_paths
+from reach.common.schoolyear import current_school_year
 from reach.geo.models import Unit
 from reach.geo.selectors import units_for_user
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, ImportBatch, Person
+
+
+def default_school_year_for_user(user: User | None) -> int:
+    """The school year a page opens on: the latest with enrolments the user may see (the
+    demo's data may end before the calendar's year), else the year under way."""
+    latest = restrict(Enrolment.objects.all(), user).aggregate(year=Max("school_year"))["year"]
+    return latest or current_school_year()
 
 
 def list_units_for_user(user: User | None, *, level: str = "", parent: str = "") -> QuerySet[Unit]:
