@@ -18,10 +18,10 @@ in Python over those few groups, never per line.
 from dataclasses import dataclass, field
 from typing import IO
 
-import xlsxwriter
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from reach.common.xlsx import new_workbook
 from reach.entitlements.choices import OPEN_STAGES, LineStatus, RunStage, RunStatus
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.geo.models import PATH_SEPARATOR, Unit
@@ -156,7 +156,7 @@ def write_budget(
 ) -> int:
     """The budget as one sheet: a row per unit and source (the scope first, then each unit
     below it), with each unit's all-sources total per currency. Returns the rows written."""
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet(_("Budget")[:31])
     bold = workbook.add_format({"bold": True})
     formats: dict[tuple[str, bool], object] = {}

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +25,7 @@ from reach.accounts.scoping import restrict
 from reach.common.masking import mask_id
 from reach.common.money import CURRENCY_EXPONENTS
 from reach.common.templatetags.reach_tags import in_language
+from reach.common.xlsx import new_workbook
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import School, Unit
 from reach.payments.funding import parts_of, share_of, source_name
@@ -197,7 +197,7 @@ def write_payment_list(out: IO[bytes], plist: PaymentList) -> int:
     """The list as one sheet: a title, the heading row, one row per line, then the totals per
     benefit and the grand total (per currency). Amounts are numbers in major units, shown with
     the currency's decimals. Returns the number of line rows."""
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet(_("Payment list")[:31])
     bold = workbook.add_format({"bold": True})
     formats: dict[tuple[str, bool], object] = {}

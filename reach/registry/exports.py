@@ -3,10 +3,10 @@ can correct the file and import it again."""
 
 from typing import IO
 
-import xlsxwriter
 from django.db.models import QuerySet
 
 from reach.accounts.scoping import restrict
+from reach.common.xlsx import new_workbook
 from reach.registry.imports.headings import COLUMNS, PERSON_COLUMNS
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
@@ -37,7 +37,7 @@ def write_household_export(*, user, households: QuerySet[Household], out: IO[byt
         "person_id",
         "school_year",
     )
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet("households")
     bold = workbook.add_format({"bold": True})
     sheet.write_row(0, 0, COLUMNS, bold)

@@ -3,9 +3,9 @@
 import datetime as dt
 from typing import IO
 
-import xlsxwriter
 from django.utils import timezone, translation
 
+from reach.common.xlsx import new_workbook
 from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.registry.imports.headings import COLUMNS, HELP, REQUIRED_COLUMNS, SYNONYMS
 from reach.registry.imports.rows import BOOLEAN_COLUMNS
@@ -52,7 +52,7 @@ def _example_row() -> dict[str, object]:
 
 def write_household_template(out: IO[bytes]) -> None:
     """An .xlsx with the canonical headings, one example row and a help sheet (vi / zh / en)."""
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = workbook.add_format({"num_format": "@"})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -173,7 +173,7 @@ def _write_codes(workbook, bold) -> None:
 def write_error_sheet(batch: ImportBatch, out: IO[bytes]) -> None:
     """An .xlsx listing every error of a batch (line, column, reason) and its possible
     duplicates, for the person who fixes the file."""
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     bold = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     sheets = (
         ("Lỗi - 错误 - Errors", ("line", "column", "reason"), batch.errors),
