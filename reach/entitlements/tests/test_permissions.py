@@ -12,19 +12,10 @@ from reach.entitlements.permissions import (
     can_run_over,
     can_submit_run,
 )
-from reach.entitlements.services import run_entitlements
 from reach.entitlements.tests.factories import EntitlementRunFactory
-from reach.policy.calc import default_policies_dir
-from reach.policy.services import load_policies_dir
 
 pytestmark = pytest.mark.django_db
 VN_POLICY = "vn-poverty-education"
-
-
-@pytest.fixture
-def ward_run(world):
-    load_policies_dir(path=default_policies_dir())
-    return run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=world.units["ward1"])
 
 
 def viewer_of(world, unit_key: str):

@@ -11,17 +11,9 @@ from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import execute_requested_run, run_entitlements
 from reach.entitlements.workflow import approve_run, return_run, submit_run
-from reach.policy.calc import default_policies_dir
-from reach.policy.services import load_policies_dir
 
 pytestmark = pytest.mark.django_db
 VN_POLICY = "vn-poverty-education"
-
-
-@pytest.fixture
-def ward_run(world):
-    load_policies_dir(path=default_policies_dir())
-    return run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=world.units["ward1"])
 
 
 def lines_of(run) -> set[tuple]:

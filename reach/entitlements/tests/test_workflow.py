@@ -22,19 +22,10 @@ from reach.entitlements.workflow import (
     return_run,
     submit_run,
 )
-from reach.policy.calc import default_policies_dir
-from reach.policy.services import load_policies_dir
 from reach.registry.models import HouseholdYearStatus
 
 pytestmark = pytest.mark.django_db
 VN_POLICY = "vn-poverty-education"
-
-
-@pytest.fixture
-def ward_run(world):
-    """A computed run of the Vietnamese policy over ward 26734 (Thạnh Xuân)."""
-    load_policies_dir(path=default_policies_dir())
-    return run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=world.units["ward1"])
 
 
 def second_office_user(world):

@@ -6,19 +6,10 @@ from django.utils import translation
 
 from reach.entitlements.choices import RunStage
 from reach.entitlements.models import EntitlementRun
-from reach.entitlements.services import run_entitlements
-from reach.policy.calc import default_policies_dir
-from reach.policy.services import load_policies_dir
 from reach.registry.tests.test_api import token_client
 
 pytestmark = pytest.mark.django_db
 VN_POLICY = "vn-poverty-education"
-
-
-@pytest.fixture
-def ward_run(world):
-    load_policies_dir(path=default_policies_dir())
-    return run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=world.units["ward1"])
 
 
 def logged_in(world, username: str) -> Client:
