@@ -2,6 +2,7 @@ from django.urls import path
 
 from reach.entitlements import notice_views, views, workflow_views
 
+app_name = "entitlements"
 urlpatterns = [
     path("runs/", views.run_list, name="run-list"),
     path("runs/start/", views.run_start, name="run-start"),

@@ -66,13 +66,13 @@ def run_start(request):
         )
     except DomainError as error:  # unknown policy, an approved key (correct it), under review
         messages.error(request, str(error))
-        return redirect("run-list")
+        return redirect("entitlements:run-list")
     if outcome.joined:
         messages.info(
             request,
             _("A run of the same policies, year and scope is already going: you joined it."),
         )
-    return redirect("run", run_id=outcome.run.pk)
+    return redirect("entitlements:run", run_id=outcome.run.pk)
 
 
 def _run_or_404(request, run_id: int):
@@ -140,8 +140,8 @@ def _rerun(request, run_id: int, *, correction_reason: str | None = None):
         outcome = request_rerun(run=run, actor=request.user, correction_reason=correction_reason)
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("run", run_id=run.pk)
-    return redirect("run", run_id=outcome.run.pk)
+        return redirect("entitlements:run", run_id=run.pk)
+    return redirect("entitlements:run", run_id=outcome.run.pk)
 
 
 @login_required
