@@ -15,6 +15,7 @@ urlpatterns = [
     path("language/", accounts_views.set_language, name="set_language"),
     path("", include("reach.registry.urls")),
     path("", include("reach.entitlements.urls")),
+    path("", include("reach.studentfile.urls")),
     path("policies/", include("reach.policy.urls")),
     path("payments/", include("reach.payments.urls")),
     path("indicators/", include("reach.indicators.urls")),

@@ -34,7 +34,5 @@ urlpatterns = [
         views.person_entitlements,
         name="person-entitlements",
     ),
-    path("persons/<int:person_id>/file/", views.person_file, name="person-file"),
-    path("persons/<int:person_id>/file.pdf", views.person_file_pdf, name="person-file-pdf"),
     path("persons/<int:person_id>/why/<int:school_year>/", views.person_why, name="person-why"),
 ]
