@@ -22,6 +22,7 @@ from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
+from reach.studentfile.api import router as studentfile_router
 
 logger = logging.getLogger("reach.api")
 
@@ -62,5 +63,6 @@ api.add_router("/", registry_router)
 api.add_router("/", policy_router)
 api.add_router("/", entitlements_router)
 api.add_router("/", payments_router)
+api.add_router("/", studentfile_router)
 api.add_router("/", indicators_router)
 api.add_router("/", casework_router)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "reach.policy",
     "reach.entitlements",
     "reach.payments",
+    "reach.studentfile",
     "reach.indicators",
     "reach.casework",
     "reach.demo",

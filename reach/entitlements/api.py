@@ -1,6 +1,6 @@
 """Entitlement runs (start or join, status and progress, totals, difference, lines), their
-public notice and the objections to its lines, a student's entitlements with the reasons for
-each benefit, and the student's file."""
+public notice and the objections to its lines, and a student's entitlements with the reasons
+for each benefit."""
 
 import io
 
@@ -34,9 +34,7 @@ from reach.entitlements.schemas import (
     RunOut,
     RunRequestIn,
     RunStarted,
-    StudentFileOut,
 )
-from reach.entitlements.studentfile import student_file_for_user
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry.selectors import get_person_for_user
 
@@ -240,7 +238,7 @@ def correct(request, run_id: int, body: ReasonIn):
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}
 
 
-# -- public notice, objections, student file ------------------------------------------------
+# -- public notice and objections -----------------------------------------------------------
 
 
 def _published_run_for(request, run_id: int):
@@ -384,35 +382,3 @@ def dismiss(request, objection_id: int, body: ResolutionIn):
     objection = _objection_for(request, objection_id)
     objections.dismiss_objection(objection=objection, actor=request.user, reason=body.resolution)
     return _objection_out(_objection_for(request, objection_id))
-
-
-@router.get("/persons/{person_id}/file", response=StudentFileOut)
-def student_file(request, person_id: int):
-    """A student's file: per school year, the enrolments and one timeline of entitlements,
-    approval steps, public notice, payments and objections."""
-    person = get_person_for_user(request.user, person_id)
-    if person is None:
-        raise HttpError(404, "Not found")
-    years = student_file_for_user(request.user, person)
-    return {
-        "person": person.pk,
-        "years": [
-            {
-                "school_year": year.year,
-                "enrolments": [
-                    {
-                        "school": e.school.code if e.school_id else None,
-                        "level": e.level,
-                        "grade": e.grade,
-                        "status": e.status,
-                    }
-                    for e in year.enrolments
-                ],
-                "events": [
-                    {"at": ev.at, "kind": ev.kind, "text": ev.text, "run": ev.run_id}
-                    for ev in year.events
-                ],
-            }
-            for year in years
-        ],
-    }

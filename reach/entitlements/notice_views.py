@@ -112,7 +112,7 @@ def run_notice_pdf(request, run_id: int):
 
 def _back(run_id: int, request) -> str:
     query = request.POST.get("place", "")
-    url = reverse("run-notice", args=[run_id])
+    url = reverse("entitlements:run-notice", args=[run_id])
     return f"{url}?{query}" if query.startswith(("school=", "ward=")) else url
 
 

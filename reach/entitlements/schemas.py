@@ -155,28 +155,3 @@ class ObjectionOut(Schema):
     resolved_by: str | None
     resolved_at: dt.datetime | None
     correction: int | None  # the correction run an upheld objection started
-
-
-class FileEventOut(Schema):
-    at: dt.datetime
-    kind: str  # entitlement, approval, notice, payment, objection
-    text: str
-    run: int | None
-
-
-class FileEnrolmentOut(Schema):
-    school: str | None
-    level: str
-    grade: int | None
-    status: str
-
-
-class FileYearOut(Schema):
-    school_year: int
-    enrolments: list[FileEnrolmentOut]
-    events: list[FileEventOut]
-
-
-class StudentFileOut(Schema):
-    person: int
-    years: list[FileYearOut]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reach.entitlements import notice_views, views, workflow_views
 
+app_name = "entitlements"
 urlpatterns = [
     path("runs/", views.run_list, name="run-list"),
     path("runs/start/", views.run_start, name="run-start"),
@@ -33,7 +34,5 @@ urlpatterns = [
         views.person_entitlements,
         name="person-entitlements",
     ),
-    path("persons/<int:person_id>/file/", views.person_file, name="person-file"),
-    path("persons/<int:person_id>/file.pdf", views.person_file_pdf, name="person-file-pdf"),
     path("persons/<int:person_id>/why/<int:school_year>/", views.person_why, name="person-why"),
 ]

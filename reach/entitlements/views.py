@@ -6,20 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.common.errors import DomainError
 from reach.common.languages import lang_key
-from reach.common.pdf import pdf_response, render_pdf
 from reach.entitlements import selectors, workflow
 from reach.entitlements.explain import explain_person
 from reach.entitlements.forms import RunForm
 from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.permissions import can_run_over
-from reach.entitlements.studentfile import student_file_for_user
 from reach.registry.selectors import (
     default_school_year_for_user,
     get_person_for_user,
@@ -27,7 +24,6 @@ from reach.registry.selectors import (
 )
 
 PAGE_SIZE = 50
-STUDENT_FILE_TEMPLATE = "entitlements/print/student_file.html"
 
 
 def _run_form(request, data=None) -> RunForm:
@@ -71,13 +67,13 @@ def run_start(request):
         )
     except DomainError as error:  # unknown policy, an approved key (correct it), under review
         messages.error(request, str(error))
-        return redirect("run-list")
+        return redirect("entitlements:run-list")
     if outcome.joined:
         messages.info(
             request,
             _("A run of the same policies, year and scope is already going: you joined it."),
         )
-    return redirect("run", run_id=outcome.run.pk)
+    return redirect("entitlements:run", run_id=outcome.run.pk)
 
 
 def _run_or_404(request, run_id: int):
@@ -145,8 +141,8 @@ def _rerun(request, run_id: int, *, correction_reason: str | None = None):
         outcome = request_rerun(run=run, actor=request.user, correction_reason=correction_reason)
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("run", run_id=run.pk)
-    return redirect("run", run_id=outcome.run.pk)
+        return redirect("entitlements:run", run_id=run.pk)
+    return redirect("entitlements:run", run_id=outcome.run.pk)
 
 
 @login_required
@@ -189,33 +185,3 @@ def person_entitlements(request, person_id: int):
     return render(
         request, "entitlements/_person_entitlements.html", {"person": person, "years": by_year}
     )
-
-
-def _person_or_404(request, person_id: int):
-    person = get_person_for_user(request.user, person_id)
-    if person is None:
-        raise Http404(_("No such person"))
-    return person
-
-
-@login_required
-def person_file(request, person_id: int):
-    """The student file block of a person's page (loaded by htmx): per school year, one
-    timeline of entitlements, approvals, notices, payments and objections."""
-    person = _person_or_404(request, person_id)
-    years = student_file_for_user(request.user, person)
-    return render(request, "entitlements/_student_file.html", {"person": person, "years": years})
-
-
-@login_required
-def person_file_pdf(request, person_id: int):
-    """The student file as a PDF archive record."""
-    person = _person_or_404(request, person_id)
-    context = {
-        "person": person,
-        "years": student_file_for_user(request.user, person),
-        "printed_at": timezone.now(),
-        "printed_by": request.user.get_username(),
-    }
-    content = render_pdf(STUDENT_FILE_TEMPLATE, context, request=request)
-    return pdf_response(content, filename=f"reach-student-file-{person.pk}.pdf")

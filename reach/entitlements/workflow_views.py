@@ -24,7 +24,7 @@ def _step(request, run_id: int, action) -> object:
         action(run)
     except DomainError as error:
         messages.error(request, str(error))
-    return redirect("run", run_id=run.pk)
+    return redirect("entitlements:run", run_id=run.pk)
 
 
 @login_required

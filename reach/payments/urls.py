@@ -2,6 +2,7 @@ from django.urls import path
 
 from reach.payments import views
 
+app_name = "payments"
 urlpatterns = [
     path("new/", views.payment_new, name="payment-new"),
     path("import/", views.payment_import, name="payment-import"),

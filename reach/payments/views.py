@@ -77,7 +77,7 @@ def payment_new(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The payment was recorded."))
-            return redirect("run", run_id=line.run_id)
+            return redirect("entitlements:run", run_id=line.run_id)
     context = {"line": line, "form": form, "paid": paid, "remaining": remaining}
     return render(request, "payments/payment_new.html", context, status=400 if form.errors else 200)
 
@@ -99,7 +99,7 @@ def payment_import(request):
                 "%(count)s payment recorded.", "%(count)s payments recorded.", count
             )
             messages.success(request, recorded % {"count": count})
-            return redirect("reconciliation")
+            return redirect("payments:reconciliation")
     return render(
         request, "payments/payment_import.html", {"errors": errors}, status=400 if errors else 200
     )

@@ -73,7 +73,7 @@ def policy_edit(request, code: str):
                 )
             else:
                 messages.info(request, _("Nothing changed: the policy stays as it was."))
-            return redirect("policy", code=code)
+            return redirect("policy:policy", code=code)
     else:
         text = yaml.safe_dump(version.document, allow_unicode=True, sort_keys=False, width=100)
     context = {"policy": policy, "version": version, "text": text, "errors": errors}

@@ -1,11 +1,11 @@
-"""The registry's pages: dashboard, units, households, persons and the household import."""
+"""The registry's pages: units, households, persons and the household import."""
 
 from django.urls import path
 
 from reach.registry import views
 
+app_name = "registry"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("units/", views.unit_tree, name="unit-tree"),
     path("households/", views.household_list, name="household-list"),
     path("households/export.xlsx", views.household_export, name="household-export"),

@@ -137,7 +137,7 @@ def import_start(request):
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         batch = imports.stage_household_import(file=upload, filename=upload.name, user=request.user)
-        return redirect("import-preview", batch_id=batch.pk)
+        return redirect("registry:import-preview", batch_id=batch.pk)
     context = {
         "recent": selectors.list_import_batches_for_user(request.user)[:10],
         "may_import": can_import_households(request.user),
@@ -165,7 +165,7 @@ def import_commit(request, batch_id: int):
         messages.error(request, str(rejection))
     else:
         messages.success(request, _("The import was merged into the registry."))
-    return redirect("import-preview", batch_id=batch.pk)
+    return redirect("registry:import-preview", batch_id=batch.pk)
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""The API of the public notice (masked lines, .xlsx, PDF), of objections (record, uphold,
-dismiss, with the refusals as 403 / 404 / 409) and of the student file."""
+"""The API of the public notice (masked lines, .xlsx, PDF) and of objections (record, uphold,
+dismiss, with the refusals as 403 / 404 / 409)."""
 
 import io
 
@@ -109,17 +109,6 @@ def test_objection_refusals_are_403_404_409_and_422(world, published):
         == 403
     )
     assert token_client("district").post(dismiss, {}, content_type=JSON).status_code == 422
-
-
-def test_the_student_file_gives_the_timeline_per_school_year(world, published):
-    person = world.persons["ward1"].pk
-    body = token_client("ward01").get(f"/api/v1/persons/{person}/file").json()
-
-    (year,) = body["years"]
-    assert year["school_year"] == 2024 and year["enrolments"][0]["school"] == "SCH-ward1"
-    kinds = [event["kind"] for event in year["events"]]
-    assert {"entitlement", "approval", "notice"} <= set(kinds)
-    assert token_client("county").get(f"/api/v1/persons/{person}/file").status_code == 404
 
 
 @pytest.fixture

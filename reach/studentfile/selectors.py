@@ -1,6 +1,8 @@
 """A student's file (one student, one file): per school year, the enrolments and one timeline
 of what happened to the student's entitlements: computed, approved or returned, published in a
-public notice, paid, objected to and resolved. Reads pass through the scoping of `accounts`."""
+public notice, paid, objected to and resolved. Reads pass through the scoping of `accounts`.
+
+It reads entitlements and payments, so it sits above both: neither imports it."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -9,15 +11,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reach.accounts.models import AuditEvent
+from reach.accounts.models import AuditEvent, User
 from reach.accounts.scoping import restrict
+from reach.common.errors import OutOfScope
 from reach.common.money import format_major
 from reach.entitlements.choices import ObjectionStatus, RunStage
 from reach.entitlements.notice import benefit_name
 from reach.entitlements.selectors import list_entitlements_for_user, list_objections_for_user
 from reach.payments.models import Disbursement
 from reach.registry.models import Person
-from reach.registry.selectors import list_enrolments_for_user
+from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
 
 ENTITLEMENT, APPROVAL, NOTICE, PAYMENT, OBJECTION = (
     "entitlement",
@@ -123,7 +126,7 @@ def _run_events(runs: dict[int, int]) -> list[tuple[int, FileEvent]]:
     return found
 
 
-def _payment_events(user, person: Person) -> list[tuple[int, FileEvent]]:
+def _payment_events(user: User, person: Person) -> list[tuple[int, FileEvent]]:
     payments = restrict(Disbursement.objects.filter(person=person), user).select_related("line")
     return [
         (
@@ -145,7 +148,7 @@ def _payment_events(user, person: Person) -> list[tuple[int, FileEvent]]:
     ]
 
 
-def _objection_events(user, person: Person) -> list[tuple[int, FileEvent]]:
+def _objection_events(user: User, person: Person) -> list[tuple[int, FileEvent]]:
     found = []
     for objection in list_objections_for_user(user, person=person):
         year = objection.line.school_year
@@ -186,7 +189,15 @@ def _objection_events(user, person: Person) -> list[tuple[int, FileEvent]]:
     return found
 
 
-def student_file_for_user(user, person: Person) -> list[FileYear]:
+def person_for_user_or_404(user: User, person_id: int) -> Person:
+    """The person whose file is asked for, if `user` may see them; else `OutOfScope` (404)."""
+    person = get_person_for_user(user, person_id)
+    if person is None:
+        raise OutOfScope(_("No such person"))
+    return person
+
+
+def student_file_for_user(user: User, person: Person) -> list[FileYear]:
     """The person's file as `user` may see it: school years newest first, each with its
     enrolments and its events in the order they happened."""
     lines = list(list_entitlements_for_user(user, person))

@@ -2,16 +2,12 @@
 approvals, public notice, payments and objections; on the person's page and as a PDF archive
 record; seen only by users whose scope holds the student."""
 
-import datetime as dt
-
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
-from reach.entitlements.objections import dismiss_objection, record_objection
-from reach.entitlements.services import run_entitlements
-from reach.entitlements.studentfile import (
+from reach.studentfile.selectors import (
     APPROVAL,
     ENTITLEMENT,
     NOTICE,
@@ -19,41 +15,9 @@ from reach.entitlements.studentfile import (
     PAYMENT,
     student_file_for_user,
 )
-from reach.entitlements.views import STUDENT_FILE_TEMPLATE
-from reach.entitlements.workflow import approve_run, publish_run, submit_run
-from reach.payments.services import PaymentInput, record_disbursement
-from reach.policy.calc import default_policies_dir
-from reach.policy.services import load_policies_dir
+from reach.studentfile.views import STUDENT_FILE_TEMPLATE
 
 pytestmark = pytest.mark.django_db
-VN_POLICY = "vn-poverty-education"
-
-
-@pytest.fixture
-def history(world):
-    """The ward 26734 pupil's 2024 year: computed, submitted, approved, published, objected to
-    (dismissed) and paid."""
-    load_policies_dir(path=default_policies_dir())
-    run = run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=world.units["ward1"])
-    run = submit_run(run=run, actor=world.users["ward01"])
-    run = approve_run(run=run, actor=world.users["district"])
-    run = publish_run(run=run, actor=world.users["district"], objection_days=5)
-    line = run.lines.get(person=world.persons["ward1"])
-    objection = record_objection(
-        line=line, actor=world.users["ward01"], raised_by="Trần Thị Bình", reason="Too little"
-    )
-    dismiss_objection(objection=objection, actor=world.users["district"], reason="As decided")
-    record_disbursement(
-        payment=PaymentInput(
-            line_id=line.pk,
-            amount_minor=line.amount_minor,
-            method="cash",
-            voucher="PC-2024-001",
-            paid_on=dt.date(2024, 12, 2),
-        ),
-        actor=world.users["district"],
-    )
-    return run, line
 
 
 def test_the_file_shows_every_step_of_the_year_in_one_timeline(world, history):
