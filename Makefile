@@ -35,6 +35,7 @@ browsers:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/reach makemigrations --check --dry-run
 
 test-sqlite: install

@@ -35,16 +35,17 @@ def grants_of(user: User | None) -> tuple[Grant, ...]:
         return cached
     grants = []
     for m in user.memberships.select_related("unit", "organisation__unit", "school__unit"):
-        if m.unit_id:
+        if m.unit is not None:
             grants.append(Grant(role=m.role, unit_path=m.unit.path))
-        elif m.organisation_id:
+        elif m.organisation is not None:
             grants.append(Grant(role=m.role, unit_path=m.organisation.unit.path))
-        elif m.school_id:
+        elif m.school is not None:
             grants.append(
                 Grant(role=m.role, school_id=m.school_id, school_unit_path=m.school.unit.path)
             )
-    user._reach_grants = tuple(grants)
-    return user._reach_grants
+    result = tuple(grants)
+    user._reach_grants = result  # type: ignore[attr-defined]  # a per-request cache, not a field
+    return result
 
 
 def roles_over(user: User | None, path: str | None) -> set[str]:

@@ -3,6 +3,7 @@
 import datetime as dt
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.db import models
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import ApiToken, AuditEvent, User, hash_token
 from reach.common.errors import DomainError
+
+if TYPE_CHECKING:
+    from reach.geo.models import Organisation, School, Unit
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -52,8 +56,25 @@ def build_audit_event(
     )
 
 
-def record_audit_event(**kwargs) -> AuditEvent:
-    event = build_audit_event(**kwargs)
+def record_audit_event(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    household_id: int | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    event = build_audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        household_id=household_id,
+        reason=reason,
+    )
     event.save()
     return event
 
@@ -74,7 +95,14 @@ def issue_api_token(*, user: User) -> str:
     return raw
 
 
-def create_member(*, username: str, password: str, role: str, scope, superuser: bool = False):
+def create_member(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    scope: "Unit | School | Organisation | None",
+    superuser: bool = False,
+) -> User:
     """Create (or reset) a user with one membership in `scope` (a Unit, School or
     Organisation; None for a superuser without membership)."""
     from reach.accounts.models import Membership
@@ -86,5 +114,7 @@ def create_member(*, username: str, password: str, role: str, scope, superuser: 
     user.save()
     if scope is not None:
         key = {Unit: "unit", School: "school", Organisation: "organisation"}[type(scope)]
-        Membership.objects.get_or_create(user=user, role=role, **{key: scope})
+        # Typed as the lookup keywords it is, so mypy does not read it as `defaults`.
+        lookup: dict[str, Any] = {key: scope}
+        Membership.objects.get_or_create(user=user, role=role, **lookup)
     return user

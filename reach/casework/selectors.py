@@ -90,9 +90,10 @@ def list_cases_for_user(
         cases = cases.filter(status=status)
     if kind:
         cases = cases.filter(kind=kind)
+    # `overdue` and `last_seen` are annotated by _with_last_visit, which mypy cannot see.
     if overdue:
-        cases = cases.filter(overdue=True)
-    return cases.select_related("person", "household", "unit", "work_group").order_by(
+        cases = cases.filter(overdue=True)  # type: ignore[misc]
+    return cases.select_related("person", "household", "unit", "work_group").order_by(  # type: ignore[misc]
         "-overdue", "last_seen", "pk"
     )
 
@@ -101,7 +102,8 @@ def list_overdue_cases_for_user(
     user: User | None, *, unit: Unit | None = None, today: dt.date | None = None
 ) -> QuerySet[DropoutCase]:
     """Active cases without a visit in the last `visit_interval_days()` (reminders)."""
-    return list_cases_for_user(user, unit=unit, overdue=True, today=today).order_by(
+    # `last_seen` is annotated by _with_last_visit, which mypy cannot see.
+    return list_cases_for_user(user, unit=unit, overdue=True, today=today).order_by(  # type: ignore[misc]
         "work_group__name", "last_seen", "pk"
     )
 
@@ -173,7 +175,11 @@ def case_board_for_user(
         )
     )
     names = [f.name for f in fields(Board)]
-    boards = {row["group"]: Board(**{name: row[name] for name in names}) for row in rows}
+    # `names` are the counts annotated above; mypy cannot follow a loop over them.
+    boards = {
+        row["group"]: Board(**{name: row[name] for name in names})  # type: ignore[literal-required]
+        for row in rows
+    }
     total = sum(boards.values(), Board())
     return BoardRow(unit, total), [BoardRow(c, boards.get(c.code, Board())) for c in children]
 
@@ -234,7 +240,8 @@ def default_work_group(unit: Unit) -> WorkGroup | None:
 def risk_score_for_user(user: User | None, person: Person, *, school_year: int) -> int | None:
     """The child's dropout risk score in the school year, for an at-risk case."""
     scored = list_at_risk_for_user(user, school_year=school_year, minimum_score=0)
-    return scored.filter(person=person).values_list("risk_score", flat=True).first()
+    # `risk_score` is annotated by list_at_risk_for_user, which mypy cannot see.
+    return scored.filter(person=person).values_list("risk_score", flat=True).first()  # type: ignore[misc]
 
 
 def schools_for_case(case: DropoutCase) -> QuerySet[School]:

@@ -4,13 +4,13 @@ The document is an ordinary Django template extending `print/base.html`, rendere
 laid out by WeasyPrint; the base template names the fonts that carry Vietnamese and Chinese
 (installed with the system packages, see `scripts/system-packages.sh`)."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 PDF = "application/pdf"
 
 
-def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
+def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango, needed only for a PDF
 
     html = render_to_string(template_name, context, request=request)

@@ -14,7 +14,7 @@ from reach.geo.models import Unit
 
 
 def _path(run: EntitlementRun) -> str | None:
-    return run.unit.path if run.unit_id else None
+    return run.unit.path if run.unit is not None else None
 
 
 def can_run_over(user: User | None, unit: Unit | None) -> bool:

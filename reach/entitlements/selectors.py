@@ -5,6 +5,8 @@ a unit above theirs (or over everything), of which they see their own part (the 
 pupils they may see, and totals computed from those lines only).
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from reach.accounts.models import User
@@ -49,7 +51,7 @@ def list_units_to_run_for_user(user: User) -> tuple[list[Unit], bool]:
     return list(units.filter(under_paths("path", tuple(sorted(paths))))), False
 
 
-def _user_paths(user) -> tuple[str, ...]:
+def _user_paths(user: User) -> tuple[str, ...]:
     """The unit paths a user belongs to, their schools' units included."""
     scope = scope_of(user)
     schools = School.objects.filter(pk__in=scope.school_ids).values_list("unit__path", flat=True)
@@ -61,7 +63,7 @@ def _ancestors(path: str) -> list[str]:
     return [PATH_SEPARATOR.join(parts[:end]) for end in range(1, len(parts))]
 
 
-def list_runs_for_user(user) -> QuerySet[EntitlementRun]:
+def list_runs_for_user(user: User) -> QuerySet[EntitlementRun]:
     """The runs whose scope overlaps the user's, newest first."""
     runs = list_runs().select_related("requested_by")
     scope = scope_of(user)
@@ -76,22 +78,22 @@ def list_runs_for_user(user) -> QuerySet[EntitlementRun]:
     )
 
 
-def get_run_for_user(user, run_id: int) -> EntitlementRun | None:
+def get_run_for_user(user: User, run_id: int) -> EntitlementRun | None:
     return list_runs_for_user(user).filter(pk=run_id).first()
 
 
-def covers_run(user, run: EntitlementRun) -> bool:
+def covers_run(user: User, run: EntitlementRun) -> bool:
     """Whether the user's scope holds the run's whole scope (then they see all of it)."""
     scope = scope_of(user)
     if scope.everything:
         return True
-    if run.unit_id is None:
+    if run.unit is None:
         return False
     path = run.unit.path
     return any(path == p or path.startswith(p + PATH_SEPARATOR) for p in scope.unit_paths)
 
 
-def list_lines_for_user(user, run: EntitlementRun) -> QuerySet[EntitlementLine]:
+def list_lines_for_user(user: User, run: EntitlementRun) -> QuerySet[EntitlementLine]:
     """The lines of `run` about persons `user` may see."""
     visible = restrict(Person.objects.all(), user)
     return (
@@ -101,7 +103,7 @@ def list_lines_for_user(user, run: EntitlementRun) -> QuerySet[EntitlementLine]:
     )
 
 
-def run_totals_for_user(user, run: EntitlementRun) -> tuple[dict, bool]:
+def run_totals_for_user(user: User, run: EntitlementRun) -> tuple[dict, bool]:
     """The run's totals as the user may see them, and whether they are the whole run's (else
     they are computed from the lines of the user's pupils)."""
     if covers_run(user, run) or not run.totals:
@@ -111,7 +113,7 @@ def run_totals_for_user(user, run: EntitlementRun) -> tuple[dict, bool]:
     return run_totals(run, benefits=list(benefits), lines=lines), False
 
 
-def run_diff_for_user(user, run: EntitlementRun) -> dict:
+def run_diff_for_user(user: User, run: EntitlementRun) -> dict:
     """The run's difference from the previous one, with only the user's pupils listed (the
     counts are the whole run's when the user covers it)."""
     diff = run.diff or {}
@@ -126,7 +128,7 @@ def run_diff_for_user(user, run: EntitlementRun) -> dict:
     return {**mine, "counts": {key: len(mine[key]) for key in mine}, "partial": True}
 
 
-def list_entitlements_for_user(user, person: Person) -> QuerySet[EntitlementLine]:
+def list_entitlements_for_user(user: User, person: Person) -> QuerySet[EntitlementLine]:
     """Every entitlement line of a person the user may see, newest school year first."""
     visible = restrict(Person.objects.filter(pk=person.pk), user)
     return (
@@ -145,17 +147,17 @@ def benefits_of_run(run: EntitlementRun) -> dict[tuple[str, str], Benefit]:
     return {(benefit.version.policy.code, benefit.code): benefit for benefit in benefits}
 
 
-def unit_names(codes) -> dict[str, str]:
+def unit_names(codes: Iterable[str]) -> dict[str, str]:
     """The names of units by code."""
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
-def line_visible_to(user, line: EntitlementLine) -> bool:
+def line_visible_to(user: User | None, line: EntitlementLine) -> bool:
     """Whether `user` may see the pupil of `line`."""
     return restrict(Person.objects.filter(pk=line.person_id), user).exists()
 
 
-def get_line_for_user(user, line_id: int) -> EntitlementLine | None:
+def get_line_for_user(user: User, line_id: int) -> EntitlementLine | None:
     visible = restrict(Person.objects.all(), user)
     return (
         EntitlementLine.objects.filter(pk=line_id, person__in=visible.values("pk"))
@@ -165,7 +167,7 @@ def get_line_for_user(user, line_id: int) -> EntitlementLine | None:
 
 
 def list_objections_for_user(
-    user, *, run: EntitlementRun | None = None, person: Person | None = None
+    user: User, *, run: EntitlementRun | None = None, person: Person | None = None
 ) -> QuerySet[Objection]:
     """The objections to lines of pupils `user` may see (of one run, or of one person)."""
     visible = restrict(Person.objects.all(), user)
@@ -179,7 +181,7 @@ def list_objections_for_user(
     )
 
 
-def get_objection_for_user(user, objection_id: int) -> Objection | None:
+def get_objection_for_user(user: User, objection_id: int) -> Objection | None:
     return list_objections_for_user(user).filter(pk=objection_id).first()
 
 
@@ -193,7 +195,7 @@ def has_notice(run: EntitlementRun) -> bool:
     return run.stage in NOTICE_STAGES
 
 
-def list_notice_schools_for_user(user, run: EntitlementRun) -> list[School]:
+def list_notice_schools_for_user(user: User, run: EntitlementRun) -> list[School]:
     """The schools of the run's pupils that `user` may see: one notice each."""
     schools = School.objects.filter(
         pk__in=list_lines_for_user(user, run).values("enrolment__school_id")
@@ -201,7 +203,7 @@ def list_notice_schools_for_user(user, run: EntitlementRun) -> list[School]:
     return list(restrict(schools, user).order_by("unit__path", "name"))
 
 
-def list_notice_wards_for_user(user, run: EntitlementRun) -> list[Unit]:
+def list_notice_wards_for_user(user: User, run: EntitlementRun) -> list[Unit]:
     """The communes / wards of the run's pupils' households that `user` belongs to (or lies
     under): one notice each."""
     paths = set(list_lines_for_user(user, run).values_list("unit__path", flat=True).distinct())
@@ -211,7 +213,7 @@ def list_notice_wards_for_user(user, run: EntitlementRun) -> list[Unit]:
 
 
 def list_notice_lines_for_user(
-    user, run: EntitlementRun, *, school: School | None = None, ward: Unit | None = None
+    user: User, run: EntitlementRun, *, school: School | None = None, ward: Unit | None = None
 ) -> QuerySet[EntitlementLine]:
     """The lines of one school's or one ward's notice, of the pupils `user` may see."""
     lines = list_lines_for_user(user, run).select_related("enrolment__school")

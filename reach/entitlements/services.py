@@ -165,7 +165,7 @@ def _is_stale(run: EntitlementRun, now: dt.datetime) -> bool:
 
 
 def _claim_run(
-    *, key: str, school_year: int, unit: Unit | None, actor
+    *, key: str, school_year: int, unit: Unit | None, actor: User | None
 ) -> tuple[EntitlementRun, bool]:
     """The run to work on and whether this caller runs it (False: it joins a running run)."""
     requested_by = actor if actor is not None and actor.pk else None
@@ -206,14 +206,14 @@ def _claim_run(
     return run, True
 
 
-def _mark_failed(run: EntitlementRun, *, reason: str, actor) -> None:
+def _mark_failed(run: EntitlementRun, *, reason: str, actor: User | None) -> None:
     run.status, run.error, run.finished_at = RunStatus.FAILED, reason, timezone.now()
     with transaction.atomic():
         run.save(update_fields=["status", "error", "finished_at", "progress_done"])
         _audit_failure(run, actor=actor)
 
 
-def _audit_failure(run: EntitlementRun, *, actor) -> None:
+def _audit_failure(run: EntitlementRun, *, actor: User | None) -> None:
     record_audit_event(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -230,7 +230,7 @@ def _compute_run(
     run: EntitlementRun,
     *,
     versions: Sequence[PolicyVersion],
-    actor,
+    actor: User | None,
     progress: Progress | None,
 ) -> None:
     """Inside the run's transaction: replace the previous lines, write the new ones (engine.py),
@@ -239,7 +239,7 @@ def _compute_run(
         plan for version in versions for plan in plan_benefits(version, school_year=run.school_year)
     ]
     book = get_reference_book()
-    scope_path = run.unit.path if run.unit_id else None
+    scope_path = run.unit.path if run.unit is not None else None
     previous_lines = replaced_drafts(
         key=run.policy_codes, school_year=run.school_year, unit=run.unit
     )
@@ -247,7 +247,8 @@ def _compute_run(
     with engine.run_tables():
         replaced = engine.keep_previous(previous_lines)
         engine.delete_lines(previous_lines)
-        if not replaced and run.corrects_id:  # a correction differs from the lines it corrects
+        # A correction differs from the lines it corrects.
+        if not replaced and run.corrects is not None:
             engine.keep_previous(run.corrects.lines.filter(status=LineStatus.IN_FORCE))
         replaced_runs = (
             key_runs(key=run.policy_codes, school_year=run.school_year, unit=run.unit)
@@ -279,7 +280,7 @@ def _compute_run(
                 progress(run.progress_done, run.progress_total)
         engine.drop_exclusive_losers(plans)
         written = engine.write_lines(run_id=run.pk, school_year=run.school_year)
-        groups, without_amount = engine.staged_groups()
+        staged, without_amount = engine.staged_groups()
         warnings = [
             f"{plan.policy_code}/{plan.benefit.code}: "
             + _("%(count)s pupils left out: %(reason)s")
@@ -292,7 +293,7 @@ def _compute_run(
             run,
             benefits=[plan.benefit for plan in plans],
             warnings=warnings,
-            groups=groups,
+            groups=staged,
             persons=engine.count_persons(run.pk),
         )
         run.diff = engine.line_diff(run_id=run.pk, lines_written=written, limit=DIFF_LIMIT)

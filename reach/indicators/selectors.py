@@ -7,6 +7,7 @@ school year over the persons, keyed by the path prefix of the sub-unit each belo
 from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from reach.accounts.models import User
 from reach.accounts.scoping import restrict, under_paths
 from reach.geo.models import Unit
 from reach.geo.selectors import top_units_for_user
@@ -24,21 +25,21 @@ from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Per
 TOTAL = "__total__"
 
 
-def list_visible_units(user) -> QuerySet[Unit]:
+def list_visible_units(user: User | None) -> QuerySet[Unit]:
     return restrict(Unit.objects.all(), user).order_by("path")
 
 
-def get_unit_for_user(user, code: str) -> Unit | None:
+def get_unit_for_user(user: User | None, code: str) -> Unit | None:
     return restrict(Unit.objects.all(), user).filter(code=code).first()
 
 
-def child_units_for_user(user, unit: Unit | None) -> list[Unit]:
+def child_units_for_user(user: User | None, unit: Unit | None) -> list[Unit]:
     if unit is None:
         return list(top_units_for_user(user))
     return list(restrict(Unit.objects.filter(parent=unit), user).order_by("path"))
 
 
-def persons_for_user(user, unit: Unit | None = None) -> QuerySet[Person]:
+def persons_for_user(user: User | None, unit: Unit | None = None) -> QuerySet[Person]:
     persons = restrict(Person.objects.all(), user)
     if unit is not None:
         persons = persons.filter(under_paths("household__unit__path", (unit.path,)))
@@ -69,11 +70,15 @@ def _figures_by_group(persons: QuerySet[Person], cond: Conditions, group: Case) 
         )
         .order_by()
     )
-    return {row["group"]: Figures(**{name: row[name] for name in FIGURE_NAMES}) for row in rows}
+    # FIGURE_NAMES are the names annotated above; mypy cannot follow a loop over them.
+    return {
+        row["group"]: Figures(**{name: row[name] for name in FIGURE_NAMES})  # type: ignore[literal-required]
+        for row in rows
+    }
 
 
 def rollup_for_user(
-    user,
+    user: User | None,
     *,
     school_year: int,
     unit: Unit | None = None,
@@ -111,7 +116,9 @@ def rollup_for_user(
     )
 
 
-def _year_annotations(school_year: int, person: str = "pk", household: str = "household"):
+def _year_annotations(
+    school_year: int, person: str = "pk", household: str = "household"
+) -> dict[str, Subquery]:
     enrolments = Enrolment.objects.filter(person=OuterRef(person), school_year=school_year)
     enrolments = enrolments.order_by("status", "level")
     status = HouseholdYearStatus.objects.filter(household=OuterRef(household), year=school_year)
@@ -124,7 +131,7 @@ def _year_annotations(school_year: int, person: str = "pk", household: str = "ho
 
 
 def list_indicator_persons_for_user(
-    user,
+    user: User | None,
     *,
     school_year: int,
     indicator: Indicator,
@@ -145,7 +152,7 @@ def list_indicator_persons_for_user(
 
 
 def list_indicator_households_for_user(
-    user,
+    user: User | None,
     *,
     school_year: int,
     indicator: Indicator | None,
@@ -188,7 +195,11 @@ def _last_enrolment_annotations(school_year: int) -> dict:
 
 
 def list_out_of_school_for_user(
-    user, *, school_year: int, unit: Unit | None = None, params: IndicatorParameters | None = None
+    user: User | None,
+    *,
+    school_year: int,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
 ) -> QuerySet[Person]:
     """Children of compulsory school age with no enrolment in `school_year`, with their last
     enrolment before it."""
@@ -206,7 +217,11 @@ def list_out_of_school_for_user(
 
 
 def list_dropped_out_for_user(
-    user, *, school_year: int, unit: Unit | None = None, params: IndicatorParameters | None = None
+    user: User | None,
+    *,
+    school_year: int,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
 ) -> QuerySet[Person]:
     """Pupils whose enrolment of `school_year` ended as dropped out, with that enrolment."""
     params = params or indicator_parameters()
@@ -235,7 +250,7 @@ def list_dropped_out_for_user(
     )
 
 
-def enrolments_for_user(user, unit: Unit | None = None) -> QuerySet[Enrolment]:
+def enrolments_for_user(user: User | None, unit: Unit | None = None) -> QuerySet[Enrolment]:
     enrolments = restrict(Enrolment.objects.all(), user)
     if unit is not None:
         enrolments = enrolments.filter(under_paths("person__household__unit__path", (unit.path,)))
@@ -243,7 +258,7 @@ def enrolments_for_user(user, unit: Unit | None = None) -> QuerySet[Enrolment]:
 
 
 def list_at_risk_for_user(
-    user,
+    user: User | None,
     *,
     school_year: int,
     unit: Unit | None = None,
@@ -259,14 +274,18 @@ def list_at_risk_for_user(
         scored_enrolments(
             enrolments_for_user(user, unit), school_year=school_year, params=params, weights=weights
         )
-        .filter(risk_score__gte=minimum)
+        .filter(risk_score__gte=minimum)  # type: ignore[misc]  # annotated by scored_enrolments
         .select_related("person__household__unit", "school")
         .order_by("-risk_score", "person__household__unit__path", "person__household__code", "pk")
     )
 
 
 def detection_counts_for_user(
-    user, *, school_year: int, unit: Unit | None = None, params: IndicatorParameters | None = None
+    user: User | None,
+    *,
+    school_year: int,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
 ) -> dict[str, int]:
     """How many children are out of school, dropped out and at risk in `unit`."""
     persons = persons_for_user(user, unit)

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 
+from reach.accounts.models import User
 from reach.accounts.scoping import restrict, under_paths
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
@@ -44,12 +45,14 @@ NOT_ENTITLED, ENTITLED, SERVED = 0, 1, 2  # a pupil's coverage state
 PURPOSE = Coalesce(NullIf(F("benefit__purpose"), Value("")), F("benefit_code"))
 
 
-def in_scope(queryset: QuerySet, user, unit: Unit | None, path: str = HOUSEHOLD_PATH):
+def in_scope(
+    queryset: QuerySet, user: User, unit: Unit | None, path: str = HOUSEHOLD_PATH
+) -> QuerySet:
     queryset = restrict(queryset, user)
     return queryset.filter(under_paths(path, (unit.path,))) if unit is not None else queryset
 
 
-def lines_in_force(*, user, school_year: int, unit: Unit | None = None) -> QuerySet:
+def lines_in_force(*, user: User, school_year: int, unit: Unit | None = None) -> QuerySet:
     """The lines in force of the year in scope, each with its purpose and what was paid for
     it (`paid`), and its gap (None when fully paid).
 
@@ -81,7 +84,9 @@ def lines_in_force(*, user, school_year: int, unit: Unit | None = None) -> Query
     )
 
 
-def claims_without_entitlement(*, user, school_year: int, unit: Unit | None = None) -> QuerySet:
+def claims_without_entitlement(
+    *, user: User, school_year: int, unit: Unit | None = None
+) -> QuerySet:
     """Payments (by pupil and purpose) for which no line is in force: paid without
     entitlement."""
     in_force = EntitlementLine.objects.annotate(purpose=PURPOSE).filter(
@@ -102,7 +107,7 @@ class Reconciliation:
     by_unit: list[dict] = field(default_factory=list)
 
 
-def reconcile(*, user, school_year: int, unit: Unit | None = None) -> Reconciliation:
+def reconcile(*, user: User, school_year: int, unit: Unit | None = None) -> Reconciliation:
     """The gaps of a school year in scope: counts and amounts by kind and by unit (two
     group-by queries; the lists come from `list_gaps`)."""
     gaps = lines_in_force(user=user, school_year=school_year, unit=unit).exclude(gap=None)
@@ -137,7 +142,7 @@ def reconcile(*, user, school_year: int, unit: Unit | None = None) -> Reconcilia
     return Reconciliation(school_year, counts, amounts, by_unit)
 
 
-def list_gaps(*, user, school_year: int, gap: str, unit: Unit | None = None) -> QuerySet:
+def list_gaps(*, user: User, school_year: int, gap: str, unit: Unit | None = None) -> QuerySet:
     """The lines (or, for `not_entitled`, the payment claims) behind one kind of gap."""
     if gap == Gap.NOT_ENTITLED:
         return (
@@ -156,7 +161,7 @@ def list_gaps(*, user, school_year: int, gap: str, unit: Unit | None = None) -> 
 # -- coverage -------------------------------------------------------------------------------
 
 
-def poor_pupils(*, user, school_year: int, unit: Unit | None = None) -> QuerySet[Person]:
+def poor_pupils(*, user: User, school_year: int, unit: Unit | None = None) -> QuerySet[Person]:
     """Pupils enrolled in the year whose household is poor or near-poor that year, each with
     `entitled` (a line in force) and `served` (entitled, and every line in force paid in
     full)."""
@@ -206,7 +211,7 @@ class CoverageRow:
         return TARGET_PERCENT
 
 
-def coverage(*, user, school_year: int, unit: Unit | None = None) -> tuple[CoverageRow, list]:
+def coverage(*, user: User, school_year: int, unit: Unit | None = None) -> tuple[CoverageRow, list]:
     """The coverage of the scope, and of each unit one level below it (the units a user
     drills into), from one group-by over the pupils' household units."""
     pupils = poor_pupils(user=user, school_year=school_year, unit=unit)
@@ -249,12 +254,12 @@ def coverage(*, user, school_year: int, unit: Unit | None = None) -> tuple[Cover
     return total, children
 
 
-def list_disbursements_for_user(user, *, school_year: int | None = None) -> QuerySet:
+def list_disbursements_for_user(user: User, *, school_year: int | None = None) -> QuerySet:
     payments = restrict(Disbursement.objects.all(), user)
     if school_year is not None:
         payments = payments.filter(school_year=school_year)
     return payments.select_related("line", "person", "unit", "recorded_by")
 
 
-def line_visible(user, line_id: int) -> bool:
+def line_visible(user: User, line_id: int) -> bool:
     return restrict(EntitlementLine.objects.filter(pk=line_id), user).exists()

@@ -8,6 +8,7 @@ line is `permissions.can_pay`, checked here.
 """
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -77,7 +78,7 @@ def check_payment(
     line: EntitlementLine | None,
     claim: PaymentClaim | None,
     already: int = 0,
-    used_vouchers: set[str] = frozenset(),
+    used_vouchers: AbstractSet[str] = frozenset(),
 ) -> list[PaymentError]:
     """Every reason `payment` cannot be recorded (none: it can). `claim` is the purpose's
     claim, `already` what earlier payments of the same file add to it."""

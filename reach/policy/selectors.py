@@ -74,7 +74,7 @@ def list_policies_with_versions() -> list[Policy]:
     for version in PolicyVersion.objects.order_by("policy_id", "number"):
         latest[version.policy_id] = version
     for policy in policies:
-        policy.current = latest.get(policy.pk)
+        policy.current = latest.get(policy.pk)  # type: ignore[attr-defined]  # for the page, no field
     return policies
 
 

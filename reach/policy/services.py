@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
 from reach.accounts.services import record_audit_event
 from reach.policy.amounts import TableInfo
 from reach.policy.loader import (
@@ -71,11 +72,11 @@ class LoadOutcome:
         return message % values
 
 
-def _user(actor):
+def _user(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
 
-def _save_policy(document: PolicyDocument, *, actor) -> tuple[PolicyVersion, bool]:
+def _save_policy(document: PolicyDocument, *, actor: User | None) -> tuple[PolicyVersion, bool]:
     policy, _created = Policy.objects.select_for_update().get_or_create(
         code=document.code,
         defaults={
@@ -127,7 +128,9 @@ def _save_policy(document: PolicyDocument, *, actor) -> tuple[PolicyVersion, boo
     return version, True
 
 
-def _save_reference(document: ReferenceDocument, *, actor) -> tuple[ReferenceTable, bool]:
+def _save_reference(
+    document: ReferenceDocument, *, actor: User | None
+) -> tuple[ReferenceTable, bool]:
     info = document.table
     table = ReferenceTable.objects.select_for_update().filter(code=info.code).first()
     if table is not None and table.checksum == document.checksum:
@@ -214,7 +217,7 @@ def _duplicate_codes(files: list[tuple[str, str]]) -> list[str]:
     return errors
 
 
-def load_policy_files(*, paths: Sequence[Path], actor=None) -> list[LoadOutcome]:
+def load_policy_files(*, paths: Sequence[Path], actor: User | None = None) -> list[LoadOutcome]:
     """Validate every file, then load them all in one transaction (reference tables first);
     nothing is loaded when any file has an error."""
     references, policies = _parse_files(paths)
@@ -233,7 +236,7 @@ def load_policy_files(*, paths: Sequence[Path], actor=None) -> list[LoadOutcome]
     return outcomes
 
 
-def load_policy_file(*, path: Path, actor=None) -> PolicyVersion:
+def load_policy_file(*, path: Path, actor: User | None = None) -> PolicyVersion:
     """Load one policy file: its current version when unchanged, else version N+1."""
     references, policies = _parse_files([path])
     if references or not policies:
@@ -243,7 +246,7 @@ def load_policy_file(*, path: Path, actor=None) -> PolicyVersion:
     return version
 
 
-def load_reference_file(*, path: Path, actor=None) -> ReferenceTable:
+def load_reference_file(*, path: Path, actor: User | None = None) -> ReferenceTable:
     """Load one reference table, replacing its values when the file changed."""
     references, policies = _parse_files([path])
     if policies or not references:
@@ -258,12 +261,12 @@ def policy_dir_files(path: Path) -> list[Path]:
     return [*yaml_files(path / REFERENCE_DIR), *yaml_files(path)]
 
 
-def load_policies_dir(*, path: Path, actor=None) -> list[LoadOutcome]:
+def load_policies_dir(*, path: Path, actor: User | None = None) -> list[LoadOutcome]:
     """Load policies/reference/*.yaml, then policies/*.yaml, all or nothing."""
     return load_policy_files(paths=policy_dir_files(path), actor=actor)
 
 
-def load_policy_text(*, code: str, text: str, actor) -> tuple[PolicyVersion, bool]:
+def load_policy_text(*, code: str, text: str, actor: User | None) -> tuple[PolicyVersion, bool]:
     """A policy edited in the web UI (the YAML of a whole policy file): validated like a file,
     saved as version N+1 when it changed (else the current version, False). Raises
     PolicyFileError listing every error; the code must stay `code`."""

@@ -3,6 +3,7 @@
 from django.db import models, transaction
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
 from reach.accounts.services import record_audit_event, snapshot
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
@@ -18,7 +19,9 @@ def _household_id(obj: models.Model) -> int | None:
 
 
 @transaction.atomic
-def save_registry_record(*, actor, obj: models.Model, reason: str = "") -> models.Model:
+def save_registry_record(
+    *, actor: User | None, obj: models.Model, reason: str = ""
+) -> models.Model:
     """Create or update a household, status, person or enrolment, recording before and after."""
     before = None
     if obj.pk is not None:
@@ -41,15 +44,14 @@ def save_registry_record(*, actor, obj: models.Model, reason: str = "") -> model
 
 
 @transaction.atomic
-def delete_registry_record(*, actor, obj: models.Model, reason: str = "") -> None:
+def delete_registry_record(*, actor: User | None, obj: models.Model, reason: str = "") -> None:
     """Delete a registry record, keeping its last values in the audit trail."""
-    event_args = {
-        "actor": actor,
-        "action": AuditAction.DELETE,
-        "obj": obj,
-        "before": snapshot(obj),
-        "household_id": _household_id(obj),
-        "reason": reason,
-    }
-    record_audit_event(**event_args)
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=obj,
+        before=snapshot(obj),
+        household_id=_household_id(obj),
+        reason=reason,
+    )
     obj.delete()

@@ -5,6 +5,7 @@ public notice, paid, objected to and resolved. Reads pass through the scoping of
 It reads entitlements and payments, so it sits above both: neither imports it."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -16,6 +17,7 @@ from reach.accounts.scoping import restrict
 from reach.common.errors import OutOfScope
 from reach.common.money import format_major
 from reach.entitlements.choices import ObjectionStatus, RunStage
+from reach.entitlements.models import EntitlementLine
 from reach.entitlements.notice import benefit_name
 from reach.entitlements.selectors import list_entitlements_for_user, list_objections_for_user
 from reach.payments.models import Disbursement
@@ -68,7 +70,7 @@ def _day(value: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time()))
 
 
-def _line_events(lines) -> list[tuple[int, FileEvent]]:
+def _line_events(lines: Iterable[EntitlementLine]) -> list[tuple[int, FileEvent]]:
     return [
         (
             line.school_year,
@@ -182,7 +184,10 @@ def _objection_events(user: User, person: Person) -> list[tuple[int, FileEvent]]
             (
                 year,
                 FileEvent(
-                    objection.resolved_at, OBJECTION, text % values, run_id=objection.correction_id
+                    objection.resolved_at or objection.recorded_at,
+                    OBJECTION,
+                    text % values,
+                    run_id=objection.correction_id,
                 ),
             )
         )

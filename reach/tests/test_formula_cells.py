@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 
 pytestmark = pytest.mark.django_db
 
-FORMULAS = ["=1+1", "@SUM(A1)", "=HYPERLINK(\"http://example.org\")"]
+FORMULAS = ["=1+1", "@SUM(A1)", '=HYPERLINK("http://example.org")']
 
 
 def test_the_household_export_holds_names_typed_as_formulas_as_text(world):

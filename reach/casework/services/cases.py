@@ -257,7 +257,7 @@ def close_case(
     case = locked(case)
     require_case_editor(actor, case)
     require_active(case)
-    if outcome not in OUTCOMES_BY_KIND[case.kind]:
+    if outcome not in OUTCOMES_BY_KIND[CaseKind(case.kind)]:
         raise CaseError(
             _("A case of this kind cannot close as “%(outcome)s”.")
             % {"outcome": Outcome(outcome).label if outcome in Outcome.values else outcome}

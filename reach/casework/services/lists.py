@@ -10,6 +10,7 @@ from django.db.models import (
     DateField,
     DateTimeField,
     F,
+    Field,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -34,9 +35,10 @@ from reach.casework.permissions import (
 from reach.casework.services._common import check_date, today, user_or_none
 from reach.geo.models import Unit
 from reach.indicators import selectors as lists
+from reach.registry.models import Enrolment, Person
 
 
-def _constant(value, field) -> Value | Cast:
+def _constant(value: object, field: Field) -> Value | Cast:
     """A constant column; a typed NULL, which PostgreSQL needs to insert it, for None."""
     return (
         Cast(Value(None), output_field=field) if value is None else Value(value, output_field=field)
@@ -47,6 +49,8 @@ def _candidates(kind: str, *, reader: User, school_year: int, unit: Unit | None)
     """The rows of one list without a case this school year whose cases `reader` may change,
     with the columns of a new case."""
     taken = DropoutCase.objects.filter(school_year=school_year).values("person_id")
+    rows: QuerySet[Enrolment] | QuerySet[Person]
+    score: F | Value | Cast
     if kind == CaseKind.AT_RISK:
         rows = lists.list_at_risk_for_user(reader, school_year=school_year, unit=unit)
         rows = rows.exclude(person_id__in=taken)
@@ -110,8 +114,13 @@ def open_cases_from_lists(
     check_date(opened_on, what="opening")
     stamp = timezone.now()
     quote = connection.ops.quote_name
-    fields = {field.name: field for field in DropoutCase._meta.concrete_fields}
-    targets = ", ".join(quote(fields[name].column) for name in CASE_COLUMNS)
+    # Every concrete field has a column; the `is not None` only tells mypy so.
+    columns = {
+        field.name: field.column
+        for field in DropoutCase._meta.concrete_fields
+        if field.column is not None
+    }
+    targets = ", ".join(quote(columns[name]) for name in CASE_COLUMNS)
     sources = ", ".join(f"src.{quote('case_' + name)}" for name in CASE_COLUMNS)
     counts = {}
     for kind in kinds:

@@ -10,12 +10,12 @@ register = template.Library()
 
 
 @register.filter
-def as_json(value) -> str:
+def as_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) if value else ""
 
 
 @register.filter
-def money(minor, currency: str) -> str:
+def money(minor: int | None, currency: str) -> str:
     """Integer minor units in major units, grouped the way the current language writes them."""
     if minor is None or not currency:
         return ""
@@ -23,7 +23,7 @@ def money(minor, currency: str) -> str:
 
 
 @register.filter
-def in_language(names) -> str:
+def in_language(names: object) -> str:
     """A {vi, zh, en} mapping of names in the current language (English, then any, otherwise)."""
     if not isinstance(names, dict) or not names:
         return ""

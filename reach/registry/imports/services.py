@@ -141,7 +141,7 @@ class _Staging:
     """One pass over the file: parse, check and store the rows a chunk at a time, and preview
     the merge of each chunk while the file's households come one after another."""
 
-    def __init__(self, batch: ImportBatch, user):
+    def __init__(self, batch: ImportBatch, user: User | None) -> None:
         self.batch = batch
         self.findings = Findings()
         self.checks = DatabaseChecks(user=user, findings=self.findings)

@@ -10,16 +10,16 @@ import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Serve the web UI and run a background worker (reach db_worker) beside it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
-    def handle(self, *args, addrport: str, **options):
+    def handle(self, *args: object, addrport: str, **options: object) -> None:
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command, no input
             [sys.executable, "-m", "reach.cli", "db_worker", "--no-reload"]
         )
