@@ -215,6 +215,11 @@ def create_person(
     person = Person(household=household)
     _apply(person, details)
     _check_national_id(actor, person)
+    if household.members.filter(full_name=person.full_name, birth_date=person.birth_date).exists():
+        raise Conflict(
+            _("%(name)s, born %(date)s, is already a member of this household.")
+            % {"name": person.full_name, "date": person.birth_date}
+        )
     with transaction.atomic():
         _write(actor=actor, obj=person, reason=reason)
         if enrolment is not None:
@@ -301,11 +306,7 @@ def end_enrolment(*, actor: User, enrolment: Enrolment, status: str, reason: str
             _("Unknown value “%(value)s”; allowed: %(allowed)s")
             % {"value": status, "allowed": ", ".join(ENDING_STATUSES)},
         )
-    enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("person__household", "school")
-        .get(pk=enrolment.pk)
-    )
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise Conflict(
             _("This enrolment has already ended (%(status)s).")

@@ -112,6 +112,19 @@ def test_school_staff_add_a_pupil_they_enrol_at_their_school_and_nobody_else(wor
     ]
 
 
+def test_adding_a_member_already_on_record_is_a_conflict(world):
+    pupil = world.persons["ward1"]
+    body = {
+        "household_id": pupil.household_id,
+        **NEW_CHILD,
+        "full_name": pupil.full_name,
+        "birth_date": pupil.birth_date.isoformat(),
+    }
+    response = send(world, "ward01", "post", "/persons", body)
+    assert response.status_code == 409
+    assert Person.objects.filter(full_name=pupil.full_name).count() == 1
+
+
 def test_adding_a_person_with_an_unknown_school_names_the_field(world):
     body = {
         "household_id": world.households["ward1"].pk,
