@@ -1,22 +1,38 @@
-"""The registry's API: units, households and persons, read through the scoped selectors.
+"""The registry's API: units, households and persons, read through the scoped selectors;
+persons, enrolments and poverty statuses written through the same services (and permissions)
+as every other write, so another system (a school register, the poverty list) can feed Reach.
 
-Refusals are the services' and selectors' errors, answered by the one handler of `reach.api`."""
+Refusals are the services' and selectors' errors, answered by the one handler of `reach.api`:
+404 for a record outside the caller's area, 403 for a change their role may not make, 409 for
+a clash with what is on record, 422 for an invalid value (the message names the field)."""
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from reach.common.errors import OutOfScope
+from reach.common.errors import DomainError, OutOfScope
+from reach.common.schemas import ERRORS
+from reach.geo.models import School
 from reach.geo.selectors import unit_for_user_or_404
-from reach.registry import selectors
+from reach.registry import selectors, services
 from reach.registry.imports import services as imports
+from reach.registry.models import Enrolment, Person
 from reach.registry.schemas import (
     REFUSALS,
+    EnrolmentEnd,
+    EnrolmentIn,
+    EnrolmentOut,
     ErrorOut,
     HouseholdDetail,
     HouseholdPage,
     ImportBatchOut,
     PersonDetail,
+    PersonIn,
+    PersonPatch,
+    StatusIn,
+    StatusOut,
     UnitPage,
 )
 
@@ -156,3 +172,99 @@ def commit_household_import(request, batch_id: int):
     (or became so when checked again: read it for the bad rows) or already merged."""
     batch = _batch_or_404(request, batch_id)
     return imports.commit_household_import(batch=batch, user=request.user)
+
+
+def _household_or_404(request: HttpRequest, household_id: int):
+    household = selectors.get_household_for_user(request.user, household_id)
+    if household is None:
+        raise OutOfScope("Not found")
+    return household
+
+
+def _person_or_404(request: HttpRequest, person_id: int) -> Person:
+    person = selectors.get_person_for_user(request.user, person_id)
+    if person is None:
+        raise OutOfScope("Not found")
+    return person
+
+
+def _person_detail(request: HttpRequest, person_id: int) -> dict:
+    person = _person_or_404(request, person_id)
+    return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
+
+
+def _enrolment_details(body: EnrolmentIn) -> services.EnrolmentDetails:
+    """The enrolment a request names; its school by code (schools are public reference data:
+    an office enrols a child of its ward at a school wherever the child goes)."""
+    school = None
+    if body.school:
+        school = School.objects.filter(code=body.school).first()
+        if school is None:
+            raise DomainError(_("school: Unknown school code %(code)s") % {"code": body.school})
+    return services.EnrolmentDetails(school=school, **body.dict(exclude={"school", "reason"}))
+
+
+@router.post("/persons", response={201: PersonDetail, **ERRORS})
+def create_person(request, body: PersonIn):
+    """Add a person to a household the caller sees, with their enrolment if given. School
+    staff add only a pupil they enrol at their own school."""
+    household = _household_or_404(request, body.household_id)
+    enrolment = _enrolment_details(body.enrolment) if body.enrolment else None
+    person = services.create_person(
+        actor=request.user,
+        household=household,
+        details=body.dict(exclude={"household_id", "enrolment", "reason"}),
+        enrolment=enrolment,
+        reason=body.reason,
+    )
+    return 201, _person_detail(request, person.pk)
+
+
+@router.patch("/persons/{person_id}", response={200: PersonDetail, **ERRORS})
+def correct_person(request, person_id: int, body: PersonPatch):
+    """Correct a person's personal details (only the fields sent). School staff correct only
+    their own pupils."""
+    person = _person_or_404(request, person_id)
+    changes = body.dict(exclude_unset=True, exclude={"reason"})
+    services.correct_person(actor=request.user, person=person, changes=changes, reason=body.reason)
+    return _person_detail(request, person_id)
+
+
+@router.post("/persons/{person_id}/enrolments", response={201: EnrolmentOut, **ERRORS})
+def enrol_person(request, person_id: int, body: EnrolmentIn):
+    """Record a person's enrolment in a school year. School staff enrol only at their school."""
+    person = _person_or_404(request, person_id)
+    enrolment = services.enrol_person(
+        actor=request.user,
+        person=person,
+        details=_enrolment_details(body),
+        reason=body.reason,
+    )
+    return 201, _enrolment_out(enrolment)
+
+
+@router.post("/enrolments/{enrolment_id}/end", response={200: EnrolmentOut, **ERRORS})
+def end_enrolment(request, enrolment_id: int, body: EnrolmentEnd):
+    """End an enrolment under way: dropped out, transferred or graduated."""
+    enrolment: Enrolment | None = selectors.get_enrolment_for_user(request.user, enrolment_id)
+    if enrolment is None:
+        raise OutOfScope("Not found")
+    ended = services.end_enrolment(
+        actor=request.user, enrolment=enrolment, status=body.status, reason=body.reason
+    )
+    return _enrolment_out(ended)
+
+
+@router.put("/households/{household_id}/status/{year}", response={200: StatusOut, **ERRORS})
+def set_household_status(request, household_id: int, year: int, body: StatusIn):
+    """Set a household's poverty status of a year and its decision, as the ward's official
+    list has it: only the ward officer or the office over the household's unit."""
+    record = services.set_household_status(
+        actor=request.user,
+        household=_household_or_404(request, household_id),
+        year=year,
+        status=body.status,
+        decision=body.decision,
+        reason=body.reason,
+    )
+    return {"year": record.year, "status": record.status, "decision": record.decision}

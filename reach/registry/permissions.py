@@ -8,12 +8,14 @@ personal details and enrolments at their school, never a status and never anothe
 pupils. Viewers change nothing.
 """
 
+from django.db.models import Model
+
 from reach.accounts.choices import Role
 from reach.accounts.models import User
 from reach.accounts.permissions import grants_of, holds_role
 from reach.accounts.scoping import is_administrator
 from reach.geo.models import School, Unit
-from reach.registry.models import Household, ImportBatch, Person
+from reach.registry.models import Enrolment, Household, HouseholdYearStatus, ImportBatch, Person
 
 LIST_OWNERS = (Role.WARD_OFFICER, Role.OFFICE)
 IMPORTERS = (Role.WARD_OFFICER, Role.OFFICE, Role.SCHOOL_STAFF)
@@ -53,6 +55,14 @@ def can_enrol(user: User | None, person: Person, school: School | None) -> bool:
     return school is not None and holds_role(user, [Role.SCHOOL_STAFF], school_id=school.pk)
 
 
+def can_add_person(user: User | None, household: Household, school: School | None) -> bool:
+    """Whether `user` may add a person to `household`: the list's owners over it, or the staff
+    of `school`, adding a pupil they enrol there."""
+    if can_edit_household(user, household):
+        return True
+    return school is not None and holds_role(user, [Role.SCHOOL_STAFF], school_id=school.pk)
+
+
 def can_edit_person(user: User | None, person: Person) -> bool:
     """Whether `user` may correct `person`'s personal details: the list's owners over the
     household, or the staff of a school the person is enrolled at."""
@@ -60,6 +70,22 @@ def can_edit_person(user: User | None, person: Person) -> bool:
         return True
     staffed = schools_staffed_by(user)
     return bool(staffed) and person.enrolments.filter(school_id__in=staffed).exists()
+
+
+def can_change_record(user: User | None, record: Model) -> bool:
+    """Whether `user` may save or delete `record` (a household, status, person or enrolment)
+    as it stands, by the rules above; records of other kinds are the administrators'."""
+    if isinstance(record, Household):
+        return can_edit_household(user, record)
+    if isinstance(record, HouseholdYearStatus):
+        return can_set_poverty_status(user, record.household.unit)
+    if isinstance(record, Person):
+        if record.pk is None:
+            return can_add_person(user, record.household, None)
+        return can_edit_person(user, record)
+    if isinstance(record, Enrolment):
+        return can_enrol(user, record.person, record.school)
+    return is_administrator(user)
 
 
 def can_commit_import(user: User | None, batch: ImportBatch) -> bool:

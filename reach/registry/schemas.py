@@ -99,3 +99,72 @@ class ImportBatchOut(Schema):
 
 
 REFUSALS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class EnrolmentIn(Schema):
+    """An enrolment to record: `school` is the school's code (none: a school outside the
+    registry), `school_year` the year it starts in (2024 is 2024-2025)."""
+
+    school: str | None = None
+    school_year: int
+    level: str
+    grade: int | None = None
+    boarding: bool = False
+    program: str = ""
+    school_days: int | None = None
+    attendance_rate: int | None = None
+    reason: str = ""
+
+
+class PersonIn(Schema):
+    """A person to add to a household, with their enrolment if school staff add a pupil."""
+
+    household_id: int
+    full_name: str
+    sex: str
+    birth_date: dt.date
+    relation: str
+    national_id: str | None = None
+    ethnicity: str = ""
+    ethnic_minority: bool = False
+    disabled: bool = False
+    orphan: bool = False
+    martyr_child: bool = False
+    education_completed: str = "none"
+    vocational_certificate: bool = False
+    enrolment: EnrolmentIn | None = None
+    reason: str = ""
+
+
+class PersonPatch(Schema):
+    """The personal details to correct; the others stay as they are."""
+
+    full_name: str | None = None
+    sex: str | None = None
+    birth_date: dt.date | None = None
+    national_id: str | None = None
+    ethnicity: str | None = None
+    ethnic_minority: bool | None = None
+    disabled: bool | None = None
+    orphan: bool | None = None
+    martyr_child: bool | None = None
+    relation: str | None = None
+    education_completed: str | None = None
+    vocational_certificate: bool | None = None
+    reason: str = ""
+
+
+class EnrolmentEnd(Schema):
+    """How an enrolment ended (dropped_out, transferred, graduated); `reason` (when and why)
+    goes into the audit trail."""
+
+    status: str
+    reason: str = ""
+
+
+class StatusIn(Schema):
+    """A household's poverty status of a year, as the ward's official list has it."""
+
+    status: str
+    decision: str = ""
+    reason: str = ""

@@ -166,3 +166,12 @@ def list_import_batches_for_user(user: User | None) -> QuerySet[ImportBatch]:
 
 def get_import_batch_for_user(user: User | None, batch_id: int) -> ImportBatch | None:
     return list_import_batches_for_user(user).filter(pk=batch_id).first()
+
+
+def get_enrolment_for_user(user: User | None, enrolment_id: int) -> Enrolment | None:
+    return (
+        restrict(Enrolment.objects.all(), user)
+        .select_related("school", "person__household__unit")
+        .filter(pk=enrolment_id)
+        .first()
+    )

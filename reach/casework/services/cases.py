@@ -237,7 +237,7 @@ def _record_return(
     enrolment.status = EnrolmentStatus.ENROLLED
     if grade is not None:
         enrolment.grade = grade
-    save_registry_record(actor=user_or_none(actor), obj=enrolment, reason=f"case #{case.pk}")
+    save_registry_record(actor=actor, obj=enrolment, reason=f"case #{case.pk}")
 
 
 @transaction.atomic
