@@ -7,45 +7,12 @@ memberships are read once per request and cached on the user.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from reach.accounts.choices import Role
 from reach.accounts.models import User
-from reach.accounts.scoping import is_administrator
+from reach.accounts.scoping import grants_of, is_administrator
 from reach.common.errors import NotAllowed
 from reach.geo.models import is_under
-
-
-@dataclass(frozen=True)
-class Grant:
-    """One membership: a role over a unit path, or over a school (which sits in a unit)."""
-
-    role: str
-    unit_path: str | None = None
-    school_id: int | None = None
-    school_unit_path: str | None = None
-
-
-def grants_of(user: User | None) -> tuple[Grant, ...]:
-    """The user's memberships as grants, read once per request."""
-    if user is None or not user.is_authenticated:
-        return ()
-    cached = getattr(user, "_reach_grants", None)
-    if cached is not None:
-        return cached
-    grants = []
-    for m in user.memberships.select_related("unit", "organisation__unit", "school__unit"):
-        if m.unit is not None:
-            grants.append(Grant(role=m.role, unit_path=m.unit.path))
-        elif m.organisation is not None:
-            grants.append(Grant(role=m.role, unit_path=m.organisation.unit.path))
-        elif m.school is not None:
-            grants.append(
-                Grant(role=m.role, school_id=m.school_id, school_unit_path=m.school.unit.path)
-            )
-    result = tuple(grants)
-    user._reach_grants = result  # type: ignore[attr-defined]  # a per-request cache, not a field
-    return result
 
 
 def roles_over(user: User | None, path: str | None) -> set[str]:

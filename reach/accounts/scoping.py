@@ -17,6 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
 from reach.accounts.choices import Role
+from reach.accounts.models import User
 from reach.common.scoping import ScopePath
 from reach.geo.models import PATH_SEPARATOR
 
@@ -32,28 +33,53 @@ class Scope:
         return not (self.everything or self.unit_paths or self.school_ids)
 
 
+@dataclass(frozen=True)
+class Grant:
+    """One membership: a role over a unit path, or over a school (which sits in a unit)."""
+
+    role: str
+    unit_path: str | None = None
+    school_id: int | None = None
+    school_unit_path: str | None = None
+
+
+def grants_of(user: User | None) -> tuple[Grant, ...]:
+    """The user's memberships as grants, read once per request."""
+    if user is None or not user.is_authenticated:
+        return ()
+    cached = getattr(user, "_reach_grants", None)
+    if cached is not None:
+        return cached
+    grants = []
+    for m in user.memberships.select_related("unit", "organisation__unit", "school__unit"):
+        if m.unit is not None:
+            grants.append(Grant(role=m.role, unit_path=m.unit.path))
+        elif m.organisation is not None:
+            grants.append(Grant(role=m.role, unit_path=m.organisation.unit.path))
+        elif m.school is not None:
+            grants.append(
+                Grant(role=m.role, school_id=m.school_id, school_unit_path=m.school.unit.path)
+            )
+    result = tuple(grants)
+    user._reach_grants = result  # type: ignore[attr-defined]  # a per-request cache, not a field
+    return result
+
+
 def scope_of(user) -> Scope:
-    """The units and schools a user belongs to, read once per request and cached on it."""
+    """The units and schools a user belongs to, read once per request (from the same read of
+    the memberships as their grants) and cached on it."""
     if user is None or not user.is_authenticated:
         return Scope()
     cached = getattr(user, "_reach_scope", None)
     if cached is not None:
         return cached
-    if user.is_superuser:
+    grants = () if user.is_superuser else grants_of(user)
+    if user.is_superuser or any(g.role == Role.SYSTEM_ADMIN for g in grants):
         scope = Scope(everything=True)
     else:
-        memberships = list(
-            user.memberships.select_related("unit", "organisation__unit").only(
-                "role", "unit__path", "organisation__unit__path", "school_id"
-            )
-        )
-        if any(m.role == Role.SYSTEM_ADMIN for m in memberships):
-            scope = Scope(everything=True)
-        else:
-            paths = {m.unit.path for m in memberships if m.unit_id}
-            paths |= {m.organisation.unit.path for m in memberships if m.organisation_id}
-            schools = {m.school_id for m in memberships if m.school_id}
-            scope = Scope(unit_paths=tuple(sorted(paths)), school_ids=tuple(sorted(schools)))
+        paths = {g.unit_path for g in grants if g.unit_path}
+        schools = {g.school_id for g in grants if g.school_id}
+        scope = Scope(unit_paths=tuple(sorted(paths)), school_ids=tuple(sorted(schools)))
     user._reach_scope = scope
     return scope
 
