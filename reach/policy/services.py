@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event
 from reach.policy.amounts import TableInfo
 from reach.policy.loader import (
@@ -28,6 +29,7 @@ from reach.policy.loader import (
     yaml_files,
 )
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
+from reach.policy.permissions import can_edit_policy
 from reach.policy.selectors import get_reference_tables
 from reach.policy.tables import ReferenceDocument, parse_reference
 
@@ -269,7 +271,8 @@ def load_policies_dir(*, path: Path, actor: User | None = None) -> list[LoadOutc
 def load_policy_text(*, code: str, text: str, actor: User | None) -> tuple[PolicyVersion, bool]:
     """A policy edited in the web UI (the YAML of a whole policy file): validated like a file,
     saved as version N+1 when it changed (else the current version, False). Raises
-    PolicyFileError listing every error; the code must stay `code`."""
+    PolicyFileError listing every error; the code must stay `code`. Administrators only."""
+    require(can_edit_policy(actor), _("Only an administrator may edit a policy."))
     name = _("%(code)s (edited in the web UI)") % {"code": code}
     data = read_yaml_text(text, name=name)
     document = parse_policy(data, file_name=name, tables=get_reference_tables())

@@ -250,3 +250,11 @@ def test_load_policy_command_rejects_a_file_that_is_neither_kind(tmp_path):
     path.write_text("title: hello\n", "utf-8")
     with pytest.raises(CommandError):
         call_command("load_policy", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_only_an_administrator_may_save_an_edited_policy_text(world):
+    from reach.common.errors import NotAllowed
+    from reach.policy.services import load_policy_text
+
+    with pytest.raises(NotAllowed):
+        load_policy_text(code="any-policy", text="code: any-policy", actor=world.users["district"])
