@@ -147,8 +147,8 @@ def test_the_budget_spreadsheet_reads_back_with_each_source_and_the_total(world,
 
 
 def test_the_budget_takes_three_group_by_queries(world, run, django_assert_num_queries):
-    """The user's scope (two queries), the estimate, the approved lines, the payments, the
+    """The user's scope (one query), the estimate, the approved lines, the payments, the
     units below."""
     user = type(world.users["district"]).objects.get(pk=world.users["district"].pk)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         budget(user=user, school_year=2024, unit=world.units["d12"])

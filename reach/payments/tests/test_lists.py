@@ -194,7 +194,7 @@ def test_the_api_gives_the_list_its_totals_and_refuses_other_wards(world, run):
 
 def test_the_list_is_read_in_one_query_after_the_users_scope(world, run, django_assert_num_queries):
     user = type(world.users["district"]).objects.get(pk=world.users["district"].pk)
-    with django_assert_num_queries(3):  # the user's scope (two), then the rows
+    with django_assert_num_queries(2):  # the user's scope (one), then the rows
         plist = payment_list(user=user, school_year=2024, unit=world.units["d12"])
         assert [row.line.benefit.names for row in plist.rows]
 
