@@ -13,9 +13,8 @@ from ninja.errors import HttpError
 from reach.common.errors import OutOfScope
 from reach.common.pdf import pdf_response
 from reach.common.xlsx import XLSX
-from reach.entitlements import objections, selectors, workflow
+from reach.entitlements import selectors
 from reach.entitlements.explain import explain_person
-from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.notice import (
     NoticePlace,
     masked_line,
@@ -35,6 +34,8 @@ from reach.entitlements.schemas import (
     RunRequestIn,
     RunStarted,
 )
+from reach.entitlements.services import objections, workflow
+from reach.entitlements.services.jobs import request_rerun, request_run
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry.selectors import get_person_for_user
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from reach.common.errors import DomainError
 from reach.common.pdf import pdf_response
 from reach.common.xlsx import XLSX
-from reach.entitlements import objections, selectors
+from reach.entitlements import selectors
 from reach.entitlements.notice import (
     NoticePlace,
     masked_rows,
@@ -26,6 +26,7 @@ from reach.entitlements.notice import (
     write_notice_xlsx,
 )
 from reach.entitlements.permissions import can_resolve_objection
+from reach.entitlements.services import objections
 
 PAGE_SIZE = 50
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from reach.entitlements.services import execute_requested_run
+from reach.entitlements.services.runs import execute_requested_run
 
 
 @task()

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from reach.common.errors import DomainError
 from reach.common.languages import lang_key
-from reach.entitlements import selectors, workflow
+from reach.entitlements import selectors
 from reach.entitlements.explain import explain_person
 from reach.entitlements.forms import RunForm
-from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.permissions import can_run_over
+from reach.entitlements.services import workflow
+from reach.entitlements.services.jobs import request_rerun, request_run
 from reach.registry.selectors import (
     default_school_year_for_user,
     get_person_for_user,

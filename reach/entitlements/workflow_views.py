@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.common.errors import DomainError
-from reach.entitlements import selectors, workflow
+from reach.entitlements import selectors
+from reach.entitlements.services import workflow
 
 
 def _run(request, run_id: int):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import approve_run, publish_run, submit_run
+from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.geo.models import Unit
 from reach.payments.choices import DisbursementMethod
 from reach.payments.services import PaymentInput, purpose_of, record_disbursement

@@ -21,9 +21,9 @@ from reach.payments import budget as budgets
 from reach.payments import lists, selectors
 from reach.payments.choices import Gap
 from reach.payments.forms import DisbursementForm
-from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import PaymentClaim
 from reach.payments.services import PaymentInput, purpose_of, record_disbursement
+from reach.payments.services.imports import PaymentImportRejected, import_payment_results
 from reach.registry.selectors import default_school_year_for_user, list_units_for_user
 
 

@@ -28,7 +28,7 @@ from reach.casework.models import Campaign
 from reach.casework.tests.factories import DropoutCaseFactory, WorkGroupFactory
 from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import approve_run, publish_run, submit_run
+from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.models import Household, ImportBatch, Person

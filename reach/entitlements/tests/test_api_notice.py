@@ -9,8 +9,8 @@ from python_calamine import CalamineWorkbook
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.entitlements.models import EntitlementRun
 from reach.entitlements.services import run_entitlements
+from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.entitlements.tests.factories import make_pupil
-from reach.entitlements.workflow import approve_run, publish_run, submit_run
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.tests.test_api import token_client

@@ -13,7 +13,6 @@ from django_tasks_db.models import DBTaskResult
 from reach.accounts.models import AuditEvent
 from reach.entitlements.choices import RunStatus
 from reach.entitlements.errors import UnknownPolicy
-from reach.entitlements.jobs import request_run
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import (
     NO_WORKER,
@@ -22,6 +21,7 @@ from reach.entitlements.services import (
     execute_requested_run,
     fail_stale_runs,
 )
+from reach.entitlements.services.jobs import request_run
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir

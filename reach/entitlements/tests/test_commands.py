@@ -48,11 +48,11 @@ def test_run_command_unknown_policy_or_unit_is_a_clear_error(place):
 
 
 def test_run_command_failed_run_is_a_command_error(place, monkeypatch):
-    from reach.entitlements import services
+    from reach.entitlements.services import runs
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "run_totals", explode)
+    monkeypatch.setattr(runs, "run_totals", explode)
     with pytest.raises(CommandError, match="disk full"):
         run("--policy", "cn-guiding-2015", "--year", "2024")

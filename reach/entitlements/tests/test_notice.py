@@ -20,7 +20,7 @@ from reach.entitlements.selectors import (
     list_notice_wards_for_user,
 )
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import approve_run, publish_run, submit_run
+from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 

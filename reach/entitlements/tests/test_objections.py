@@ -12,10 +12,14 @@ from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.common.errors import NotAllowed
 from reach.entitlements.choices import ObjectionStatus, RunStage, RunStatus
 from reach.entitlements.models import EntitlementRun, Objection
-from reach.entitlements.objections import dismiss_objection, record_objection, uphold_objection
 from reach.entitlements.selectors import list_objections_for_user
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import (
+from reach.entitlements.services.objections import (
+    dismiss_objection,
+    record_objection,
+    uphold_objection,
+)
+from reach.entitlements.services.workflow import (
     WorkflowError,
     approve_run,
     close_run,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from reach.accounts.models import AuditEvent
-from reach.entitlements import services
+from reach.entitlements import engine
 from reach.entitlements.choices import RunStatus
 from reach.entitlements.errors import RunFailed, UnknownPolicy
 from reach.entitlements.models import EntitlementLine, EntitlementRun
@@ -343,7 +343,7 @@ def test_run_entitlements_failure_marks_the_run_failed_and_keeps_the_previous_li
     def explode(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services.engine, "write_lines", explode)
+    monkeypatch.setattr(engine, "write_lines", explode)
 
     with pytest.raises(RunFailed) as raised:
         run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)

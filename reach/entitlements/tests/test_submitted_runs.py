@@ -7,10 +7,10 @@ import pytest
 from reach.accounts.models import AuditEvent
 from reach.entitlements.choices import LineStatus, RunStage, RunStatus
 from reach.entitlements.errors import RunFailed, RunUnderReview
-from reach.entitlements.jobs import request_rerun, request_run
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import execute_requested_run, run_entitlements
-from reach.entitlements.workflow import approve_run, return_run, submit_run
+from reach.entitlements.services.jobs import request_rerun, request_run
+from reach.entitlements.services.workflow import approve_run, return_run, submit_run
 
 pytestmark = pytest.mark.django_db
 VN_POLICY = "vn-poverty-education"

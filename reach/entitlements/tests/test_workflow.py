@@ -13,7 +13,7 @@ from reach.entitlements.choices import LineStatus, RunStage
 from reach.entitlements.errors import EntitlementError, FrozenRun
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import (
+from reach.entitlements.services.workflow import (
     SelfApproval,
     WorkflowError,
     approve_run,

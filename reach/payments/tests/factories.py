@@ -6,7 +6,7 @@ import itertools
 
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import approve_run, submit_run
+from reach.entitlements.services.workflow import approve_run, submit_run
 from reach.payments.services import PaymentInput, record_disbursement
 from reach.policy.tests.factories import benefit, policy_document
 

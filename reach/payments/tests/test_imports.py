@@ -9,8 +9,8 @@ import xlsxwriter
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.common.errors import NotAllowed
 from reach.entitlements.models import EntitlementLine
-from reach.payments.imports import PaymentImportRejected, import_payment_results
 from reach.payments.models import Disbursement, PaymentClaim
+from reach.payments.services.imports import PaymentImportRejected, import_payment_results
 from reach.payments.tests.factories import approved_run, pay
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir

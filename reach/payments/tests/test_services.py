@@ -10,7 +10,7 @@ from reach.common.errors import NotAllowed, OutOfScope
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import approve_run, submit_run
+from reach.entitlements.services.workflow import approve_run, submit_run
 from reach.payments.models import Disbursement, PaymentClaim
 from reach.payments.services import (
     DuplicateVoucher,

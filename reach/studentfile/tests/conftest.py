@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from reach.entitlements.objections import dismiss_objection, record_objection
 from reach.entitlements.services import run_entitlements
-from reach.entitlements.workflow import approve_run, publish_run, submit_run
+from reach.entitlements.services.objections import dismiss_objection, record_objection
+from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.payments.services import PaymentInput, record_disbursement
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir

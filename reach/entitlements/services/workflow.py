@@ -52,7 +52,9 @@ def _locked(run: EntitlementRun) -> EntitlementRun:
     )
 
 
-def _move(run: EntitlementRun, *, actor, to: RunStage, reason: str = "", **changes) -> None:
+def _move(
+    run: EntitlementRun, *, actor: User, to: RunStage, reason: str = "", **changes: object
+) -> None:
     before = {"stage": run.stage}
     run.stage = to
     for name, value in changes.items():
@@ -64,7 +66,7 @@ def _move(run: EntitlementRun, *, actor, to: RunStage, reason: str = "", **chang
     )
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return getattr(value, "pk", value)
@@ -130,7 +132,7 @@ def approve_run(*, run: EntitlementRun, actor: User) -> EntitlementRun:
             policy_code__in=run.policy_codes.split(","),
         )
         superseded = in_force.filter(Exists(same)).update(status=LineStatus.SUPERSEDED)
-        if run.corrects_id:
+        if run.corrects is not None:
             superseded += run.corrects.lines.filter(status=LineStatus.IN_FORCE).update(
                 status=LineStatus.SUPERSEDED
             )
@@ -214,7 +216,7 @@ def close_run(*, run: EntitlementRun, actor: User, today: dt.date | None = None)
 
 def available_steps(user: User, run: EntitlementRun) -> set[str]:
     """The transitions `user` may take on `run` now (for the run's page)."""
-    steps = set()
+    steps: set[str] = set()
     if run.status != RunStatus.DONE:
         return steps
     if run.stage in (RunStage.DRAFT, RunStage.RETURNED) and can_submit_run(user, run):

@@ -26,7 +26,7 @@ from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
 from reach.payments.models import PaymentClaim
 from reach.payments.permissions import can_import_payments, can_pay
-from reach.payments.services import (
+from reach.payments.services.disbursements import (
     PaymentError,
     PaymentInput,
     apply_payment,
@@ -86,7 +86,7 @@ class PaymentImportRejected(PaymentError):
         super().__init__(message % {"count": len(errors)})
 
 
-def _text(cell) -> str:
+def _text(cell: object) -> str:
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -94,7 +94,7 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
-def _date(cell) -> dt.date | None:
+def _date(cell: object) -> dt.date | None:
     if isinstance(cell, dt.datetime):
         return cell.date()
     if isinstance(cell, dt.date):
@@ -121,14 +121,14 @@ def _columns(headings: list) -> tuple[dict[str, int], list[str]]:
 
 def _read_row(
     cells: list, columns: dict[str, int], line_no: int, lines: dict[int, EntitlementLine]
-):
+) -> tuple[PaymentInput, list[RowError]]:
     """The payment of one row and its reading errors."""
 
-    def cell(key: str):
+    def cell(key: str) -> object:
         index = columns.get(key)
         return cells[index] if index is not None and index < len(cells) else None
 
-    errors = []
+    errors: list[RowError] = []
     line_text = _text(cell("line"))
     line_id = int(line_text) if line_text.isdigit() else None
     if line_id is None:
@@ -216,8 +216,11 @@ def import_payment_results(*, file: IO[bytes], filename: str, actor: User) -> in
         if line is not None and not can_pay(actor, line):
             reason = _("you may not record payments for this pupil")
             row_errors.append(RowError(line_no, "line", reason))
-        if not row_errors:
-            key = (line.person_id, line.school_year, purpose_of(line)) if line else None
+        if line is None and not row_errors:  # not on record, or outside the actor's area
+            unknown = check_payment(payment, line=None, claim=None)
+            row_errors += [RowError(line_no, "line", str(problem)) for problem in unknown]
+        if line is not None and not row_errors:
+            key = (line.person_id, line.school_year, purpose_of(line))
             problems = check_payment(
                 payment,
                 line=line,

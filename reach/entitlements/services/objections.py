@@ -13,10 +13,10 @@ from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event, snapshot
 from reach.entitlements.choices import ObjectionStatus, RunStage
-from reach.entitlements.jobs import request_rerun
 from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.permissions import can_record_objection, can_resolve_objection
-from reach.entitlements.workflow import WorkflowError, WrongStage
+from reach.entitlements.services.jobs import request_rerun
+from reach.entitlements.services.workflow import WorkflowError, WrongStage
 
 
 def record_objection(

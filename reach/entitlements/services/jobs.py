@@ -16,7 +16,7 @@ from reach.entitlements.choices import ACTIVE_STATUSES, RunStatus
 from reach.entitlements.errors import UnknownPolicy
 from reach.entitlements.models import EntitlementRun
 from reach.entitlements.plan import run_key
-from reach.entitlements.services import (
+from reach.entitlements.services.runs import (
     correction_target,
     fail_stale_runs,
     key_runs,
