@@ -235,6 +235,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
         set_up_django(var_dir)
+        from reach.accounts.permissions import command_line_actor
         from reach.entitlements.engine import delete_lines
         from reach.entitlements.models import EntitlementLine
         from reach.entitlements.services import run_entitlements
@@ -243,8 +244,8 @@ def main() -> None:
         from reach.policy.services import load_policies_dir
         from reach.registry.models import HouseholdYearStatus
 
-        load_units(path=DATA_DIR / "units-demo.csv")
-        load_schools(path=DATA_DIR / "schools-demo.csv")
+        load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+        load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
         load_policies_dir(path=default_policies_dir())
         started = time.perf_counter()
         households = generate_pupils(args.students)

@@ -56,12 +56,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
         set_up_django(var_dir)
+        from reach.accounts.permissions import command_line_actor
         from reach.geo.models import Unit
         from reach.geo.services import DATA_DIR, load_schools, load_units
         from reach.registry.generate import generate_households, profile_for
 
-        load_units(path=DATA_DIR / "units-demo.csv")
-        load_schools(path=DATA_DIR / "schools-demo.csv")
+        load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+        load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
         unit = Unit.objects.get(code=args.unit)
         # 0.5% more households than the mean size needs: several standard deviations of margin
         households = math.ceil(args.persons / profile_for(unit).mean_household_size * 1.005)

@@ -232,6 +232,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
         set_up_django(var_dir)
         from reach.accounts.models import AuditEvent
+        from reach.accounts.permissions import command_line_actor
         from reach.geo.services import DATA_DIR, load_schools, load_units
         from reach.registry.imports.services import (
             commit_household_import,
@@ -239,8 +240,8 @@ def main() -> None:
         )
         from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
-        load_units(path=DATA_DIR / "units-demo.csv")
-        load_schools(path=DATA_DIR / "schools-demo.csv")
+        load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+        load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
         source = Path(var_dir) / "households.csv"
         households = write_csv(source, args.rows, args.seed, "HH")
         sample = Path(var_dir) / "sample.csv"

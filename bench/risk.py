@@ -40,6 +40,7 @@ def main() -> None:
         set_up_django(var_dir)
         from django.db.models import Q
 
+        from reach.accounts.permissions import command_line_actor
         from reach.geo.models import Unit
         from reach.geo.services import DATA_DIR, load_schools, load_units
         from reach.indicators.detection import scored_enrolments
@@ -48,8 +49,8 @@ def main() -> None:
         from reach.registry.generate.next_year import LAST_GRADE
         from reach.registry.models import Enrolment
 
-        load_units(path=DATA_DIR / "units-demo.csv")
-        load_schools(path=DATA_DIR / "schools-demo.csv")
+        load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+        load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
         unit = Unit.objects.get(code=args.unit)
         generated = generate_households(
             unit=unit, households=args.households, seed=args.seed, year=2023

@@ -4,9 +4,13 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.geo.choices import UNIT_LEVEL_DEPTH, SchoolOwnership
 from reach.geo.models import PATH_SEPARATOR, School, Unit
+from reach.geo.permissions import can_load_reference_data
 
 DATA_DIR = Path(__file__).parent / "data"
 TRUE_WORDS = {"1", "true", "yes", "x", "có", "co", "是"}
@@ -22,11 +26,12 @@ def _read_csv(path: Path) -> list[tuple[int, dict]]:
 
 
 @transaction.atomic
-def load_units(*, path: Path) -> int:
+def load_units(*, path: Path, actor: User) -> int:
     """Create or update units from a CSV of code, name, level, parent_code.
 
     Parents may come earlier in the file or already exist. Nothing is saved if any line is bad.
     """
+    require(can_load_reference_data(actor), _("only an administrator loads units"))
     rows = _read_csv(path)
     known = {u.code: u for u in Unit.objects.all()}
     errors: list[str] = []
@@ -48,7 +53,7 @@ def load_units(*, path: Path) -> int:
             errors.append(f"{path.name}:{line}: parent {parent_code!r} is not known")
             continue
         unit_path = f"{parent.path}{PATH_SEPARATOR}{code}" if parent else code
-        unit, _ = Unit.objects.update_or_create(
+        unit, _created = Unit.objects.update_or_create(
             code=code, defaults={"name": name, "level": level, "parent": parent, "path": unit_path}
         )
         known[code] = unit
@@ -59,9 +64,10 @@ def load_units(*, path: Path) -> int:
 
 
 @transaction.atomic
-def load_schools(*, path: Path) -> int:
+def load_schools(*, path: Path, actor: User) -> int:
     """Create or update schools from a CSV of code, name, levels (a|b), unit_code, ownership,
     boarding. Nothing is saved if any line is bad."""
+    require(can_load_reference_data(actor), _("only an administrator loads schools"))
     units = dict(Unit.objects.values_list("code", "id"))
     errors: list[str] = []
     saved = 0

@@ -2,7 +2,7 @@
 transaction, checks the actor's permission itself (`reach.casework.permissions`) and leaves an
 audit event for every case, visit and action it changes."""
 
-from reach.casework.services._common import CaseConflict, CaseError, command_line_actor
+from reach.casework.services._common import CaseConflict, CaseError
 from reach.casework.services.campaigns import create_campaign, set_campaign_target
 from reach.casework.services.cases import (
     assign_case,
@@ -22,7 +22,6 @@ __all__ = [
     "add_work_group_member",
     "assign_case",
     "close_case",
-    "command_line_actor",
     "create_campaign",
     "create_work_group",
     "link_action",

@@ -26,12 +26,6 @@ class CaseConflict(CaseError, Conflict):
     """The change clashes with the case's state: closed, not closed, already open (HTTP 409)."""
 
 
-def command_line_actor() -> User:
-    """The actor of the command line and the demo: an administrator that is no stored user, so
-    it reads every list, may do everything, and its audit events name no one."""
-    return User(username="reach", is_superuser=True)
-
-
 def today() -> dt.date:
     return timezone.localdate()
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from reach.accounts.models import AuditEvent
+from reach.accounts.permissions import command_line_actor
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.casework import services
 from reach.casework.models import Campaign
@@ -20,7 +21,7 @@ from reach.indicators.tests.factories import household_in, person_aged
 from reach.registry.models import Enrolment
 
 pytestmark = pytest.mark.django_db
-SYSTEM = services.command_line_actor()
+SYSTEM = command_line_actor()
 
 
 def api(world, username: str) -> Client:

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
+from reach.accounts.permissions import command_line_actor
 from reach.accounts.scoping import scope_of
 from reach.casework import selectors, services
 from reach.casework.services import CaseError
@@ -12,7 +13,7 @@ from reach.casework.tests.factories import CaseVisitFactory, DropoutCaseFactory
 from reach.indicators.tests.factories import household_in, person_aged
 
 pytestmark = pytest.mark.django_db
-SYSTEM = services.command_line_actor()
+SYSTEM = command_line_actor()
 SEPT, OCT = dt.date(2024, 9, 1), dt.date(2024, 10, 31)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from reach.accounts.models import AuditEvent
+from reach.accounts.permissions import command_line_actor
 from reach.casework import services
 from reach.casework.models import CaseVisit, DropoutCase
 from reach.casework.services import CaseError
@@ -17,7 +18,7 @@ from reach.indicators.tests.factories import enrol, household_in, person_aged
 from reach.registry.models import Enrolment
 
 pytestmark = pytest.mark.django_db
-SYSTEM = services.command_line_actor()
+SYSTEM = command_line_actor()
 DAY = dt.date(2024, 9, 20)
 
 

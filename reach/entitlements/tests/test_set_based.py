@@ -5,6 +5,7 @@ households."""
 
 import pytest
 
+from reach.accounts.permissions import command_line_actor
 from reach.entitlements.engine import funding_parts
 from reach.entitlements.models import EntitlementLine
 from reach.entitlements.plan import plan_benefits
@@ -107,8 +108,8 @@ def actual_lines(run):
 
 @pytest.fixture
 def generated(db):
-    load_units(path=DATA_DIR / "units-demo.csv")
-    load_schools(path=DATA_DIR / "schools-demo.csv")
+    load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+    load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
     load_policies_dir(path=default_policies_dir())
     generate_households(unit=Unit.objects.get(code="761"), households=250, seed=7, year=YEAR)
     generate_households(

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reach.accounts.models import AuditEvent
+from reach.accounts.permissions import command_line_actor
 from reach.geo.models import Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.geo.tests.factories import SchoolFactory, UnitFactory
@@ -34,8 +35,8 @@ EXPECTED_LEVELS = [
 
 @pytest.fixture
 def demo(db):
-    load_units(path=DATA_DIR / "units-demo.csv")
-    load_schools(path=DATA_DIR / "schools-demo.csv")
+    load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+    load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
 
 
 def unit(code: str) -> Unit:

@@ -9,6 +9,7 @@ import xlsxwriter
 from django.utils import translation
 
 from reach.accounts.models import AuditEvent
+from reach.accounts.permissions import command_line_actor
 from reach.accounts.services import snapshot
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.geo.models import Unit
@@ -102,8 +103,8 @@ def registry_counts() -> tuple[int, ...]:
 
 @pytest.fixture(autouse=True)
 def demo_geo(db):
-    load_units(path=DATA_DIR / "units-demo.csv")
-    load_schools(path=DATA_DIR / "schools-demo.csv")
+    load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+    load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
     with translation.override("en"):
         yield
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from reach.accounts.models import AuditEvent
+from reach.accounts.permissions import command_line_actor
 from reach.geo.models import Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.registry.generate import age_on, generate_households, generate_next_school_year
@@ -23,8 +24,8 @@ DISTRICT_12, GUIDING = "761", "522723000000"
 
 @pytest.fixture
 def demo(db):
-    load_units(path=DATA_DIR / "units-demo.csv")
-    load_schools(path=DATA_DIR / "schools-demo.csv")
+    load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+    load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
 
 
 def advanced(code: str, households: int = 300, seed: int = 3) -> Unit:

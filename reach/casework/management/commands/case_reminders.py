@@ -6,8 +6,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from reach.accounts.permissions import command_line_actor
 from reach.casework.selectors import list_overdue_cases_for_user, visit_interval_days
-from reach.casework.services import command_line_actor
 from reach.geo.selectors import get_unit_for_user
 
 

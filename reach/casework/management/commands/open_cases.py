@@ -4,7 +4,8 @@ out-of-school, dropped-out and at-risk lists who has none that school year (idem
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reach.casework.services import command_line_actor, open_cases_from_lists
+from reach.accounts.permissions import command_line_actor
+from reach.casework.services import open_cases_from_lists
 from reach.geo.selectors import get_unit_for_user
 
 

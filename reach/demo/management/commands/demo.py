@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from reach.accounts.choices import Role
+from reach.accounts.permissions import command_line_actor
 from reach.accounts.services import create_member
 from reach.casework.demo import set_up_demo_casework
 from reach.geo.models import Organisation, School, Unit
@@ -57,8 +58,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         with transaction.atomic():
-            load_units(path=DATA_DIR / "units-demo.csv")
-            load_schools(path=DATA_DIR / "schools-demo.csv")
+            load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+            load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
             for code, name, kind, unit_code in ORGANISATIONS:
                 Organisation.objects.update_or_create(
                     code=code,

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reach.accounts.permissions import command_line_actor
 from reach.geo.services import ReferenceDataError, load_schools, load_units
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
         try:
-            count = (load_schools if schools else load_units)(path=file)
+            count = (load_schools if schools else load_units)(path=file, actor=command_line_actor())
         except ReferenceDataError as error:
             raise CommandError(f"nothing was loaded:\n{error}") from error
         self.stdout.write(f"{count} {'schools' if schools else 'units'} loaded from {file}")
