@@ -1,18 +1,21 @@
 """Load the demo once: District 12 (Ho Chi Minh City) and Guiding county (Guizhou), their
-schools and organisations, about 20,000 generated households with school years 2023 and 2024
-(the second advanced from the first, with its dropouts), the demo accounts, and 2024's
-entitlements approved, published and mostly paid."""
+schools and organisations, about 20,000 generated households in the school year before the
+current one and in the current one (advanced from the first, with its dropouts), the demo
+accounts, and the current year's entitlements approved, published and mostly paid (in
+December 2026: 2025 and 2026)."""
 
 import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from reach.accounts.choices import Role
 from reach.accounts.permissions import command_line_actor
 from reach.accounts.services import create_member
 from reach.casework.demo import set_up_demo_casework
+from reach.common.schoolyear import current_school_year
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.payments.demo import set_up_demo_delivery
@@ -22,7 +25,6 @@ from reach.registry.generate import generate_households, generate_next_school_ye
 from reach.registry.models import Household
 
 DEMO_PASSWORD = "demo"  # demo accounts only; documented in the README
-FIRST_YEAR = 2023  # generated; the next school year (2024, the demo's current one) follows from it
 JURISDICTIONS = [  # (unit code, households, seed)
     ("761", 12000, 12),
     ("522723000000", 8000, 2015),
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo data is already loaded; nothing to do.")
             return
         started = time.monotonic()
+        current = current_school_year()  # generated from the year before, with its dropouts
         with transaction.atomic():
             load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
             load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
@@ -85,7 +88,7 @@ class Command(BaseCommand):
                 unit=unit,
                 households=max(1, round(households * scale)),
                 seed=seed,
-                year=FIRST_YEAR,
+                year=current - 1,
                 actor=admin,
                 progress=self._progress,
             )
@@ -94,22 +97,21 @@ class Command(BaseCommand):
                 f"{result.enrolments} enrolments"
             )
             following = generate_next_school_year(
-                unit=unit, seed=seed, year=FIRST_YEAR, actor=admin
+                unit=unit, seed=seed, year=current - 1, actor=admin
             )
             self.stdout.write(
-                f"  school year {FIRST_YEAR + 1}: {following.enrolments} enrolments, "
+                f"  school year {current}: {following.enrolments} enrolments, "
                 f"{following.planted_dropouts} pupils stopped attending"
             )
-        opened = set_up_demo_casework(actor=admin, school_year=FIRST_YEAR + 1)
+        opened = set_up_demo_casework(actor=admin, school_year=current)
         self.stdout.write(
-            f"Cases of school year {FIRST_YEAR + 1} opened from the lists: "
+            f"Cases of school year {current} opened from the lists: "
             + ", ".join(f"{count} {kind}" for kind, count in opened.items())
         )
-        paid = set_up_demo_delivery(
-            actor=admin, school_year=FIRST_YEAR + 1, paid_on=dt.date(FIRST_YEAR + 1, 10, 15)
-        )
+        paid_on = min(timezone.localdate(), dt.date(current, 10, 15))
+        paid = set_up_demo_delivery(actor=admin, school_year=current, paid_on=paid_on)
         self.stdout.write(
-            f"Entitlements of school year {FIRST_YEAR + 1} approved, published and paid: "
+            f"Entitlements of school year {current} approved, published and paid: "
             + ", ".join(f"{count} lines {state}" for state, count in paid.items())
         )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
