@@ -1,5 +1,3 @@
-import json
-
 from django import template
 from django.utils import translation
 
@@ -7,11 +5,6 @@ from reach.common.languages import in_language as name_in_language
 from reach.common.money import format_major
 
 register = template.Library()
-
-
-@register.filter
-def as_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) if value else ""
 
 
 @register.filter

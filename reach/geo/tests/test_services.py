@@ -23,7 +23,7 @@ def test_load_units_builds_materialised_paths_from_codes(tmp_path):
             tmp_path,
             "code,name,level,parent_code\nVN,Việt Nam,country,\n"
             "79,TP HCM,province,VN\n761,Quận 12,district,79\n",
-        )
+        ),
     )
     assert Unit.objects.get(code="761").path == "VN.79.761"
 
