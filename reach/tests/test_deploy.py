@@ -279,6 +279,36 @@ def test_serve_runs_gunicorn_with_whitenoise_and_the_worker_and_sigterm_stops_bo
     assert not [pid for pid in children if is_running(pid)], output
 
 
+def sleeper(pid_file: Path, exit_after: float | None = None, status: int = 0) -> list[str]:
+    """A stand-in child that writes its pid, then sleeps (or ends with `status`)."""
+    ending = f"time.sleep({exit_after}); sys.exit({status})" if exit_after else "time.sleep(120)"
+    script = f"import os, sys, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); {ending}"
+    return [sys.executable, "-c", script]
+
+
+@pytest.mark.parametrize(
+    ("server_exit", "worker_exit", "named"),
+    [(None, 2, "the worker stopped"), (2, None, "the web server stopped")],
+)
+def test_serve_stops_the_other_process_and_fails_when_one_of_them_ends(
+    tmp_path, monkeypatch, server_exit, worker_exit, named
+):
+    from django.core.management import CommandError, call_command
+
+    from reach.common.management.commands import serve
+
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # no collectstatic
+    server_pid, worker_pid = tmp_path / "server.pid", tmp_path / "worker.pid"
+    monkeypatch.setattr(serve, "gunicorn_command", lambda _a: sleeper(server_pid, server_exit))
+    monkeypatch.setattr(serve, "worker_command", lambda: sleeper(worker_pid, worker_exit, 3))
+    sigint_before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(CommandError, match=named):
+        call_command("serve", "127.0.0.1:1")
+    pids = [int(path.read_text()) for path in (server_pid, worker_pid)]
+    assert not [pid for pid in pids if is_running(pid)]
+    assert signal.getsignal(signal.SIGINT) is sigint_before  # Ctrl+C is the caller's again
+
+
 def test_the_worker_count_follows_the_cores_and_is_capped():
     from reach.common.management.commands.serve import MAX_WORKERS, default_workers
 

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 MAX_WORKERS = 8
 THREADS = 4
 STOP_SECONDS = 30
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # a supervisor's stop, Ctrl+C
 # The folder that holds the `reach` package (reach/common/management/commands/serve.py).
 PACKAGE_ROOT = Path(__file__).resolve().parents[4]
 
@@ -65,6 +66,11 @@ def gunicorn_command(addrport: str) -> list[str]:
     ]
 
 
+def worker_command() -> list[str]:
+    """The background worker: it executes the jobs (entitlement runs) queued in the database."""
+    return [sys.executable, "-m", "reach.cli", "db_worker", "--no-reload"]
+
+
 class Command(BaseCommand):
     help = (
         "Serve Reach through gunicorn (whitenoise serves the collected static files) and run "
@@ -87,9 +93,7 @@ class Command(BaseCommand):
         children = [
             # Our own interpreter and commands; the address is passed as one argument.
             subprocess.Popen(gunicorn_command(addrport), env=env),  # noqa: S603
-            subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "reach.cli", "db_worker", "--no-reload"], env=env
-            ),
+            subprocess.Popen(worker_command(), env=env),  # noqa: S603
         ]
         self.stdout.write(f"Reach is serving on http://{addrport}/ (gunicorn and db_worker)")
         stopping = False
@@ -98,18 +102,21 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+        ended: list[subprocess.Popen[bytes]] = []
         try:
-            while not stopping and all(child.poll() is None for child in children):
+            while not stopping and not ended:
                 time.sleep(0.2)
+                ended = [child for child in children if child.poll() is not None]
         finally:
             _stop_all(children)
-        failed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
-        if not stopping and failed:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+        if ended and not stopping:
+            # Neither should end by itself: a supervisor must see the service fail and restart it.
+            name = "the web server" if ended[0] is children[0] else "the worker"
             raise CommandError(
-                f"{'the web server' if failed[0] is children[0] else 'the worker'} stopped "
-                f"(exit status {failed[0].returncode}); the other was stopped with it"
+                f"{name} stopped (exit status {ended[0].returncode}); the other was stopped with it"
             )
 
 
