@@ -19,6 +19,9 @@ install: $(BIN)/reach messages
 messages: $(BIN)/reach
 	$(BIN)/python -m reach.common.i18n
 
+# The demo runs as production does (gunicorn, whitenoise, DEBUG off) but with the built-in
+# secret key on local host names: REACH_DEMO=1 (docs/deploy.md).
+demo: export REACH_DEMO = 1
 demo: install system
 	mkdir -p var
 	$(BIN)/reach migrate --noinput
@@ -32,6 +35,8 @@ system:
 browsers:
 	@sh scripts/system-packages.sh --browsers
 
+# mypy's Django plugin and makemigrations read the settings: as the demo's, not production's.
+lint: export REACH_DEMO = 1
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

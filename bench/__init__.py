@@ -10,6 +10,7 @@ def set_up_django(var_dir: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "reach.settings"
     os.environ["REACH_VAR_DIR"] = var_dir
     os.environ["REACH_DEBUG"] = "0"
+    os.environ["REACH_DEMO"] = "1"  # the built-in secret key: a benchmark holds no real data
     os.environ.pop("DATABASE_URL", None)
     import django
 

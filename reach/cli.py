@@ -10,10 +10,15 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reach.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.utils import translation
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        # A missing production setting is the operator's to fix: say which, without a traceback.
+        sys.exit(f"reach: {error}")
     translation.activate(os.environ.get("REACH_LANGUAGE", "en"))
     execute_from_command_line(["reach", *sys.argv[1:]])
 

@@ -1,22 +1,89 @@
 """Django settings for Reach.
 
-Everything that differs between a laptop demo and production comes from the environment:
-DATABASE_URL (default: the embedded SQLite database under var/), REACH_SECRET_KEY, REACH_DEBUG,
-REACH_ALLOWED_HOSTS.
+Everything that differs between a laptop demo and production comes from the environment
+(the table in docs/deploy.md): DATABASE_URL (default: the embedded SQLite database under var/),
+REACH_SECRET_KEY, REACH_ALLOWED_HOSTS, REACH_HTTPS, REACH_SESSION_HOURS, REACH_DEBUG, REACH_DEMO.
+
+Production is the default: DEBUG is off, and Reach refuses to start without its own secret key
+and the host names it answers to. `make demo` and the test suite say they are a demo
+(REACH_DEMO=1, REACH_TESTING=1), which lets them start with the built-in key on local names.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("REACH_VAR_DIR", BASE_DIR.parent / "var"))
 
-DEBUG = os.environ.get("REACH_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("REACH_SECRET_KEY", "reach-insecure-development-key-change-me")
-ALLOWED_HOSTS = os.environ.get("REACH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+DEBUG = _env_flag("REACH_DEBUG")
+# The test suite (set by reach.testing, a pytest plugin) reads static files from the apps'
+# folders, so it needs no collectstatic.
+TESTING = _env_flag("REACH_TESTING")
+# A laptop demo or the test suite: never a server that holds real people's data.
+DEMO = DEBUG or TESTING or _env_flag("REACH_DEMO")
+
+DEMO_SECRET_KEY = "reach-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("REACH_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
+ALLOWED_HOSTS = _env_list("REACH_ALLOWED_HOSTS")
+if DEMO:
+    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
+else:
+    if SECRET_KEY == DEMO_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "REACH_SECRET_KEY is not set: Reach refuses to start in production with the "
+            "built-in key. Set REACH_SECRET_KEY to a random string of 50 characters or more "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set "
+            "REACH_DEMO=1 for a laptop demo."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "REACH_ALLOWED_HOSTS is not set: Reach refuses to start in production without the "
+            "host names it answers to. Set REACH_ALLOWED_HOSTS to a comma-separated list "
+            "(e.g. reach.example.edu.vn,10.0.0.5), or set REACH_DEMO=1 for a laptop demo."
+        )
+CSRF_TRUSTED_ORIGINS = _env_list("REACH_CSRF_TRUSTED_ORIGINS")
+
+# Behind a TLS-terminating proxy (nginx, Caddy) that sets X-Forwarded-Proto: cookies only over
+# HTTPS, HSTS, and plain HTTP redirected. HSTS preload is a promise to the browsers' list that
+# only a public domain can make, so it stays off unless asked for.
+HTTPS = _env_flag("REACH_HTTPS")
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("REACH_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = _env_flag("REACH_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Office machines are shared: a session ends when the browser closes, and after a working day.
+SESSION_COOKIE_AGE = int(float(os.environ.get("REACH_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +110,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,6 +180,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# `reach serve` collects the static files; whitenoise serves them from the web server with
+# hashed names (cached for a year) and gzip / brotli variants. The tests read them in place.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
