@@ -25,10 +25,11 @@ from reach.common.xlsx import new_workbook
 from reach.entitlements.choices import OPEN_STAGES, LineStatus, RunStage, RunStatus
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.geo.models import PATH_SEPARATOR, Unit
-from reach.payments.funding import parts_of, source_name, split_like
+from reach.payments.funding import parts_of, split_like
 from reach.payments.lists import major, money_format
 from reach.payments.models import Disbursement
 from reach.payments.selectors import HOUSEHOLD_PATH, in_scope
+from reach.policy.labels import source_name
 
 FIGURES = ("estimate", "approved", "paid")
 PENDING_STAGES = (*OPEN_STAGES, RunStage.SUBMITTED)  # computed, not yet approved

@@ -1,32 +1,12 @@
-"""Funding sources of entitlement lines: their names, and how an amount paid against a line is
+"""Funding sources of entitlement lines: how an amount paid against a line is
 split between the sources that fund it.
 
 A line stores its funding as parts, `[{source, minor}]`, adding up to its amount (split by the
 benefit's shares when the run computed it). The sources are whatever the policy files name
-(`central`, `province`, `county`, `state_budget`, a fund ...); the known ones have a name in
-the user's language, any other is shown by its code.
+(`central`, `province`, `county`, `state_budget`, a fund ...); `reach.policy.labels` names them.
 """
 
 from collections.abc import Iterable, Sequence
-
-from django.utils.translation import gettext_lazy as _
-
-SOURCE_NAMES = {
-    "central": _("Central budget"),
-    "national": _("National budget"),
-    "state_budget": _("State budget"),
-    "higher_levels": _("Higher levels"),
-    "province": _("Province budget"),
-    "prefecture": _("Prefecture budget"),
-    "county": _("County budget"),
-    "province_prefecture_county": _("Province, prefecture and county budgets"),
-    "by_school_affiliation": _("Budget of the level the school belongs to"),
-    "fund": _("Fund"),
-}
-
-
-def source_name(source: str) -> str:
-    return str(SOURCE_NAMES[source]) if source in SOURCE_NAMES else source
 
 
 def parts_of(funding: Iterable[dict] | None, amount_minor: int) -> list[tuple[str, int]]:

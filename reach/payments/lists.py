@@ -28,8 +28,9 @@ from reach.common.templatetags.reach_tags import in_language
 from reach.common.xlsx import new_workbook
 from reach.entitlements.models import EntitlementLine
 from reach.geo.models import School, Unit
-from reach.payments.funding import parts_of, share_of, source_name
+from reach.payments.funding import parts_of, share_of
 from reach.payments.selectors import lines_in_force
+from reach.policy.labels import source_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MAX_ROWS = 5000  # a printed list is a ward's or a school's; longer ones are spreadsheets

@@ -8,13 +8,14 @@ from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reach.entitlements.choices import RunStatus
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.entitlements.services import STALE_AFTER, run_entitlements
 from reach.entitlements.tests.factories import EntitlementRunFactory
 from reach.policy.calc import default_policies_dir
+from reach.policy.labels import source_name
 from reach.policy.services import load_policies_dir
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,18 @@ def test_the_office_sees_the_whole_run_with_names_and_its_difference(world, runs
     names = {row["name"] for row in response.context["by_benefit"]}
     assert "Hỗ trợ chi phí học tập" in names  # the page speaks Vietnamese by default
     assert response.context["diff"]["counts"]["added"] == run.lines.count()
+
+
+def test_the_run_page_names_its_funding_sources(world, runs):
+    run = runs["d12"]
+    page = logged_in(world, "district").get(f"/runs/{run.pk}/").content.decode()
+
+    sources = {part["source"] for line in run.lines.all() for part in line.funding}
+    assert sources
+    with translation.override("vi"):
+        for source in sources:
+            assert f">{source}<" not in page and f"{source}:" not in page
+            assert source_name(source) != source and source_name(source) in page
 
 
 def test_the_office_starts_a_run_in_the_background_and_a_second_request_joins_it(world, runs):

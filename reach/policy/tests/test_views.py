@@ -42,6 +42,13 @@ def test_policy_list_and_page_show_the_rules_in_words(world, policies):
     assert "/edit/" not in page  # only administrators edit
 
 
+def test_funding_sources_and_kinds_of_benefit_are_named_not_coded(world, policies):
+    page = logged_in(world, "county").get("/policies/cn-guiding-2015/").content.decode()
+
+    assert "higher_levels" not in page and "上级" in page
+    assert "· exemption" not in page and "免除学费" in page
+
+
 def test_only_administrators_may_edit_a_policy(world, policies):
     assert logged_in(world, "district").get(f"/policies/{VN_POLICY}/edit/").status_code == 404
     response = logged_in(world, "admin").get(f"/policies/{VN_POLICY}/edit/")
