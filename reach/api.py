@@ -6,9 +6,6 @@ responses here, in one place: `OutOfScope` 404 (as if the record did not exist),
 and answered 500 with that reference only, never its text.
 """
 
-import logging
-import uuid
-
 from django.db import DatabaseError
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -16,15 +13,19 @@ from ninja.security import django_auth
 from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
 from reach.casework.api import router as casework_router
-from reach.common.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from reach.common.errors import (
+    Conflict,
+    DomainError,
+    NotAllowed,
+    OutOfScope,
+    log_database_error,
+)
 from reach.entitlements.api import router as entitlements_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
 from reach.studentfile.api import router as studentfile_router
-
-logger = logging.getLogger("reach.api")
 
 api = NinjaAPI(
     title="Reach API",
@@ -52,8 +53,7 @@ def domain_error(request, error: DomainError):
 
 @api.exception_handler(DatabaseError)
 def database_error(request, error: DatabaseError):
-    reference = uuid.uuid4().hex[:12]
-    logger.error("database error, reference %s", reference, exc_info=error)
+    reference = log_database_error(error, during=f"{request.method} {request.path}")
     detail = f"The database refused the request (reference {reference})."
     return api.create_response(request, {"detail": detail, "reference": reference}, status=500)
 

@@ -30,6 +30,7 @@ from reach.casework.forms import (
     WorkGroupForm,
 )
 from reach.casework.services import CaseError
+from reach.common.redirects import redirect_to_next
 from reach.common.xlsx import XLSX
 from reach.indicators import selectors as lists
 from reach.indicators.detection import factors_of
@@ -142,7 +143,7 @@ def open_case(request):
         )
     except CaseError as error:
         messages.error(request, str(error))
-        return redirect(request.POST.get("next") or "casework:board")
+        return redirect_to_next(request, "casework:board")
     messages.success(request, _("Case #%(id)s opened.") % {"id": case.pk})
     return redirect("casework:case", case_id=case.pk)
 

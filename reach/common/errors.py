@@ -5,8 +5,16 @@ translate them (the API's handler in `reach/api.py`: 404, 403, 409, 422). The me
 written for the user who asked, in their language, and never carries a database's text.
 """
 
+import logging
+import traceback
+import uuid
+
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404
+from django.utils.translation import gettext
+
+logger = logging.getLogger("reach.errors")
 
 
 class DomainError(Exception):
@@ -23,3 +31,52 @@ class NotAllowed(DomainError, PermissionDenied):
 
 class OutOfScope(DomainError, Http404):
     """The record is outside what the user may see: answered as if it did not exist (404)."""
+
+
+def report_database_error(error: DatabaseError, *, during: str) -> str:
+    """Log a database's refusal under a short reference and return what the user is told: that
+    a database error occurred, with the reference, never the database's text."""
+    reference = log_database_error(error, during=during)
+    return gettext("A database error occurred (reference %(reference)s).") % {
+        "reference": reference
+    }
+
+
+def log_database_error(error: DatabaseError, *, during: str) -> str:
+    """Log a database's refusal and return the short reference it is logged under.
+
+    The log keeps what an operator needs to find the fault (what was being done, the kind of
+    error, the constraint, table and column the database names, and the code path) but not the
+    database's detail, which can quote the values of a row (names, national IDs)."""
+    reference = uuid.uuid4().hex[:8]
+    logger.error(
+        "database error during %s, reference %s: %s (%s)\n%s",
+        during,
+        reference,
+        type(error).__name__,
+        _diagnostics(error),
+        _code_path(error),
+    )
+    return reference
+
+
+def _code_path(error: BaseException) -> str:
+    """Where the error passed, as file:line in function, one frame a line (no source text)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
+
+
+def _diagnostics(error: DatabaseError) -> str:
+    """The names PostgreSQL reports with an error (its SQLSTATE, constraint, table, column);
+    SQLite reports none, and its messages name only the constraint's table and column."""
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is None:
+        return str(error).strip().splitlines()[0] if str(error).strip() else "no message"
+    names = {
+        "sqlstate": getattr(cause, "sqlstate", None),
+        "constraint": diag.constraint_name,
+        "table": diag.table_name,
+        "column": diag.column_name,
+    }
+    return ", ".join(f"{key} {value}" for key, value in names.items() if value) or "no details"

@@ -216,3 +216,18 @@ def test_school_staff_see_no_form_to_set_up_work_groups_and_are_refused(client, 
     assert "New work group" not in client.get("/cases/work-groups/").content.decode()
     response = client.post("/cases/work-groups/", {"name": "Tổ", "unit": world.units["ward1"].pk})
     assert response.status_code == 403
+
+
+def test_a_refused_opening_returns_to_next_only_when_it_is_on_this_site(client, world, child):
+    client = login(client, world)
+    form = {"person": child.pk, "kind": "out_of_school", "year": 2024}
+    client.post("/cases/open/", form)  # the case exists: opening it again is refused
+
+    elsewhere = client.post("/cases/open/", {**form, "next": "https://evil.example/cases/"})
+    scheme_relative = client.post("/cases/open/", {**form, "next": "//evil.example/"})
+    back = client.post("/cases/open/", {**form, "next": "/cases/follow-up/?year=2024"})
+
+    assert DropoutCase.objects.count() == 1
+    assert (elsewhere.status_code, elsewhere.url) == (302, "/cases/")
+    assert (scheme_relative.status_code, scheme_relative.url) == (302, "/cases/")
+    assert (back.status_code, back.url) == (302, "/cases/follow-up/?year=2024")

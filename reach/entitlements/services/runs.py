@@ -16,7 +16,7 @@ None is the system itself: the `reach run` command, typed by the operator at the
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.scoping import under_paths
 from reach.accounts.services import record_audit_event
-from reach.common.errors import DomainError
+from reach.common.errors import DomainError, report_database_error
 from reach.entitlements import engine
 from reach.entitlements.choices import (
     ACTIVE_STATUSES,
@@ -106,9 +106,12 @@ def run_entitlements(
         with transaction.atomic():
             _compute_run(run, versions=versions, actor=actor, progress=progress)
     except Exception as error:
-        reason = (
-            str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
-        )
+        if isinstance(error, DomainError):
+            reason = str(error)
+        elif isinstance(error, DatabaseError):  # its text may quote a row: logged, not shown
+            reason = report_database_error(error, during=f"entitlement run {run.pk}")
+        else:
+            reason = f"{type(error).__name__}: {error}"
         _mark_failed(run, reason=reason, actor=actor)
         raise RunFailed(
             _("run %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error}, run=run

@@ -14,13 +14,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import IO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.scoping import restrict
+from reach.common.errors import report_database_error
 from reach.common.money import to_minor
 from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
@@ -244,10 +245,14 @@ def import_payment_results(*, file: IO[bytes], filename: str, actor: User) -> in
         errors += row_errors
     if errors:
         raise PaymentImportRejected(errors)
-    with transaction.atomic():
-        for line_no, payment, line in payments:
-            try:
-                apply_payment(payment=payment, line=line, actor=actor)
-            except PaymentError as error:  # changed since the check: nothing is kept
-                raise PaymentImportRejected([RowError(line_no, "", str(error))]) from error
+    try:
+        with transaction.atomic():
+            for line_no, payment, line in payments:
+                try:
+                    apply_payment(payment=payment, line=line, actor=actor)
+                except PaymentError as error:  # changed since the check: nothing is kept
+                    raise PaymentImportRejected([RowError(line_no, "", str(error))]) from error
+    except DatabaseError as error:  # nothing is kept; the user gets a reference, not the text
+        message = report_database_error(error, during="a payment import")
+        raise PaymentImportRejected([RowError(0, "", message)]) from error
     return len(payments)

@@ -29,13 +29,13 @@ from collections.abc import Callable, Iterator
 from typing import IO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import AuditEvent, User
-from reach.common.errors import DomainError, NotAllowed
+from reach.common.errors import DomainError, NotAllowed, report_database_error
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import bulk
 from reach.registry.imports.headings import match_headings
@@ -260,8 +260,8 @@ def commit_household_import(
             _("%(count)s errors: nothing was imported") % {"count": len(batch.errors)},
             batch.errors,
         ) from None
-    except IntegrityError as error:
-        logger.exception("import #%s refused by the database", batch.pk)
+    except DatabaseError as error:
+        message = report_database_error(error, during=f"the merge of import #{batch.pk}")
         batch.refresh_from_db()
-        raise ImportRejected(_("The database refused the import: nothing was imported")) from error
+        raise ImportRejected(_("%(error)s Nothing was imported.") % {"error": message}) from error
     return batch
