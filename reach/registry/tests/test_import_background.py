@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from reach.accounts.models import AuditEvent
@@ -29,6 +29,13 @@ LARGE = override_settings(REACH_IMPORT_BACKGROUND_ROWS=3)
 
 def rows(count: int = 6) -> list[dict]:
     return [pupil(f"Child {n}", household_code=f"HH-{n}") for n in range(count)]
+
+
+@pytest.fixture(autouse=True)
+def uploader_reads_english(world):
+    """The uploader chose English: the API and the worker answer them in it."""
+    world.users["ward01"].language = "en"
+    world.users["ward01"].save(update_fields=["language"])
 
 
 @pytest.fixture
@@ -111,7 +118,7 @@ def test_the_progress_moves_as_the_worker_reads(
 
 
 def test_a_check_that_breaks_midway_fails_and_leaves_nothing_staged(
-    world, django_capture_on_commit_callbacks, work_off_the_queue, monkeypatch
+    world, django_capture_on_commit_callbacks, work_off_the_queue, monkeypatch, caplog
 ):
     calls = []
     original = DatabaseChecks.check
@@ -123,6 +130,8 @@ def test_a_check_that_breaks_midway_fails_and_leaves_nothing_staged(
         return original(self, chunk)
 
     monkeypatch.setattr(DatabaseChecks, "check", breaking)
+    world.users["ward01"].language = "vi"
+    world.users["ward01"].save(update_fields=["language"])
     with override_settings(REACH_IMPORT_BATCH_SIZE=2):
         api_upload(token_client("ward01"), csv_bytes(rows()), django_capture_on_commit_callbacks)
         work_off_the_queue()
@@ -130,7 +139,10 @@ def test_a_check_that_breaks_midway_fails_and_leaves_nothing_staged(
     batch = ImportBatch.objects.get()
     assert len(calls) == 2  # the first chunk was stored before the second broke
     assert batch.status == ImportStatus.FAILED and batch.upload is None
-    assert "reference" in batch.errors[0]["reason"] and "disk" not in batch.errors[0]["reason"]
+    (logged,) = [r for r in caplog.records if r.name == "reach.registry.imports"]
+    reference = logged.getMessage().rsplit(" ", 1)[-1]
+    reason = batch.errors[0]["reason"]  # in the uploader's language (Vietnamese here)
+    assert reference in reason and "disk" not in reason and "tham chiếu" in reason
     assert not ImportRow.objects.exists()
 
 
@@ -155,7 +167,10 @@ def test_a_batch_being_checked_cannot_be_committed(world, django_capture_on_comm
         "id"
     ]
     refused = client.post(f"/api/v1/imports/{batch_id}/commit")
-    assert refused.status_code == 422 and "still being checked" in refused.json()["detail"]
+    with translation.override("vi"):  # the API speaks the country's language
+        expected = translation.gettext("This import is still being checked: wait for its preview")
+    assert refused.status_code == 422 and refused.json()["detail"] == expected
+    assert ImportBatch.objects.get().status == ImportStatus.QUEUED
 
 
 def test_stale_background_checks_are_failed_with_their_rows_and_file_dropped(world):
