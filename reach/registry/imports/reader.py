@@ -6,6 +6,7 @@ Line numbers are the ones a spreadsheet shows: the heading row is the first non-
 columns are capped as it is read (`UploadRefused` past a cap; the rest is not read).
 """
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -90,7 +91,8 @@ def _open_csv(file: IO[bytes], encoding: str) -> Table:
             reason = _("The CSV file is malformed: %(error)s") % {"error": error}
             raise UnreadableFile(reason) from error
         finally:
-            text.detach()  # leave the caller's file open
+            with contextlib.suppress(ValueError):  # the file was closed before reading ended
+                text.detach()  # leave the caller's file open
 
     rows = numbered()
     heading_line, headings = _split_heading(rows)
