@@ -194,9 +194,6 @@ STORAGES = {
     },
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -233,3 +230,17 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# --- Bounded uploads and background imports ---
+# Household and payment-result files: refused past these limits before anything is read
+# (`reach/common/uploads.py`); a household file of more rows than REACH_IMPORT_BACKGROUND_ROWS
+# is checked by the background worker. Uploads above 2.5 MB go to a temporary file, not memory;
+# a request's other fields (forms, JSON bodies) stay small.
+REACH_UPLOAD_MAX_MB = int(os.environ.get("REACH_UPLOAD_MAX_MB", "20"))
+REACH_UPLOAD_MAX_UNZIPPED_MB = int(os.environ.get("REACH_UPLOAD_MAX_UNZIPPED_MB", "200"))
+REACH_UPLOAD_MAX_RATIO = 100
+REACH_UPLOAD_MAX_ROWS = int(os.environ.get("REACH_UPLOAD_MAX_ROWS", "200000"))
+REACH_UPLOAD_MAX_COLUMNS = int(os.environ.get("REACH_UPLOAD_MAX_COLUMNS", "100"))
+REACH_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REACH_IMPORT_BACKGROUND_ROWS", "2000"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

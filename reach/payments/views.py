@@ -15,6 +15,7 @@ from reach.accounts.scoping import restrict
 from reach.common.errors import DomainError
 from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
+from reach.common.uploads import UploadRefused
 from reach.entitlements.models import EntitlementLine
 from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
 from reach.payments import budget as budgets
@@ -85,6 +86,7 @@ def payment_new(request):
 @login_required
 def payment_import(request):
     errors = []
+    status = 200
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         try:
@@ -92,6 +94,9 @@ def payment_import(request):
         except PaymentImportRejected as rejection:
             errors = rejection.errors
             messages.error(request, str(rejection))
+        except UploadRefused as refused:  # too large, not what it says, past a cap: nothing kept
+            status = refused.status
+            messages.error(request, str(refused))
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -101,7 +106,10 @@ def payment_import(request):
             messages.success(request, recorded % {"count": count})
             return redirect("payments:reconciliation")
     return render(
-        request, "payments/payment_import.html", {"errors": errors}, status=400 if errors else 200
+        request,
+        "payments/payment_import.html",
+        {"errors": errors},
+        status=400 if errors else status,
     )
 
 

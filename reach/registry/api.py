@@ -8,15 +8,18 @@ a clash with what is on record, 422 for an invalid value (the message names the 
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from reach.common.errors import DomainError, OutOfScope
 from reach.common.schemas import ERRORS
+from reach.common.uploads import UploadRefused
 from reach.geo.models import School
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors, services
+from reach.registry.imports import jobs
 from reach.registry.imports import services as imports
 from reach.registry.models import Enrolment, Person
 from reach.registry.schemas import (
@@ -28,6 +31,7 @@ from reach.registry.schemas import (
     HouseholdDetail,
     HouseholdPage,
     ImportBatchOut,
+    ImportQueuedOut,
     PersonDetail,
     PersonIn,
     PersonPatch,
@@ -152,12 +156,27 @@ def _batch_or_404(request, batch_id: int):
     return batch
 
 
-@router.post("/imports/households", response={200: ImportBatchOut, **REFUSALS})
+@router.post(
+    "/imports/households",
+    response={200: ImportBatchOut, 202: ImportQueuedOut, 413: ErrorOut, **REFUSALS},
+)
 def stage_household_import(request, file: File[UploadedFile]):
     """Upload a household file (.xlsx or .csv): it is checked and staged, never merged. A
     rejected batch lists every bad row; a staged one previews what a commit would change.
-    403: the user's role does not import households."""
-    return imports.stage_household_import(file=file, filename=file.name or "", user=request.user)
+    202: a large file is checked in the background; read `status_url` until its status is
+    no longer "queued" or "checking". 413: the file is over the size limit; 422: it is not
+    a real .xlsx or UTF-8 / UTF-16 CSV, or is past a limit (unpacked size, rows, columns),
+    and nothing was kept. 403: the user's role does not import households."""
+    try:
+        batch = jobs.request_household_import(
+            file=file, filename=file.name or "", user=request.user
+        )
+    except UploadRefused as refused:
+        return refused.status, {"detail": str(refused)}
+    if batch.is_active:
+        url = reverse("api-v1:get_household_import", kwargs={"batch_id": batch.pk})
+        return 202, {"id": batch.pk, "status": batch.status, "status_url": url}
+    return batch
 
 
 @router.get("/imports/{batch_id}", response={200: ImportBatchOut, 404: ErrorOut})

@@ -61,6 +61,9 @@ class EnrolmentStatus(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Being checked")
     STAGED = "staged", _("Staged")
     REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
     COMMITTED = "committed", _("Committed")

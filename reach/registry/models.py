@@ -170,6 +170,12 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     duplicates = models.JSONField(_("possible duplicates"), default=list, blank=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    # A large file is checked in the background: kept here (not on one server's disk) until
+    # then, its rows checked so far and the worker's last sign of life.
+    upload = models.BinaryField(_("uploaded file"), null=True, blank=True, editable=False)
+    progress_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows to check"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -177,6 +183,16 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING)
+
+    @property
+    def percent_done(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
 
 
 class ImportRow(models.Model):

@@ -96,6 +96,17 @@ class ImportBatchOut(Schema):
     summary: dict
     errors: list[ImportErrorOut]
     duplicates: list[dict]
+    progress_done: int
+    progress_total: int
+
+
+class ImportQueuedOut(Schema):
+    """A large household file accepted for checking in the background: read the batch at
+    `status_url` until its status is no longer "queued" or "checking"."""
+
+    id: int
+    status: str
+    status_url: str
 
 
 REFUSALS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", views.import_start, name="import-start"),
     path("imports/template.xlsx", views.import_template, name="import-template"),
     path("imports/<int:batch_id>/", views.import_preview, name="import-preview"),
+    path("imports/<int:batch_id>/progress/", views.import_progress, name="import-progress"),
     path("imports/<int:batch_id>/commit/", views.import_commit, name="import-commit"),
     path("imports/<int:batch_id>/errors.xlsx", views.import_error_sheet, name="import-errors"),
 ]

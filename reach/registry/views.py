@@ -6,16 +6,18 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.common.errors import OutOfScope
+from reach.common.uploads import MB, UploadRefused, upload_limits
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
 from reach.registry.choices import HouseholdStatus
 from reach.registry.exports import write_household_export
+from reach.registry.imports import jobs
 from reach.registry.imports import services as imports
 from reach.registry.models import ImportBatch
 from reach.registry.permissions import can_import_households
@@ -133,16 +135,39 @@ def _batch_or_404(user, batch_id: int) -> ImportBatch:
 @login_required
 def import_start(request):
     """The upload form; the import service refuses an upload by a user without an importing
-    role (403)."""
+    role (403), and the upload check a file past its limits (413 or 422, the reason on the
+    form, no batch kept). A large file is checked in the background: its preview page shows
+    the progress."""
+    refusal, status = "", 200
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
-        batch = imports.stage_household_import(file=upload, filename=upload.name, user=request.user)
-        return redirect("registry:import-preview", batch_id=batch.pk)
+        try:
+            batch = jobs.request_household_import(
+                file=upload, filename=upload.name, user=request.user
+            )
+        except UploadRefused as refused:
+            refusal, status = str(refused), refused.status
+        else:
+            return redirect("registry:import-preview", batch_id=batch.pk)
     context = {
         "recent": selectors.list_import_batches_for_user(request.user)[:10],
         "may_import": can_import_households(request.user),
+        "refusal": refusal,
+        "limits": {"size": upload_limits().size // MB, "rows": upload_limits().rows},
     }
-    return render(request, "registry/import_start.html", context)
+    return render(request, "registry/import_start.html", context, status=status)
+
+
+@login_required
+def import_progress(request, batch_id: int):
+    """The progress bar of a file checked in the background, polled by htmx while it is
+    waiting or being checked; once the check has ended the page reloads to show the preview."""
+    batch = _batch_or_404(request.user, batch_id)
+    if not batch.is_active and request.GET.get("active"):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "registry/_import_progress.html", {"batch": batch})
 
 
 @login_required

@@ -126,3 +126,16 @@ def test_the_api_gives_reconciliation_its_lists_and_coverage(world, run):
     assert {row["unit"] for row in cover["below"]} <= {"26734", "26737"}
     mine = token_client("ward01").get("/api/v1/reconciliation/not_paid?year=2024").json()
     assert {item["unit"] for item in mine["items"]} == {"26734"}
+
+
+def test_the_import_page_refuses_a_pdf_renamed_csv_and_records_nothing(world, run):
+    upload = io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    upload.name = "results.csv"
+
+    client = logged_in(world, "district")
+    client.cookies["django_language"] = "en"
+    response = client.post("/payments/import/", {"file": upload})
+
+    assert response.status_code == 422
+    assert "a PDF document" in str(list(response.context["messages"])[0])
+    assert not Disbursement.objects.exists()

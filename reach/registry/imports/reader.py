@@ -1,9 +1,12 @@
 """Read the rows of an uploaded .xlsx or .csv file, one at a time.
 
 Line numbers are the ones a spreadsheet shows: the heading row is the first non-empty row
-(line 1 in a normal file) and empty rows are skipped but still counted.
+(line 1 in a normal file) and empty rows are skipped but still counted. The file passes
+`reach.common.uploads.check_upload` first (size, real content, unpacked size), and its rows and
+columns are capped as it is read (`UploadRefused` past a cap; the rest is not read).
 """
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -13,7 +16,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+from reach.common.uploads import Upload, check_columns, check_rows, check_upload
 
 
 class UnreadableFile(Exception):
@@ -42,26 +45,39 @@ def _split_heading(numbered: Iterator[tuple[int, list[object]]]) -> tuple[int, l
     raise UnreadableFile(_("The file has no heading row"))
 
 
-def _non_empty(numbered: Iterator[tuple[int, list[object]]]) -> Iterator[tuple[int, list[object]]]:
+def _width(cells: list[object]) -> int:
+    """The number of cells up to the last one filled."""
+    for position in range(len(cells), 0, -1):
+        cell = cells[position - 1]
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return position
+    return 0
+
+
+def _non_empty(
+    numbered: Iterator[tuple[int, list[object]]], heading_line: int
+) -> Iterator[tuple[int, list[object]]]:
+    """The data rows, refused past the caps on rows (empty lines count) and columns."""
     for line, cells in numbered:
+        check_rows(line - heading_line)
         if not _is_empty(cells):
+            check_columns(_width(cells))
             yield line, cells
 
 
-def open_table(file: IO[bytes], filename: str) -> Table:
-    """The heading row and a lazy iterator over the data rows of `file`."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        return _open_csv(file)
-    if name.endswith(EXCEL_SUFFIXES):
-        return _open_workbook(file)
-    raise UnreadableFile(
-        _("Unsupported file type %(name)s: upload an .xlsx or .csv file") % {"name": filename}
-    )
+def open_table(file: IO[bytes], filename: str, upload: Upload | None = None) -> Table:
+    """The heading row and a lazy iterator over the data rows of `file`, once it passed the
+    upload check (`upload`, when the caller already made it). Raises UploadRefused or
+    UnreadableFile."""
+    upload = upload or check_upload(file, filename)
+    file.seek(0)
+    if upload.kind == "csv":
+        return _open_csv(file, upload.encoding)
+    return _open_workbook(file)
 
 
-def _open_csv(file: IO[bytes]) -> Table:
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+def _open_csv(file: IO[bytes], encoding: str) -> Table:
+    text = io.TextIOWrapper(file, encoding=encoding, newline="")  # type: ignore[arg-type]
 
     def numbered() -> Iterator[tuple[int, list[object]]]:
         try:
@@ -75,11 +91,13 @@ def _open_csv(file: IO[bytes]) -> Table:
             reason = _("The CSV file is malformed: %(error)s") % {"error": error}
             raise UnreadableFile(reason) from error
         finally:
-            text.detach()  # leave the caller's file open
+            with contextlib.suppress(ValueError):  # the file was closed before reading ended
+                text.detach()  # leave the caller's file open
 
     rows = numbered()
     heading_line, headings = _split_heading(rows)
-    return Table(heading_line, headings, _non_empty(rows), None)
+    check_columns(_width(headings))
+    return Table(heading_line, headings, _non_empty(rows, heading_line), None)
 
 
 def _open_workbook(file: IO[bytes]) -> Table:
@@ -94,7 +112,9 @@ def _open_workbook(file: IO[bytes]) -> Table:
         reason = _("The file is not a readable workbook: %(error)s") % {"error": error}
         raise UnreadableFile(reason) from error
     total = max((sheet.end or (0, 0))[0] + 1 - heading_line, 0)
-    return Table(heading_line, headings, _non_empty(rows), total)
+    check_rows(total)  # the sheet's size is known: refuse before reading a row
+    check_columns(max(sheet.width, _width(headings)))
+    return Table(heading_line, headings, _non_empty(rows, heading_line), total)
 
 
 def _filled_merges(

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import AuditEvent, User
 from reach.common.errors import DomainError, NotAllowed, report_database_error
+from reach.common.uploads import Upload, UploadRefused, check_upload
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import bulk
 from reach.registry.imports.headings import match_headings
@@ -73,7 +74,7 @@ def _chunk_size() -> int:
     return getattr(settings, "REACH_IMPORT_BATCH_SIZE", 2000)
 
 
-def _require_importer(user: User | None) -> None:
+def require_importer(user: User | None) -> None:
     if user is not None and not can_import_households(user):
         raise NotAllowed(_("Your role does not allow importing households"))
 
@@ -96,15 +97,23 @@ def _audit_refusals(batch: ImportBatch, user: User | None, refusals: list[Refusa
 
 
 def stage_household_import(
-    *, file: IO[bytes], filename: str, user: User | None = None, progress: Progress | None = None
+    *,
+    file: IO[bytes],
+    filename: str,
+    user: User | None = None,
+    progress: Progress | None = None,
+    upload: Upload | None = None,
 ) -> ImportBatch:
     """Read and validate a household file and store its rows with a preview of the merge.
 
     The batch is "staged" when the file has no errors, else "rejected" with every error listed
     (line as the spreadsheet shows it, column, reason); its rows are then not kept. Rows are
     stored a chunk per transaction, so a large file does not hold the database's write lock
-    while it is read; the batch stays "rejected" until the whole file has passed."""
-    _require_importer(user)
+    while it is read; the batch stays "rejected" until the whole file has passed. A file the
+    upload check refuses (too large, not what its name says, past a cap on rows or columns)
+    raises `UploadRefused` and leaves no batch (`upload`: the check already made)."""
+    require_importer(user)
+    upload = upload or check_upload(file, filename)
     batch = ImportBatch.objects.create(
         kind="households",
         filename=filename[:255],
@@ -112,9 +121,30 @@ def stage_household_import(
         status=ImportStatus.REJECTED,
         errors=[{"line": 0, "column": "", "reason": _("The file is still being checked")}],
     )
-    staging = _Staging(batch, user)
     try:
-        staging.read(file, filename, progress)
+        return stage_into(
+            batch, file=file, filename=filename, upload=upload, user=user, progress=progress
+        )
+    except UploadRefused:
+        batch.delete()  # and its rows: nothing is staged
+        raise
+
+
+def stage_into(
+    batch: ImportBatch,
+    *,
+    file: IO[bytes],
+    filename: str,
+    upload: Upload,
+    user: User | None,
+    progress: Progress | None,
+    progress_every: int = PROGRESS_EVERY,
+) -> ImportBatch:
+    """Stage `file` into the existing `batch` (see `stage_household_import`); the background
+    check of a large file calls it too. Raises UploadRefused past a cap on rows or columns."""
+    staging = _Staging(batch, user, progress_every)
+    try:
+        staging.read(file, filename, upload, progress)
     except UnreadableFile as unreadable:
         staging.findings.error(0, "", str(unreadable))
     findings = staging.findings
@@ -130,6 +160,7 @@ def stage_household_import(
                 merge.apply(rows)
             batch.summary = merge.summary
         batch.status = ImportStatus.REJECTED if findings.errors else ImportStatus.STAGED
+        batch.progress_done = batch.progress_total = batch.row_count
         batch.errors = findings.sorted_errors()
         batch.duplicates = findings.sorted_duplicates()
         batch.save()
@@ -141,16 +172,19 @@ class _Staging:
     """One pass over the file: parse, check and store the rows a chunk at a time, and preview
     the merge of each chunk while the file's households come one after another."""
 
-    def __init__(self, batch: ImportBatch, user: User | None) -> None:
+    def __init__(self, batch: ImportBatch, user: User | None, progress_every: int) -> None:
         self.batch = batch
+        self.progress_every = progress_every
         self.findings = Findings()
         self.checks = DatabaseChecks(user=user, findings=self.findings)
         self.file_checks = FileChecks(self.findings)
         self.preview = Merge(checks=self.checks, write=False)
 
-    def read(self, file: IO[bytes], filename: str, progress: Progress | None) -> None:
+    def read(
+        self, file: IO[bytes], filename: str, upload: Upload, progress: Progress | None
+    ) -> None:
         findings = self.findings
-        table = open_table(file, filename)
+        table = open_table(file, filename, upload)
         match = match_headings(table.headings)
         for column, reason in match.errors:
             findings.error(table.heading_line, column, reason)
@@ -168,11 +202,11 @@ class _Staging:
                 chunk = []
             chunk.append(row)
             count += 1
-            if progress and count % PROGRESS_EVERY == 0:
+            if progress and count % self.progress_every == 0:
                 progress(count, table.total)
         self._flush(chunk)
         self.batch.row_count = count
-        if progress and count % PROGRESS_EVERY:
+        if progress and count % self.progress_every:
             progress(count, count)
         if count == 0:
             findings.error(table.heading_line + 1, "", _("The file has no data rows"))
@@ -219,11 +253,13 @@ def commit_household_import(
 
     The rows are checked against the database again first; if anything no longer fits, nothing
     is written, the batch becomes "rejected" and `ImportRejected` lists the errors."""
-    _require_importer(user)
+    require_importer(user)
     if user is not None and not can_commit_import(user, batch):
         raise NotAllowed(_("Only the user who uploaded this import may merge it"))
     if batch.status == ImportStatus.COMMITTED:
         raise ImportRejected(_("This import was already merged"))
+    if batch.is_active:
+        raise ImportRejected(_("This import is still being checked: wait for its preview"))
     if batch.status != ImportStatus.STAGED:
         raise ImportRejected(_("This import was rejected: fix the file and upload it again"))
     findings = Findings()

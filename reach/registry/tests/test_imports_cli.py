@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from reach.accounts.tests.factories import UserFactory
+from reach.common.uploads import UploadRefused
 from reach.registry.choices import ImportStatus
 from reach.registry.imports.headings import COLUMNS
 from reach.registry.imports.services import stage_household_import, write_error_sheet
@@ -117,15 +118,15 @@ def test_merged_household_cells_in_xlsx_apply_to_every_member():
     assert batch.summary["households_new"] == 1 and batch.summary["persons_new"] == 4
 
 
-def test_unsupported_or_broken_files_are_rejected_with_a_reason():
-    batch = stage_household_import(file=io.BytesIO(b"PK\x03\x04junk"), filename="x.xlsx")
-    assert batch.status == ImportStatus.REJECTED and batch.errors[0]["line"] == 0
-    batch = stage_household_import(file=io.BytesIO(b"a,b"), filename="x.pdf")
-    assert "Unsupported file type" in batch.errors[0]["reason"]
+def test_unsupported_or_broken_files_are_refused_with_a_reason_and_leave_no_batch():
+    with pytest.raises(UploadRefused, match="damaged zip"):
+        stage_household_import(file=io.BytesIO(b"PK\x03\x04junk"), filename="x.xlsx")
+    with pytest.raises(UploadRefused, match="Unsupported file type"):
+        stage_household_import(file=io.BytesIO(b"a,b"), filename="x.pdf")
     latin1 = csv_bytes(good_rows())[3:].decode().encode("cp1258", errors="replace")
-    batch = stage_household_import(file=io.BytesIO(latin1), filename="x.csv")
-    assert batch.status == ImportStatus.REJECTED
-    assert "UTF-8" in batch.errors[-1]["reason"]
+    with pytest.raises(UploadRefused, match="UTF-8"):
+        stage_household_import(file=io.BytesIO(latin1), filename="x.csv")
+    assert not ImportBatch.objects.exists()
 
 
 def test_error_sheet_lists_errors_and_possible_duplicates():

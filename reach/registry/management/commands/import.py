@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reach.common.errors import NotAllowed
+from reach.common.uploads import UploadRefused
 from reach.registry.choices import ImportStatus
 from reach.registry.imports.merge import KINDS, OUTCOMES
 from reach.registry.imports.services import (
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                     user=actor,
                     progress=self._progress(_("%(count)s rows read")),
                 )
-            except NotAllowed as refusal:
+            except (NotAllowed, UploadRefused) as refusal:
                 raise CommandError(str(refusal)) from None
         if batch.status == ImportStatus.REJECTED:
             self._reject(batch, errors)

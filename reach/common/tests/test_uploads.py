@@ -1,0 +1,182 @@
+"""The upload check: size, real content whatever the suffix, a workbook's unpacked size read
+from its zip directory (a bomb is refused before a byte is unpacked), caps on rows and columns.
+No database is needed."""
+
+import codecs
+import io
+import zipfile
+
+import pytest
+import xlsxwriter
+from django.test import override_settings
+from django.utils import translation
+
+from reach.common.uploads import (
+    MB,
+    UploadRefused,
+    check_columns,
+    check_rows,
+    check_upload,
+)
+
+CSV = "household_code,full_name\nHH-1,Nguyễn Văn An\nHH-1,王小红\n"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def workbook(rows: int = 3, columns: int = 2) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for row in range(rows):
+        sheet.write_row(row, 0, [f"r{row}c{column}" for column in range(columns)])
+    book.close()
+    return out.getvalue()
+
+
+def bomb(unpacked_mb: int = 300) -> bytes:
+    """A workbook of a few KB whose one sheet declares `unpacked_mb` of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            zeros = bytes(MB)
+            for _ in range(unpacked_mb):
+                sheet.write(zeros)
+    return out.getvalue()
+
+
+class Sized(io.BytesIO):
+    """An upload whose size Django reports without the bytes being there (a 25 MB upload)."""
+
+    def __init__(self, content: bytes, size: int) -> None:
+        super().__init__(content)
+        self.size = size
+
+
+def refusal(content: bytes, name: str) -> UploadRefused:
+    with pytest.raises(UploadRefused) as caught:
+        check_upload(io.BytesIO(content), name)
+    return caught.value
+
+
+def test_a_25_mb_file_is_refused_413_naming_the_limit_and_its_size():
+    refused = refusal(b"a,b\n" * (25 * MB // 4), "households.csv")
+    assert (refused.limit, refused.status) == ("size", 413)
+    assert "25 MB" in str(refused) and "limit is 20 MB" in str(refused)
+    assert "Split it" in str(refused)
+
+
+def test_the_size_limit_follows_the_setting():
+    with override_settings(REACH_UPLOAD_MAX_MB=1):
+        assert refusal(b"a,b\n" * MB, "x.csv").limit == "size"
+    assert check_upload(Sized(b"a,b\n", 19 * MB), "x.csv").kind == "csv"
+
+
+def test_a_small_xlsx_that_would_inflate_past_the_cap_is_refused_before_it_is_unpacked(
+    monkeypatch,
+):
+    content = bomb(300)
+    assert len(content) < 320 * 1024  # deflate packs a MB of zeros into about 1 KB
+
+    def unpacking(*args, **kwargs):
+        raise AssertionError("a member of the bomb was unpacked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", unpacking)
+    refused = refusal(content, "households.xlsx")
+    assert refused.limit == "unzipped" and refused.status == 422
+    assert "300 MB" in str(refused) and "limit is 200 MB" in str(refused)
+
+
+def test_a_2_kb_workbook_past_a_lower_cap_is_refused_by_its_declared_size():
+    content = bomb(2)
+    assert len(content) < 3 * 1024
+    with override_settings(REACH_UPLOAD_MAX_UNZIPPED_MB=1):
+        refused = refusal(content, "households.xlsx")
+    assert refused.limit == "unzipped" and "2 MB; the limit is 1 MB" in str(refused)
+
+
+def test_a_member_compressed_past_the_ratio_is_refused_even_under_the_unpacked_cap():
+    refused = refusal(bomb(50), "households.xlsx")
+    assert refused.limit == "ratio"
+    assert "xl/worksheets/sheet1.xml" in str(refused) and "100 to 1" in str(refused)
+
+
+def test_a_pdf_renamed_xlsx_or_csv_is_refused_for_what_it_is():
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+    for name in ("households.xlsx", "households.csv"):
+        refused = refusal(pdf, name)
+        assert refused.limit == "type" and "a PDF document" in str(refused), name
+
+
+def test_a_csv_renamed_xlsx_is_refused():
+    refused = refusal(CSV.encode(), "households.xlsx")
+    assert refused.limit == "type" and "a text file" in str(refused)
+
+
+def test_a_zip_without_a_workbook_or_a_damaged_one_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    assert "without a workbook" in str(refusal(out.getvalue(), "x.xlsx"))
+    assert "damaged" in str(refusal(b"PK\x03\x04junk", "x.xlsx"))
+
+
+def test_an_encrypted_zip_is_refused():
+    content = bytearray(workbook())
+    # general purpose flag bit 0 of every entry (local headers at 6, central directory at 8)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = content.find(signature)
+        while start != -1:
+            content[start + offset] |= 0x1
+            start = content.find(signature, start + 4)
+    assert "encrypted" in str(refusal(bytes(content), "x.xlsx"))
+
+
+def test_an_old_xls_file_is_refused():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    assert "old Excel .xls" in str(refusal(ole, "households.xlsx"))
+
+
+def test_a_real_workbook_passes_with_its_rows_counted():
+    upload = check_upload(io.BytesIO(workbook(rows=7)), "households.xlsx")
+    assert (upload.kind, upload.lines) == ("xlsx", 7)
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (CSV.encode("utf-8"), "utf-8-sig"),
+        (codecs.BOM_UTF8 + CSV.encode("utf-8"), "utf-8-sig"),
+        (CSV.encode("utf-16"), "utf-16"),  # with its byte-order mark
+        (codecs.BOM_UTF16_BE + CSV.encode("utf-16-be"), "utf-16"),
+    ],
+)
+def test_utf8_and_utf16_csv_pass_with_their_codec_and_lines(encoded, encoding):
+    upload = check_upload(io.BytesIO(encoded), "households.csv")
+    assert (upload.kind, upload.encoding, upload.lines) == ("csv", encoding, 3)
+
+
+def test_a_csv_in_another_encoding_or_with_nul_bytes_is_refused():
+    assert "UTF-8" in str(refusal(CSV.encode("cp1258", errors="replace"), "x.csv"))
+    assert "binary data" in str(refusal(b"a,b\n\x00\x01,c\n", "x.csv"))
+
+
+def test_an_unknown_suffix_is_refused():
+    assert refusal(CSV.encode(), "households.txt").limit == "type"
+
+
+def test_the_caps_on_rows_and_columns_name_the_limit_and_the_files_value():
+    check_rows(200_000)
+    with pytest.raises(UploadRefused, match="at least 200001 data rows; the limit is 200000"):
+        check_rows(200_001)
+    check_columns(100)
+    with override_settings(REACH_UPLOAD_MAX_COLUMNS=10):
+        with pytest.raises(UploadRefused, match="11 columns; the limit is 10") as caught:
+            check_columns(11)
+    assert caught.value.limit == "columns"

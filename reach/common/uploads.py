@@ -1,0 +1,291 @@
+"""The one check of an uploaded table (a household file, a payment-result file) before anything
+of it is parsed or staged: its size, what it really holds whatever its name says, and, for a
+workbook, how large it would unpack; then the caps on rows and columns, checked while it is read.
+
+    upload = check_upload(file, "hh.xlsx")   # raises UploadRefused, else says how to read it
+    check_columns(len(headings)); check_rows(count)   # as the reader goes
+
+A workbook is a zip holding `[Content_Types].xml` and `xl/workbook.xml`; its members' declared
+sizes are added up and their compression ratios checked from the zip's directory alone, so a
+small file that would inflate to gigabytes is refused before a byte of it is unpacked. A CSV
+must decode as UTF-8 (with or without a byte-order mark) or UTF-16 (with one) and hold no NUL.
+Every refusal names the limit, the file's value and how to split the file.
+
+Limits (settings): REACH_UPLOAD_MAX_MB (20), REACH_UPLOAD_MAX_UNZIPPED_MB (200),
+REACH_UPLOAD_MAX_RATIO (100), REACH_UPLOAD_MAX_ROWS (200 000), REACH_UPLOAD_MAX_COLUMNS (100).
+"""
+
+import codecs
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from reach.common.errors import DomainError
+
+MB = 1024 * 1024
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv",)
+WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+RATIO_FLOOR = MB  # a member unpacking to less than this is small whatever its ratio
+MAX_MEMBERS = 10_000
+CHUNK = MB
+SHEET_HEAD = 64 * 1024  # the part of a worksheet where its <dimension> element is
+
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?\""
+)
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_FIRST_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\b(?:\w+:)?id=\"([^\"]+)\"")
+_RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+
+
+class UploadRefused(DomainError):
+    """The file is refused before it is read: `limit` names the rule, `status` is the HTTP status
+    that answers it (413 for a file too large, else 422)."""
+
+    def __init__(self, message: str, *, limit: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    size: int  # bytes
+    unzipped: int  # bytes
+    ratio: int
+    rows: int
+    columns: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What a checked file is and how to read it."""
+
+    kind: str  # "xlsx" or "csv"
+    encoding: str  # the CSV's codec ("utf-8-sig" or "utf-16"); "" for a workbook
+    size: int  # bytes
+    lines: int  # the lines (CSV) or rows (the workbook's first sheet) it holds, heading included
+
+
+def upload_limits() -> Limits:
+    return Limits(
+        size=int(getattr(settings, "REACH_UPLOAD_MAX_MB", 20) * MB),
+        unzipped=int(getattr(settings, "REACH_UPLOAD_MAX_UNZIPPED_MB", 200) * MB),
+        ratio=int(getattr(settings, "REACH_UPLOAD_MAX_RATIO", 100)),
+        rows=int(getattr(settings, "REACH_UPLOAD_MAX_ROWS", 200_000)),
+        columns=int(getattr(settings, "REACH_UPLOAD_MAX_COLUMNS", 100)),
+    )
+
+
+def _split() -> str:
+    return _(
+        "Split it into smaller files (for example one per commune or per school) and upload "
+        "them one after another."
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:.1f}".removesuffix(".0")
+
+
+def check_upload(file: IO[bytes], filename: str) -> Upload:
+    """Check `file` (named `filename`) before it is parsed; raises UploadRefused. The file is
+    left at its start."""
+    limits = upload_limits()
+    name = filename.lower()
+    if not name.endswith(XLSX_SUFFIXES + CSV_SUFFIXES):
+        raise UploadRefused(
+            _("Unsupported file type %(name)s: upload an .xlsx or .csv file") % {"name": filename},
+            limit="type",
+        )
+    size = _size(file)
+    if size > limits.size:
+        message = _("The file is %(size)s MB; the limit is %(limit)s MB. %(split)s") % {
+            "size": _megabytes(size),
+            "limit": _megabytes(limits.size),
+            "split": _split(),
+        }
+        raise UploadRefused(message, limit="size", status=413)
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    try:
+        if name.endswith(XLSX_SUFFIXES):
+            return Upload("xlsx", "", size, _check_workbook(file, filename, head, limits))
+        encoding, lines = _check_csv(file, filename, head)
+        return Upload("csv", encoding, size, lines)
+    finally:
+        file.seek(0)
+
+
+def check_rows(count: int) -> None:
+    """Refuse a file once its data rows pass the cap (called as they are read)."""
+    limit = upload_limits().rows
+    if count > limit:
+        message = _(
+            "The file has at least %(rows)s data rows; the limit is %(limit)s rows. %(split)s"
+        ) % {"rows": count, "limit": limit, "split": _split()}
+        raise UploadRefused(message, limit="rows")
+
+
+def check_columns(count: int) -> None:
+    """Refuse a row wider than the cap on columns."""
+    limit = upload_limits().columns
+    if count > limit:
+        message = _(
+            "The file has %(columns)s columns; the limit is %(limit)s columns. Delete the "
+            "columns the import does not use (the template lists those it reads) and upload "
+            "the file again."
+        ) % {"columns": count, "limit": limit}
+        raise UploadRefused(message, limit="columns")
+
+
+def _size(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    file.seek(0, 2)
+    return file.tell()
+
+
+def _found(head: bytes) -> str | None:
+    """What the first bytes of a file say it is, when they say."""
+    if head.startswith(b"%PDF"):
+        return _("a PDF document")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _("an old Excel .xls file or a password-protected workbook")
+    if head.startswith(b"PK"):
+        return _("a zip archive")
+    return None
+
+
+def _not_a_workbook(filename: str, found: str) -> UploadRefused:
+    message = _(
+        "%(name)s is not an Excel workbook (it is %(found)s): open it in your spreadsheet "
+        "program and save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”."
+    ) % {"name": filename, "found": found}
+    return UploadRefused(message, limit="type")
+
+
+def _check_workbook(file: IO[bytes], filename: str, head: bytes, limits: Limits) -> int:
+    """Refuse what is not a plain xlsx, or would unpack past the caps; the first sheet's rows."""
+    if not head.startswith(b"PK\x03\x04"):
+        raise _not_a_workbook(filename, _described(head))
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _not_a_workbook(filename, _("a damaged zip archive")) from None
+    with archive:
+        members = archive.infolist()
+        names = {member.filename for member in members}
+        if not all(part in names for part in WORKBOOK_PARTS):
+            raise _not_a_workbook(filename, _("a zip archive without a workbook"))
+        if len(members) > MAX_MEMBERS or any(
+            member.flag_bits & 0x1
+            or member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            for member in members
+        ):
+            raise _not_a_workbook(filename, _("an encrypted or unusual zip archive"))
+        _check_unpacked(members, limits)
+        return _sheet_rows(archive, names)
+
+
+def _check_unpacked(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.unzipped:
+        message = _(
+            "The workbook would unpack to %(size)s MB; the limit is %(limit)s MB. %(split)s"
+        ) % {
+            "size": _megabytes(unpacked),
+            "limit": _megabytes(limits.unzipped),
+            "split": _split(),
+        }
+        raise UploadRefused(message, limit="unzipped")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > limits.ratio:
+            message = _(
+                "A part of the workbook (%(part)s) is compressed %(ratio)s to 1; the limit is "
+                "%(limit)s to 1, above which a file is treated as a compression bomb. Open the "
+                "file in your spreadsheet program, save it again as .xlsx or “CSV UTF-8”, or "
+                "split it into smaller files."
+            ) % {"part": member.filename, "ratio": int(ratio), "limit": limits.ratio}
+            raise UploadRefused(message, limit="ratio")
+
+
+def _sheet_rows(archive: zipfile.ZipFile, names: set[str]) -> int:
+    """The rows of the first worksheet: from its <dimension> when it declares one, else counted
+    (the member's unpacked size is already within the cap)."""
+    path = _first_sheet(archive, names)
+    if path is None:
+        return 0
+    with archive.open(path) as sheet:
+        head = sheet.read(SHEET_HEAD)
+        found = _DIMENSION.search(head)
+        if found:
+            return int(found.group(4) or found.group(2))
+        rows, tail = len(_ROW.findall(head)), head[-16:]
+        while chunk := sheet.read(CHUNK):
+            rows += len(_ROW.findall(tail + chunk))
+            tail = chunk[-16:]
+        return rows
+
+
+def _first_sheet(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    relation = _FIRST_SHEET.search(archive.read("xl/workbook.xml")[:SHEET_HEAD])
+    rels = "xl/_rels/workbook.xml.rels"
+    if relation and rels in names:
+        for element in _RELATION.findall(archive.read(rels)):
+            if f'Id="{relation.group(1).decode()}"'.encode() in element:
+                target = re.search(rb'Target="([^"]+)"', element)
+                if target:
+                    path = target.group(1).decode()
+                    path = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+                    if path in names:
+                        return path
+    fallback = "xl/worksheets/sheet1.xml"
+    return fallback if fallback in names else None
+
+
+def _described(head: bytes) -> str:
+    found = _found(head)
+    if found is not None:
+        return found
+    looks_like_text = all(byte >= 0x09 for byte in head)
+    return _("a text file, perhaps a CSV") if looks_like_text else _("some other kind of file")
+
+
+def _not_text(filename: str, found: str) -> UploadRefused:
+    message = _(
+        "%(name)s is not a CSV text file in UTF-8 or UTF-16 (it is %(found)s): save it from "
+        "your spreadsheet program as “CSV UTF-8”, or upload the .xlsx workbook."
+    ) % {"name": filename, "found": found}
+    return UploadRefused(message, limit="type")
+
+
+def _check_csv(file: IO[bytes], filename: str, head: bytes) -> tuple[str, int]:
+    """The CSV's codec and its number of lines; refuses what is not UTF-8 or UTF-16 text."""
+    found = _found(head)
+    if found is not None:
+        raise _not_text(filename, found)
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines, last = 0, ""
+    try:
+        while chunk := file.read(CHUNK):
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                raise _not_text(filename, _("binary data"))
+            lines += text.count("\n")
+            last = text[-1:] or last
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        found = _("text in another encoding (%(error)s)") % {"error": error.reason}
+        raise _not_text(filename, found) from None
+    return encoding, lines + (1 if last and last != "\n" else 0)

@@ -1,0 +1,122 @@
+"""The background check of a large household file (queued by `jobs.request_household_import`,
+run by `reach db_worker` through `reach.registry.tasks`): the same staging as a small file's,
+with its progress (rows checked of the rows to check) written on the batch as it goes.
+
+A check whose worker went silent, or that no worker took up, for STALE_AFTER is marked failed,
+its rows and stored file dropped, never left "being checked": by the next request of a
+background import, by the worker when it starts a check, or by `reach fail_stale_imports`.
+"""
+
+import datetime as dt
+import io
+import logging
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reach.accounts.choices import AuditAction
+from reach.accounts.selectors import language_of
+from reach.accounts.services import record_audit_event
+from reach.common.uploads import UploadRefused, check_upload
+from reach.registry.choices import ImportStatus
+from reach.registry.imports.merge import empty_summary
+from reach.registry.imports.services import stage_into
+from reach.registry.models import ImportBatch, ImportRow
+
+logger = logging.getLogger("reach.registry.imports")
+STALE_AFTER = dt.timedelta(minutes=10)
+PROGRESS_EVERY = 500  # rows between two writes of the progress
+WORKER_STOPPED = "the background worker stopped while checking the file"
+NO_WORKER = "no background worker picked the file up"
+
+
+def _end(batch: ImportBatch, status: str, reason: str) -> None:
+    """End a check that staged nothing: no rows, no stored file, one error line saying why."""
+    with transaction.atomic():
+        ImportRow.objects.filter(batch=batch).delete()
+        batch.status = status
+        batch.errors = [{"line": 0, "column": "", "reason": reason}]
+        batch.duplicates = []
+        batch.summary = empty_summary()
+        batch.upload = None
+        batch.save(update_fields=["status", "errors", "duplicates", "summary", "upload"])
+
+
+def fail_stale_imports(*, now: dt.datetime | None = None, sparing: int | None = None) -> int:
+    """Mark failed every background check whose worker went silent (checking) or that no
+    worker took up (queued) for STALE_AFTER; returns how many."""
+    now = now or timezone.now()
+    stale = ImportBatch.objects.filter(
+        Q(status=ImportStatus.CHECKING)
+        & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
+        | Q(status=ImportStatus.QUEUED, created_at__lt=now - STALE_AFTER)
+    ).defer("upload")
+    if sparing is not None:
+        stale = stale.exclude(pk=sparing)
+    failed = 0
+    with transaction.atomic():
+        for batch in stale.select_for_update():
+            was = batch.status
+            reason = WORKER_STOPPED if was == ImportStatus.CHECKING else NO_WORKER
+            _end(batch, ImportStatus.FAILED, reason)
+            record_audit_event(
+                actor=None,
+                action=AuditAction.UPDATE,
+                obj=batch,
+                before={"status": was},
+                after={"status": batch.status},
+                reason=reason,
+            )
+            failed += 1
+    return failed
+
+
+def stage_queued_import(*, batch_id: int) -> ImportBatch | None:
+    """The background job: check and stage the queued batch `batch_id`, in its uploader's
+    language. A batch no longer queued (taken, failed as stale, gone) is left alone."""
+    fail_stale_imports(sparing=batch_id)
+    now = timezone.now()
+    taken = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.CHECKING, heartbeat_at=now
+    )
+    if not taken:
+        return None
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    user = batch.created_by
+    file = io.BytesIO(bytes(batch.upload or b""))
+    batch.upload = None  # the final save of the batch drops the stored file
+
+    def progress(done: int, total: int | None) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            progress_done=done,
+            progress_total=max(total or 0, batch.progress_total, done),
+            heartbeat_at=timezone.now(),
+        )
+
+    with translation.override(language_of(user)):
+        try:
+            upload = check_upload(file, batch.filename)
+            stage_into(
+                batch,
+                file=file,
+                filename=batch.filename,
+                upload=upload,
+                user=user,
+                progress=progress,
+                progress_every=PROGRESS_EVERY,
+            )
+        except UploadRefused as refused:
+            _end(batch, ImportStatus.REJECTED, str(refused))
+        except Exception:  # noqa: BLE001 -- whatever broke, nothing half-staged is left
+            reference = uuid.uuid4().hex[:12]
+            logger.exception("background import #%s failed, reference %s", batch_id, reference)
+            reason = _("The check of the file failed (reference %(reference)s): nothing was staged")
+            _end(batch, ImportStatus.FAILED, reason % {"reference": reference})
+    ImportBatch.objects.filter(pk=batch_id).update(
+        progress_done=batch.row_count, progress_total=batch.row_count, heartbeat_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch

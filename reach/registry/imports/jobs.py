@@ -1,0 +1,57 @@
+"""Household files uploaded from the web UI or the API: a small one is checked and staged in
+the request; one over REACH_IMPORT_BACKGROUND_ROWS rows is kept on its batch and checked by
+`reach db_worker` (`reach.registry.tasks`), the page polling its progress and the API answering
+202 with the batch to read. Either way the upload check comes first: a refused file leaves no
+batch."""
+
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.services import record_audit_event
+from reach.common.uploads import check_upload
+from reach.registry.choices import ImportStatus
+from reach.registry.imports.background import fail_stale_imports
+from reach.registry.imports.merge import empty_summary
+from reach.registry.imports.services import require_importer, stage_household_import
+from reach.registry.models import ImportBatch
+from reach.registry.tasks import stage_import_task
+
+
+def background_rows() -> int:
+    return int(getattr(settings, "REACH_IMPORT_BACKGROUND_ROWS", 2000))
+
+
+def request_household_import(*, file: IO[bytes], filename: str, user: User) -> ImportBatch:
+    """Stage `file` now, or queue it when it is large; the batch says which (`is_active`).
+    Raises NotAllowed before the file is looked at, UploadRefused when the upload check
+    refuses it."""
+    require_importer(user)
+    upload = check_upload(file, filename)
+    rows = max(upload.lines - 1, 0)  # less the heading
+    if rows <= background_rows():
+        return stage_household_import(file=file, filename=filename, user=user, upload=upload)
+    fail_stale_imports()
+    file.seek(0)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind="households",
+            filename=filename[:255],
+            created_by=user if user.pk else None,
+            status=ImportStatus.QUEUED,
+            upload=file.read(),
+            progress_total=rows,
+            summary=empty_summary(),
+        )
+        record_audit_event(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=batch,
+            after={"status": batch.status, "filename": batch.filename, "rows": rows},
+            reason="background import requested",
+        )
+        transaction.on_commit(lambda: stage_import_task.enqueue(batch_id=batch.pk))
+    return batch
