@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_api_token_is_stored_only_as_a_hash():
     user = UserFactory()
-    raw = issue_api_token(user=user)
+    raw = issue_api_token(user=user).secret
     stored = ApiToken.objects.get(user=user)
     assert stored.key_hash == hash_token(raw)
     assert raw not in stored.key_hash
