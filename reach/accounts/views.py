@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,8 +82,12 @@ def token_create(request):
 
 @require_POST
 @login_required
-def token_revoke(request, token_id: int):
-    token = selectors.get_api_token_for_user(request.user, token_id)
+def token_revoke(request):
+    """Revoke the token named by the form's `token` (the user's own; another's is a 404)."""
+    token_id = request.POST.get("token", "")
+    if not token_id.isdigit():
+        raise Http404("no such API token")
+    token = selectors.get_api_token_for_user(request.user, int(token_id))
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("The API token was revoked."))
     return redirect(reverse("accounts:tokens"))
