@@ -8,6 +8,7 @@ from reach.accounts.models import ApiToken, AuditEvent, hash_token
 from reach.accounts.services import (
     issue_api_token,
     note_api_token_use,
+    record_lockout,
     revoke_api_token,
     revoke_api_tokens,
     snapshot,
@@ -133,3 +134,13 @@ def test_last_use_is_written_at_most_once_a_minute():
     note_api_token_use(token=token, at=first + dt.timedelta(seconds=61))
     token.refresh_from_db()
     assert token.last_used_at == first + dt.timedelta(seconds=61)
+
+
+def test_a_lockout_of_an_unknown_username_is_audited_on_its_login_attempts():
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(username="ghost", ip_address="10.0.0.9", failures_since_start=5)
+    event = record_lockout(username="ghost", ip_address="10.0.0.9")
+    assert event is not None
+    assert (event.action, event.object_type) == (AuditAction.LOCKED_OUT, "axes.accessattempt")
+    assert event.after == {"username": "ghost", "ip_address": "10.0.0.9"}
