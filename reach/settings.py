@@ -244,3 +244,22 @@ REACH_UPLOAD_MAX_COLUMNS = int(os.environ.get("REACH_UPLOAD_MAX_COLUMNS", "100")
 REACH_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REACH_IMPORT_BACKGROUND_ROWS", "2000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Logins and tokens (django-axes) ---
+# Five wrong passwords for one username from one address lock that pair out for 15 minutes
+# (each further try restarts the 15 minutes), on the login page and on POST /api/v1/auth/token.
+# Attempts are kept in the database, so tests roll them back with everything else.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("REACH_LOGIN_FAILURES", "5"))
+REACH_LOGIN_COOLOFF_MINUTES = int(os.environ.get("REACH_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = REACH_LOGIN_COOLOFF_MINUTES / 60  # axes reads a float as hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "reach.accounts.views.locked_out"
+# A bearer token lives this many days unless revoked sooner.
+REACH_TOKEN_DAYS = int(os.environ.get("REACH_TOKEN_DAYS", "30"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", accounts_views.set_language, name="set_language"),
+    path("account/", include("reach.accounts.urls")),
     path("", include("reach.registry.urls")),
     path("", include("reach.entitlements.urls")),
     path("", include("reach.studentfile.urls")),

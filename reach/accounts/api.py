@@ -1,57 +1,76 @@
+"""/api/v1/auth/token (log in for a bearer token), /api/v1/auth/tokens (the caller's tokens:
+list, revoke) and /api/v1/me. Failed logins count towards axes' lock-out, as on the login
+page; a locked-out caller is answered 429."""
+
 from django.contrib.auth import authenticate
 from django.utils import timezone
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from django.utils.translation import gettext as _
+from ninja import Router
 from ninja.security import HttpBearer
 
-from reach.accounts.models import ApiToken, hash_token
-from reach.accounts.services import issue_api_token
+from reach.accounts import selectors, services
+from reach.accounts.schemas import ApiTokenOut, Credentials, MeOut, TokenOut
+from reach.accounts.views import lockout_message
+from reach.common.schemas import Error
 
 router = Router(tags=["accounts"])
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from POST /auth/token."""
+    """`Authorization: Bearer <token>` with a token from POST /auth/token that has neither
+    expired nor been revoked."""
 
     def authenticate(self, request, token):
-        api_token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
+        now = timezone.now()
+        api_token = selectors.find_usable_api_token(token, now)
         if api_token is None:
             return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        services.note_api_token_use(token=api_token, at=now)
         request.user = api_token.user
         return api_token.user
 
 
-class Credentials(Schema):
-    username: str
-    password: str
-
-
-class TokenOut(Schema):
-    token: str
-
-
-class MembershipOut(Schema):
-    role: str
-    unit: str | None
-    unit_path: str | None
-
-
-class MeOut(Schema):
-    username: str
-    memberships: list[MembershipOut]
-
-
-@router.post("/auth/token", auth=None, response=TokenOut)
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: Error, 429: Error},
+    summary="Log in for a bearer token",
+    description=(
+        "Answers 401 for a wrong username or password and 429 once too many wrong passwords "
+        "have locked the account out from this address."
+    ),
+)
 def create_token(request, credentials: Credentials):
-    user = authenticate(request, username=credentials.username, password=credentials.password)
+    user = authenticate(
+        request=request, username=credentials.username, password=credentials.password
+    )
+    if getattr(request, "axes_locked_out", False):
+        return 429, {"detail": lockout_message()}
     if user is None:
-        raise HttpError(401, "Invalid username or password")
-    return {"token": issue_api_token(user=user)}
+        return 401, {"detail": _("Invalid username or password.")}
+    issued = services.issue_api_token(user=user, name=credentials.name)
+    token = issued.token
+    return 200, {
+        "token": issued.secret,
+        "id": token.pk,
+        "name": token.name,
+        "expires_at": token.expires_at,
+    }
+
+
+@router.get("/auth/tokens", response=list[ApiTokenOut], summary="The caller's API tokens")
+def list_tokens(request):
+    return selectors.list_api_tokens_for_user(request.user)
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={200: ApiTokenOut, 404: Error},
+    summary="Revoke one of the caller's API tokens",
+)
+def revoke_token(request, token_id: int):
+    token = selectors.get_api_token_for_user(request.user, token_id)
+    return services.revoke_api_token(actor=request.user, token=token)
 
 
 @router.get("/me", response=MeOut)

@@ -18,3 +18,5 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
     REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Revoked")
+    LOCKED_OUT = "locked_out", _("Locked out")

@@ -1,8 +1,10 @@
+import datetime as dt
 import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reach.accounts.choices import AuditAction, Role
@@ -50,16 +52,46 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.REACH_TOKEN_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, at: dt.datetime) -> "ApiTokenQuerySet":
+        """Tokens that authenticate at `at`: not revoked, not expired, of an active user."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at, user__is_active=True)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API; only its hash is stored."""
+    """A bearer token for the API; only its hash is stored. It works until `expires_at`
+    unless revoked sooner (by its user, an administrator, a password change or the user's
+    deactivation)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
+    # Updated at most once a minute (`LAST_USED_PRECISION`), not on every request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"token of {self.user_id} created {self.created_at:%Y-%m-%d}"
+        label = self.name or f"#{self.pk}"
+        return f"token {label} of {self.user_id} created {self.created_at:%Y-%m-%d}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 class AuditEvent(models.Model):

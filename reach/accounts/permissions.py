@@ -9,7 +9,7 @@ memberships are read once per request and cached on the user.
 from collections.abc import Iterable
 
 from reach.accounts.choices import Role
-from reach.accounts.models import User
+from reach.accounts.models import ApiToken, User
 from reach.accounts.scoping import grants_of, is_administrator
 from reach.common.errors import NotAllowed
 from reach.geo.models import is_under
@@ -67,3 +67,15 @@ def command_line_actor() -> User:
     """The actor of the command line and the demo: an administrator that is no stored user, so
     it reads every list, may do everything, and its audit events name no one."""
     return User(username="reach", is_superuser=True)
+
+
+def can_revoke_any_api_token(user: User | None) -> bool:
+    """Administrators revoke anyone's API tokens (in the admin)."""
+    return user is not None and user.is_authenticated and is_administrator(user)
+
+
+def can_revoke_api_token(user: User | None, token: ApiToken) -> bool:
+    """A user revokes their own tokens; an administrator anyone's."""
+    if user is None or not user.is_authenticated:
+        return False
+    return token.user_id == user.pk or can_revoke_any_api_token(user)

@@ -1,9 +1,13 @@
 """Reads of the accounts app."""
 
-from django.conf import settings
+import datetime as dt
 
-from reach.accounts.models import User
+from django.conf import settings
+from django.db.models import QuerySet
+
+from reach.accounts.models import ApiToken, User, hash_token
 from reach.accounts.permissions import grants_of
+from reach.common.errors import OutOfScope
 
 
 def _supported(code: str | None) -> str | None:
@@ -29,3 +33,26 @@ def language_of(user: User | None, cookie: str | None = None) -> str:
     else:
         chosen = _supported(cookie)
     return chosen or settings.LANGUAGE_CODE
+
+
+def list_api_tokens_for_user(user: User) -> QuerySet[ApiToken]:
+    """`user`'s own API tokens, newest first, revoked and expired ones included."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def get_api_token_for_user(user: User, token_id: int) -> ApiToken:
+    """One of `user`'s own tokens; anyone else's is answered as if it did not exist."""
+    token = list_api_tokens_for_user(user).filter(pk=token_id).first()
+    if token is None:
+        raise OutOfScope(f"no API token {token_id}")
+    return token
+
+
+def find_usable_api_token(secret: str, at: dt.datetime) -> ApiToken | None:
+    """The token whose secret is `secret`, if it authenticates at `at`."""
+    return (
+        ApiToken.objects.usable(at)
+        .select_related("user")
+        .filter(key_hash=hash_token(secret))
+        .first()
+    )

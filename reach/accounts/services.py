@@ -1,15 +1,19 @@
-"""Writes of the accounts app: audit events and API tokens."""
+"""Writes of the accounts app: audit events, API tokens and lock-outs."""
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
-from reach.accounts.models import ApiToken, AuditEvent, User, hash_token
+from reach.accounts.models import LAST_USED_PRECISION, ApiToken, AuditEvent, User, hash_token
+from reach.accounts.permissions import can_revoke_any_api_token, can_revoke_api_token, require
 from reach.common.errors import DomainError
 
 if TYPE_CHECKING:
@@ -88,11 +92,101 @@ def set_user_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-def issue_api_token(*, user: User) -> str:
-    """Create a bearer token; the raw value is returned once and never stored."""
-    raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hash_token(raw))
-    return raw
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just issued: `secret` is shown once and never stored."""
+
+    token: ApiToken
+    secret: str
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str = "") -> IssuedToken:
+    """Create a bearer token for `user` that expires after `REACH_TOKEN_DAYS` days."""
+    require(user.is_active, _("An inactive account cannot be given API tokens."))
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), key_hash=hash_token(secret))
+    record_audit_event(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=token,
+        after={"user_id": user.pk, "name": token.name, "expires_at": token.expires_at.isoformat()},
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+def _revoke(tokens: "models.QuerySet[ApiToken]", *, actor: User | None, reason: str) -> int:
+    """Revoke the live tokens among `tokens`, one audit event each; returns their number."""
+    now = timezone.now()
+    live = list(tokens.filter(revoked_at__isnull=True).select_for_update())
+    if not live:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=now)
+    events = []
+    for token in live:
+        token.revoked_at = now
+        events.append(
+            build_audit_event(
+                actor=actor,
+                action=AuditAction.REVOKED,
+                obj=token,
+                after={"user_id": token.user_id, "revoked_at": now.isoformat()},
+                reason=reason,
+            )
+        )
+    AuditEvent.objects.bulk_create(events)
+    return len(live)
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one token (its user or an administrator); revoking it again changes nothing."""
+    require(can_revoke_api_token(actor, token), _("You may only revoke your own API tokens."))
+    _revoke(ApiToken.objects.filter(pk=token.pk), actor=actor, reason="revoked by request")
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+@transaction.atomic
+def revoke_api_tokens(*, actor: User, tokens: "models.QuerySet[ApiToken]") -> int:
+    """Revoke any tokens (an administrator's action); returns how many were still live."""
+    require(
+        can_revoke_any_api_token(actor), _("Only an administrator may revoke others' API tokens.")
+    )
+    return _revoke(tokens, actor=actor, reason="revoked by an administrator")
+
+
+@transaction.atomic
+def revoke_tokens_of_user(*, user: User, reason: str) -> int:
+    """Revoke every live token of `user`: their password changed or they were deactivated."""
+    return _revoke(ApiToken.objects.filter(user=user), actor=None, reason=reason)
+
+
+def note_api_token_use(*, token: ApiToken, at: dt.datetime) -> None:
+    """Remember when `token` was last used, writing at most once a minute per token."""
+    if token.last_used_at is not None and at - token.last_used_at < LAST_USED_PRECISION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+    token.last_used_at = at
+
+
+def record_lockout(*, username: str, ip_address: str | None) -> AuditEvent | None:
+    """Audit that `username` was locked out after too many wrong passwords from `ip_address`
+    (on the user when the account exists, else on the login attempts' record)."""
+    from axes.models import AccessAttempt
+
+    obj: models.Model | None = User.objects.filter(username=username).first()
+    if obj is None:
+        obj = AccessAttempt.objects.filter(username=username, ip_address=ip_address).first()
+    if obj is None:
+        return None
+    return record_audit_event(
+        actor=None,
+        action=AuditAction.LOCKED_OUT,
+        obj=obj,
+        after={"username": username, "ip_address": ip_address},
+        reason=f"{settings.AXES_FAILURE_LIMIT} failed logins",
+    )
 
 
 def create_member(

@@ -73,3 +73,16 @@ def test_require_raises_not_allowed_with_the_message():
     require(True, "never raised")
     with pytest.raises(NotAllowed, match="you may not"):
         require(False, "you may not")
+
+
+def test_a_user_may_revoke_their_own_token_and_an_administrator_anyones(world):
+    from reach.accounts.permissions import can_revoke_any_api_token, can_revoke_api_token
+    from reach.accounts.services import issue_api_token
+
+    token = issue_api_token(user=world.users["ward01"]).token
+    assert can_revoke_api_token(world.users["ward01"], token)
+    assert can_revoke_api_token(world.users["admin"], token)
+    assert not can_revoke_api_token(world.users["district"], token)
+    assert not can_revoke_api_token(None, token)
+    assert can_revoke_any_api_token(world.users["admin"])
+    assert not can_revoke_any_api_token(world.users["district"])
