@@ -1,6 +1,6 @@
 """The public notice of a published run, one per school or ward, as an .xlsx and a PDF in the
 reader's language. Personal data is masked: a name becomes the family name and initials, a
-national ID keeps its first four and last two characters; birth dates, household codes and
+national ID keeps at most its last four characters; birth dates, household codes and
 addresses are never part of it. The notice states its objection period."""
 
 from dataclasses import dataclass
