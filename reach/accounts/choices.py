@@ -18,3 +18,4 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
     REFUSED = "refused", _("Refused")
+    EXPORT = "export", _("Exported")
