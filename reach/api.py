@@ -17,6 +17,7 @@ from reach.accounts.api import TokenAuth
 from reach.accounts.api import router as accounts_router
 from reach.casework.api import router as casework_router
 from reach.common.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from reach.common.logsafe import database_error_summary, frames_of
 from reach.entitlements.api import router as entitlements_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
@@ -53,7 +54,12 @@ def domain_error(request, error: DomainError):
 @api.exception_handler(DatabaseError)
 def database_error(request, error: DatabaseError):
     reference = uuid.uuid4().hex[:12]
-    logger.error("database error, reference %s", reference, exc_info=error)
+    logger.error(  # never the error's text: it quotes the refused values
+        "database error, reference %s: %s\n%s",
+        reference,
+        database_error_summary(error),
+        frames_of(error),
+    )
     detail = f"The database refused the request (reference {reference})."
     return api.create_response(request, {"detail": detail, "reference": reference}, status=500)
 

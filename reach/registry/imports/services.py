@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import AuditEvent, User
 from reach.common.errors import DomainError, NotAllowed
+from reach.common.logsafe import database_error_summary, frames_of
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import bulk
 from reach.registry.imports.headings import match_headings
@@ -261,7 +262,12 @@ def commit_household_import(
             batch.errors,
         ) from None
     except IntegrityError as error:
-        logger.exception("import #%s refused by the database", batch.pk)
+        logger.error(  # never the error's text: it quotes the refused values
+            "import #%s refused by the database: %s\n%s",
+            batch.pk,
+            database_error_summary(error),
+            frames_of(error),
+        )
         batch.refresh_from_db()
         raise ImportRejected(_("The database refused the import: nothing was imported")) from error
     return batch
