@@ -79,4 +79,4 @@ def downloads(world) -> Downloads:
 
 
 def content_of(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return response.getvalue()

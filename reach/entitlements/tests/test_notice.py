@@ -68,7 +68,7 @@ def client_for(client, world, username, language="en"):
 
 
 def cells(response) -> list[str]:
-    content = b"".join(response.streaming_content)
+    content = response.getvalue()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     return [str(value) for row in rows for value in row if value != ""]
 

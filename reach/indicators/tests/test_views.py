@@ -27,7 +27,7 @@ def client_for(client, world, username, language="en"):
 
 
 def sheet_rows(response) -> list[list]:
-    content = b"".join(response.streaming_content)
+    content = response.getvalue()
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
 
 
