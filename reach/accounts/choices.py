@@ -20,3 +20,4 @@ class AuditAction(models.TextChoices):
     REFUSED = "refused", _("Refused")
     REVOKED = "revoked", _("Revoked")
     LOCKED_OUT = "locked_out", _("Locked out")
+    EXPORT = "export", _("Exported")

@@ -10,9 +10,14 @@ from collections.abc import Iterable
 
 from reach.accounts.choices import Role
 from reach.accounts.models import ApiToken, User
-from reach.accounts.scoping import grants_of, is_administrator
+from reach.accounts.scoping import Grant, grants_of, is_administrator
 from reach.common.errors import NotAllowed
-from reach.geo.models import is_under
+from reach.geo.models import Unit, is_under
+
+# The roles that work with the full record (they keep the poor / near-poor list and pay from
+# it): they may download a person's full national ID, birth date and address. Viewers and
+# school staff download the masked version (reach.common.masking).
+UNMASKED_ROLES = frozenset({Role.OFFICE.value, Role.WARD_OFFICER.value})
 
 
 def roles_over(user: User | None, path: str | None) -> set[str]:
@@ -79,3 +84,23 @@ def can_revoke_api_token(user: User | None, token: ApiToken) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return token.user_id == user.pk or can_revoke_any_api_token(user)
+
+
+def may_see_unmasked(user: User | None, unit: Unit | None = None) -> bool:
+    """Whether an export or a PDF for `user` may hold unmasked personal data (full national
+    IDs, birth dates, addresses) of the persons in `unit` (None: everywhere the user sees).
+
+    Administrators may; otherwise every membership through which the user sees persons there
+    must be of an unmasking role (an office or a ward officer over a unit): a viewer or a
+    school membership anywhere in that area makes the export masked."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    grants = [g for g in grants_of(user) if unit is None or _overlaps(g, unit.path)]
+    return bool(grants) and all(g.role in UNMASKED_ROLES and g.unit_path for g in grants)
+
+
+def _overlaps(grant: Grant, path: str) -> bool:
+    place = grant.unit_path or grant.school_unit_path
+    return place is not None and (is_under(place, path) or is_under(path, place))

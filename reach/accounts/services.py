@@ -83,6 +83,23 @@ def record_audit_event(
     return event
 
 
+def record_export(
+    *, actor: User | None, name: str, filters: dict[str, Any], rows: int, masked: bool
+) -> AuditEvent:
+    """Audit one download of personal data (a spreadsheet, a CSV or a PDF): who, which export
+    (`name`, e.g. "registry.households"), with which filters, how many rows, and whether its
+    personal data was masked. An export has no object of its own: the event names the export."""
+    return AuditEvent.objects.create(
+        actor=actor if actor and actor.pk else None,
+        actor_name=actor.get_username() if actor and actor.pk else "system",
+        action=AuditAction.EXPORT,
+        object_type="export",
+        object_id=name[:40],
+        object_repr=name[:200],
+        after={"filters": filters, "rows": rows, "masked": masked},
+    )
+
+
 def set_user_language(*, user: User, language: str) -> None:
     """Save the language `user` chose; it follows them to any machine they log in on."""
     if language not in {code for code, _name in settings.LANGUAGES}:

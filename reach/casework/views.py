@@ -10,12 +10,13 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reach.accounts.services import record_export
 from reach.casework import permissions, selectors, services
 from reach.casework.choices import CaseKind, CaseStatus, Reason
 from reach.casework.exports import case_columns
@@ -30,12 +31,13 @@ from reach.casework.forms import (
     WorkGroupForm,
 )
 from reach.casework.services import CaseError
+from reach.common.downloads import export_filters
 from reach.common.redirects import redirect_to_next
-from reach.common.xlsx import XLSX
+from reach.common.xlsx import xlsx_response
 from reach.indicators import selectors as lists
 from reach.indicators.detection import factors_of
 from reach.indicators.exports import write_table
-from reach.indicators.views import DETECTION_LISTS, detection_page, parse_filters
+from reach.indicators.views import DETECTION_LISTS, detection_page, parse_filters, published
 
 PAGE_SIZE = 50
 
@@ -294,21 +296,27 @@ def assign_case(request, case_id: int):
 @login_required
 def export_cases(request):
     filters = parse_filters(request)
-    public = request.GET.get("public") == "1"
+    public = published(request, filters.unit)
     cases = selectors.list_cases_for_user(
         request.user, school_year=filters.school_year, unit=filters.unit
     )
     out = io.BytesIO()
-    write_table(
+    rows = write_table(
         out,
         sheet="cases",
         columns=case_columns(),
         rows=cases.iterator(chunk_size=2000),
         public=public,
     )
-    out.seek(0)
+    record_export(
+        actor=request.user,
+        name="casework.cases",
+        filters=export_filters(request.GET),
+        rows=rows,
+        masked=public,
+    )
     name = f"reach-cases-{filters.school_year}{'-public' if public else ''}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
+    return xlsx_response(out, filename=name)
 
 
 @login_required

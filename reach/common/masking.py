@@ -1,8 +1,10 @@
 """Mask personal data for lists meant for publication (public notices, published exports).
 
 `mask_name("Nguyễn Văn An")` gives "Nguyễn V. A." (the family name and initials);
-`mask_name("王伟强")` gives "王*强"; `mask_id("079204001234")` gives "0792******34". Birth dates
-are never published: leave them out of public lists altogether.
+`mask_name("王伟强")` gives "王*强"; `mask_id("079204001234")` gives "********1234": a masked
+national ID keeps at most its last four characters (and never more than a third of them), enough
+to tell two people apart on a list, never enough to find the number. Birth dates are never
+published: leave them out of public lists altogether.
 """
 
 import unicodedata
@@ -30,11 +32,9 @@ def mask_name(full_name: str | None) -> str:
     return f"{word[0]}."
 
 
-def mask_id(value: str | None, *, keep_start: int = 4, keep_end: int = 2) -> str:
-    """The first `keep_start` and last `keep_end` characters, the rest masked; a value too
-    short to hide anything that way is masked entirely."""
+def mask_id(value: str | None, *, keep_end: int = 4) -> str:
+    """The last `keep_end` characters (at most a third of the value), the rest masked; a value
+    too short to keep any is masked entirely."""
     value = "".join((value or "").split())
-    if len(value) <= keep_start + keep_end:
-        return MASK * len(value)
-    hidden = len(value) - keep_start - keep_end
-    return value[:keep_start] + MASK * hidden + value[len(value) - keep_end :]
+    kept = min(keep_end, len(value) // 3)
+    return MASK * (len(value) - kept) + value[len(value) - kept :]

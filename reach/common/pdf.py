@@ -7,6 +7,8 @@ laid out by WeasyPrint; the base template names the fonts that carry Vietnamese 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from reach.common.downloads import download_response
+
 PDF = "application/pdf"
 
 
@@ -18,6 +20,4 @@ def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None
 
 
 def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename=filename, content_type=PDF)

@@ -11,8 +11,11 @@ from decimal import Decimal
 from typing import IO
 
 import xlsxwriter
+from django.http import HttpResponse
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
+
+from reach.common.downloads import download_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHEET_NAME = 31  # Excel refuses longer sheet names
@@ -37,6 +40,12 @@ class Sheet:
     rows: Iterable[Sequence[object]]
     preamble: Sequence[str] = ()
     widths: Sequence[float] = ()
+
+
+def xlsx_response(out: IO[bytes], *, filename: str) -> HttpResponse:
+    """The workbook written to `out` as a download (no-store, see reach.common.downloads)."""
+    out.seek(0)
+    return download_response(out.read(), filename=filename, content_type=XLSX)
 
 
 def new_workbook(out: IO[bytes]) -> xlsxwriter.Workbook:

@@ -5,20 +5,20 @@ for each benefit."""
 import io
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from reach.common.errors import OutOfScope
 from reach.common.pdf import pdf_response
-from reach.common.xlsx import XLSX
+from reach.common.xlsx import xlsx_response
 from reach.entitlements import selectors
 from reach.entitlements.explain import explain_person
 from reach.entitlements.notice import (
     NoticePlace,
     masked_line,
     notice_filename,
+    record_notice_export,
     render_notice_pdf,
     write_notice_xlsx,
 )
@@ -304,19 +304,18 @@ def get_notice_xlsx(request, run_id: int, school: int | None = None, ward: str =
     """The notice of one school or ward as .xlsx (in the caller's language)."""
     run, place, lines = _notice_document(request, run_id, school, ward)
     out = io.BytesIO()
-    write_notice_xlsx(out, run=run, place=place, lines=lines)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{notice_filename(run, place, "xlsx")}"'
-    )
-    return response
+    rows = write_notice_xlsx(out, run=run, place=place, lines=lines)
+    record_notice_export(request.user, run, place, rows, "xlsx")
+    return xlsx_response(out, filename=notice_filename(run, place, "xlsx"))
 
 
 @router.get("/runs/{run_id}/notice/pdf")
 def get_notice_pdf(request, run_id: int, school: int | None = None, ward: str = ""):
     """The notice of one school or ward as PDF (in the caller's language)."""
     run, place, lines = _notice_document(request, run_id, school, ward)
+    lines = list(lines)
     content = render_notice_pdf(run=run, place=place, lines=lines)
+    record_notice_export(request.user, run, place, len(lines), "pdf")
     return pdf_response(content, filename=notice_filename(run, place, "pdf"))
 
 

@@ -1,6 +1,6 @@
 """The public notice of a published run, one per school or ward, as an .xlsx and a PDF in the
 reader's language. Personal data is masked: a name becomes the family name and initials, a
-national ID keeps its first four and last two characters; birth dates, household codes and
+national ID keeps at most its last four characters; birth dates, household codes and
 addresses are never part of it. The notice states its objection period."""
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from typing import IO
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from reach.accounts.services import record_export
 from reach.common.languages import lang_key
 from reach.common.masking import mask_id, mask_name
 from reach.common.money import format_major
@@ -155,6 +156,19 @@ def notice_document_context(*, run: EntitlementRun, place: NoticePlace, lines) -
 def render_notice_pdf(*, run: EntitlementRun, place: NoticePlace, lines, request=None) -> bytes:
     context = notice_document_context(run=run, place=place, lines=lines)
     return render_pdf(NOTICE_TEMPLATE, context, request=request)
+
+
+def record_notice_export(
+    actor, run: EntitlementRun, place: NoticePlace, rows: int, kind: str
+) -> None:
+    """Audit a download of the notice (always masked, see the module's note)."""
+    record_export(
+        actor=actor,
+        name=f"entitlements.notice.{kind}",
+        filters={"run": run.pk, "place": place.query},
+        rows=rows,
+        masked=True,
+    )
 
 
 def notice_filename(run: EntitlementRun, place: NoticePlace, extension: str) -> str:

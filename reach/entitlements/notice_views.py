@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from reach.common.errors import DomainError
 from reach.common.pdf import pdf_response
-from reach.common.xlsx import XLSX
+from reach.common.xlsx import xlsx_response
 from reach.entitlements import selectors
 from reach.entitlements.notice import (
     NoticePlace,
@@ -22,6 +22,7 @@ from reach.entitlements.notice import (
     notice_columns,
     notice_filename,
     notice_preamble,
+    record_notice_export,
     render_notice_pdf,
     write_notice_xlsx,
 )
@@ -96,10 +97,9 @@ def run_notice_xlsx(request, run_id: int):
     if place is None:
         raise Http404(_("Choose a school or a commune / ward"))
     out = io.BytesIO()
-    write_notice_xlsx(out, run=run, place=place, lines=lines.iterator(chunk_size=2000))
-    out.seek(0)
-    filename = notice_filename(run, place, "xlsx")
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    rows = write_notice_xlsx(out, run=run, place=place, lines=lines.iterator(chunk_size=2000))
+    record_notice_export(request.user, run, place, rows, "xlsx")
+    return xlsx_response(out, filename=notice_filename(run, place, "xlsx"))
 
 
 @login_required
@@ -107,7 +107,9 @@ def run_notice_pdf(request, run_id: int):
     run, _schools, _wards, place, lines = _notice(request, run_id)
     if place is None:
         raise Http404(_("Choose a school or a commune / ward"))
+    lines = list(lines)
     content = render_notice_pdf(run=run, place=place, lines=lines, request=request)
+    record_notice_export(request.user, run, place, len(lines), "pdf")
     return pdf_response(content, filename=notice_filename(run, place, "pdf"))
 
 

@@ -7,11 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from reach.common.xlsx import XLSX
+from reach.accounts.permissions import may_see_unmasked
+from reach.accounts.services import record_export
+from reach.common.downloads import export_filters
+from reach.common.xlsx import xlsx_response
 from reach.geo.models import Unit
 from reach.indicators import selectors
 from reach.indicators.deprivation import INDICATOR_LABELS, MEASURE_LABELS, Indicator, Measure
@@ -106,11 +109,24 @@ def overview(request):
     return render(request, "indicators/overview.html", context)
 
 
-def _xlsx(build, filename: str) -> FileResponse:
+def published(request, unit: Unit | None) -> bool:
+    """Whether a list export is the published (masked) variant: asked for (`?public=1`), or
+    the only one the user may have (see `may_see_unmasked`)."""
+    return request.GET.get("public") == "1" or not may_see_unmasked(request.user, unit)
+
+
+def _xlsx(request, build, *, name: str, filename: str, public: bool) -> HttpResponse:
+    """The list written by `build` as a download, audited."""
     out = io.BytesIO()
-    build(out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    rows = build(out)
+    record_export(
+        actor=request.user,
+        name=name,
+        filters=export_filters(request.GET),
+        rows=rows,
+        masked=public,
+    )
+    return xlsx_response(out, filename=filename)
 
 
 @login_required
@@ -126,8 +142,9 @@ def person_list(request):
         unit=filters.unit,
     )
     if request.GET.get("format") == "xlsx":
-        public = request.GET.get("public") == "1"
+        public = published(request, filters.unit)
         return _xlsx(
+            request,
             lambda out: write_table(
                 out,
                 sheet=indicator.value,
@@ -135,8 +152,10 @@ def person_list(request):
                 rows=persons.iterator(chunk_size=2000),
                 public=public,
             ),
-            f"reach-{indicator.value}-{measure.value}-{filters.school_year}"
+            name="indicators.persons",
+            filename=f"reach-{indicator.value}-{measure.value}-{filters.school_year}"
             f"{'-public' if public else ''}.xlsx",
+            public=public,
         )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
     reference = indicator_parameters().reference_date(filters.school_year)
@@ -160,8 +179,9 @@ def household_list(request):
         request.user, school_year=filters.school_year, indicator=indicator, unit=filters.unit
     )
     if request.GET.get("format") == "xlsx":
-        public = request.GET.get("public") == "1"
+        public = published(request, filters.unit)
         return _xlsx(
+            request,
             lambda out: write_table(
                 out,
                 sheet="households",
@@ -169,8 +189,10 @@ def household_list(request):
                 rows=households.iterator(chunk_size=2000),
                 public=public,
             ),
-            f"reach-households-{code or 'all'}-{filters.school_year}"
+            name="indicators.households",
+            filename=f"reach-households-{code or 'all'}-{filters.school_year}"
             f"{'-public' if public else ''}.xlsx",
+            public=public,
         )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     title = (
@@ -217,15 +239,19 @@ def detection(request):
     if request.GET.get("format") == "xlsx":
         data = detection_page(request, which=which, filters=filters)
         columns = at_risk_columns() if which == "at_risk" else person_columns(filters.school_year)
+        public = not may_see_unmasked(request.user, filters.unit)
         return _xlsx(
+            request,
             lambda out: write_table(
                 out,
                 sheet=which,
                 columns=columns,
                 rows=data["rows_queryset"].iterator(chunk_size=2000),
-                public=False,
+                public=public,
             ),
-            f"reach-{which}-{filters.school_year}.xlsx",
+            name=f"indicators.{which}",
+            filename=f"reach-{which}-{filters.school_year}{'-public' if public else ''}.xlsx",
+            public=public,
         )
     context = {
         "filters": filters,

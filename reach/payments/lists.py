@@ -9,7 +9,7 @@ funding source each row holds that source's part of the line, and of what was pa
 share (`split_like`), so the lists of every source add up to the whole list.
 
 These lists are internal (officers pay from them): they show the pupil's full name, but the
-national ID only masked (first four and last two characters): enough to check an identity
+national ID only masked (at most its last four characters): enough to check an identity
 paper at the counter, without the full number travelling with every printed copy.
 """
 

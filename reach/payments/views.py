@@ -6,16 +6,19 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reach.accounts.scoping import restrict
+from reach.accounts.services import record_export
+from reach.common.downloads import export_filters
 from reach.common.errors import DomainError
 from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
 from reach.common.uploads import UploadRefused
+from reach.common.xlsx import xlsx_response
 from reach.entitlements.models import EntitlementLine
 from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
 from reach.payments import budget as budgets
@@ -162,9 +165,10 @@ def budget(request):
     total, children = budgets.budget(user=request.user, school_year=year, unit=unit)
     if request.GET.get("format") == "xlsx":
         out = io.BytesIO()
-        budgets.write_budget(out, school_year=year, total=total, children=children)
+        rows = budgets.write_budget(out, school_year=year, total=total, children=children)
         name = "-".join(part for part in ("budget", str(year), unit.code if unit else "") if part)
-        return _xlsx_response(out, name=name)
+        _record(request, "payments.budget", rows)
+        return xlsx_response(out, filename=f"{name}.xlsx")
     context = {
         "year": year,
         "unit": unit,
@@ -175,10 +179,16 @@ def budget(request):
     return render(request, "payments/budget.html", context)
 
 
-def _xlsx_response(out: io.BytesIO, *, name: str) -> HttpResponse:
-    response = HttpResponse(out.getvalue(), content_type=lists.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+def _record(request, name: str, rows: int) -> None:
+    """Audit a download. Payment lists show national IDs only masked, and no birth date or
+    address; the budget shows no person at all."""
+    record_export(
+        actor=request.user,
+        name=name,
+        filters=export_filters(request.GET),
+        rows=rows,
+        masked=True,
+    )
 
 
 def _without_format(request) -> str:
@@ -215,6 +225,7 @@ def payment_list(request):
         context = {"plist": plist, "year": year}
         if fmt == "pdf" and len(plist.rows) <= lists.PDF_MAX_ROWS:
             content = render_pdf("payments/print/payment_list.html", context, request=request)
+            _record(request, "payments.list.pdf", len(plist.rows))
             return pdf_response(content, filename=f"{name}.pdf")
         if fmt == "pdf":
             too_long = _(
@@ -224,8 +235,9 @@ def payment_list(request):
             messages.error(request, too_long % {"rows": len(plist.rows), "max": lists.PDF_MAX_ROWS})
             return redirect(request.path + "?" + _without_format(request))
         out = io.BytesIO()
-        lists.write_payment_list(out, plist)
-        return _xlsx_response(out, name=name)
+        rows = lists.write_payment_list(out, plist)
+        _record(request, "payments.list.xlsx", rows)
+        return xlsx_response(out, filename=f"{name}.xlsx")
     context = {
         "year": year,
         "unit": unit,

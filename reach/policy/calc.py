@@ -20,6 +20,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 import reach
+from reach.common import csvsafe
 from reach.common.money import CURRENCY_EXPONENTS, format_major, to_minor
 from reach.policy.amounts import Amount, ReferenceBook
 from reach.policy.catalog import FIELDS, Field, FieldType
@@ -276,7 +277,7 @@ def run_calc(
 def render_grants(grants: Sequence[Grant]) -> str:
     """`ref,benefit,amount,currency`, one line per grant; amounts in major units."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(OUTPUT_HEADER)
     writer.writerows(grant.csv_row() for grant in grants)
     return out.getvalue()

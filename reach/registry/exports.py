@@ -1,11 +1,16 @@
 """Export a household list as .xlsx in the import format (one row per person), so an office
-can correct the file and import it again."""
+can correct the file and import it again.
+
+The masked variant (for a user who may not see the full record, see
+`reach.accounts.permissions.may_see_unmasked`) keeps at most the last four characters of each
+national ID and leaves birth dates and addresses empty."""
 
 from typing import IO
 
 from django.db.models import QuerySet
 
 from reach.accounts.scoping import restrict
+from reach.common.masking import mask_id
 from reach.common.xlsx import new_workbook
 from reach.registry.imports.headings import COLUMNS, PERSON_COLUMNS
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
@@ -20,8 +25,11 @@ def _latest_by(rows, key: str, order: str) -> dict:
     return latest
 
 
-def write_household_export(*, user, households: QuerySet[Household], out: IO[bytes]) -> int:
-    """Write the persons of `households` that `user` may see; returns the number of rows."""
+def write_household_export(
+    *, user, households: QuerySet[Household], out: IO[bytes], masked: bool
+) -> int:
+    """Write the persons of `households` that `user` may see, their personal data `masked` or
+    not; returns the number of rows."""
     persons = restrict(Person.objects.filter(household__in=households), user)
     statuses = _latest_by(
         HouseholdYearStatus.objects.filter(household__in=households).values(
@@ -71,6 +79,8 @@ def write_household_export(*, user, households: QuerySet[Household], out: IO[byt
             "boarding": enrolment.get("boarding", ""),
             "enrollment_status": enrolment.get("status", ""),
         }
+        if masked:
+            values.update(address="", birth_date="", national_id=mask_id(person["national_id"]))
         line += 1
         sheet.write_row(line, 0, [_cell(values[column]) for column in COLUMNS])
     workbook.close()

@@ -6,13 +6,17 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reach.accounts.permissions import may_see_unmasked
+from reach.accounts.services import record_export
+from reach.common.downloads import export_filters
 from reach.common.errors import OutOfScope
 from reach.common.uploads import MB, UploadRefused, upload_limits
+from reach.common.xlsx import xlsx_response
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
 from reach.registry.choices import HouseholdStatus
@@ -21,8 +25,6 @@ from reach.registry.imports import jobs
 from reach.registry.imports import services as imports
 from reach.registry.models import ImportBatch
 from reach.registry.permissions import can_import_households
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -74,13 +76,20 @@ def household_list(request):
 
 @login_required
 def household_export(request):
-    households, _unit = _filtered_households(request)
+    """The filtered households in the import format; masked unless the user may see the full
+    record of every person in it. Audited."""
+    households, unit = _filtered_households(request)
+    masked = not may_see_unmasked(request.user, unit)
     out = io.BytesIO()
-    write_household_export(user=request.user, households=households, out=out)
-    out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename="reach-households.xlsx", content_type=XLSX
+    rows = write_household_export(user=request.user, households=households, out=out, masked=masked)
+    record_export(
+        actor=request.user,
+        name="registry.households",
+        filters=export_filters(request.GET),
+        rows=rows,
+        masked=masked,
     )
+    return xlsx_response(out, filename="reach-households.xlsx")
 
 
 @login_required
@@ -198,16 +207,18 @@ def import_error_sheet(request, batch_id: int):
     batch = _batch_or_404(request.user, batch_id)
     out = io.BytesIO()
     imports.write_error_sheet(batch, out)
-    out.seek(0)
-    name = f"import-{batch.pk}-errors.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
+    record_export(
+        actor=request.user,
+        name="registry.import_errors",
+        filters={"batch": batch.pk},
+        rows=len(batch.errors) + len(batch.duplicates),
+        masked=False,
+    )
+    return xlsx_response(out, filename=f"import-{batch.pk}-errors.xlsx")
 
 
 @login_required
 def import_template(request):
     out = io.BytesIO()
     imports.write_household_template(out)
-    out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename="reach-households-template.xlsx", content_type=XLSX
-    )
+    return xlsx_response(out, filename="reach-households-template.xlsx")

@@ -3,7 +3,13 @@
 import pytest
 
 from reach.accounts.choices import Role
-from reach.accounts.permissions import holds_role, require, roles_at_school, roles_over
+from reach.accounts.permissions import (
+    holds_role,
+    may_see_unmasked,
+    require,
+    roles_at_school,
+    roles_over,
+)
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.common.errors import NotAllowed
 
@@ -86,3 +92,49 @@ def test_a_user_may_revoke_their_own_token_and_an_administrator_anyones(world):
     assert not can_revoke_api_token(None, token)
     assert can_revoke_any_api_token(world.users["admin"])
     assert not can_revoke_any_api_token(world.users["district"])
+
+
+@pytest.mark.parametrize(
+    ("username", "unit", "unmasked"),
+    [
+        ("admin", None, True),
+        ("district", None, True),
+        ("district", "ward2", True),
+        ("ward01", None, True),
+        ("ward01", "ward1", True),
+        ("ward01", "d12", True),  # the district's list shows this officer only their ward
+        ("county", "town", True),
+        ("school01", None, False),
+        ("school01", "ward1", False),
+        ("nobody", None, False),
+    ],
+)
+def test_only_offices_ward_officers_and_administrators_see_the_full_record(
+    world, username, unit, unmasked
+):
+    place = world.units[unit] if unit else None
+    assert may_see_unmasked(world.users[username], place) is unmasked
+
+
+def test_a_viewer_sees_the_full_record_nowhere(world):
+    viewer = MembershipFactory(role=Role.VIEWER, unit=world.units["d12"]).user
+    assert not may_see_unmasked(viewer)
+    assert not may_see_unmasked(viewer, world.units["ward1"])
+
+
+def test_a_viewer_membership_in_the_area_masks_an_offices_export_there(world):
+    district = world.users["district"]
+    MembershipFactory(user=district, role=Role.VIEWER, unit=world.units["ward2"])
+    district = type(district).objects.get(pk=district.pk)  # the memberships read afresh
+    assert not may_see_unmasked(district, world.units["d12"])
+    assert not may_see_unmasked(district, world.units["ward2"])
+    assert may_see_unmasked(district, world.units["ward1"])
+    assert not may_see_unmasked(district)
+
+
+def test_a_school_membership_elsewhere_does_not_mask_an_offices_export_of_its_ward(world):
+    ward01 = world.users["ward01"]
+    MembershipFactory(user=ward01, role=Role.SCHOOL_STAFF, school=world.schools["town"])
+    ward01 = type(ward01).objects.get(pk=ward01.pk)
+    assert may_see_unmasked(ward01, world.units["ward1"])
+    assert not may_see_unmasked(ward01)

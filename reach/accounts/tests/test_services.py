@@ -8,6 +8,7 @@ from reach.accounts.models import ApiToken, AuditEvent, hash_token
 from reach.accounts.services import (
     issue_api_token,
     note_api_token_use,
+    record_export,
     record_lockout,
     revoke_api_token,
     revoke_api_tokens,
@@ -144,3 +145,14 @@ def test_a_lockout_of_an_unknown_username_is_audited_on_its_login_attempts():
     assert event is not None
     assert (event.action, event.object_type) == (AuditAction.LOCKED_OUT, "axes.accessattempt")
     assert event.after == {"username": "ghost", "ip_address": "10.0.0.9"}
+
+
+def test_an_export_is_audited_with_who_what_filters_and_rows():
+    user = UserFactory(username="exporter")
+    event = record_export(
+        actor=user, name="registry.households", filters={"unit": "761"}, rows=12, masked=True
+    )
+    event.refresh_from_db()
+    assert (event.actor, event.actor_name, event.action) == (user, "exporter", AuditAction.EXPORT)
+    assert (event.object_type, event.object_id) == ("export", "registry.households")
+    assert event.after == {"filters": {"unit": "761"}, "rows": 12, "masked": True}

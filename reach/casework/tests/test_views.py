@@ -165,10 +165,8 @@ def test_open_cases_from_lists_button(client, world, child):
 def test_cases_export_masks_names_for_publication(client, world, child):
     DropoutCaseFactory(person=child)
     client = login(client, world)
-    full = b"".join(client.get("/cases/export.xlsx", {"year": 2024}).streaming_content)
-    public = b"".join(
-        client.get("/cases/export.xlsx", {"year": 2024, "public": "1"}).streaming_content
-    )
+    full = client.get("/cases/export.xlsx", {"year": 2024}).getvalue()
+    public = client.get("/cases/export.xlsx", {"year": 2024, "public": "1"}).getvalue()
 
     def cells(content):
         rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()

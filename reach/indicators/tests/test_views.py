@@ -27,7 +27,7 @@ def client_for(client, world, username, language="en"):
 
 
 def sheet_rows(response) -> list[list]:
-    content = b"".join(response.streaming_content)
+    content = response.getvalue()
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
 
 
@@ -83,7 +83,7 @@ def test_public_export_masks_names_and_ids_and_leaves_out_birth_dates(client, wo
     flat_full = [str(value) for row in full for value in row]
     flat_public = [str(value) for row in public for value in row]
     assert "Nguyễn Văn An" in flat_full and "079216001234" in flat_full
-    assert "Nguyễn V. A." in flat_public and "0792******34" in flat_public
+    assert "Nguyễn V. A." in flat_public and "********1234" in flat_public
     assert not {"Nguyễn Văn An", "079216001234"} & set(flat_public)
 
 

@@ -223,6 +223,15 @@ def test_a_ref_with_a_comma_is_quoted(tmp_path, policies):
     assert out.splitlines()[1] == '"Nguyen, An",senior_high_grant,2000,CNY'
 
 
+def test_a_ref_typed_as_a_formula_is_printed_as_text(tmp_path, policies):
+    students = csv_file(tmp_path, "ref,level\n=1+1,upper_secondary\n@SUM(A1),upper_secondary\n")
+    out, _err = calc(policies, "cn-test", 2024, students)
+    assert out.splitlines()[1:] == [
+        "'=1+1,senior_high_grant,2000,CNY",
+        "'@SUM(A1),senior_high_grant,2000,CNY",
+    ]
+
+
 def test_a_missing_tuition_fee_leaves_the_benefit_out_with_a_warning(tmp_path, policies):
     students = csv_file(tmp_path, "ref,level,household_status\nf,upper_secondary,poor\n")
     out, err = calc(policies, "vn-test", 2024, students)
