@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import translation
 
+from reach.accounts.permissions import command_line_actor
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import services
@@ -29,8 +30,8 @@ DATABASE_TEXT = (
 
 @pytest.fixture(autouse=True)
 def demo_geo(db):
-    load_units(path=DATA_DIR / "units-demo.csv")
-    load_schools(path=DATA_DIR / "schools-demo.csv")
+    load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+    load_schools(actor=command_line_actor(), path=DATA_DIR / "schools-demo.csv")
     with translation.override("en"):
         yield
 
