@@ -13,18 +13,16 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from reach.common.errors import DomainError, OutOfScope
-from reach.common.schemas import ERRORS
+from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear
 from reach.geo.models import School
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors, services
 from reach.registry.imports import services as imports
 from reach.registry.models import Enrolment, Person
 from reach.registry.schemas import (
-    REFUSALS,
     EnrolmentEnd,
     EnrolmentIn,
     EnrolmentOut,
-    ErrorOut,
     HouseholdDetail,
     HouseholdPage,
     ImportBatchOut,
@@ -48,7 +46,7 @@ class UnitFilter(Schema):
 class HouseholdFilter(Schema):
     unit: str = ""
     status: str = ""
-    year: int | None = None
+    year: SchoolYear | None = None
     q: str = ""
     page: int = 1
     page_size: int = 50
@@ -97,7 +95,7 @@ def _person_out(person, enrolments) -> dict:
     return data
 
 
-@router.get("/units", response=UnitPage)
+@router.get("/units", response={200: UnitPage, **READ_ERRORS})
 def list_units(request, filters: Query[UnitFilter]):
     units = list(
         selectors.list_units_for_user(request.user, level=filters.level, parent=filters.parent)
@@ -105,7 +103,7 @@ def list_units(request, filters: Query[UnitFilter]):
     return {"count": len(units), "items": [_unit_out(u) for u in units]}
 
 
-@router.get("/households", response={200: HouseholdPage, 404: ErrorOut})
+@router.get("/households", response={200: HouseholdPage, **READ_ERRORS})
 def list_households(request, filters: Query[HouseholdFilter]):
     unit = unit_for_user_or_404(request.user, filters.unit)
     households = selectors.list_households_for_user(
@@ -122,7 +120,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
     }
 
 
-@router.get("/households/{household_id}", response={200: HouseholdDetail, 404: ErrorOut})
+@router.get("/households/{household_id}", response={200: HouseholdDetail, **READ_ERRORS})
 def get_household(request, household_id: int):
     found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
     if found is None:
@@ -137,7 +135,7 @@ def get_household(request, household_id: int):
     return data
 
 
-@router.get("/persons/{person_id}", response={200: PersonDetail, 404: ErrorOut})
+@router.get("/persons/{person_id}", response={200: PersonDetail, **READ_ERRORS})
 def get_person(request, person_id: int):
     person = selectors.get_person_for_user(request.user, person_id)
     if person is None:
@@ -152,7 +150,7 @@ def _batch_or_404(request, batch_id: int):
     return batch
 
 
-@router.post("/imports/households", response={200: ImportBatchOut, **REFUSALS})
+@router.post("/imports/households", response={200: ImportBatchOut, **ERRORS})
 def stage_household_import(request, file: File[UploadedFile]):
     """Upload a household file (.xlsx or .csv): it is checked and staged, never merged. A
     rejected batch lists every bad row; a staged one previews what a commit would change.
@@ -160,13 +158,13 @@ def stage_household_import(request, file: File[UploadedFile]):
     return imports.stage_household_import(file=file, filename=file.name or "", user=request.user)
 
 
-@router.get("/imports/{batch_id}", response={200: ImportBatchOut, 404: ErrorOut})
+@router.get("/imports/{batch_id}", response={200: ImportBatchOut, **READ_ERRORS})
 def get_household_import(request, batch_id: int):
     """A batch the user staged (administrators see all)."""
     return _batch_or_404(request, batch_id)
 
 
-@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **REFUSALS})
+@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **ERRORS})
 def commit_household_import(request, batch_id: int):
     """Merge a staged batch into the registry, all or nothing. 422: the batch was rejected
     (or became so when checked again: read it for the bad rows) or already merged."""
@@ -256,7 +254,7 @@ def end_enrolment(request, enrolment_id: int, body: EnrolmentEnd):
 
 
 @router.put("/households/{household_id}/status/{year}", response={200: StatusOut, **ERRORS})
-def set_household_status(request, household_id: int, year: int, body: StatusIn):
+def set_household_status(request, household_id: int, year: SchoolYear, body: StatusIn):
     """Set a household's poverty status of a year and its decision, as the ward's official
     list has it: only the ward officer or the office over the household's unit."""
     record = services.set_household_status(

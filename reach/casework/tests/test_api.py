@@ -10,7 +10,7 @@ from django.test import Client
 from reach.accounts.models import AuditEvent
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.casework import services
-from reach.casework.models import Campaign
+from reach.casework.models import Campaign, DropoutCase
 from reach.casework.tests.factories import (
     CaseVisitFactory,
     DropoutCaseFactory,
@@ -409,3 +409,14 @@ def test_the_openapi_document_describes_the_errors_of_every_casework_write(world
     assert len(writes) == len(WRITES)
     for path, operation in writes:
         assert {"403", "404", "409", "422"} <= set(operation["responses"]), path
+
+
+@pytest.mark.parametrize("year", [0, False, 10_000])
+def test_opening_cases_for_a_school_year_no_calendar_holds_is_refused_and_opens_nothing(
+    world, year
+):
+    response = post(api(world, "ward01"), "/api/v1/cases/open-from-lists", {"year": year})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "body", "year"]
+    assert not DropoutCase.objects.exists()
