@@ -35,7 +35,7 @@ class PersonFilter(Paging):
     public: bool = False
 
 
-class HouseholdFilter(Paging):
+class IndicatorHouseholdFilter(Paging):
     indicator: Indicator | None = None
     public: bool = False
 
@@ -127,7 +127,7 @@ def list_persons(request, filters: Query[PersonFilter]):
 
 
 @router.get("/indicators/households", response={200: IndicatorHouseholdPage, **READ_ERRORS})
-def list_households(request, filters: Query[HouseholdFilter]):
+def list_households(request, filters: Query[IndicatorHouseholdFilter]):
     year, unit = _scope(request, filters)
     households = selectors.list_indicator_households_for_user(
         request.user, school_year=year, indicator=filters.indicator, unit=unit

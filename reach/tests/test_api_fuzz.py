@@ -15,7 +15,9 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -66,6 +68,18 @@ def map_path_parameters(context, path_parameters):
         if ids and isinstance(value, int) and not isinstance(value, bool) and value % 2 == 0:
             mapped[name] = ids[(value // 2) % len(ids)]
     return mapped
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """The requests go through the real WSGI handler, which closes the database connection
+    after each one; the test's transaction lives on that connection, so keep it open, as
+    Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
