@@ -3,11 +3,19 @@
 Endpoints parse, call one selector or service, and render; the services' refusals become
 responses here, in one place: `OutOfScope` 404 (as if the record did not exist), `NotAllowed`
 403, `Conflict` 409, any other `DomainError` 422. A database error is logged with a reference
-and answered 500 with that reference only, never its text.
+and answered 500 with that reference only, never its text. Text holding the NUL character,
+which no database column may store, is refused before it reaches one: 422 in a query or form
+field, 400 in a JSON body.
 """
 
+from typing import Any
+
 from django.db import DatabaseError
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from reach.accounts.api import TokenAuth
@@ -27,11 +35,51 @@ from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
 from reach.studentfile.api import router as studentfile_router
 
+
+NUL = "\x00"
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether `value` (JSON: text, lists, objects and their keys) holds the NUL character."""
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
+class TextParser(Parser):
+    """Ninja's parser, refusing text that holds the NUL character."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if holds_nul(data):
+            raise ValueError("the body holds the NUL character")  # answered 400 by ninja
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        source = "query" if data is request.GET else "form"
+        invalid = [
+            {"type": "string_nul", "loc": [source, key], "msg": "Text may not hold NUL"}
+            for key, value in result.items()
+            if holds_nul(key) or holds_nul(value)
+        ]
+        if invalid:
+            raise ValidationError(invalid)
+        return result
+
+
 api = NinjaAPI(
     title="Reach API",
     version="1",
     urls_namespace="api-v1",
     auth=[TokenAuth(), django_auth],
+    parser=TextParser(),
 )
 
 

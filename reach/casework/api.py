@@ -35,18 +35,17 @@ from reach.casework.schemas import (
 )
 from reach.common.errors import OutOfScope
 from reach.common.masking import mask_name
-from reach.common.schemas import ERRORS, Error
+from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear
 from reach.geo.models import Unit
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry.selectors import default_school_year_for_user
 
 router = Router(tags=["casework"])
 MAX_PAGE_SIZE = 500
-READ_ERRORS = {404: Error}
 
 
 class CaseFilter(Schema):
-    year: int | None = None
+    year: SchoolYear | None = None
     unit: str = ""
     status: str = ""
     kind: str = ""
@@ -57,7 +56,7 @@ class CaseFilter(Schema):
 
 
 class BoardFilter(Schema):
-    year: int | None = None
+    year: SchoolYear | None = None
     unit: str = ""
 
 
@@ -322,7 +321,7 @@ def _campaign_summary(campaign: Campaign) -> dict:
     }
 
 
-@router.get("/campaigns", response=list[CampaignSummary])
+@router.get("/campaigns", response={200: list[CampaignSummary], **READ_ERRORS})
 def list_campaigns(request):
     return [_campaign_summary(c) for c in selectors.list_campaigns_for_user(request.user)]
 

@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from reach.common.schemas import SchoolYear
+
 
 class CaseOut(Schema):
     id: int | None  # left out of lists meant for publication
@@ -107,7 +109,7 @@ class CampaignOut(Schema):
 
 class CaseOpen(Schema):
     person_id: int
-    school_year: int
+    school_year: SchoolYear
     kind: str
     opened_on: dt.date | None = None
     work_group_id: int | None = None
@@ -145,7 +147,7 @@ class CaseReopen(Schema):
 
 
 class OpenFromLists(Schema):
-    year: int
+    year: SchoolYear
     unit: str = ""
 
 
@@ -159,7 +161,7 @@ class CampaignIn(Schema):
     name: str
     kind: str
     unit: str
-    school_year: int
+    school_year: SchoolYear
     starts_on: dt.date
     ends_on: dt.date
 

@@ -17,3 +17,9 @@ def school_year_of(day: dt.date) -> int:
 def current_school_year() -> int:
     """The school year under way today (in the project's time zone)."""
     return school_year_of(timezone.localdate())
+
+
+FIRST_SCHOOL_YEAR = 1900
+LAST_SCHOOL_YEAR = 2100
+"""The school years Reach accepts from a user: wide enough for any record, narrow enough that
+every date computed from one (a birth date for an age band, a reference day) exists."""

@@ -9,9 +9,10 @@ from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reach.common.errors import OutOfScope
-from reach.common.pdf import pdf_response
-from reach.common.xlsx import xlsx_response
+from reach.common.errors import DomainError, OutOfScope
+from reach.common.pdf import PDF, pdf_response
+from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear, file_response
+from reach.common.xlsx import XLSX, xlsx_response
 from reach.entitlements import selectors
 from reach.entitlements.explain import explain_person
 from reach.entitlements.notice import (
@@ -88,13 +89,13 @@ def _run_for(request, run_id: int):
     return run
 
 
-@router.get("/runs", response=list[RunOut])
+@router.get("/runs", response={200: list[RunOut], **READ_ERRORS})
 def list_runs(request, limit: int = 50):
     runs = selectors.list_runs_for_user(request.user)[: max(1, min(limit, 500))]
     return [_run_out(run) for run in runs]
 
 
-@router.post("/runs", response={202: RunStarted})
+@router.post("/runs", response={202: RunStarted, **ERRORS})
 def start_run(request, body: RunRequestIn):
     """Queue a run as a background job (or join the one of the same key already going); poll
     GET /runs/{id} for its progress. 403 when the caller may not run over the unit, 409 when
@@ -109,7 +110,7 @@ def start_run(request, body: RunRequestIn):
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}
 
 
-@router.get("/runs/{run_id}", response=RunDetail)
+@router.get("/runs/{run_id}", response={200: RunDetail, **READ_ERRORS})
 def get_run(request, run_id: int):
     run = _run_for(request, run_id)
     totals, whole = selectors.run_totals_for_user(request.user, run)
@@ -121,7 +122,7 @@ def get_run(request, run_id: int):
     }
 
 
-@router.get("/runs/{run_id}/lines", response=LinePage)
+@router.get("/runs/{run_id}/lines", response={200: LinePage, **READ_ERRORS})
 def list_run_lines(request, run_id: int, page: int = 1, page_size: int = 100):
     run = _run_for(request, run_id)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
@@ -136,8 +137,8 @@ def list_run_lines(request, run_id: int, page: int = 1, page_size: int = 100):
     }
 
 
-@router.get("/persons/{person_id}/entitlements", response=PersonEntitlements)
-def person_entitlements(request, person_id: int, year: int | None = None, lang: str = ""):
+@router.get("/persons/{person_id}/entitlements", response={200: PersonEntitlements, **READ_ERRORS})
+def person_entitlements(request, person_id: int, year: SchoolYear | None = None, lang: str = ""):
     """A person's entitlement lines; with `year`, also why each benefit of that school year is
     granted or refused (`lang`: vi, zh-hans or en)."""
     person = get_person_for_user(request.user, person_id)
@@ -191,14 +192,14 @@ def _transition(request, run_id: int, step) -> dict:
     return _run_out(step(_run_for(request, run_id)))
 
 
-@router.post("/runs/{run_id}/submit", response=RunOut)
+@router.post("/runs/{run_id}/submit", response={200: RunOut, **ERRORS})
 def submit(request, run_id: int):
     return _transition(
         request, run_id, lambda run: workflow.submit_run(run=run, actor=request.user)
     )
 
 
-@router.post("/runs/{run_id}/approve", response=RunOut)
+@router.post("/runs/{run_id}/approve", response={200: RunOut, **ERRORS})
 def approve(request, run_id: int):
     """Approve a submitted run (not by its submitter): its lines come into force."""
     return _transition(
@@ -206,7 +207,7 @@ def approve(request, run_id: int):
     )
 
 
-@router.post("/runs/{run_id}/return", response=RunOut)
+@router.post("/runs/{run_id}/return", response={200: RunOut, **ERRORS})
 def return_(request, run_id: int, body: ReasonIn):
     return _transition(
         request,
@@ -215,7 +216,7 @@ def return_(request, run_id: int, body: ReasonIn):
     )
 
 
-@router.post("/runs/{run_id}/publish", response=RunOut)
+@router.post("/runs/{run_id}/publish", response={200: RunOut, **ERRORS})
 def publish(request, run_id: int, body: PublishIn):
     return _transition(
         request,
@@ -226,12 +227,12 @@ def publish(request, run_id: int, body: PublishIn):
     )
 
 
-@router.post("/runs/{run_id}/close", response=RunOut)
+@router.post("/runs/{run_id}/close", response={200: RunOut, **ERRORS})
 def close(request, run_id: int):
     return _transition(request, run_id, lambda run: workflow.close_run(run=run, actor=request.user))
 
 
-@router.post("/runs/{run_id}/corrections", response={202: RunStarted})
+@router.post("/runs/{run_id}/corrections", response={202: RunStarted, **ERRORS})
 def correct(request, run_id: int, body: ReasonIn):
     """Start a correction of an approved run: a new run of the same key that says why."""
     run = _run_for(request, run_id)
@@ -272,7 +273,7 @@ def _notice_lines(request, run, place):
     )
 
 
-@router.get("/runs/{run_id}/notice", response=NoticeOut)
+@router.get("/runs/{run_id}/notice", response={200: NoticeOut, **READ_ERRORS})
 def get_notice(request, run_id: int, school: int | None = None, ward: str = ""):
     """The public notice of a published run: the schools and wards the caller may choose and,
     with `school` (an id) or `ward` (a code), that place's lines with personal data masked."""
@@ -295,11 +296,11 @@ def _notice_document(request, run_id: int, school: int | None, ward: str):
     run = _published_run_for(request, run_id)
     _schools, _wards, place = _notice_place(request, run, school, ward)
     if place is None:
-        raise HttpError(400, "Give a school or a ward")
+        raise DomainError("Give a school or a ward")
     return run, place, _notice_lines(request, run, place)
 
 
-@router.get("/runs/{run_id}/notice/xlsx")
+@router.get("/runs/{run_id}/notice/xlsx", response=READ_ERRORS, openapi_extra=file_response(XLSX))
 def get_notice_xlsx(request, run_id: int, school: int | None = None, ward: str = ""):
     """The notice of one school or ward as .xlsx (in the caller's language)."""
     run, place, lines = _notice_document(request, run_id, school, ward)
@@ -309,7 +310,7 @@ def get_notice_xlsx(request, run_id: int, school: int | None = None, ward: str =
     return xlsx_response(out, filename=notice_filename(run, place, "xlsx"))
 
 
-@router.get("/runs/{run_id}/notice/pdf")
+@router.get("/runs/{run_id}/notice/pdf", response=READ_ERRORS, openapi_extra=file_response(PDF))
 def get_notice_pdf(request, run_id: int, school: int | None = None, ward: str = ""):
     """The notice of one school or ward as PDF (in the caller's language)."""
     run, place, lines = _notice_document(request, run_id, school, ward)
@@ -338,13 +339,13 @@ def _objection_out(objection) -> dict:
     }
 
 
-@router.get("/runs/{run_id}/objections", response=list[ObjectionOut])
+@router.get("/runs/{run_id}/objections", response={200: list[ObjectionOut], **READ_ERRORS})
 def list_objections(request, run_id: int):
     run = _run_for(request, run_id)
     return [_objection_out(o) for o in selectors.list_objections_for_user(request.user, run=run)]
 
 
-@router.post("/runs/{run_id}/objections", response={201: ObjectionOut})
+@router.post("/runs/{run_id}/objections", response={201: ObjectionOut, **ERRORS})
 def create_objection(request, run_id: int, body: ObjectionIn):
     """Record an objection to a line of the run's notice, while the objection period lasts."""
     run = _run_for(request, run_id)
@@ -368,7 +369,7 @@ def _objection_for(request, objection_id: int):
     return objection
 
 
-@router.post("/objections/{objection_id}/uphold", response=ObjectionOut)
+@router.post("/objections/{objection_id}/uphold", response={200: ObjectionOut, **ERRORS})
 def uphold(request, objection_id: int, body: ResolutionIn):
     """Uphold an open objection: a correction run of its run starts (see `correction`)."""
     objection = _objection_for(request, objection_id)
@@ -376,7 +377,7 @@ def uphold(request, objection_id: int, body: ResolutionIn):
     return _objection_out(_objection_for(request, objection_id))
 
 
-@router.post("/objections/{objection_id}/dismiss", response=ObjectionOut)
+@router.post("/objections/{objection_id}/dismiss", response={200: ObjectionOut, **ERRORS})
 def dismiss(request, objection_id: int, body: ResolutionIn):
     """Dismiss an open objection; `resolution` says why (required)."""
     objection = _objection_for(request, objection_id)

@@ -2,10 +2,12 @@ import datetime as dt
 
 from ninja import Schema
 
+from reach.common.schemas import SchoolYear
+
 
 class RunRequestIn(Schema):
     policies: list[str]
-    school_year: int
+    school_year: SchoolYear
     unit: str | None = None  # a unit code; None: everything (administrators only)
 
 

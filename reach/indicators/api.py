@@ -6,12 +6,13 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from reach.common.masking import mask_id, mask_name
+from reach.common.schemas import READ_ERRORS, SchoolYear
 from reach.indicators import selectors
 from reach.indicators.deprivation import Indicator, Measure
 from reach.indicators.detection import factors_of
 from reach.indicators.figures import RollupRow
 from reach.indicators.parameters import age_on, indicator_parameters, risk_weights
-from reach.indicators.schemas import AtRiskPage, HouseholdPage, PersonPage, RollupOut
+from reach.indicators.schemas import AtRiskPage, IndicatorHouseholdPage, PersonPage, RollupOut
 from reach.registry.selectors import default_school_year_for_user
 
 router = Router(tags=["indicators"])
@@ -19,7 +20,7 @@ MAX_PAGE_SIZE = 500
 
 
 class Scope(Schema):
-    year: int | None = None
+    year: SchoolYear | None = None
     unit: str = ""
 
 
@@ -34,7 +35,7 @@ class PersonFilter(Paging):
     public: bool = False
 
 
-class HouseholdFilter(Paging):
+class IndicatorHouseholdFilter(Paging):
     indicator: Indicator | None = None
     public: bool = False
 
@@ -71,7 +72,7 @@ def _row_out(row: RollupRow) -> dict:
     }
 
 
-@router.get("/indicators", response=RollupOut)
+@router.get("/indicators", response={200: RollupOut, **READ_ERRORS})
 def get_rollup(request, filters: Query[Scope]):
     year, unit = _scope(request, filters)
     rollup = selectors.rollup_for_user(request.user, school_year=year, unit=unit)
@@ -85,7 +86,7 @@ def get_rollup(request, filters: Query[Scope]):
     }
 
 
-@router.get("/indicators/persons", response=PersonPage)
+@router.get("/indicators/persons", response={200: PersonPage, **READ_ERRORS})
 def list_persons(request, filters: Query[PersonFilter]):
     year, unit = _scope(request, filters)
     persons = selectors.list_indicator_persons_for_user(
@@ -125,8 +126,8 @@ def list_persons(request, filters: Query[PersonFilter]):
     }
 
 
-@router.get("/indicators/households", response=HouseholdPage)
-def list_households(request, filters: Query[HouseholdFilter]):
+@router.get("/indicators/households", response={200: IndicatorHouseholdPage, **READ_ERRORS})
+def list_households(request, filters: Query[IndicatorHouseholdFilter]):
     year, unit = _scope(request, filters)
     households = selectors.list_indicator_households_for_user(
         request.user, school_year=year, indicator=filters.indicator, unit=unit
@@ -154,7 +155,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
     }
 
 
-@router.get("/indicators/at-risk", response=AtRiskPage)
+@router.get("/indicators/at-risk", response={200: AtRiskPage, **READ_ERRORS})
 def list_at_risk(request, filters: Query[Paging]):
     year, unit = _scope(request, filters)
     weights = risk_weights()

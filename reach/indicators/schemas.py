@@ -85,7 +85,7 @@ class HouseholdRowOut(Schema):
     members_counted: int
 
 
-class HouseholdPage(Schema):
+class IndicatorHouseholdPage(Schema):
     count: int
     page: int
     page_size: int

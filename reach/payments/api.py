@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from ninja import Router
 from ninja.errors import HttpError
 
+from reach.common.errors import DomainError
+from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear
 from reach.geo.selectors import unit_for_user_or_404
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
@@ -43,7 +45,7 @@ def _payment_out(payment) -> dict:
     }
 
 
-@router.post("/disbursements", response={201: DisbursementOut})
+@router.post("/disbursements", response={201: DisbursementOut, **ERRORS})
 def create_disbursement(request, body: DisbursementIn):
     """Record a payment against a line in force; 404 for a line the caller may not see, 403
     when they may not pay it, 409 when it would pay a line not in force, above its amount, a
@@ -62,14 +64,14 @@ def create_disbursement(request, body: DisbursementIn):
     return 201, _payment_out(payment)
 
 
-@router.get("/disbursements", response=list[DisbursementOut])
-def list_disbursements(request, year: int | None = None, limit: int = 100):
+@router.get("/disbursements", response={200: list[DisbursementOut], **READ_ERRORS})
+def list_disbursements(request, year: SchoolYear | None = None, limit: int = 100):
     payments = selectors.list_disbursements_for_user(request.user, school_year=year)
     return [_payment_out(payment) for payment in payments[: max(1, min(limit, 1000))]]
 
 
-@router.get("/reconciliation", response=ReconciliationOut)
-def reconciliation(request, year: int, unit: str = ""):
+@router.get("/reconciliation", response={200: ReconciliationOut, **READ_ERRORS})
+def reconciliation(request, year: SchoolYear, unit: str = ""):
     scope = _unit(request, unit)
     result = selectors.reconcile(user=request.user, school_year=year, unit=scope)
     return {
@@ -81,8 +83,8 @@ def reconciliation(request, year: int, unit: str = ""):
     }
 
 
-@router.get("/reconciliation/{gap}", response=GapPage)
-def reconciliation_list(request, gap: str, year: int, unit: str = "", page: int = 1):
+@router.get("/reconciliation/{gap}", response={200: GapPage, **READ_ERRORS})
+def reconciliation_list(request, gap: str, year: SchoolYear, unit: str = "", page: int = 1):
     if gap not in Gap.values:
         raise HttpError(404, "Unknown gap")
     rows = selectors.list_gaps(
@@ -129,8 +131,8 @@ def _coverage_row(row) -> dict:
     }
 
 
-@router.get("/coverage", response=CoverageOut)
-def coverage(request, year: int, unit: str = ""):
+@router.get("/coverage", response={200: CoverageOut, **READ_ERRORS})
+def coverage(request, year: SchoolYear, unit: str = ""):
     """The share of pupils of poor and near-poor households entitled and fully served, for the
     scope and each unit one level below it."""
     total, below = selectors.coverage(
@@ -163,8 +165,8 @@ def _budget_row(row) -> dict:
     }
 
 
-@router.get("/budget", response=BudgetOut)
-def budget(request, year: int, unit: str = ""):
+@router.get("/budget", response={200: BudgetOut, **READ_ERRORS})
+def budget(request, year: SchoolYear, unit: str = ""):
     """Estimate (the latest runs, approved or not), approved (lines in force) and paid, by
     funding source and currency, for the scope and each unit one level below it."""
     total, below = budgets.budget(user=request.user, school_year=year, unit=_unit(request, unit))
@@ -187,9 +189,9 @@ def _list_total(total) -> dict:
     }
 
 
-@router.get("/payment-lists", response=PaymentListOut)
+@router.get("/payment-lists", response={200: PaymentListOut, **READ_ERRORS})
 def payment_list(
-    request, year: int, unit: str = "", school: str = "", source: str = "", page: int = 1
+    request, year: SchoolYear, unit: str = "", school: str = "", source: str = "", page: int = 1
 ):
     """The payment list of a unit or a school (one of them is required), optionally of one
     funding source: totals, and its rows 500 a page (national IDs masked)."""
@@ -198,7 +200,7 @@ def payment_list(
     if school and place is None:
         raise HttpError(404, "School not found")
     if scope is None and place is None:
-        raise HttpError(400, "Give a unit or a school")
+        raise DomainError("Give a unit or a school")
     plist = lists.payment_list(
         user=request.user, school_year=year, unit=scope, school=place, source=source
     )

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from ninja import Router
 from ninja.errors import HttpError
 
+from reach.common.schemas import READ_ERRORS
 from reach.policy.schemas import PolicyDetail, PolicyOut
 from reach.policy.selectors import (
     describe_benefits_of_version,
@@ -29,12 +30,12 @@ def _policy_out(policy, version) -> dict:
     }
 
 
-@router.get("/policies", response=list[PolicyOut])
+@router.get("/policies", response={200: list[PolicyOut], **READ_ERRORS})
 def list_policies(request):
     return [_policy_out(policy, policy.current) for policy in list_policies_with_versions()]
 
 
-@router.get("/policies/{code}", response=PolicyDetail)
+@router.get("/policies/{code}", response={200: PolicyDetail, **READ_ERRORS})
 def get_policy_detail(request, code: str, version: int | None = None, lang: str = ""):
     policy = get_policy(code)
     found = get_policy_version(code, version) if policy else None

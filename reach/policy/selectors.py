@@ -53,6 +53,8 @@ def get_reference_book() -> ReferenceBook:
 
 
 def get_policy(code: str) -> Policy | None:
+    if "\x00" in code:  # no code holds NUL, and PostgreSQL refuses to compare text with it
+        return None
     return Policy.objects.filter(code=code).first()
 
 

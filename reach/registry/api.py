@@ -14,7 +14,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from reach.common.errors import DomainError, OutOfScope
-from reach.common.schemas import ERRORS
+from reach.common.schemas import ERRORS, READ_ERRORS, Error, SchoolYear
 from reach.common.uploads import UploadRefused
 from reach.geo.models import School
 from reach.geo.selectors import unit_for_user_or_404
@@ -23,11 +23,9 @@ from reach.registry.imports import jobs
 from reach.registry.imports import services as imports
 from reach.registry.models import Enrolment, Person
 from reach.registry.schemas import (
-    REFUSALS,
     EnrolmentEnd,
     EnrolmentIn,
     EnrolmentOut,
-    ErrorOut,
     HouseholdDetail,
     HouseholdPage,
     ImportBatchOut,
@@ -52,7 +50,7 @@ class UnitFilter(Schema):
 class HouseholdFilter(Schema):
     unit: str = ""
     status: str = ""
-    year: int | None = None
+    year: SchoolYear | None = None
     q: str = ""
     page: int = 1
     page_size: int = 50
@@ -101,7 +99,7 @@ def _person_out(person, enrolments) -> dict:
     return data
 
 
-@router.get("/units", response=UnitPage)
+@router.get("/units", response={200: UnitPage, **READ_ERRORS})
 def list_units(request, filters: Query[UnitFilter]):
     units = list(
         selectors.list_units_for_user(request.user, level=filters.level, parent=filters.parent)
@@ -109,7 +107,7 @@ def list_units(request, filters: Query[UnitFilter]):
     return {"count": len(units), "items": [_unit_out(u) for u in units]}
 
 
-@router.get("/households", response={200: HouseholdPage, 404: ErrorOut})
+@router.get("/households", response={200: HouseholdPage, **READ_ERRORS})
 def list_households(request, filters: Query[HouseholdFilter]):
     unit = unit_for_user_or_404(request.user, filters.unit)
     households = selectors.list_households_for_user(
@@ -126,7 +124,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
     }
 
 
-@router.get("/households/{household_id}", response={200: HouseholdDetail, 404: ErrorOut})
+@router.get("/households/{household_id}", response={200: HouseholdDetail, **READ_ERRORS})
 def get_household(request, household_id: int):
     found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
     if found is None:
@@ -141,7 +139,7 @@ def get_household(request, household_id: int):
     return data
 
 
-@router.get("/persons/{person_id}", response={200: PersonDetail, 404: ErrorOut})
+@router.get("/persons/{person_id}", response={200: PersonDetail, **READ_ERRORS})
 def get_person(request, person_id: int):
     person = selectors.get_person_for_user(request.user, person_id)
     if person is None:
@@ -158,7 +156,7 @@ def _batch_or_404(request, batch_id: int):
 
 @router.post(
     "/imports/households",
-    response={200: ImportBatchOut, 202: ImportQueuedOut, 413: ErrorOut, **REFUSALS},
+    response={200: ImportBatchOut, 202: ImportQueuedOut, 413: Error, **ERRORS},
 )
 def stage_household_import(request, file: File[UploadedFile]):
     """Upload a household file (.xlsx or .csv): it is checked and staged, never merged. A
@@ -179,13 +177,13 @@ def stage_household_import(request, file: File[UploadedFile]):
     return batch
 
 
-@router.get("/imports/{batch_id}", response={200: ImportBatchOut, 404: ErrorOut})
+@router.get("/imports/{batch_id}", response={200: ImportBatchOut, **READ_ERRORS})
 def get_household_import(request, batch_id: int):
     """A batch the user staged (administrators see all)."""
     return _batch_or_404(request, batch_id)
 
 
-@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **REFUSALS})
+@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **ERRORS})
 def commit_household_import(request, batch_id: int):
     """Merge a staged batch into the registry, all or nothing. 422: the batch was rejected
     (or became so when checked again: read it for the bad rows) or already merged."""
@@ -275,7 +273,7 @@ def end_enrolment(request, enrolment_id: int, body: EnrolmentEnd):
 
 
 @router.put("/households/{household_id}/status/{year}", response={200: StatusOut, **ERRORS})
-def set_household_status(request, household_id: int, year: int, body: StatusIn):
+def set_household_status(request, household_id: int, year: SchoolYear, body: StatusIn):
     """Set a household's poverty status of a year and its decision, as the ward's official
     list has it: only the ward officer or the office over the household's unit."""
     record = services.set_household_status(

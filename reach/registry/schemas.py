@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from reach.common.schemas import SchoolYear
+
 
 class UnitOut(Schema):
     code: str
@@ -76,10 +78,6 @@ class HouseholdDetail(HouseholdOut):
     members: list[PersonDetail]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class ImportErrorOut(Schema):
     line: int
     column: str
@@ -109,15 +107,12 @@ class ImportQueuedOut(Schema):
     status_url: str
 
 
-REFUSALS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
 class EnrolmentIn(Schema):
     """An enrolment to record: `school` is the school's code (none: a school outside the
     registry), `school_year` the year it starts in (2024 is 2024-2025)."""
 
     school: str | None = None
-    school_year: int
+    school_year: SchoolYear
     level: str
     grade: int | None = None
     boarding: bool = False

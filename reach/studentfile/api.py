@@ -2,14 +2,14 @@
 
 from ninja import Router
 
-from reach.common.schemas import Error
+from reach.common.schemas import READ_ERRORS
 from reach.studentfile.schemas import StudentFileOut
 from reach.studentfile.selectors import person_for_user_or_404, student_file_for_user
 
 router = Router(tags=["student file"])
 
 
-@router.get("/persons/{person_id}/file", response={200: StudentFileOut, 404: Error})
+@router.get("/persons/{person_id}/file", response={200: StudentFileOut, **READ_ERRORS})
 def student_file(request, person_id: int):
     """A student's file: per school year, the enrolments and one timeline of entitlements,
     approval steps, public notice, payments and objections."""

@@ -2,10 +2,11 @@
 
 import pytest
 from django.db import IntegrityError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from reach.api import api, database_error, domain_error
 from reach.common.errors import Conflict, DomainError, NotAllowed, OutOfScope
+from reach.registry.models import Person
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,43 @@ def test_the_handlers_are_registered_for_every_subclass():
 
     assert api._lookup_exception_handler(Frozen("x")) is not None
     assert api._lookup_exception_handler(IntegrityError("x")) is not None
+
+
+@pytest.fixture
+def ward_officer(world) -> Client:
+    client = Client()
+    client.force_login(world.users["ward01"])
+    return client
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/reconciliation?year=2024&unit=26734%00",
+        "/api/v1/coverage?year=2024&unit=%00",
+        "/api/v1/budget?year=2024&unit=%00",
+        "/api/v1/indicators/households?unit=%00",
+        "/api/v1/households?q=Head%00",
+    ],
+)
+def test_a_query_holding_nul_is_refused_with_the_field_named(ward_officer, path):
+    response = ward_officer.get(path)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "string_nul"
+
+
+def test_a_body_holding_nul_is_refused_and_writes_nothing(world, ward_officer):
+    household = world.households["ward1"]
+    body = {
+        "household_id": household.pk,
+        "full_name": "Nguyễn\u0000An",
+        "relation": "child",
+        "sex": "f",
+        "birth_date": "2015-05-01",
+    }
+
+    response = ward_officer.post("/api/v1/persons", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not Person.objects.filter(full_name__startswith="Nguyễn").exists()

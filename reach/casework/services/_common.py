@@ -2,6 +2,7 @@
 audit, locking."""
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.utils import timezone
@@ -24,6 +25,25 @@ class CaseError(DomainError):
 
 class CaseConflict(CaseError, Conflict):
     """The change clashes with the case's state: closed, not closed, already open (HTTP 409)."""
+
+
+M = TypeVar("M", bound=Model)
+
+
+def create_checked(model: type[M], **values: Any) -> M:
+    """Create a record, refusing text longer than its column holds (PostgreSQL would refuse it
+    with a database error, SQLite would store it whole)."""
+    record = model(**values)
+    for field in record._meta.concrete_fields:
+        limit = getattr(field, "max_length", None)
+        value = getattr(record, field.attname)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise CaseError(
+                _("%(field)s: at most %(limit)d characters, not %(length)d.")
+                % {"field": field.verbose_name, "limit": limit, "length": len(value)}
+            )
+    record.save(force_insert=True)
+    return record
 
 
 def today() -> dt.date:

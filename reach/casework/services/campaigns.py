@@ -12,7 +12,7 @@ from reach.accounts.services import record_audit_event, snapshot
 from reach.casework.choices import CampaignKind
 from reach.casework.models import Campaign, CampaignTarget
 from reach.casework.permissions import can_manage_campaign
-from reach.casework.services._common import CaseError, user_or_none
+from reach.casework.services._common import CaseError, create_checked, user_or_none
 from reach.geo.models import Unit, is_under
 
 
@@ -34,7 +34,8 @@ def create_campaign(
         raise CaseError(_("Unknown period: %(kind)s") % {"kind": kind})
     if ends_on < starts_on:
         raise CaseError(_("A campaign cannot end before it starts."))
-    campaign = Campaign.objects.create(
+    campaign = create_checked(
+        Campaign,
         name=name.strip(),
         kind=kind,
         unit=unit,

@@ -44,6 +44,7 @@ from reach.casework.services._common import (
     audit,
     audit_change,
     check_date,
+    create_checked,
     locked,
     require_active,
     require_case_editor,
@@ -85,7 +86,8 @@ def open_case(
         )
     if work_group is not None and not serves(work_group, household.unit):
         raise CaseError(_("This work group does not serve the child's unit."))
-    case = DropoutCase.objects.create(
+    case = create_checked(
+        DropoutCase,
         person=person,
         household=household,
         unit=household.unit,
@@ -160,7 +162,8 @@ def record_visit(
     unknown = [r for r in reasons if r not in Reason.values]
     if unknown:
         raise CaseError(_("Unknown reason(s): %(reasons)s") % {"reasons": ", ".join(unknown)})
-    visit = CaseVisit.objects.create(
+    visit = create_checked(
+        CaseVisit,
         case=case,
         visited_on=visited_on,
         visitors=visitors.strip(),
@@ -191,8 +194,13 @@ def record_action(
         raise CaseError(_("Unknown action: %(kind)s") % {"kind": kind})
     taken_on = taken_on or today()
     check_date(taken_on, case=case, what="action")
-    action = CaseAction.objects.create(
-        case=case, kind=kind, taken_on=taken_on, note=note.strip(), recorded_by=user_or_none(actor)
+    action = create_checked(
+        CaseAction,
+        case=case,
+        kind=kind,
+        taken_on=taken_on,
+        note=note.strip(),
+        recorded_by=user_or_none(actor),
     )
     audit(actor=actor, action=AuditAction.CREATE, obj=action, after=snapshot(action), case=case)
     _start(case, actor=actor)

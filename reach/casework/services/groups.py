@@ -10,7 +10,7 @@ from reach.accounts.services import record_audit_event, snapshot
 from reach.casework.choices import Affiliation
 from reach.casework.models import WorkGroup, WorkGroupMember
 from reach.casework.permissions import can_manage_work_group
-from reach.casework.services._common import CaseError, user_or_none
+from reach.casework.services._common import CaseError, create_checked, user_or_none
 from reach.geo.models import Unit
 
 
@@ -24,7 +24,7 @@ def create_work_group(*, actor: User, unit: Unit, name: str) -> WorkGroup:
         raise CaseError(_("A work group needs a name."))
     if WorkGroup.objects.filter(unit=unit, name=name).exists():
         raise CaseError(_("%(unit)s already has a work group of this name.") % {"unit": unit.name})
-    group = WorkGroup.objects.create(unit=unit, name=name)
+    group = create_checked(WorkGroup, unit=unit, name=name)
     record_audit_event(
         actor=user_or_none(actor), action=AuditAction.CREATE, obj=group, after=snapshot(group)
     )
@@ -50,7 +50,8 @@ def add_work_group_member(
         raise CaseError(_("A member needs a name."))
     if affiliation not in Affiliation.values:
         raise CaseError(_("Unknown affiliation: %(value)s") % {"value": affiliation})
-    member = WorkGroupMember.objects.create(
+    member = create_checked(
+        WorkGroupMember,
         work_group=work_group,
         full_name=full_name.strip(),
         affiliation=affiliation,

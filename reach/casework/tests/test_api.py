@@ -11,7 +11,7 @@ from reach.accounts.models import AuditEvent
 from reach.accounts.permissions import command_line_actor
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.casework import services
-from reach.casework.models import Campaign
+from reach.casework.models import Campaign, DropoutCase, WorkGroup
 from reach.casework.tests.factories import (
     CaseVisitFactory,
     DropoutCaseFactory,
@@ -410,3 +410,36 @@ def test_the_openapi_document_describes_the_errors_of_every_casework_write(world
     assert len(writes) == len(WRITES)
     for path, operation in writes:
         assert {"403", "404", "409", "422"} <= set(operation["responses"]), path
+
+
+@pytest.mark.parametrize("year", [0, False, 10_000])
+def test_opening_cases_for_a_school_year_no_calendar_holds_is_refused_and_opens_nothing(
+    world, year
+):
+    response = post(api(world, "ward01"), "/api/v1/cases/open-from-lists", {"year": year})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "body", "year"]
+    assert not DropoutCase.objects.exists()
+
+
+def test_a_work_group_name_longer_than_its_column_is_refused_and_nothing_is_made(world):
+    client = api(world, "ward01")
+
+    response = post(client, "/api/v1/work-groups", {"name": "n" * 201, "unit": "26734"})
+
+    assert response.status_code == 422
+    assert response.json() == {"detail": "name: at most 200 characters, not 201."}
+    assert not WorkGroup.objects.exists()
+    made = post(client, "/api/v1/work-groups", {"name": "n" * 200, "unit": "26734"})
+    assert made.status_code == 201
+
+
+def test_a_member_organisation_longer_than_its_column_is_refused(world, records):
+    group = records["ward1"]["group"]
+    body = {"full_name": "Cô Hạnh", "affiliation": "school", "organisation": "o" * 201}
+
+    response = post(api(world, "ward01"), f"/api/v1/work-groups/{group.pk}/members", body)
+
+    assert response.status_code == 422
+    assert not group.members.filter(full_name="Cô Hạnh").exists()

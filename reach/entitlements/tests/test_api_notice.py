@@ -65,7 +65,7 @@ def test_the_notice_documents_are_masked_xlsx_and_pdf(world, published):
 
     pdf = client.get(f"/api/v1/runs/{published.pk}/notice/pdf?ward=26734")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert client.get(f"/api/v1/runs/{published.pk}/notice/pdf").status_code == 400
+    assert client.get(f"/api/v1/runs/{published.pk}/notice/pdf").status_code == 422
 
 
 def test_an_objection_is_recorded_then_upheld_with_a_correction_run(world, published):

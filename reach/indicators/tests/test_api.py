@@ -82,3 +82,11 @@ def test_person_list_query_count_stays_flat(children, django_assert_max_num_quer
             {"year": 2024, "indicator": "child", "measure": "population"},
         ).json()
     assert body["count"] >= 16
+
+
+@pytest.mark.parametrize("year", [0, 1632895248566])
+def test_a_school_year_no_calendar_holds_is_refused_not_a_server_error(children, year):
+    response = api(children, "district").get("/api/v1/indicators", {"year": year})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "year"]

@@ -185,7 +185,7 @@ def test_the_api_gives_the_list_its_totals_and_refuses_other_wards(world, run):
     (total,) = listing["totals"]
     assert (total["amount_minor"], total["paid_minor"]) == (1_100_001, 316_667)
     assert sum(item["amount_minor"] for item in listing["items"]) == total["amount_minor"]
-    assert district.get("/api/v1/payment-lists?year=2024").status_code == 400
+    assert district.get("/api/v1/payment-lists?year=2024").status_code == 422
     assert ward.get("/api/v1/payment-lists?year=2024&unit=26737").status_code == 404
     assert ward.get("/api/v1/payment-lists?year=2024&school=SCH-ward2").status_code == 404
     own = ward.get("/api/v1/payment-lists?year=2024&unit=26734").json()
