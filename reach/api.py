@@ -35,7 +35,6 @@ from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
 from reach.studentfile.api import router as studentfile_router
 
-
 NUL = "\x00"
 
 
