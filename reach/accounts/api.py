@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 from reach.accounts import selectors, services
 from reach.accounts.schemas import ApiTokenOut, Credentials, MeOut, TokenOut
 from reach.accounts.views import lockout_message
-from reach.common.schemas import Error
+from reach.common.schemas import ERRORS, READ_ERRORS, Error
 
 router = Router(tags=["accounts"])
 
@@ -33,7 +33,7 @@ class TokenAuth(HttpBearer):
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: Error, 429: Error},
+    response={200: TokenOut, **ERRORS, 429: Error},
     summary="Log in for a bearer token",
     description=(
         "Answers 401 for a wrong username or password and 429 once too many wrong passwords "
@@ -58,14 +58,18 @@ def create_token(request, credentials: Credentials):
     }
 
 
-@router.get("/auth/tokens", response=list[ApiTokenOut], summary="The caller's API tokens")
+@router.get(
+    "/auth/tokens",
+    response={200: list[ApiTokenOut], **READ_ERRORS},
+    summary="The caller's API tokens",
+)
 def list_tokens(request):
     return selectors.list_api_tokens_for_user(request.user)
 
 
 @router.delete(
     "/auth/tokens/{token_id}",
-    response={200: ApiTokenOut, 404: Error},
+    response={200: ApiTokenOut, **ERRORS},
     summary="Revoke one of the caller's API tokens",
 )
 def revoke_token(request, token_id: int):
@@ -73,7 +77,7 @@ def revoke_token(request, token_id: int):
     return services.revoke_api_token(actor=request.user, token=token)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **READ_ERRORS})
 def me(request):
     memberships = request.user.memberships.select_related(
         "unit", "school__unit", "organisation__unit"

@@ -8,8 +8,9 @@ in and out of the officer's ward. Whatever is sent, the answer is never a server
 status is one the operation declares, and its body matches the declared schema.
 
 The examples are few and derandomized, so a run is quick and the same on every machine; a
-failure names the operation and the request to replay. The token endpoint is left out: it
-takes no token, and repeated wrong passwords would lock the account out."""
+failure names the operation and the request to replay. The token endpoints are left out: issuing
+takes no token, and repeated wrong passwords would lock the account out; revoking would revoke
+the very token the run calls with."""
 
 import datetime as dt
 
@@ -127,10 +128,14 @@ def records(world):
 
 @pytest.fixture
 def ward_officer_headers(records) -> dict:
-    return {"Authorization": f"Bearer {issue_api_token(user=records.users['ward01'])}"}
+    return {"Authorization": f"Bearer {issue_api_token(user=records.users['ward01']).secret}"}
 
 
-@schema.exclude(path="/api/v1/auth/token").parametrize()
+@(
+    schema.exclude(path="/api/v1/auth/token")
+    .exclude(method="DELETE", path_regex="/auth/tokens/")
+    .parametrize()
+)
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_every_operation_keeps_its_schema_under_generated_input(case, ward_officer_headers):
     case.call_and_validate(headers=ward_officer_headers, checks=CHECKS)
