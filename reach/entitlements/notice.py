@@ -81,6 +81,7 @@ def notice_columns() -> list[Column]:
         Column(lambda: _("Class"), _class),
         Column(lambda: _("Commune / ward"), lambda line: line.unit.name),
         Column(lambda: _("Benefit"), benefit_name),
+        Column(lambda: _("Policy"), lambda line: line.policy_code),  # national or local
         Column(
             lambda: _("Amount"),
             lambda line: format_major(line.amount_minor, line.currency, lang=get_language()),

@@ -14,9 +14,10 @@ from reach.geo.models import Unit
 from reach.payments.choices import DisbursementMethod
 from reach.payments.services import PaymentInput, purpose_of, record_disbursement
 
-DELIVERIES = [  # (unit code, policy code, username of the office that approves and publishes)
-    ("761", "vn-poverty-education", "district"),
-    ("522723000000", "cn-guiding-2015", "county"),
+DELIVERIES = [  # (unit code, policy codes, username of the office that approves and publishes)
+    ("761", ("vn-poverty-education",), "district"),
+    # Guiding county pays China's national standards and its own top-ups on them.
+    ("522723000000", ("cn-national-student-aid", "cn-guiding-2015"), "county"),
 ]
 UNPAID_EVERY = 11  # every 11th pupil not yet paid, every 7th of the rest paid half: the gaps
 HALF_PAID_EVERY = 7
@@ -28,9 +29,9 @@ def set_up_demo_delivery(*, actor, school_year: int, paid_on: dt.date) -> dict[s
     not at all."""
     counts = {"paid": 0, "part_paid": 0, "unpaid": 0}
     users = get_user_model().objects
-    for unit_code, policy_code, office in DELIVERIES:
+    for unit_code, policy_codes, office in DELIVERIES:
         run = run_entitlements(
-            policy_codes=[policy_code],
+            policy_codes=list(policy_codes),
             school_year=school_year,
             unit=Unit.objects.get(code=unit_code),
         )

@@ -228,7 +228,9 @@ def _table_errors(
     if of == TUITION_FEE and per != "month":
         return [f"{path}: " + _("tuition_fee is a monthly fee: use per: month")]
     table = (tables or {}).get(of)
-    if table is None:
+    if table is None or (of == TUITION_FEE and table.currency != currency):
+        # The fee table holds one currency's fees: a policy in another currency finds none
+        # there and takes each pupil's own fee (see _per_period_base).
         if tables is None or of == TUITION_FEE:
             return []
         return [
@@ -364,6 +366,7 @@ _CAP_WORDS = {
 def _per_period_base(
     spec: AmountSpec,
     *,
+    currency: str,
     facts: Mapping,
     book: ReferenceBook,
     reference_date: dt.date,
@@ -371,12 +374,18 @@ def _per_period_base(
 ) -> int:
     if spec.of == TUITION_FEE and facts.get("tuition_fee_month") is not None:
         return facts["tuition_fee_month"]
-    base = book.value(
-        spec.of or "",
-        reference_date=reference_date,
-        school_year=school_year,
-        level=facts.get("level"),
-        unit_path=facts.get("unit_path"),
+    table = book.tables.get(spec.of or "")
+    foreign = table is not None and table.currency != currency  # no fee of this currency
+    base = (
+        None
+        if foreign
+        else book.value(
+            spec.of or "",
+            reference_date=reference_date,
+            school_year=school_year,
+            level=facts.get("level"),
+            unit_path=facts.get("unit_path"),
+        )
     )
     if base is not None:
         return base
@@ -426,6 +435,7 @@ def compute_amount(
     if spec.percent is not None:
         base = _per_period_base(
             spec,
+            currency=currency,
             facts=facts,
             book=book or ReferenceBook({}, {}),
             reference_date=reference_date,

@@ -1,12 +1,16 @@
-"""The what-if calculator behind `reach calc`: a policy file, a CSV of students, no database.
+"""The what-if calculator behind `reach calc`: policy files, a CSV of students, no database.
 
 Students are rows whose columns are catalog field names, plus `ref` (required),
-`birth_date` (instead of `age`), `tuition_fee_month` (major units a month) and `unit` (a unit
-path, for fee tables; the policy's jurisdiction otherwise). Each benefit in force on the
-reference date of the school year whose condition a student meets is granted, unless it is
-worth nothing; of an exclusive group a student keeps only the largest amount (the first in file
-order on ties). A tuition fee that is neither in the fee table nor in the student's
-`tuition_fee_month` leaves that benefit out, with a warning.
+`birth_date` (instead of `age`), `tuition_fee_month` (major units a month) and `unit` (the
+path of the unit the pupil lives in, codes joined by ".", e.g. CN.520000000000.522723000000).
+Several policies stack (a national one and a local one): a pupil meets a policy only inside its
+jurisdiction (a unit-path prefix); a pupil without a `unit` is taken to live inside every given
+policy's jurisdiction, and that jurisdiction is the unit the fee tables are read for. Each
+benefit in force on the reference date of the school year whose condition a student meets is
+granted, unless it is worth nothing; of an exclusive group a student keeps only the largest
+amount (the first in file order on ties). A tuition fee that is neither in the fee table nor
+in the student's `tuition_fee_month` leaves that benefit out, with a warning. Each line names
+the policy that granted it.
 """
 
 import csv
@@ -22,6 +26,7 @@ from django.utils.translation import gettext as _
 import reach
 from reach.common import csvsafe
 from reach.common.money import CURRENCY_EXPONENTS, format_major, to_minor
+from reach.geo.models import is_under
 from reach.policy.amounts import Amount, ReferenceBook
 from reach.policy.catalog import FIELDS, Field, FieldType
 from reach.policy.evaluate import Rule, granted, judge_benefits
@@ -38,7 +43,7 @@ REFERENCE_DIR = "reference"
 EXTRA_COLUMNS = ("ref", "birth_date", "tuition_fee_month", "unit")
 BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 WHOLE_NUMBER = re.compile(r"^\d{1,6}$")
-OUTPUT_HEADER = ("ref", "benefit", "amount", "currency")
+OUTPUT_HEADER = ("ref", "benefit", "amount", "currency", "policy")
 
 
 def default_policies_dir() -> Path:
@@ -72,10 +77,12 @@ class Grant:
     ref: str
     benefit: str
     amount: Amount
+    policy: str = ""
+    line: int = 0  # the student's line in the file (not printed)
 
-    def csv_row(self) -> tuple[str, str, str, str]:
+    def csv_row(self) -> tuple[str, str, str, str, str]:
         money = format_major(self.amount.minor, self.amount.currency)
-        return (self.ref, self.benefit, money, self.amount.currency)
+        return (self.ref, self.benefit, money, self.amount.currency, self.policy)
 
 
 # -- reading the students -------------------------------------------------------------------
@@ -219,6 +226,8 @@ def calculate(
         facts = {**student.facts, "reference_date": day}
         if facts.get("unit_path") is None:
             facts["unit_path"] = policy.jurisdiction
+        elif not is_under(facts["unit_path"], policy.jurisdiction):
+            continue  # the pupil lives outside the policy's jurisdiction
         judgements = judge_benefits(
             rules,
             facts_rows=[facts],
@@ -239,7 +248,8 @@ def calculate(
             elif (message := f"{policy.file_name}: {code}: {error}") not in errors:
                 errors.append(message)
         grants += [
-            Grant(student.ref, benefit.code, amount) for benefit, amount in granted(judgements)
+            Grant(student.ref, benefit.code, amount, policy.code, student.line)
+            for benefit, amount in granted(judgements)
         ]
     if errors:
         raise CalcError(errors)
@@ -259,19 +269,34 @@ def load_calc_policy(*, code: str, policies_dir: Path) -> tuple[PolicyDocument, 
 
 
 def run_calc(
-    *, policy_code: str, school_year: int, csv_path: Path, policies_dir: Path | None = None
+    *,
+    policy_codes: Sequence[str],
+    school_year: int,
+    csv_path: Path,
+    policies_dir: Path | None = None,
 ) -> CalcResult:
-    """What a file of students would get from a policy in a school year; raises CalcError."""
-    policy, book = load_calc_policy(
-        code=policy_code, policies_dir=policies_dir or default_policies_dir()
-    )
+    """What a file of students would get from policies in a school year, pupil by pupil in
+    the order the policies are given; raises CalcError. The policies share one currency."""
+    directory = policies_dir or default_policies_dir()
+    codes = list(dict.fromkeys(policy_codes))
+    loaded = [load_calc_policy(code=code, policies_dir=directory) for code in codes]
+    currencies = sorted({policy.currency for policy, _book in loaded})
+    if len(currencies) > 1:
+        message = _("the policies must share one currency, not %(currencies)s")
+        raise CalcError([message % {"currencies": ", ".join(currencies)}])
     name = str(csv_path)
     try:
         text = csv_path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise CalcError([f"{name}: {error}"]) from error
-    students = read_students(text, name=name, currency=policy.currency)
-    return calculate(policy, book=book, school_year=school_year, students=students, name=name)
+    students = read_students(text, name=name, currency=currencies[0])
+    results = [
+        calculate(policy, book=book, school_year=school_year, students=students, name=name)
+        for policy, book in loaded
+    ]
+    grants = [grant for result in results for grant in result.grants]
+    grants.sort(key=lambda grant: grant.line)  # stable: policy then file order per pupil
+    return CalcResult(grants, [warning for result in results for warning in result.warnings])
 
 
 def render_grants(grants: Sequence[Grant]) -> str:

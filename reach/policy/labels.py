@@ -15,6 +15,8 @@ SOURCE_NAMES = {
     "province_prefecture_county": _("Province, prefecture and county budgets"),
     "by_school_affiliation": _("Budget of the level the school belongs to"),
     "fund": _("Fund"),
+    # The source names the benefit but not who pays for it: no funding claim is made.
+    "not_stated": _("Not stated in the source"),
 }
 
 

@@ -58,7 +58,8 @@ BENEFIT_KEYS = (
     "purpose",
     "notes",
 )
-SOURCE_KEYS = ("document", "article", "date", "url", "note")
+SOURCE_KEYS = ("document", "article", "date", "url", "note", "confidence")
+CONFIDENCE_LEVELS = ("high", "medium", "low")  # how sure the facts are of what a source says
 DEFAULT_SCHOOL_YEAR_START = "09-01"
 
 POLICY_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -238,6 +239,11 @@ def _source(node: Any, path: str) -> list[str]:
         errors.append(f"{path}.document: " + _("missing"))
     if "date" in node:
         parse_date(node["date"], f"{path}.date", errors)
+    if "confidence" in node and node["confidence"] not in CONFIDENCE_LEVELS:
+        errors.append(
+            f"{path}.confidence: "
+            + _("must be one of %(levels)s") % {"levels": ", ".join(CONFIDENCE_LEVELS)}
+        )
     return errors
 
 

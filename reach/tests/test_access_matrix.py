@@ -98,11 +98,11 @@ def matrix(world) -> Matrix:
     load_policies_dir(path=default_policies_dir())
     admin = world.users["admin"]
     runs = {}
-    for place, policy, unit, checker in [
-        ("vn", "vn-poverty-education", "d12", "district"),
-        ("cn", "cn-guiding-2015", "county", "county"),
+    for place, policies, unit, checker in [
+        ("vn", ["vn-poverty-education"], "d12", "district"),
+        ("cn", ["cn-national-student-aid", "cn-guiding-2015"], "county", "county"),
     ]:
-        run = run_entitlements(policy_codes=[policy], school_year=2024, unit=world.units[unit])
+        run = run_entitlements(policy_codes=policies, school_year=2024, unit=world.units[unit])
         run = approve_run(run=submit_run(run=run, actor=admin), actor=world.users[checker])
         runs[place] = run
     publish_run(run=runs["vn"], actor=world.users["district"])

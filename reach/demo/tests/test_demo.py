@@ -19,6 +19,7 @@ def test_demo_loads_both_jurisdictions_accounts_and_policies_once():
     call_command("demo", "--scale", "0.01", stdout=io.StringIO())
     assert set(Policy.objects.values_list("code", flat=True)) == {
         "cn-guiding-2015",
+        "cn-national-student-aid",
         "vn-poverty-education",
     }
     district = User.objects.get(username="district")
@@ -39,7 +40,10 @@ def test_demo_loads_both_jurisdictions_accounts_and_policies_once():
 def test_demo_publishes_each_jurisdictions_run_and_leaves_gaps_to_find():
     call_command("demo", "--scale", "0.05", stdout=io.StringIO())
     runs = EntitlementRun.objects.all()
-    assert {run.unit.code for run in runs} == {"761", "522723000000"}
+    assert {(run.unit.code, run.policy_codes) for run in runs} == {
+        ("761", "vn-poverty-education"),
+        ("522723000000", "cn-guiding-2015,cn-national-student-aid"),
+    }
     assert {run.stage for run in runs} == {RunStage.PUBLISHED}
     assert all(run.submitted_by.username == "admin" for run in runs)
     assert {run.decided_by.username for run in runs} == {"district", "county"}

@@ -101,7 +101,9 @@ def test_policies_api_gives_the_rules_in_the_requested_language(world, d12_run):
     listing = client.get("/api/v1/policies").json()
     detail = client.get(f"/api/v1/policies/{VN_POLICY}?lang=zh-hans").json()
 
-    assert {policy["code"] for policy in listing} == {VN_POLICY, "cn-guiding-2015"}
+    assert {policy["code"] for policy in listing} == {
+        VN_POLICY, "cn-guiding-2015", "cn-national-student-aid"
+    }  # fmt: skip
     support = next(b for b in detail["benefits"] if b["code"] == "learning_cost_support")
     assert support["name"] == support["names"]["zh"]
     assert support["rule"].startswith("学段为")

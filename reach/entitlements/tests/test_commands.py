@@ -27,16 +27,18 @@ def run(*args: str) -> str:
 def test_run_command_prints_progress_totals_and_diff(place):
     make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
 
-    output = run("--policy", "cn-guiding-2015", "--year", "2024", "--unit", "522723000000")
+    guiding = ("--policy", "cn-national-student-aid", "--policy", "cn-guiding-2015")
+    output = run(*guiding, "--year", "2024", "--unit", "522723000000")
 
     assert "benefit 1/" in output
     assert "5 lines for 1 persons" in output
-    assert "upper_secondary_national_grant: 1 lines, 2,000 CNY" in output
-    assert "funding national: 2,000 CNY" in output
+    assert "cn-national-student-aid/upper_secondary_national_grant_2000: 1 lines, 2,000" in output
+    assert "cn-guiding-2015/upper_secondary_tuition_waiver: 1 lines, 760" in output
+    assert "funding not_stated: 2,000 CNY" in output  # who pays the national grant: not stated
     assert "total: 4,660 CNY" in output
     assert "difference: 5 added, 0 removed, 0 changed" in output
     assert "difference: 0 added, 0 removed, 0 changed" in run(
-        "--policy", "cn-guiding-2015", "--year", "2024", "--unit", "522723000000"
+        *guiding, "--year", "2024", "--unit", "522723000000"
     )
 
 

@@ -17,7 +17,8 @@ from reach.registry.models import Enrolment
 from reach.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-GUIDING = "cn-guiding-2015"
+GUIDING = "cn-guiding-2015"  # the county's own items and top-ups
+NATIONAL = "cn-national-student-aid"  # China's national standards, under the county's
 VN_POLICY = "vn-poverty-education"
 
 
@@ -31,42 +32,49 @@ def verdicts_of(explanation) -> dict:
     return {v.code: v for policy in explanation.policies for v in policy.verdicts}
 
 
-def test_explain_poor_senior_high_pupil_in_guiding_gets_2000_1000_760_400_500_yuan(place):
+def test_explain_poor_senior_high_pupil_in_guiding_gets_national_2000_county_1000_760_400_500(
+    place,
+):
     pupil = make_pupil(
         unit=place.units["town"], level="upper_secondary", grade=10, birth_date=dt.date(2008, 3, 1)
     )
 
     explanation = explain_person(person=pupil, school_year=2024)
 
-    [policy] = explanation.policies  # the Vietnamese policy does not apply in Guizhou
-    assert (policy.policy_code, policy.version, policy.reference_date) == (
-        GUIDING,
-        1,
-        dt.date(2024, 9, 1),
-    )
-    granted = {v.code: v.amount_minor for v in policy.verdicts if v.outcome == Outcome.GRANTED}
-    assert granted == {
-        "upper_secondary_national_grant": 2000_00,
-        "upper_secondary_poverty_special_grant": 1000_00,
-        "upper_secondary_tuition_waiver": 760_00,
-        "upper_secondary_textbook_waiver": 400_00,
-        "upper_secondary_accommodation_waiver": 500_00,
+    # the Vietnamese policy does not apply in Guizhou; the national and county ones stack
+    policies = {policy.policy_code: policy for policy in explanation.policies}
+    assert set(policies) == {NATIONAL, GUIDING}
+    assert {(p.version, p.reference_date) for p in policies.values()} == {(1, dt.date(2024, 9, 1))}
+    granted = {
+        (code, v.code): v.amount_minor
+        for code, policy in policies.items()
+        for v in policy.verdicts
+        if v.outcome == Outcome.GRANTED
     }
-    grant = verdicts_of(explanation)["upper_secondary_national_grant"]
+    assert granted == {
+        (NATIONAL, "upper_secondary_national_grant_2000"): 2000_00,
+        (GUIDING, "upper_secondary_poverty_special_grant"): 1000_00,
+        (GUIDING, "upper_secondary_tuition_waiver"): 760_00,
+        (GUIDING, "upper_secondary_textbook_waiver"): 400_00,
+        (GUIDING, "upper_secondary_accommodation_waiver"): 500_00,
+    }
+    grant = verdicts_of(explanation)["upper_secondary_poverty_special_grant"]
     assert grant.rule == "level is upper secondary and household status is poor"
     assert [(c.words, c.value, c.in_favour) for c in grant.checks] == [
         ("level is upper secondary", "upper secondary", True),
         ("household status is poor", "poor", True),
     ]
     assert grant.source["document"] and grant.source["article"].startswith("二(一)3")
-    assert grant.amount_words == "2,000 a year"
+    assert grant.amount_words == "1,000 a year"
+    national = verdicts_of(explanation)["upper_secondary_national_grant_2000"]
+    assert national.source["confidence"] == "high"
 
 
 def test_explain_refusal_names_the_comparison_that_failed(place):
     pupil = make_pupil(unit=place.units["town"], level="lower_secondary", grade=8)
 
     verdict = verdicts_of(explain_person(person=pupil, school_year=2024))[
-        "compulsory_boarding_subsidy_lower_secondary"
+        "living_subsidy_boarding_lower_secondary_2024"
     ]
 
     assert verdict.outcome == Outcome.REFUSED and verdict.amount_minor == 0
@@ -138,7 +146,7 @@ def test_explain_agrees_with_the_run_for_every_pupil(place):
         make_pupil(unit=place.units["ordinary"], level="primary", status=None),
     ]
     Enrolment.objects.filter(level="higher_education").update(program="bachelor")
-    run_entitlements(policy_codes=[GUIDING, VN_POLICY], school_year=2024, unit=None)
+    run_entitlements(policy_codes=[NATIONAL, GUIDING, VN_POLICY], school_year=2024, unit=None)
 
     for pupil in pupils:
         explanation = explain_person(person=pupil, school_year=2024)
@@ -160,7 +168,7 @@ def test_explain_before_any_run_says_no_line_was_recorded(place):
     pupil = make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
 
     grant = verdicts_of(explain_person(person=pupil, school_year=2024))[
-        "upper_secondary_national_grant"
+        "upper_secondary_national_grant_2000"
     ]
 
     assert grant.line is None and not grant.agrees_with_run
@@ -196,8 +204,10 @@ def test_explain_command_prints_each_benefit_with_its_checks_and_source(place):
     text = out.getvalue()
     assert f"(person {pupil.pk}), school year 2024" in text
     assert (
-        "+ Senior high national grant (upper_secondary_national_grant) · granted: 2,000 CNY" in text
+        "+ Senior high national grant (average 2,000) (upper_secondary_national_grant_2000) · "
+        "granted: 2,000 CNY" in text
     )
+    assert "[cn-national-student-aid v1]" in text and "[cn-guiding-2015 v1]" in text
     assert "[-] level is preschool (actual: upper secondary)" in text
     assert "source: " in text and "No run has recorded it yet." in text
 

@@ -88,6 +88,7 @@ def test_the_xlsx_notice_masks_every_personal_field_and_states_the_objection_per
     assert any(published.objections_until.isoformat() in value for value in values)
     assert "Thạnh Xuân" in values
     assert "Public notice of entitlements, school year 2024-2025" in values
+    assert "Policy" in values and published.policy_codes in values  # which policy granted it
 
 
 def test_the_pdf_notice_masks_every_personal_field_and_is_a_pdf(client, world, published):

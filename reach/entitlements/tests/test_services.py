@@ -16,6 +16,7 @@ from reach.entitlements.services import (
     run_entitlements,
 )
 from reach.entitlements.tests.factories import EntitlementRunFactory, make_place, make_pupil
+from reach.geo.tests.factories import UnitFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir, load_policy_file
 from reach.policy.tests.factories import benefit, policy_document, write_yaml
@@ -23,7 +24,8 @@ from reach.registry.models import Enrolment, HouseholdYearStatus
 from reach.registry.tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
-GUIDING = "cn-guiding-2015"
+GUIDING = "cn-guiding-2015"  # the county's own items and top-ups
+NATIONAL = "cn-national-student-aid"  # China's national standards, under the county's
 VN_POLICY = "vn-poverty-education"
 
 
@@ -40,7 +42,9 @@ def lines_of(run: EntitlementRun) -> dict[tuple[int, str], int]:
     }
 
 
-def test_run_entitlements_poor_upper_secondary_pupil_in_guiding_gets_the_five_lines(place):
+def test_run_entitlements_poor_upper_secondary_pupil_in_guiding_gets_national_2000_and_county_four(
+    place,
+):
     pupil = make_pupil(
         unit=place.units["town"],
         level="upper_secondary",
@@ -50,7 +54,7 @@ def test_run_entitlements_poor_upper_secondary_pupil_in_guiding_gets_the_five_li
     steps = []
 
     run = run_entitlements(
-        policy_codes=[GUIDING],
+        policy_codes=[NATIONAL, GUIDING],
         school_year=2024,
         unit=place.units["county"],
         progress=lambda done, total: steps.append((done, total)),
@@ -58,18 +62,21 @@ def test_run_entitlements_poor_upper_secondary_pupil_in_guiding_gets_the_five_li
 
     assert run.status == RunStatus.DONE
     assert lines_of(run) == {
-        (pupil.pk, "upper_secondary_national_grant"): 2000_00,
+        (pupil.pk, "upper_secondary_national_grant_2000"): 2000_00,
         (pupil.pk, "upper_secondary_poverty_special_grant"): 1000_00,
         (pupil.pk, "upper_secondary_tuition_waiver"): 760_00,
         (pupil.pk, "upper_secondary_textbook_waiver"): 400_00,
         (pupil.pk, "upper_secondary_accommodation_waiver"): 500_00,
     }
-    line = EntitlementLine.objects.get(run=run, benefit_code="upper_secondary_national_grant")
-    assert (line.currency, line.school_year, line.policy_code) == ("CNY", 2024, GUIDING)
+    line = EntitlementLine.objects.get(run=run, benefit_code="upper_secondary_national_grant_2000")
+    assert (line.currency, line.school_year, line.policy_code) == ("CNY", 2024, NATIONAL)
     assert line.unit == place.units["town"]
     assert line.household_id == pupil.household_id
-    assert line.benefit.version.number == run.versions[GUIDING] == 1
-    assert line.funding == [{"source": "national", "minor": 2000_00}]
+    assert line.benefit.version.number == run.versions[NATIONAL] == 1
+    assert line.funding == [{"source": "not_stated", "minor": 2000_00}]  # facts §3.4: no payer
+    county = EntitlementLine.objects.get(run=run, benefit_code="upper_secondary_tuition_waiver")
+    assert county.policy_code == GUIDING
+    assert county.funding == [{"source": "province_prefecture_county", "minor": 760_00}]
     assert (
         steps[-1]
         == (run.progress_total, run.progress_total)
@@ -85,6 +92,27 @@ def test_run_entitlements_poor_upper_secondary_pupil_in_guiding_gets_the_five_li
     assert event.after["diff"]["added"] == 5
 
 
+def test_run_entitlements_pupil_outside_guiding_gets_the_national_2000_but_no_county_line(place):
+    """Guiding's file applies to the county's unit path only; the national one to all of CN.
+    The other county is Guiyang's Nanming district (520102), under the same province."""
+    guizhou = place.units["county"].parent
+    other_county = UnitFactory(code="520102000000", level="district", parent=guizhou)
+    outside = make_pupil(unit=other_county, level="upper_secondary", grade=10)
+    inside = make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
+
+    run = run_entitlements(policy_codes=[NATIONAL, GUIDING], school_year=2024, unit=None)
+
+    by_policy: dict[tuple[int, str], int] = {}
+    for line in EntitlementLine.objects.filter(run=run):
+        key = (line.person_id, line.policy_code)
+        by_policy[key] = by_policy.get(key, 0) + line.amount_minor
+    assert by_policy == {
+        (outside.pk, NATIONAL): 2000_00,
+        (inside.pk, NATIONAL): 2000_00,
+        (inside.pk, GUIDING): (1000 + 760 + 400 + 500) * 100,
+    }
+
+
 def test_run_entitlements_non_poor_pupil_and_pupils_out_of_scope_get_nothing(place):
     make_pupil(unit=place.units["town"], status=None, level="upper_secondary", grade=10)
     make_pupil(unit=place.units["difficult"], level="upper_secondary", grade=10)  # VN
@@ -95,15 +123,15 @@ def test_run_entitlements_non_poor_pupil_and_pupils_out_of_scope_get_nothing(pla
     assert run.totals["lines"] == 0
 
 
-def test_run_entitlements_poor_primary_pupil_gets_meals_for_their_school_days(place):
+def test_run_entitlements_poor_primary_pupil_gets_meals_5_yuan_x_their_school_days_else_200(place):
     counted = make_pupil(unit=place.units["town"], school_days=180)
     default = make_pupil(unit=place.units["town"])
 
-    run = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=place.units["town"])
+    run = run_entitlements(policy_codes=[NATIONAL], school_year=2024, unit=place.units["town"])
 
     lines = lines_of(run)
-    assert lines[(counted.pk, "nutrition_meal_subsidy")] == 4_00 * 180
-    assert lines[(default.pk, "nutrition_meal_subsidy")] == 4_00 * 200
+    assert lines[(counted.pk, "nutrition_meal_subsidy_5")] == 5_00 * 180
+    assert lines[(default.pk, "nutrition_meal_subsidy_5")] == 5_00 * 200
 
 
 def test_run_entitlements_exclusive_group_keeps_only_the_largest_tuition_line(place):
@@ -225,8 +253,6 @@ def test_run_entitlements_without_a_fee_for_the_unit_leaves_the_pupil_out_with_a
 
 
 def make_place_outside_hcmc(place):
-    from reach.geo.tests.factories import UnitFactory
-
     province = UnitFactory(code="1", level="province", parent=place.units["vn"])
     return UnitFactory(code="00001", parent=province)
 
@@ -255,7 +281,7 @@ def test_run_entitlements_twice_gives_the_same_lines_and_an_empty_diff(place):
 def test_run_entitlements_after_a_status_change_reports_added_and_removed(place):
     was_poor = make_pupil(unit=place.units["town"], level="upper_secondary", grade=10)
     becomes_poor = make_pupil(unit=place.units["town"], status="none", level="preschool")
-    run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
+    run_entitlements(policy_codes=[NATIONAL, GUIDING], school_year=2024, unit=None)
     HouseholdYearStatus.objects.filter(household=was_poor.household, year=2024).update(
         status="escaped_poor"
     )
@@ -263,7 +289,7 @@ def test_run_entitlements_after_a_status_change_reports_added_and_removed(place)
         status="poor"
     )
 
-    run = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
+    run = run_entitlements(policy_codes=[NATIONAL, GUIDING], school_year=2024, unit=None)
 
     assert run.diff["counts"] == {"added": 1, "removed": 5, "changed": 0, "unchanged": 0}
     assert run.diff["added"] == [
@@ -279,18 +305,18 @@ def test_run_entitlements_after_a_status_change_reports_added_and_removed(place)
 
 def test_run_entitlements_reports_changed_amounts(place):
     pupil = make_pupil(unit=place.units["town"], school_days=180)
-    run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
+    run_entitlements(policy_codes=[NATIONAL], school_year=2024, unit=None)
     Enrolment.objects.filter(person=pupil).update(school_days=190)
 
-    run = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
+    run = run_entitlements(policy_codes=[NATIONAL], school_year=2024, unit=None)
 
     assert run.diff["changed"] == [
         {
             "person": pupil.pk,
-            "policy": GUIDING,
-            "benefit": "nutrition_meal_subsidy",
-            "before": 720_00,
-            "after": 760_00,
+            "policy": NATIONAL,
+            "benefit": "nutrition_meal_subsidy_5",
+            "before": 5_00 * 180,
+            "after": 5_00 * 190,
         }
     ]
 
@@ -330,7 +356,7 @@ def test_run_entitlements_marks_a_stale_running_run_failed_and_starts_again(plac
     assert (stale.status, stale.error) == (RunStatus.FAILED, WORKER_STOPPED)
     assert run.pk != stale.pk
     assert run.status == RunStatus.DONE
-    assert len(lines_of(run)) == 5
+    assert len(lines_of(run)) == 4  # the county's 1,000 + 760 + 400 + 500
 
 
 def test_run_entitlements_failure_marks_the_run_failed_and_keeps_the_previous_lines(
@@ -363,7 +389,7 @@ def test_run_entitlements_failure_marks_the_run_failed_and_keeps_the_previous_li
     again = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
     assert again.status == RunStatus.DONE
     assert lines_of(again) == before
-    assert again.diff["counts"]["unchanged"] == len(before) == 5
+    assert again.diff["counts"]["unchanged"] == len(before) == 4  # the county's four lines
 
 
 def test_run_entitlements_unknown_policy_raises_before_any_run(place):
@@ -382,9 +408,10 @@ def test_run_entitlements_pupil_enrolled_twice_gets_each_benefit_once(place):
     pupil = make_pupil(unit=place.units["town"], level="primary", grade=6)
     EnrolmentFactory(person=pupil, school_year=2024, level="lower_secondary", grade=7)
 
-    run = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=None)
+    run = run_entitlements(policy_codes=[NATIONAL], school_year=2024, unit=None)
 
-    assert lines_of(run) == {(pupil.pk, "nutrition_meal_subsidy"): 4_00 * 200}
+    meals = {key: amount for key, amount in lines_of(run).items() if "meal" in key[1]}
+    assert meals == {(pupil.pk, "nutrition_meal_subsidy_5"): 5_00 * 200}
 
 
 def test_run_entitlements_pupil_enrolled_twice_is_judged_on_the_first_enrolment_only(place):
@@ -408,9 +435,9 @@ def test_run_entitlements_a_narrower_scope_takes_over_its_pupils_lines(place):
 
     narrow = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=place.units["town"])
 
-    assert len(lines_of(narrow)) == 5
+    assert len(lines_of(narrow)) == 4  # the county's 1,000 + 760 + 400 + 500
     assert lines_of(wide) == {}
-    assert narrow.diff["counts"]["unchanged"] == 5
+    assert narrow.diff["counts"]["unchanged"] == 4
 
 
 def test_run_totals_by_benefit_unit_and_funding_add_up(place):

@@ -23,7 +23,7 @@ from reach.registry.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024
-POLICIES = ["cn-guiding-2015", "vn-poverty-education"]
+POLICIES = ["cn-national-student-aid", "cn-guiding-2015", "vn-poverty-education"]
 DIFFICULT_COMMUNES = ["26734", "26740", "26749", "26761", "522723101000"]
 
 
@@ -138,7 +138,7 @@ def test_set_based_lines_equal_the_per_student_evaluation(generated, scope):
     if scope is None:
         benefits = {benefit for _person, _policy, benefit in expected}
         # The data reach the grouped paths: fee table by level and unit, school days.
-        assert {"tuition_reduction_50_81", "nutrition_meal_subsidy"} <= benefits
+        assert {"tuition_reduction_50_81", "nutrition_meal_subsidy_5"} <= benefits
 
 
 def test_set_based_lines_stay_equal_after_a_rerun(generated):

@@ -5,6 +5,7 @@ the units below the scope add up to it, and a user sees only their units."""
 import io
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
@@ -152,3 +153,26 @@ def test_the_budget_takes_three_group_by_queries(world, run, django_assert_num_q
     user = type(world.users["district"]).objects.get(pk=world.users["district"].pk)
     with django_assert_num_queries(5):
         budget(user=user, school_year=2024, unit=world.units["d12"])
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Not stated in the source"), ("vi", "Nguồn không nêu"), ("zh-hans", "来源未说明")],
+)
+def test_a_benefit_whose_source_names_no_payer_shows_not_stated_in_the_budget(
+    world, tmp_path, language, words
+):
+    """A policy file that does not know who pays says `not_stated`; the budget says so."""
+    document = split_policy()
+    document["benefits"][0]["funding"] = [{"source": "not_stated", "share": 100}]
+    load_policy_file(path=write_yaml(tmp_path / "split.yaml", document))
+    run_entitlements(policy_codes=["split-policy"], school_year=2024, unit=world.units["d12"])
+    client = Client()
+    client.force_login(world.users["district"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get("/payments/budget/?year=2024").content.decode()
+
+    total, _below = budget(user=world.users["district"], school_year=2024)
+    assert figures(total, "not_stated") == (2 * 1_000_000, 0, 0)  # the two poor pupils
+    assert f"<td>{words}</td>" in page

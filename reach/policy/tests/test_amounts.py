@@ -161,6 +161,18 @@ def test_no_tuition_fee_for_the_level_is_unavailable_and_names_the_column():
     assert caught.value.column == "tuition_fee_month"
 
 
+def test_a_cny_policy_finds_no_fee_in_a_vnd_fee_table_so_the_fee_is_unknown_not_misread():
+    """The fee table holds dong: a yuan policy (the preschool fee waiver) takes each pupil's own
+    fee, 100% of 200 yuan x 10 = 2,000 yuan, and without it names the missing column."""
+    node = {"percent": 100, "of": "tuition_fee", "per": "month", "months": 10}
+    facts = {"level": "upper_secondary", "unit_path": "VN.79"}  # a VND row would match
+    with pytest.raises(AmountUnavailable) as caught:
+        amount(node, currency="CNY", facts=facts)
+    assert caught.value.column == "tuition_fee_month"
+    own_fee = {**facts, "tuition_fee_month": 20_000}  # fen
+    assert amount(node, currency="CNY", facts=own_fee).minor == 200_000
+
+
 def test_no_base_salary_in_force_is_unavailable():
     node = {"percent": 40, "of": "base_salary", "per": "month", "months": 9}
     with pytest.raises(AmountUnavailable, match="no value of base_salary in force on 2020-09-05"):

@@ -1,4 +1,4 @@
-"""`reach calc`: policy files and a CSV of students in, `ref,benefit,amount,currency` out; no
+"""`reach calc`: policy files and a CSV of students in, `ref,benefit,amount,currency,policy` out; no
 database."""
 
 import io
@@ -115,12 +115,12 @@ def csv_file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def calc(policies: Path, policy: str, year: int, students: Path) -> tuple[str, str]:
+def calc(policies: Path, policy: str | list[str], year: int, students: Path) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
+    codes = [policy] if isinstance(policy, str) else policy
     call_command(
         "calc",
-        "--policy",
-        policy,
+        *(word for code in codes for word in ("--policy", code)),
         "--year",
         str(year),
         "--policies-dir",
@@ -142,11 +142,11 @@ def test_calc_prints_one_line_per_granted_benefit_in_file_order(tmp_path, polici
     )
     out, err = calc(policies, "vn-test", 2024, students)
     assert out == (
-        "ref,benefit,amount,currency\n"
-        "an,tuition_exemption,2700000,VND\n"  # 100% of 300,000 (VN.79) x 9
-        "an,learning_cost_support,1350000,VND\n"  # 150,000 x 9
-        "an,semi_boarding_food,8424000,VND\n"  # 40% of 2,340,000 = 936,000 x 9
-        "binh,preschool_lunch_support,1440000,VND\n"  # 4 on 2024-09-05: 160,000 x 9
+        "ref,benefit,amount,currency,policy\n"
+        "an,tuition_exemption,2700000,VND,vn-test\n"  # 100% of 300,000 (VN.79) x 9
+        "an,learning_cost_support,1350000,VND,vn-test\n"  # 150,000 x 9
+        "an,semi_boarding_food,8424000,VND,vn-test\n"  # 40% of 2,340,000 = 936,000 x 9
+        "binh,preschool_lunch_support,1440000,VND,vn-test\n"  # 4 on 2024-09-05: 160,000 x 9
     )
     assert err == ""
 
@@ -158,10 +158,10 @@ def test_cny_amounts_keep_their_decimals_and_drop_trailing_zeros(tmp_path, polic
     )
     out, _err = calc(policies, "cn-test", 2024, students)
     assert out.splitlines() == [
-        "ref,benefit,amount,currency",
-        "p1,nutrition_meal_subsidy,810,CNY",  # 4.5 x 180 days
-        "p2,nutrition_meal_subsidy,900,CNY",  # 4.5 x 200 days
-        "h1,senior_high_grant,2000,CNY",
+        "ref,benefit,amount,currency,policy",
+        "p1,nutrition_meal_subsidy,810,CNY,cn-test",  # 4.5 x 180 days
+        "p2,nutrition_meal_subsidy,900,CNY,cn-test",  # 4.5 x 200 days
+        "h1,senior_high_grant,2000,CNY,cn-test",
     ]
 
 
@@ -175,9 +175,9 @@ def test_exclusive_group_keeps_only_the_largest_70pct_beats_50pct(tmp_path, poli
     )
     out, _err = calc(policies, "vn-test", 2024, students)
     assert out.splitlines()[1:] == [
-        "c,tuition_reduction_70,1890000,VND",
-        "d,tuition_exemption,2700000,VND",
-        "d,learning_cost_support,1350000,VND",
+        "c,tuition_reduction_70,1890000,VND,vn-test",
+        "d,tuition_exemption,2700000,VND,vn-test",
+        "d,learning_cost_support,1350000,VND,vn-test",
     ]
 
 
@@ -188,7 +188,7 @@ def test_exclusive_group_tie_keeps_the_first_in_file_order(tmp_path, policies):
         "ref,level,household_status,ethnic_minority,extremely_difficult_commune,tuition_fee_month\n"
         "e,upper_secondary,near_poor,yes,yes,0\n",
     )
-    assert calc(policies, "vn-test", 2024, students)[0] == "ref,benefit,amount,currency\n"
+    assert calc(policies, "vn-test", 2024, students)[0] == "ref,benefit,amount,currency,policy\n"
     tie = [
         benefit("first", condition=POOR, amount={"per": "year", "value": 5}, exclusive_group="g"),
         benefit("second", condition=POOR, amount={"per": "year", "value": 5}, exclusive_group="g"),
@@ -196,7 +196,7 @@ def test_exclusive_group_tie_keeps_the_first_in_file_order(tmp_path, policies):
     ]
     write_yaml(policies / "tie.yaml", policy_document(*tie, code="tie"))
     students = csv_file(tmp_path, "ref,household_status\nt,poor\n")
-    assert calc(policies, "tie", 2024, students)[0].splitlines()[1:] == ["t,first,5,VND"]
+    assert calc(policies, "tie", 2024, students)[0].splitlines()[1:] == ["t,first,5,VND,tie"]
 
 
 @pytest.mark.parametrize(
@@ -209,18 +209,88 @@ def test_exclusive_group_tie_keeps_the_first_in_file_order(tmp_path, policies):
 )
 def test_benefits_apply_by_the_reference_date_of_the_school_year(tmp_path, policies, year, food):
     students = csv_file(tmp_path, "ref,boarding\nb,true\n")
-    assert calc(policies, "vn-test", year, students)[0].splitlines()[1:] == [f"b,{food},VND"]
+    out, _err = calc(policies, "vn-test", year, students)
+    assert out.splitlines()[1:] == [f"b,{food},VND,vn-test"]
 
 
 def test_before_the_policy_is_in_force_nothing_is_granted(tmp_path, policies):
     students = csv_file(tmp_path, "ref,boarding,household_status\nb,true,poor\n")
-    assert calc(policies, "vn-test", 2019, students)[0] == "ref,benefit,amount,currency\n"
+    assert calc(policies, "vn-test", 2019, students)[0] == "ref,benefit,amount,currency,policy\n"
+
+
+LOCAL_BENEFITS = [
+    benefit(
+        "county_top_up",
+        condition={"field": "level", "op": "eq", "value": "upper_secondary"},
+        amount={"per": "year", "value": 1000},
+    )
+]
+
+
+@pytest.fixture
+def county(policies) -> Path:
+    """A county policy under the national cn-test: jurisdiction CN.52.5227."""
+    document = policy_document(
+        *LOCAL_BENEFITS, code="cn-county", currency="CNY", jurisdiction="CN.52.5227"
+    )
+    write_yaml(policies / "county.yaml", document)
+    return policies
+
+
+def test_a_national_and_a_county_policy_stack_2000_plus_1000_each_line_naming_its_policy(
+    tmp_path, county
+):
+    students = csv_file(tmp_path, "ref,level,unit\nin,upper_secondary,CN.52.5227.01\n")
+    out, _err = calc(county, ["cn-test", "cn-county"], 2024, students)
+    assert out.splitlines()[1:] == [
+        "in,senior_high_grant,2000,CNY,cn-test",
+        "in,county_top_up,1000,CNY,cn-county",
+    ]
+
+
+def test_a_pupil_outside_the_county_gets_the_national_2000_but_none_of_the_county_lines(
+    tmp_path, county
+):
+    students = csv_file(
+        tmp_path, "ref,level,unit\nout,upper_secondary,CN.52.5201\nfar,upper_secondary,CN.11\n"
+    )
+    out, _err = calc(county, ["cn-test", "cn-county"], 2024, students)
+    assert out.splitlines()[1:] == [
+        "out,senior_high_grant,2000,CNY,cn-test",
+        "far,senior_high_grant,2000,CNY,cn-test",
+    ]
+
+
+def test_a_pupil_without_a_unit_lives_inside_every_policy_so_gets_2000_and_1000(tmp_path, county):
+    students = csv_file(tmp_path, "ref,level\na,upper_secondary\nb,primary\n")
+    out, _err = calc(county, ["cn-test", "cn-county"], 2024, students)
+    assert out.splitlines()[1:] == [
+        "a,senior_high_grant,2000,CNY,cn-test",
+        "a,county_top_up,1000,CNY,cn-county",
+        "b,nutrition_meal_subsidy,900,CNY,cn-test",  # 4.5 x 200 days
+    ]
+
+
+def test_a_pupil_of_another_country_gets_nothing_from_a_policy(tmp_path, policies):
+    students = csv_file(tmp_path, "ref,level,unit\nv,upper_secondary,VN.79\n")
+    assert calc(policies, "cn-test", 2024, students)[0] == "ref,benefit,amount,currency,policy\n"
+
+
+def test_policies_of_two_currencies_do_not_stack(tmp_path, policies):
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "calc", "--policy", "cn-test", "--policy", "vn-test", "--year", "2024",
+            "--policies-dir", str(policies), str(csv_file(tmp_path, "ref\nx\n")),
+            stdout=io.StringIO(), stderr=err,
+        )  # fmt: skip
+    assert err.getvalue() == "the policies must share one currency, not CNY, VND\n"
 
 
 def test_a_ref_with_a_comma_is_quoted(tmp_path, policies):
     students = csv_file(tmp_path, 'ref,level\n"Nguyen, An",upper_secondary\n')
     out, _err = calc(policies, "cn-test", 2024, students)
-    assert out.splitlines()[1] == '"Nguyen, An",senior_high_grant,2000,CNY'
+    assert out.splitlines()[1] == '"Nguyen, An",senior_high_grant,2000,CNY,cn-test'
 
 
 def test_a_ref_typed_as_a_formula_is_printed_as_text(tmp_path, policies):
@@ -235,7 +305,7 @@ def test_a_ref_typed_as_a_formula_is_printed_as_text(tmp_path, policies):
 def test_a_missing_tuition_fee_leaves_the_benefit_out_with_a_warning(tmp_path, policies):
     students = csv_file(tmp_path, "ref,level,household_status\nf,upper_secondary,poor\n")
     out, err = calc(policies, "vn-test", 2024, students)
-    assert out.splitlines()[1:] == ["f,learning_cost_support,1350000,VND"]
+    assert out.splitlines()[1:] == ["f,learning_cost_support,1350000,VND,vn-test"]
     assert err == (
         f"{students}:2: tuition_fee_month: tuition_exemption left out: no tuition fee for level "
         "upper_secondary in VN, school year 2024\n"
@@ -309,7 +379,7 @@ def test_calc_makes_no_database_query(db, tmp_path, policies, django_assert_num_
     students = csv_file(tmp_path, "ref,level,household_status\nan,primary,poor\n")
     with django_assert_num_queries(0):
         out, _err = calc(policies, "vn-test", 2024, students)
-    assert out.splitlines()[1:] == ["an,learning_cost_support,1350000,VND"]
+    assert out.splitlines()[1:] == ["an,learning_cost_support,1350000,VND,vn-test"]
 
 
 def test_reach_calc_runs_without_a_database(tmp_path, policies):
@@ -327,6 +397,6 @@ def test_reach_calc_runs_without_a_database(tmp_path, policies):
     )  # fmt: skip
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
-        "ref,benefit,amount,currency\nh,senior_high_grant,2000,CNY\n",
+        "ref,benefit,amount,currency,policy\nh,senior_high_grant,2000,CNY,cn-test\n",
         "",
     )

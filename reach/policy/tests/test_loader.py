@@ -129,6 +129,16 @@ def test_benefit_without_source_needs_the_policy_source():
     ]
 
 
+def test_a_source_may_say_how_confident_the_facts_are_high_medium_or_low():
+    sure = {"document": "Notice 2024", "confidence": "medium", "note": "a repost only"}
+    policy = parse_policy(policy_document(benefit("a", source=sure)), file_name="policy.yaml")
+    assert policy.benefits[0].source["confidence"] == "medium"
+    errors = errors_of(policy_document(benefit("a", source={**sure, "confidence": "sure"})))
+    assert errors == [
+        "policy.yaml: benefits[0] (code a).source.confidence: must be one of high, medium, low"
+    ]
+
+
 def test_benefit_dates_are_clipped_to_the_policy_and_must_overlap_it():
     document = policy_document(
         benefit("inside", effective={"from": "2019-01-01", "to": "2030-01-01"}),

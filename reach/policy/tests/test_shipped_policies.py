@@ -14,22 +14,38 @@ FIELDS = (
 ).split()
 
 
-def calc(tmp_path, policy: str, year: int, *students: dict) -> dict[str, dict[str, str]]:
-    """Run `reach calc` on students; returns {ref: {benefit: amount}} and checks the header."""
+NATIONAL, COUNTY = "cn-national-student-aid", "cn-guiding-2015"
+GUIDING = (NATIONAL, COUNTY)  # a Guiding county run stacks the national and the county policy
+IN_GUIDING = "CN.520000000000.522723000000.522723100000"  # 城关镇
+
+
+def calc_rows(tmp_path, policy: str | tuple[str, ...], year: int, *students: dict) -> list[dict]:
+    """Run `reach calc` on students; returns the printed rows and checks the header."""
     path = tmp_path / "students.csv"
+    columns = [*FIELDS, "unit"] if any("unit" in student for student in students) else FIELDS
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         for student in students:
             writer.writerow(student)
     out = io.StringIO()
-    call_command("calc", "--policy", policy, "--year", str(year), str(path), stdout=out)
+    codes = (policy,) if isinstance(policy, str) else policy
+    flags = [word for code in codes for word in ("--policy", code)]
+    call_command("calc", *flags, "--year", str(year), str(path), stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "ref,benefit,amount,currency"
+    assert lines[0] == "ref,benefit,amount,currency,policy"
+    rows = list(csv.DictReader(lines))
+    for row in rows:
+        assert row["currency"] == ("CNY" if row["policy"].startswith("cn") else "VND")
+        assert row["policy"] in codes
+    return rows
+
+
+def calc(tmp_path, policy: str | tuple[str, ...], year: int, *students: dict) -> dict:
+    """{ref: {benefit: amount}} of `reach calc` (amounts in major units)."""
     granted: dict[str, dict[str, str]] = {}
-    for row in csv.DictReader(lines):
+    for row in calc_rows(tmp_path, policy, year, *students):
         granted.setdefault(row["ref"], {})[row["benefit"]] = row["amount"]
-        assert row["currency"] == ("CNY" if policy.startswith("cn") else "VND")
     return granted
 
 
@@ -37,11 +53,11 @@ def cn(ref: str, level: str, **facts) -> dict:
     return {"ref": ref, "level": level, "household_status": "poor"} | facts
 
 
-# --- cn-guiding-2015: seed 002, section 二(一) 1-5 ---------------------------------------------
+# --- cn-guiding-2015 over cn-national-student-aid: seed 002 二(一) 1-5 and policy facts §3 ------
 
 
-def test_cn_preschool_poor_child_gets_200_a_year(tmp_path):
-    granted = calc(tmp_path, "cn-guiding-2015", 2016, cn("p", "preschool"))
+def test_cn_preschool_poor_child_gets_the_county_200_a_year(tmp_path):
+    granted = calc(tmp_path, GUIDING, 2016, cn("p", "preschool"))
     assert granted == {"p": {"preschool_living_subsidy": "200"}}
 
 
@@ -50,41 +66,89 @@ def test_cn_preschool_orphan_disabled_or_martyr_child_gets_200_whatever_the_hous
     tmp_path, flag
 ):
     student = {"ref": "p", "level": "preschool", "household_status": "none", flag: "yes"}
-    assert calc(tmp_path, "cn-guiding-2015", 2016, student)["p"] == {
-        "preschool_living_subsidy": "200"
-    }
+    assert calc(tmp_path, GUIDING, 2016, student)["p"] == {"preschool_living_subsidy": "200"}
 
 
-def test_cn_primary_poor_boarder_gets_1000_plus_100_plus_4_yuan_x_200_days(tmp_path):
-    granted = calc(tmp_path, "cn-guiding-2015", 2016, cn("b", "primary", boarding="1", grade=3))
-    assert granted["b"] == {
-        "compulsory_boarding_subsidy_primary": "1000",
-        "compulsory_boarding_county_top_up": "100",
-        "nutrition_meal_subsidy": "800",
-    }
+def test_cn_guiding_2016_primary_poor_boarder_national_1000_and_4_x_200_days_county_100(
+    tmp_path,
+):
+    student = cn("b", "primary", boarding="1", grade=3, unit=IN_GUIDING)
+    rows = calc_rows(tmp_path, GUIDING, 2016, student)
+    assert [(row["policy"], row["benefit"], row["amount"]) for row in rows] == [
+        (NATIONAL, "living_subsidy_boarding_primary_2015", "1000"),
+        (NATIONAL, "nutrition_meal_subsidy_4", "800"),  # 4 x 200 days
+        (COUNTY, "compulsory_boarding_county_top_up", "100"),
+    ]
 
 
-def test_cn_lower_secondary_poor_boarder_gets_1250_plus_100_and_meals_4_x_school_days_180(
+def test_cn_2016_lower_secondary_poor_boarder_gets_1250_plus_100_and_meals_4_x_180_days(
     tmp_path,
 ):
     student = cn("j", "lower_secondary", boarding="true", grade=8, school_days=180)
-    assert calc(tmp_path, "cn-guiding-2015", 2016, student)["j"] == {
-        "compulsory_boarding_subsidy_lower_secondary": "1250",
+    assert calc(tmp_path, GUIDING, 2016, student)["j"] == {
+        "living_subsidy_boarding_lower_secondary_2015": "1250",
+        "nutrition_meal_subsidy_4": "720",
         "compulsory_boarding_county_top_up": "100",
-        "nutrition_meal_subsidy": "720",
     }
 
 
-def test_cn_poor_day_pupil_gets_only_the_meals(tmp_path):
-    assert calc(tmp_path, "cn-guiding-2015", 2016, cn("d", "primary", boarding="0"))["d"] == {
-        "nutrition_meal_subsidy": "800"
+def test_cn_2016_poor_day_pupil_gets_only_the_meals_4_x_200(tmp_path):
+    assert calc(tmp_path, GUIDING, 2016, cn("d", "primary", boarding="0"))["d"] == {
+        "nutrition_meal_subsidy_4": "800"
     }
 
 
-def test_cn_senior_high_poor_gets_2000_1000_760_400_500_total_4660(tmp_path):
-    granted = calc(tmp_path, "cn-guiding-2015", 2016, cn("h", "upper_secondary"))["h"]
+@pytest.mark.parametrize(("year", "primary", "lower_secondary"), [
+    (2018, None, None),  # before autumn 2019: no living subsidy for day pupils
+    (2019, "500", "625"),  # 50% of 1,000 and of 1,250 from autumn 2019
+    (2023, "500", "625"),
+    (2024, "625", "750"),  # 50% of 1,250 and of 1,500 from spring 2024, judged on 1 September
+])  # fmt: skip
+def test_cn_day_pupils_living_subsidy_is_50pct_of_the_boarding_rate_from_autumn_2019(
+    tmp_path, year, primary, lower_secondary
+):
+    students = (cn("p", "primary", boarding="0"), cn("j", "lower_secondary", boarding="0"))
+    granted = calc(tmp_path, NATIONAL, year, *students)
+    subsidy = {ref: [a for b, a in lines.items() if b.startswith("living")] for ref, lines in
+               granted.items()}  # fmt: skip
+    assert subsidy.get("p") == ([primary] if primary else [])
+    assert subsidy.get("j") == ([lower_secondary] if lower_secondary else [])
+
+
+@pytest.mark.parametrize(("year", "primary", "lower_secondary"), [
+    (2023, ("living_subsidy_boarding_primary_2015", "1000"),
+     ("living_subsidy_boarding_lower_secondary_2015", "1250")),
+    (2024, ("living_subsidy_boarding_primary_2024", "1250"),
+     ("living_subsidy_boarding_lower_secondary_2024", "1500")),
+])  # fmt: skip
+def test_cn_boarders_living_subsidy_1000_1250_becomes_1250_1500_from_spring_2024(
+    tmp_path, year, primary, lower_secondary
+):
+    """Spring 2024 falls inside school year 2023-2024, judged on 2023-09-01: the new rate
+    first counts for school year 2024-2025."""
+    students = (cn("p", "primary", boarding="1"), cn("j", "lower_secondary", boarding="1"))
+    granted = calc(tmp_path, NATIONAL, year, *students)
+    assert primary in granted["p"].items()
+    assert lower_secondary in granted["j"].items()
+
+
+@pytest.mark.parametrize(("year", "meal"), [
+    (2020, ("nutrition_meal_subsidy_4", "800")),  # 4 x 200 days
+    (2021, ("nutrition_meal_subsidy_5", "1000")),  # 5 x 200 days from autumn 2021
+    (2025, ("nutrition_meal_subsidy_5", "1000")),
+])  # fmt: skip
+def test_cn_nutrition_meals_4_x_200_rise_to_5_x_200_from_autumn_2021(tmp_path, year, meal):
+    granted = calc(tmp_path, NATIONAL, year, cn("m", "lower_secondary", boarding="0"))
+    assert meal in granted["m"].items()
+    assert not {"nutrition_meal_subsidy_4", "nutrition_meal_subsidy_5"} - {meal[0]} & set(
+        granted["m"]
+    )
+
+
+def test_cn_2016_senior_high_poor_gets_2000_1000_760_400_500_total_4660(tmp_path):
+    granted = calc(tmp_path, GUIDING, 2016, cn("h", "upper_secondary"))["h"]
     assert granted == {
-        "upper_secondary_national_grant": "2000",
+        "upper_secondary_national_grant_2000": "2000",
         "upper_secondary_poverty_special_grant": "1000",
         "upper_secondary_tuition_waiver": "760",
         "upper_secondary_textbook_waiver": "400",
@@ -93,45 +157,110 @@ def test_cn_senior_high_poor_gets_2000_1000_760_400_500_total_4660(tmp_path):
     assert sum(int(a) for a in granted.values()) == 4660
 
 
+def test_cn_2025_senior_high_poor_gets_2300_1000_760_400_500_total_4960(tmp_path):
+    """The national grant's average is 2,300 from spring 2025 (medium confidence)."""
+    granted = calc(tmp_path, GUIDING, 2025, cn("h", "upper_secondary"))["h"]
+    assert granted["upper_secondary_national_grant_2300"] == "2300"
+    assert "upper_secondary_national_grant_2000" not in granted
+    assert sum(int(a) for a in granted.values()) == 4960
+
+
 @pytest.mark.parametrize(
     ("grade", "expected_total"),
     [(1, 2000 + 2000 + 1000 + 400 + 500), (2, 5900), (3, 2000 + 1000 + 400 + 500)],
 )
-def test_cn_vocational_year_1_and_2_get_the_national_grant_year_3_does_not(
+def test_cn_2016_vocational_year_1_and_2_get_the_national_grant_year_3_does_not(
     tmp_path, grade, expected_total
 ):
-    granted = calc(tmp_path, "cn-guiding-2015", 2016, cn("v", "vocational_secondary", grade=grade))
-    assert ("vocational_national_grant" in granted["v"]) == (grade in (1, 2))
+    granted = calc(tmp_path, GUIDING, 2016, cn("v", "vocational_secondary", grade=grade))
+    assert ("vocational_national_grant_2000" in granted["v"]) == (grade in (1, 2))
     assert granted["v"]["vocational_free_tuition"] == "2000"
     assert sum(int(a) for a in granted["v"].values()) == expected_total
 
 
-def test_cn_bachelor_gets_3000_1000_and_tuition_3830(tmp_path):
-    granted = calc(
-        tmp_path, "cn-guiding-2015", 2016, cn("u", "higher_education", program="bachelor")
-    )
+@pytest.mark.parametrize("grade", [1, 2, 3])
+def test_cn_2025_vocational_years_1_to_3_get_the_2300_grant_total_2000_2300_1000_400_500(
+    tmp_path, grade
+):
+    granted = calc(tmp_path, GUIDING, 2025, cn("v", "vocational_secondary", grade=grade))["v"]
+    assert granted["vocational_national_grant_2300"] == "2300"
+    assert sum(int(a) for a in granted.values()) == 2000 + 2300 + 1000 + 400 + 500
+
+
+def test_cn_2016_bachelor_gets_3000_1000_and_tuition_3830(tmp_path):
+    granted = calc(tmp_path, GUIDING, 2016, cn("u", "higher_education", program="bachelor"))
     assert granted["u"] == {
-        "higher_education_national_grant": "3000",
+        "higher_education_national_grant_3000": "3000",
         "higher_education_poverty_special_grant": "1000",
         "higher_education_tuition_bachelor": "3830",
     }
 
 
+@pytest.mark.parametrize(("year", "grant"), [
+    (2023, ("higher_education_national_grant_3000", "3000")),
+    (2024, ("higher_education_national_grant_3700", "3700")),  # from autumn 2024
+])  # fmt: skip
+def test_cn_higher_education_grant_is_3700_from_autumn_2024(tmp_path, year, grant):
+    granted = calc(tmp_path, NATIONAL, year, cn("u", "higher_education", program="bachelor"))
+    assert granted["u"] == dict([grant])
+
+
 def test_cn_associate_gets_tuition_3500(tmp_path):
-    granted = calc(
-        tmp_path, "cn-guiding-2015", 2016, cn("a", "higher_education", program="associate")
-    )
+    granted = calc(tmp_path, GUIDING, 2016, cn("a", "higher_education", program="associate"))
     assert granted["a"]["higher_education_tuition_associate"] == "3500"
     assert "higher_education_tuition_bachelor" not in granted["a"]
 
 
+@pytest.mark.parametrize(("year", "ownership", "age", "waived"), [
+    (2025, "public", 5, "2000"),  # 100% of 200 a month x 10 months
+    (2024, "public", 5, None),  # before autumn 2025
+    (2025, "private", 5, None),  # public kindergartens only
+    (2025, "public", 4, None),  # not the final year
+])  # fmt: skip
+def test_cn_final_preschool_year_fees_waived_in_public_kindergartens_from_autumn_2025_200_x_10(
+    tmp_path, year, ownership, age, waived
+):
+    student = {"ref": "k", "level": "preschool", "household_status": "none",
+               "school_ownership": ownership, "age": age, "tuition_fee_month": 200}  # fmt: skip
+    granted = calc(tmp_path, NATIONAL, year, student).get("k", {})
+    assert granted.get("preschool_final_year_fee_waiver") == waived
+
+
+def test_cn_a_poor_pupil_outside_guiding_gets_the_national_lines_and_none_of_the_county(tmp_path):
+    """Another county of Guizhou (贵阳 南明区 520102): national 1,000 + 4 x 200 only."""
+    student = cn("o", "primary", boarding="1", unit="CN.520000000000.520102000000")
+    rows = calc_rows(tmp_path, GUIDING, 2016, student)
+    assert {row["policy"] for row in rows} == {NATIONAL}
+    assert {row["benefit"]: row["amount"] for row in rows} == {
+        "living_subsidy_boarding_primary_2015": "1000",
+        "nutrition_meal_subsidy_4": "800",
+    }
+
+
 def test_cn_non_poor_pupil_gets_nothing(tmp_path):
     student = cn("n", "upper_secondary", household_status="none")
-    assert calc(tmp_path, "cn-guiding-2015", 2016, student) == {}
+    assert calc(tmp_path, GUIDING, 2016, student) == {}
 
 
-def test_cn_policy_is_not_in_force_before_2015(tmp_path):
-    assert calc(tmp_path, "cn-guiding-2015", 2014, cn("h", "upper_secondary")) == {}
+def test_cn_policies_are_not_in_force_before_2015(tmp_path):
+    assert calc(tmp_path, GUIDING, 2014, cn("h", "upper_secondary")) == {}
+
+
+def test_cn_lines_whose_payer_the_facts_do_not_state_are_funded_not_stated():
+    """Facts §3 say who pays none of the national items (central funding of the nutrition
+    plan holds in national pilot areas, and the facts do not say Guiding is one)."""
+    from reach.policy.calc import default_policies_dir, load_calc_policy
+
+    policies = default_policies_dir()
+    national, _book = load_calc_policy(code=NATIONAL, policies_dir=policies)
+    county, _book = load_calc_policy(code=COUNTY, policies_dir=policies)
+    assert {share.source for b in national.benefits for share in b.funding} == {"not_stated"}
+    assert {b.funding[0].source for b in county.benefits} == {
+        "county", "province_prefecture_county", "by_school_affiliation"
+    }  # fmt: skip
+    medium = {b.code for b in national.benefits if b.source.get("confidence") == "medium"}
+    assert {"upper_secondary_national_grant_2300", "vocational_national_grant_2300",
+            "higher_education_national_grant_3700"} <= medium  # fmt: skip
 
 
 # --- vn-poverty-education: policy facts §2 ---------------------------------------------------

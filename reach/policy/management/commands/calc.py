@@ -1,5 +1,6 @@
-"""`reach calc --policy CODE --year YEAR FILE.csv [--policies-dir DIR]`: what students would
-get, computed from the policy files alone (no database)."""
+"""`reach calc --policy CODE [--policy CODE ...] --year YEAR FILE.csv [--policies-dir DIR]`:
+what students would get, computed from the policy files alone (no database). Several policies
+stack (a national one and a local one); each line names the policy that granted it."""
 
 from pathlib import Path
 
@@ -11,14 +12,20 @@ from reach.policy.calc import CalcError, render_grants, run_calc
 
 class Command(BaseCommand):
     help = (
-        "Compute the benefits of a CSV of students (columns: ref and catalog fields) under a "
-        "policy file for a school year, without the database; prints ref,benefit,amount,currency."
+        "Compute the benefits of a CSV of students (columns: ref, catalog fields and optionally "
+        "unit, the unit path the pupil lives in) under one or more policy files for a school "
+        "year, without the database; prints ref,benefit,amount,currency,policy."
     )
     requires_system_checks: list[str] = []  # runs without a database
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV of students")
-        parser.add_argument("--policy", required=True, help="the policy code, e.g. cn-guiding-2015")
+        parser.add_argument(
+            "--policy",
+            required=True,
+            action="append",
+            help="a policy code, e.g. cn-national-student-aid; repeat it to stack policies",
+        )
         parser.add_argument(
             "--year", type=int, required=True, help="school year: 2024 means 2024-2025"
         )
@@ -26,10 +33,10 @@ class Command(BaseCommand):
             "--policies-dir", type=Path, default=None, help="default: the shipped policies/"
         )
 
-    def handle(self, *args, file: Path, policy: str, year: int, policies_dir, **options):
+    def handle(self, *args, file: Path, policy: list[str], year: int, policies_dir, **options):
         try:
             result = run_calc(
-                policy_code=policy, school_year=year, csv_path=file, policies_dir=policies_dir
+                policy_codes=policy, school_year=year, csv_path=file, policies_dir=policies_dir
             )
         except CalcError as error:
             for line in error.errors:
