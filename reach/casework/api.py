@@ -33,10 +33,9 @@ from reach.casework.schemas import (
     WorkGroupIn,
     WorkGroupOut,
 )
-from reach.common.errors import OutOfScope
+from reach.common.errors import OutOfScope, found
 from reach.common.masking import mask_name
 from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear
-from reach.geo.models import Unit
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry.selectors import default_school_year_for_user
 
@@ -58,35 +57,6 @@ class CaseFilter(Schema):
 class BoardFilter(Schema):
     year: SchoolYear | None = None
     unit: str = ""
-
-
-def _case_or_404(request: HttpRequest, case_id: int) -> DropoutCase:
-    case = selectors.get_case_for_user(request.user, case_id)
-    if case is None:
-        raise OutOfScope("Not found")
-    return case
-
-
-def _work_group_or_404(request: HttpRequest, group_id: int) -> WorkGroup:
-    group = selectors.get_work_group_for_user(request.user, group_id)
-    if group is None:
-        raise OutOfScope("Work group not found")
-    return group
-
-
-def _campaign_or_404(request: HttpRequest, campaign_id: int) -> Campaign:
-    campaign = selectors.get_campaign_for_user(request.user, campaign_id)
-    if campaign is None:
-        raise OutOfScope("Not found")
-    return campaign
-
-
-def _unit_or_404(request: HttpRequest, code: str) -> Unit:
-    """The unit a write names (required), if the caller may see it."""
-    unit = unit_for_user_or_404(request.user, code)
-    if unit is None:
-        raise OutOfScope("Unit not found")
-    return unit
 
 
 def _case_out(case, *, public: bool = False) -> dict:
@@ -194,7 +164,7 @@ def _case_detail(request: HttpRequest, case: DropoutCase) -> dict:
 
 @router.get("/cases/{case_id}", response={200: CaseDetail, **READ_ERRORS})
 def get_case(request, case_id: int):
-    return _case_detail(request, _case_or_404(request, case_id))
+    return _case_detail(request, found(selectors.get_case_for_user(request.user, case_id)))
 
 
 def _campaign_report(request: HttpRequest, campaign: Campaign) -> dict:
@@ -224,23 +194,23 @@ def _campaign_report(request: HttpRequest, campaign: Campaign) -> dict:
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **READ_ERRORS})
 def get_campaign(request, campaign_id: int):
-    return _campaign_report(request, _campaign_or_404(request, campaign_id))
+    return _campaign_report(
+        request, found(selectors.get_campaign_for_user(request.user, campaign_id))
+    )
 
 
 def _reread(request: HttpRequest, case: DropoutCase) -> dict:
     """A changed case as the caller now sees it, with its last visit and overdue flag."""
-    return _case_detail(request, _case_or_404(request, case.pk))
+    return _case_detail(request, found(selectors.get_case_for_user(request.user, case.pk)))
 
 
 @router.post("/cases", response={201: CaseDetail, **ERRORS})
 def open_case(request, body: CaseOpen):
-    person = selectors.get_child_for_user(request.user, body.person_id)
-    if person is None:
-        raise OutOfScope("Person not found")
+    person = found(selectors.get_child_for_user(request.user, body.person_id), "Person not found")
     if body.work_group_id is None:
         group = selectors.default_work_group(person.household.unit)
     else:
-        group = _work_group_or_404(request, body.work_group_id)
+        group = found(selectors.get_work_group_for_user(request.user, body.work_group_id))
     score = None
     if body.kind == CaseKind.AT_RISK:
         score = selectors.risk_score_for_user(request.user, person, school_year=body.school_year)
@@ -258,30 +228,30 @@ def open_case(request, body: CaseOpen):
 
 @router.post("/cases/{case_id}/assign", response={200: CaseDetail, **ERRORS})
 def assign_case(request, case_id: int, body: CaseAssign):
-    case = _case_or_404(request, case_id)
+    case = found(selectors.get_case_for_user(request.user, case_id))
     group = None
     if body.work_group_id is not None:
-        group = _work_group_or_404(request, body.work_group_id)
+        group = found(selectors.get_work_group_for_user(request.user, body.work_group_id))
     return _reread(request, services.assign_case(actor=request.user, case=case, work_group=group))
 
 
 @router.post("/cases/{case_id}/visits", response={201: CaseDetail, **ERRORS})
 def record_visit(request, case_id: int, body: VisitIn):
-    case = _case_or_404(request, case_id)
+    case = found(selectors.get_case_for_user(request.user, case_id))
     services.record_visit(actor=request.user, case=case, **body.dict())
     return 201, _reread(request, case)
 
 
 @router.post("/cases/{case_id}/actions", response={201: CaseDetail, **ERRORS})
 def record_action(request, case_id: int, body: ActionIn):
-    case = _case_or_404(request, case_id)
+    case = found(selectors.get_case_for_user(request.user, case_id))
     services.record_action(actor=request.user, case=case, **body.dict())
     return 201, _reread(request, case)
 
 
 @router.post("/cases/{case_id}/close", response={200: CaseDetail, **ERRORS})
 def close_case(request, case_id: int, body: CaseClose):
-    case = _case_or_404(request, case_id)
+    case = found(selectors.get_case_for_user(request.user, case_id))
     school = None
     if body.school:
         schools = selectors.schools_for_case(case)
@@ -305,7 +275,7 @@ def close_case(request, case_id: int, body: CaseClose):
 
 @router.post("/cases/{case_id}/reopen", response={200: CaseDetail, **ERRORS})
 def reopen_case(request, case_id: int, body: CaseReopen):
-    case = _case_or_404(request, case_id)
+    case = found(selectors.get_case_for_user(request.user, case_id))
     return _reread(request, services.reopen_case(actor=request.user, case=case, reason=body.reason))
 
 
@@ -332,7 +302,7 @@ def create_campaign(request, body: CampaignIn):
         actor=request.user,
         name=body.name,
         kind=body.kind,
-        unit=_unit_or_404(request, body.unit),
+        unit=found(unit_for_user_or_404(request.user, body.unit), "Unit not found"),
         school_year=body.school_year,
         starts_on=body.starts_on,
         ends_on=body.ends_on,
@@ -342,11 +312,11 @@ def create_campaign(request, body: CampaignIn):
 
 @router.post("/campaigns/{campaign_id}/targets", response={200: CampaignOut, **ERRORS})
 def set_campaign_target(request, campaign_id: int, body: TargetIn):
-    campaign = _campaign_or_404(request, campaign_id)
+    campaign = found(selectors.get_campaign_for_user(request.user, campaign_id))
     services.set_campaign_target(
         actor=request.user,
         campaign=campaign,
-        unit=_unit_or_404(request, body.unit),
+        unit=found(unit_for_user_or_404(request.user, body.unit), "Unit not found"),
         target_returns=body.target_returns,
     )
     return _campaign_report(request, campaign)
@@ -380,19 +350,21 @@ def list_work_groups(request, unit: str = ""):
 
 @router.get("/work-groups/{group_id}", response={200: WorkGroupOut, **READ_ERRORS})
 def get_work_group(request, group_id: int):
-    return _work_group_out(_work_group_or_404(request, group_id))
+    return _work_group_out(found(selectors.get_work_group_for_user(request.user, group_id)))
 
 
 @router.post("/work-groups", response={201: WorkGroupOut, **ERRORS})
 def create_work_group(request, body: WorkGroupIn):
     group = services.create_work_group(
-        actor=request.user, unit=_unit_or_404(request, body.unit), name=body.name
+        actor=request.user,
+        unit=found(unit_for_user_or_404(request.user, body.unit), "Unit not found"),
+        name=body.name,
     )
     return 201, _work_group_out(group)
 
 
 @router.post("/work-groups/{group_id}/members", response={201: WorkGroupOut, **ERRORS})
 def add_work_group_member(request, group_id: int, body: MemberIn):
-    group = _work_group_or_404(request, group_id)
+    group = found(selectors.get_work_group_for_user(request.user, group_id))
     services.add_work_group_member(actor=request.user, work_group=group, **body.dict())
-    return 201, _work_group_out(_work_group_or_404(request, group_id))
+    return 201, _work_group_out(found(selectors.get_work_group_for_user(request.user, group_id)))

@@ -8,6 +8,7 @@ written for the user who asked, in their language, and never carries a database'
 import logging
 import traceback
 import uuid
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
@@ -31,6 +32,17 @@ class NotAllowed(DomainError, PermissionDenied):
 
 class OutOfScope(DomainError, Http404):
     """The record is outside what the user may see: answered as if it did not exist (404)."""
+
+
+T = TypeVar("T")
+
+
+def found(record: T | None, message: str = "Not found") -> T:
+    """`record`, or OutOfScope (404) when a scoped read found nothing: a record outside the
+    user's scope is answered as if it did not exist."""
+    if record is None:
+        raise OutOfScope(message)
+    return record
 
 
 def report_database_error(error: DatabaseError, *, during: str) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reach.common.errors import DomainError, OutOfScope
+from reach.common.errors import DomainError, found
 from reach.common.pdf import PDF, pdf_response
 from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear, file_response
 from reach.common.xlsx import XLSX, xlsx_response
@@ -82,13 +82,6 @@ def _line_out(line) -> dict:
     }
 
 
-def _run_for(request, run_id: int):
-    run = selectors.get_run_for_user(request.user, run_id)
-    if run is None:
-        raise OutOfScope("Not found")
-    return run
-
-
 @router.get("/runs", response={200: list[RunOut], **READ_ERRORS})
 def list_runs(request, limit: int = 50):
     runs = selectors.list_runs_for_user(request.user)[: max(1, min(limit, 500))]
@@ -112,7 +105,7 @@ def start_run(request, body: RunRequestIn):
 
 @router.get("/runs/{run_id}", response={200: RunDetail, **READ_ERRORS})
 def get_run(request, run_id: int):
-    run = _run_for(request, run_id)
+    run = found(selectors.get_run_for_user(request.user, run_id))
     totals, whole = selectors.run_totals_for_user(request.user, run)
     return {
         **_run_out(run),
@@ -124,16 +117,16 @@ def get_run(request, run_id: int):
 
 @router.get("/runs/{run_id}/lines", response={200: LinePage, **READ_ERRORS})
 def list_run_lines(request, run_id: int, page: int = 1, page_size: int = 100):
-    run = _run_for(request, run_id)
+    run = found(selectors.get_run_for_user(request.user, run_id))
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     lines = selectors.list_lines_for_user(request.user, run).select_related("benefit__version")
     paginator = Paginator(lines, page_size)
-    found = paginator.get_page(page)
+    shown = paginator.get_page(page)
     return {
         "count": paginator.count,
-        "page": found.number,
+        "page": shown.number,
         "page_size": page_size,
-        "items": [_line_out(line) for line in found.object_list],
+        "items": [_line_out(line) for line in shown.object_list],
     }
 
 
@@ -189,7 +182,7 @@ class PublishIn(Schema):
 
 
 def _transition(request, run_id: int, step) -> dict:
-    return _run_out(step(_run_for(request, run_id)))
+    return _run_out(step(found(selectors.get_run_for_user(request.user, run_id))))
 
 
 @router.post("/runs/{run_id}/submit", response={200: RunOut, **ERRORS})
@@ -235,7 +228,7 @@ def close(request, run_id: int):
 @router.post("/runs/{run_id}/corrections", response={202: RunStarted, **ERRORS})
 def correct(request, run_id: int, body: ReasonIn):
     """Start a correction of an approved run: a new run of the same key that says why."""
-    run = _run_for(request, run_id)
+    run = found(selectors.get_run_for_user(request.user, run_id))
     outcome = request_rerun(run=run, actor=request.user, correction_reason=body.reason)
     return 202, {**_run_out(outcome.run), "joined": outcome.joined}
 
@@ -244,7 +237,7 @@ def correct(request, run_id: int, body: ReasonIn):
 
 
 def _published_run_for(request, run_id: int):
-    run = _run_for(request, run_id)
+    run = found(selectors.get_run_for_user(request.user, run_id))
     if not selectors.has_notice(run):
         raise HttpError(404, "The run has no public notice (it is not published)")
     return run
@@ -341,14 +334,14 @@ def _objection_out(objection) -> dict:
 
 @router.get("/runs/{run_id}/objections", response={200: list[ObjectionOut], **READ_ERRORS})
 def list_objections(request, run_id: int):
-    run = _run_for(request, run_id)
+    run = found(selectors.get_run_for_user(request.user, run_id))
     return [_objection_out(o) for o in selectors.list_objections_for_user(request.user, run=run)]
 
 
 @router.post("/runs/{run_id}/objections", response={201: ObjectionOut, **ERRORS})
 def create_objection(request, run_id: int, body: ObjectionIn):
     """Record an objection to a line of the run's notice, while the objection period lasts."""
-    run = _run_for(request, run_id)
+    run = found(selectors.get_run_for_user(request.user, run_id))
     line = selectors.get_line_for_user(request.user, body.line)
     if line is None or line.run_id != run.pk:
         raise HttpError(404, "Line not found in this run")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from reach.common.errors import DomainError, OutOfScope
+from reach.common.errors import DomainError, found
 from reach.common.schemas import ERRORS, READ_ERRORS, Error, SchoolYear
 from reach.common.uploads import UploadRefused
 from reach.geo.models import School
@@ -21,7 +21,6 @@ from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors, services
 from reach.registry.imports import jobs
 from reach.registry.imports import services as imports
-from reach.registry.models import Enrolment, Person
 from reach.registry.schemas import (
     EnrolmentEnd,
     EnrolmentIn,
@@ -126,13 +125,11 @@ def list_households(request, filters: Query[HouseholdFilter]):
 
 @router.get("/households/{household_id}", response={200: HouseholdDetail, **READ_ERRORS})
 def get_household(request, household_id: int):
-    found = selectors.list_households_for_user(request.user).filter(pk=household_id).first()
-    if found is None:
-        raise OutOfScope("Not found")
-    members = list(selectors.list_members_for_user(request.user, found))
+    household = found(selectors.get_household_for_user(request.user, household_id))
+    members = list(selectors.list_members_for_user(request.user, household))
     enrolments = list(selectors.list_enrolments_for_user(request.user, members))
-    data = _household_out(found)
-    data["statuses"] = list(found.statuses.values("year", "status", "decision"))
+    data = _household_out(household)
+    data["statuses"] = list(household.statuses.values("year", "status", "decision"))
     data["members"] = [
         _person_out(p, [e for e in enrolments if e.person_id == p.pk]) for p in members
     ]
@@ -141,17 +138,8 @@ def get_household(request, household_id: int):
 
 @router.get("/persons/{person_id}", response={200: PersonDetail, **READ_ERRORS})
 def get_person(request, person_id: int):
-    person = selectors.get_person_for_user(request.user, person_id)
-    if person is None:
-        raise OutOfScope("Not found")
+    person = found(selectors.get_person_for_user(request.user, person_id))
     return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
-
-
-def _batch_or_404(request, batch_id: int):
-    batch = selectors.get_import_batch_for_user(request.user, batch_id)
-    if batch is None:
-        raise OutOfScope("Not found")
-    return batch
 
 
 @router.post(
@@ -180,33 +168,19 @@ def stage_household_import(request, file: File[UploadedFile]):
 @router.get("/imports/{batch_id}", response={200: ImportBatchOut, **READ_ERRORS})
 def get_household_import(request, batch_id: int):
     """A batch the user staged (administrators see all)."""
-    return _batch_or_404(request, batch_id)
+    return found(selectors.get_import_batch_for_user(request.user, batch_id))
 
 
 @router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **ERRORS})
 def commit_household_import(request, batch_id: int):
     """Merge a staged batch into the registry, all or nothing. 422: the batch was rejected
     (or became so when checked again: read it for the bad rows) or already merged."""
-    batch = _batch_or_404(request, batch_id)
+    batch = found(selectors.get_import_batch_for_user(request.user, batch_id))
     return imports.commit_household_import(batch=batch, user=request.user)
 
 
-def _household_or_404(request: HttpRequest, household_id: int):
-    household = selectors.get_household_for_user(request.user, household_id)
-    if household is None:
-        raise OutOfScope("Not found")
-    return household
-
-
-def _person_or_404(request: HttpRequest, person_id: int) -> Person:
-    person = selectors.get_person_for_user(request.user, person_id)
-    if person is None:
-        raise OutOfScope("Not found")
-    return person
-
-
 def _person_detail(request: HttpRequest, person_id: int) -> dict:
-    person = _person_or_404(request, person_id)
+    person = found(selectors.get_person_for_user(request.user, person_id))
     return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
 
 
@@ -225,7 +199,7 @@ def _enrolment_details(body: EnrolmentIn) -> services.EnrolmentDetails:
 def create_person(request, body: PersonIn):
     """Add a person to a household the caller sees, with their enrolment if given. School
     staff add only a pupil they enrol at their own school."""
-    household = _household_or_404(request, body.household_id)
+    household = found(selectors.get_household_for_user(request.user, body.household_id))
     enrolment = _enrolment_details(body.enrolment) if body.enrolment else None
     person = services.create_person(
         actor=request.user,
@@ -241,7 +215,7 @@ def create_person(request, body: PersonIn):
 def correct_person(request, person_id: int, body: PersonPatch):
     """Correct a person's personal details (only the fields sent). School staff correct only
     their own pupils."""
-    person = _person_or_404(request, person_id)
+    person = found(selectors.get_person_for_user(request.user, person_id))
     changes = body.dict(exclude_unset=True, exclude={"reason"})
     services.correct_person(actor=request.user, person=person, changes=changes, reason=body.reason)
     return _person_detail(request, person_id)
@@ -250,7 +224,7 @@ def correct_person(request, person_id: int, body: PersonPatch):
 @router.post("/persons/{person_id}/enrolments", response={201: EnrolmentOut, **ERRORS})
 def enrol_person(request, person_id: int, body: EnrolmentIn):
     """Record a person's enrolment in a school year. School staff enrol only at their school."""
-    person = _person_or_404(request, person_id)
+    person = found(selectors.get_person_for_user(request.user, person_id))
     enrolment = services.enrol_person(
         actor=request.user,
         person=person,
@@ -263,9 +237,7 @@ def enrol_person(request, person_id: int, body: EnrolmentIn):
 @router.post("/enrolments/{enrolment_id}/end", response={200: EnrolmentOut, **ERRORS})
 def end_enrolment(request, enrolment_id: int, body: EnrolmentEnd):
     """End an enrolment under way: dropped out, transferred or graduated."""
-    enrolment: Enrolment | None = selectors.get_enrolment_for_user(request.user, enrolment_id)
-    if enrolment is None:
-        raise OutOfScope("Not found")
+    enrolment = found(selectors.get_enrolment_for_user(request.user, enrolment_id))
     ended = services.end_enrolment(
         actor=request.user, enrolment=enrolment, status=body.status, reason=body.reason
     )
@@ -278,7 +250,7 @@ def set_household_status(request, household_id: int, year: SchoolYear, body: Sta
     list has it: only the ward officer or the office over the household's unit."""
     record = services.set_household_status(
         actor=request.user,
-        household=_household_or_404(request, household_id),
+        household=found(selectors.get_household_for_user(request.user, household_id)),
         year=year,
         status=body.status,
         decision=body.decision,

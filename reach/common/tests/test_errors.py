@@ -39,3 +39,12 @@ def test_each_report_has_its_own_reference():
     first = report_database_error(error, during="a test")
     second = report_database_error(error, during="a test")
     assert REFERENCE.findall(first) != REFERENCE.findall(second)
+
+
+def test_found_passes_a_record_through_and_answers_nothing_as_out_of_scope():
+    from reach.common.errors import OutOfScope, found
+
+    record = object()
+    assert found(record) is record
+    with pytest.raises(OutOfScope, match="Unit not found"):
+        found(None, "Unit not found")
