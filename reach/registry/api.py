@@ -125,7 +125,8 @@ def list_households(request, filters: Query[HouseholdFilter]):
 
 @router.get("/households/{household_id}", response={200: HouseholdDetail, **READ_ERRORS})
 def get_household(request, household_id: int):
-    household = found(selectors.get_household_for_user(request.user, household_id))
+    households = selectors.list_households_for_user(request.user)
+    household = found(households.filter(pk=household_id).first())
     members = list(selectors.list_members_for_user(request.user, household))
     enrolments = list(selectors.list_enrolments_for_user(request.user, members))
     data = _household_out(household)

@@ -135,10 +135,10 @@ def test_the_notice_and_objection_lists_take_a_fixed_number_of_queries(
             content_type=JSON,
         )
     assert crowded.lines.count() == 6
-    # token, user, memberships; run; the places (lines' schools and units, wards); the lines
-    with django_assert_num_queries(8):
+    # the token with its user, memberships; run; the places (schools, units, wards); the lines
+    with django_assert_num_queries(7):
         notice = client.get(f"/api/v1/runs/{crowded.pk}/notice?ward=26734")
     assert len(notice.json()["lines"]) == 6
-    with django_assert_num_queries(5):  # token, user, memberships, then the run and the objections
+    with django_assert_num_queries(4):  # token and user, memberships, the run, the objections
         listed = client.get(f"/api/v1/runs/{crowded.pk}/objections")
     assert len(listed.json()) == 6

@@ -297,8 +297,8 @@ def test_a_ref_typed_as_a_formula_is_printed_as_text(tmp_path, policies):
     students = csv_file(tmp_path, "ref,level\n=1+1,upper_secondary\n@SUM(A1),upper_secondary\n")
     out, _err = calc(policies, "cn-test", 2024, students)
     assert out.splitlines()[1:] == [
-        "'=1+1,senior_high_grant,2000,CNY",
-        "'@SUM(A1),senior_high_grant,2000,CNY",
+        "'=1+1,senior_high_grant,2000,CNY,cn-test",
+        "'@SUM(A1),senior_high_grant,2000,CNY,cn-test",
     ]
 
 
