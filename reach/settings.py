@@ -4,7 +4,7 @@ Everything that differs between a laptop demo and production comes from the envi
 (the table in docs/deploy.md): DATABASE_URL (default: the embedded SQLite database under var/),
 REACH_SECRET_KEY, REACH_ALLOWED_HOSTS, REACH_HTTPS, REACH_SESSION_HOURS, REACH_DEBUG, REACH_DEMO.
 
-Production is the default: DEBUG is off, and Reach refuses to start without its own secret key
+Production is the default: DEBUG is off, and Reach refuses to serve without its own secret key
 and the host names it answers to. `make demo` and the test suite say they are a demo
 (REACH_DEMO=1, REACH_TESTING=1), which lets them start with the built-in key on local names.
 """
@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -38,18 +37,23 @@ DEMO = DEBUG or TESTING or _env_flag("REACH_DEMO")
 DEMO_SECRET_KEY = "reach-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("REACH_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
 ALLOWED_HOSTS = _env_list("REACH_ALLOWED_HOSTS")
+# What a production server may not start without (`reach.common.production`): `reach serve`
+# and the WSGI application refuse to start while this lists anything, and `reach check
+# --deploy` reports it. Other commands (migrate, makemigrations, import ...) hold no session and
+# serve no one, so they run without it.
+UNSAFE_START: list[str] = []
 if DEMO:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
 else:
     if SECRET_KEY == DEMO_SECRET_KEY:
-        raise ImproperlyConfigured(
+        UNSAFE_START.append(
             "REACH_SECRET_KEY is not set: Reach refuses to start in production with the "
             "built-in key. Set REACH_SECRET_KEY to a random string of 50 characters or more "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set "
             "REACH_DEMO=1 for a laptop demo."
         )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured(
+        UNSAFE_START.append(
             "REACH_ALLOWED_HOSTS is not set: Reach refuses to start in production without the "
             "host names it answers to. Set REACH_ALLOWED_HOSTS to a comma-separated list "
             "(e.g. reach.example.edu.vn,10.0.0.5), or set REACH_DEMO=1 for a laptop demo."

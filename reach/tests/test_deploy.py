@@ -109,18 +109,43 @@ def test_check_deploy_warns_when_https_is_not_turned_on(tmp_path):
 )
 def test_production_refuses_to_start_without_a_setting_and_names_it(tmp_path, missing, named):
     env = clean_env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != missing})
-    result = reach("check", env=env)
+    result = reach("serve", "127.0.0.1:0", env=env)
     assert result.returncode != 0
     assert named in result.stderr
     assert "refuses to start" in result.stderr
     assert "Traceback" not in result.stderr  # a plain message, for the operator to act on
+    deploy = reach("check", "--deploy", env=env)
+    assert deploy.returncode != 0 and "reach.E001" in deploy.stderr and named in deploy.stderr
+
+
+def test_the_wsgi_application_refuses_to_start_without_a_production_setting(tmp_path):
+    env = clean_env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != "REACH_SECRET_KEY"})
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", "import reach.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "REACH_SECRET_KEY" in result.stderr
+
+
+def test_commands_that_serve_no_one_run_without_the_production_settings(tmp_path):
+    """A fresh checkout with no environment still checks its migrations and models."""
+    env = clean_env(tmp_path)
+    result = reach("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_production_refuses_the_built_in_secret_key_even_when_given_explicitly(tmp_path):
     from django.conf import settings
 
     env = clean_env(tmp_path, **{**PRODUCTION, "REACH_SECRET_KEY": settings.DEMO_SECRET_KEY})
-    result = reach("check", env=env)
+    result = reach("serve", "127.0.0.1:0", env=env)
     assert result.returncode != 0
     assert "REACH_SECRET_KEY" in result.stderr
 

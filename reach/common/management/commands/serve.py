@@ -15,8 +15,11 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from reach.common.production import refuse_unsafe_start
 
 # A worker per core and one more, twice over (gunicorn's advice), but not past what the
 # database's connections and the machine's memory bear on an office server.
@@ -81,6 +84,10 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: object, addrport: str, **options: object) -> None:
+        try:
+            refuse_unsafe_start()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
         if addrport.isdigit():
             addrport = f"127.0.0.1:{addrport}"
         call_command("collectstatic", interactive=False, verbosity=0)
