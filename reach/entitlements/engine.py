@@ -347,6 +347,7 @@ def add_amounts(
                 reference_date=plan.reference_date,
                 school_year=school_year,
                 in_kind=plan.in_kind,
+                months=plan.months,
             )
         except AmountUnavailable as error:
             if error.column is None:

@@ -1,8 +1,8 @@
 """Why a student gets, or does not get, each benefit of a school year.
 
 The same rules as a run, read for one person in Python: the current version of every loaded
-policy whose jurisdiction holds the person's household, each benefit in force on the school
-year's reference date, its condition evaluated on the facts of the person's enrolment (the same
+policy whose jurisdiction holds the person's household, each benefit that counts for the school
+year (reach.policy.timing), its condition evaluated on the facts of the person's enrolment (the same
 `enrolment_facts` the runs select from), every comparison with the student's value, the rule
 in words, the amount and its arithmetic, the legal source, and the line the last run left.
 """
@@ -112,9 +112,23 @@ def _applies_to(version: PolicyVersion, unit_path: str) -> bool:
 def plan_rules(plans: Sequence[BenefitPlan]) -> list[Rule[BenefitPlan]]:
     """A run's benefit plans as the rules the evaluation loop judges."""
     return [
-        Rule(plan, plan.benefit.condition, plan.spec, plan.in_kind, plan.benefit.exclusive_group)
+        Rule(
+            plan,
+            plan.benefit.condition,
+            plan.spec,
+            plan.in_kind,
+            plan.benefit.exclusive_group,
+            plan.months,
+        )
         for plan in plans
     ]
+
+
+def _rule_words(plan: BenefitPlan, lang: str) -> str:
+    """The condition in words, and how the benefit meets the school year when it says so."""
+    words = describe(plan.benefit.condition, lang)
+    timing = plan.benefit.timing_words(plan.version.school_year_start, lang)
+    return f"{words} ({timing})" if timing else words
 
 
 def _verdict(judgement: Judgement[BenefitPlan], lang: str) -> Verdict:
@@ -135,7 +149,7 @@ def _verdict(judgement: Judgement[BenefitPlan], lang: str) -> Verdict:
         name=in_language(benefit.names, lang),
         kind=benefit.kind,
         outcome=Outcome.REFUSED,
-        rule=describe(benefit.condition, lang),
+        rule=_rule_words(plan, lang),
         checks=checks,
         source=benefit.source,
         currency=plan.currency,

@@ -1,5 +1,6 @@
-"""What a run applies: each benefit of a policy version in force on the school year's
-reference date, its amount parsed, and the key that names a run's policies."""
+"""What a run applies: each benefit of a policy version that counts for the school year (in
+force on its reference date, or for some of its months: reach.policy.timing), its amount
+parsed, and the key that names a run's policies."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -15,13 +16,15 @@ from reach.policy.selectors import list_benefits_of_version
 
 @dataclass(frozen=True)
 class BenefitPlan:
-    """A benefit of a policy version in force on the school year's reference date."""
+    """A benefit of a policy version that counts for the school year; `months` are the months
+    its monthly amount counts when it counts the months in force (None: the amount's own)."""
 
     version: PolicyVersion
     benefit: Benefit
     spec: AmountSpec
     in_kind: tuple[InKindSpec, ...]
     reference_date: dt.date
+    months: int | None = None
 
     @property
     def policy_code(self) -> str:
@@ -52,17 +55,20 @@ def run_key(policy_codes: Iterable[str]) -> str:
 
 
 def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPlan]:
-    """The benefits of `version` in force in `school_year`, in file order, amounts parsed."""
+    """The benefits of `version` that count for `school_year`, in file order, amounts parsed."""
     day = version.reference_date(school_year)
+    start = version.school_year_start
     currency = version.policy.currency
     plans = []
     for benefit in list_benefits_of_version(version):
-        if not benefit.in_force(day):
-            continue
         path = f"{version.policy.code}: {benefit.code}"
         spec, errors = parse_amount(benefit.amount, path=f"{path}.amount", currency=currency)
         in_kind, kind_errors = parse_in_kind(benefit.in_kind or None, path=f"{path}.in_kind")
         if spec is None or errors or kind_errors:
             raise EntitlementError("; ".join(errors + kind_errors))
-        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day))
+        timing = benefit.timing(start)
+        if not timing.counts_for(school_year, start, spec.months):
+            continue
+        months = timing.months_paid(school_year, start, spec.months)
+        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day, months))
     return plans

@@ -152,7 +152,7 @@ class Amount:
     in_kind: list[InKind] = field(default_factory=list)
 
 
-def _whole(value: Any, low: int, high: int) -> int | None:
+def whole_number(value: Any, low: int, high: int) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         return None
     return value
@@ -163,13 +163,13 @@ def _count_errors(node: Mapping, per: str, path: str) -> tuple[int | None, int |
     errors: list[str] = []
     months = days = None
     if per == "month":
-        months = _whole(node.get("months"), 1, 12)
+        months = whole_number(node.get("months"), 1, 12)
         if months is None:
             errors.append(f"{path}.months: " + _("must be a whole number 1-12"))
     elif "months" in node:
         errors.append(f"{path}.months: " + _("only with per: month"))
     if per == "day":
-        days = _whole(node.get("days"), 1, 366)
+        days = whole_number(node.get("days"), 1, 366)
         if days is None:
             errors.append(f"{path}.days: " + _("must be a whole number 1-366"))
     elif "days" in node:
@@ -351,6 +351,11 @@ _PERIOD_WORDS = {
     "vi": {"year": "{v} một năm", "month": "{v} × {n} tháng", "day": "{v} × {n} ngày"},
     "zh": {"year": "每年 {v}", "month": "{v} × {n} 个月", "day": "{v} × {n} 天"},
 }
+_MONTHS_IN_FORCE_WORDS = {
+    "en": "{v} × {n} of {cap} months in force",
+    "vi": "{v} × {n}/{cap} tháng có hiệu lực",
+    "zh": "{v} × 生效的 {n}/{cap} 个月",
+}
 _PERCENT_WORDS = {
     "en": "{p}% of {ref} = {v}",
     "vi": "{p}% của {ref} = {v}",
@@ -405,9 +410,9 @@ def _per_period_base(
     )
 
 
-def _count(spec: AmountSpec | InKindSpec, facts: Mapping) -> int:
+def _count(spec: AmountSpec | InKindSpec, facts: Mapping, months: int | None = None) -> int:
     if spec.per == "month":
-        return spec.months or 0
+        return min(spec.months or 0, months) if months is not None else (spec.months or 0)
     if spec.per == "day":
         days_field = getattr(spec, "days_field", None)
         known = facts.get(days_field) if days_field else None
@@ -425,8 +430,12 @@ def compute_amount(
     school_year: int,
     in_kind: Sequence[InKindSpec] = (),
     lang: str = "en",
+    months: int | None = None,
 ) -> Amount:
-    """One student's amount for one school year, with the arithmetic in words."""
+    """One student's amount for one school year, with the arithmetic in words. `months` are
+    the months of the school year a monthly benefit is in force, when it counts them
+    (reach.policy.timing); a monthly amount and monthly goods count that many, at most their
+    own `months`."""
     lang = lang_key(lang)
 
     def money(minor: int) -> str:
@@ -450,13 +459,16 @@ def compute_amount(
     else:
         per_period = spec.value_minor or 0
         first = money(per_period)
-    count = _count(spec, facts)
+    count = _count(spec, facts, months)
     total = per_period * count
-    words = _PERIOD_WORDS[lang][spec.per].format(v=first, n=count)
+    if months is not None and spec.per == "month":
+        words = _MONTHS_IN_FORCE_WORDS[lang].format(v=first, n=count, cap=spec.months)
+    else:
+        words = _PERIOD_WORDS[lang][spec.per].format(v=first, n=count)
     if spec.cap_minor is not None and total > spec.cap_minor:
         words += _CAP_WORDS[lang].format(total=money(total), cap=money(spec.cap_minor))
         total = spec.cap_minor
-    goods = [InKind(s.item, s.unit, s.quantity * _count(s, facts)) for s in in_kind]
+    goods = [InKind(s.item, s.unit, s.quantity * _count(s, facts, months)) for s in in_kind]
     return Amount(minor=total, currency=currency, formula_words=words, in_kind=goods)
 
 
@@ -470,10 +482,16 @@ _CAP_ONLY_WORDS = {"en": ", at most {cap}", "vi": ", tối đa {cap}", "zh": "�
 
 
 def describe_amount(
-    spec: AmountSpec, *, currency: str, lang: str = "en", table_names: Mapping | None = None
+    spec: AmountSpec,
+    *,
+    currency: str,
+    lang: str = "en",
+    table_names: Mapping | None = None,
+    timing: str = "",
 ) -> str:
     """The amount formula in words, before any student's facts (`table_names`: the reference
-    tables' names in `lang`, by code)."""
+    tables' names in `lang`, by code; `timing`: how the benefit meets a school year, in words,
+    from `reach.policy.timing.describe_timing`)."""
     lang = lang_key(lang)
 
     def money(minor: int) -> str:
@@ -490,4 +508,6 @@ def describe_amount(
         words += _DAYS_FIELD_WORDS[lang]
     if spec.cap_minor is not None:
         words += _CAP_ONLY_WORDS[lang].format(cap=money(spec.cap_minor))
+    if timing:
+        words += f" ({timing})"
     return words

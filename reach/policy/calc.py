@@ -6,8 +6,8 @@ path of the unit the pupil lives in, codes joined by ".", e.g. CN.520000000000.5
 Several policies stack (a national one and a local one): a pupil meets a policy only inside its
 jurisdiction (a unit-path prefix); a pupil without a `unit` is taken to live inside every given
 policy's jurisdiction, and that jurisdiction is the unit the fee tables are read for. Each
-benefit in force on the reference date of the school year whose condition a student meets is
-granted, unless it is worth nothing; of an exclusive group a student keeps only the largest
+benefit that counts for the school year (in force on its reference date, or for some of its
+months: reach.policy.timing) whose condition a student meets is granted, unless it is worth nothing; of an exclusive group a student keeps only the largest
 amount (the first in file order on ties). A tuition fee that is neither in the fee table nor
 in the student's `tuition_fee_month` leaves that benefit out, with a warning. Each line names
 the policy that granted it.
@@ -216,7 +216,14 @@ def calculate(
     missing from a reference table (not the student's fee) raises CalcError."""
     day = policy.reference_date(school_year)
     rules = [
-        Rule(benefit, benefit.condition, benefit.amount, benefit.in_kind, benefit.exclusive_group)
+        Rule(
+            benefit,
+            benefit.condition,
+            benefit.amount,
+            benefit.in_kind,
+            benefit.exclusive_group,
+            benefit.months_paid(school_year),
+        )
         for benefit in policy.benefits_in_force(school_year)
     ]
     grants: list[Grant] = []

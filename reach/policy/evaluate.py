@@ -33,6 +33,7 @@ class Rule(Generic[T]):
     amount: AmountSpec
     in_kind: Sequence[InKindSpec]
     exclusive_group: str
+    months: int | None = None  # the months of the school year counted (None: the amount's own)
 
 
 @dataclass
@@ -87,6 +88,7 @@ def judge_benefits(
                     school_year=school_year,
                     in_kind=rule.in_kind,
                     lang=lang,
+                    months=rule.months,
                 )
             except AmountUnavailable as error:
                 judgement.unavailable = error

@@ -29,8 +29,11 @@ from reach.policy.amounts import (
     parse_amount,
     parse_funding,
     parse_in_kind,
+    whole_number,
 )
 from reach.policy.conditions import validate_condition
+from reach.policy.timing import Timing
+from reach.policy.timing import reference_date as _reference_date
 
 BENEFIT_KINDS = ("exemption", "reduction", "subsidy", "grant", "meal", "scholarship")
 POLICY_KEYS = (
@@ -56,6 +59,9 @@ BENEFIT_KEYS = (
     "funding",
     "exclusive_group",
     "purpose",
+    "applies_from_school_year",
+    "applies_to_school_year",
+    "months_in_force",
     "notes",
 )
 SOURCE_KEYS = ("document", "article", "date", "url", "note", "confidence")
@@ -95,11 +101,30 @@ class BenefitSpec:
     exclusive_group: str
     document: dict  # the benefit as written, JSON-ready
     purpose: str = ""  # what the money is for; one payment per pupil, purpose and year
+    # How the benefit meets a school year (reach.policy.timing): the school years it governs
+    # whole, when the source names them, and whether a monthly amount counts the months.
+    from_school_year: int | None = None
+    to_school_year: int | None = None
+    months_in_force: bool = False
+    school_year_start: str = DEFAULT_SCHOOL_YEAR_START
 
-    def in_force(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
+    @property
+    def timing(self) -> Timing:
+        return Timing.of(
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            school_year_start=self.school_year_start,
+            from_school_year=self.from_school_year,
+            to_school_year=self.to_school_year,
+            months_in_force=self.months_in_force,
         )
+
+    def counts_for(self, school_year: int) -> bool:
+        return self.timing.counts_for(school_year, self.school_year_start, self.amount.months)
+
+    def months_paid(self, school_year: int) -> int | None:
+        """The months the amount counts in `school_year` (None: the amount's own)."""
+        return self.timing.months_paid(school_year, self.school_year_start, self.amount.months)
 
 
 @dataclass(frozen=True)
@@ -121,14 +146,13 @@ class PolicyDocument:
         return reference_date(school_year, self.school_year_start)
 
     def benefits_in_force(self, school_year: int) -> list[BenefitSpec]:
-        day = self.reference_date(school_year)
-        return [benefit for benefit in self.benefits if benefit.in_force(day)]
+        """The benefits that count for `school_year`, whole or for some of its months."""
+        return [benefit for benefit in self.benefits if benefit.counts_for(school_year)]
 
 
 def reference_date(school_year: int, school_year_start: str = DEFAULT_SCHOOL_YEAR_START) -> dt.date:
     """The day a school year's benefits are judged on: `school_year_start` ("MM-DD") of Y."""
-    month, day = (int(part) for part in school_year_start.split("-"))
-    return dt.date(school_year, month, day)
+    return _reference_date(school_year, school_year_start)
 
 
 # -- JSON and checksums ---------------------------------------------------------------------
@@ -324,7 +348,12 @@ def parse_policy(
     elif isinstance(raw_benefits, list):
         money = currency if known_currency(currency) else None
         benefits, benefit_errors = _benefits(
-            raw_benefits, currency=money, tables=tables, policy_source=source, dates=(start, end)
+            raw_benefits,
+            currency=money,
+            tables=tables,
+            policy_source=source,
+            dates=(start, end),
+            school_year_start=year_start,
         )
         errors += benefit_errors
     if errors:
@@ -353,6 +382,7 @@ def _benefits(
     tables: Mapping[str, TableInfo] | None,
     policy_source: Any,
     dates: tuple[dt.date | None, dt.date | None],
+    school_year_start: str,
 ) -> tuple[list[BenefitSpec], list[str]]:
     benefits, errors = [], []
     first_index: dict[str, int] = {}
@@ -375,6 +405,7 @@ def _benefits(
             tables=tables,
             policy_source=policy_source,
             dates=dates,
+            school_year_start=school_year_start,
         )
         errors += benefit_errors
         if benefit is not None:
@@ -391,6 +422,7 @@ def _benefit(
     tables: Mapping[str, TableInfo] | None,
     policy_source: Any,
     dates: tuple[dt.date | None, dt.date | None],
+    school_year_start: str,
 ) -> tuple[BenefitSpec | None, list[str]]:
     if not isinstance(node, Mapping):
         return None, [f"{path}: " + _("must be a mapping")]
@@ -445,6 +477,15 @@ def _benefit(
     purpose = node.get("purpose", code)
     if "purpose" in node and (not isinstance(purpose, str) or not SNAKE_CODE.match(purpose)):
         errors.append(f"{path}.purpose: " + _("must be snake_case (a-z, 0-9, _)"))
+    school_years, timing_errors = _school_years(
+        node, path=path, dates=(start, end), policy_from=policy_from, start=school_year_start
+    )
+    errors += timing_errors
+    months_in_force = node.get("months_in_force", False)
+    if not isinstance(months_in_force, bool):
+        errors.append(f"{path}.months_in_force: " + _("must be true or false"))
+    elif months_in_force and amount is not None and amount.per != "month":
+        errors.append(f"{path}.months_in_force: " + _("only with a monthly amount (per: month)"))
     if errors or amount is None or start is None:
         return None, errors
     return (
@@ -463,9 +504,62 @@ def _benefit(
             exclusive_group=group or "",
             document=jsonable(node),
             purpose=purpose,
+            from_school_year=school_years[0],
+            to_school_year=school_years[1],
+            months_in_force=months_in_force,
+            school_year_start=school_year_start,
         ),
         [],
     )
+
+
+def school_year_of(day: dt.date, school_year_start: str) -> int:
+    """The school year a day falls in: the year whose reference date is the last on or before
+    it."""
+    return day.year if day >= _reference_date(day.year, school_year_start) else day.year - 1
+
+
+def _school_years(
+    node: Mapping,
+    *,
+    path: str,
+    dates: tuple[dt.date | None, dt.date | None],
+    policy_from: dt.date | None,
+    start: str,
+) -> tuple[tuple[int | None, int | None], list[str]]:
+    """`applies_from_school_year` and `applies_to_school_year`: school years that hold the
+    benefit's own dates (a typo shows), within the policy's dates, from before to."""
+    errors: list[str] = []
+    years: list[int | None] = []
+    effective_from, effective_to = dates
+    for key in ("applies_from_school_year", "applies_to_school_year"):
+        year = whole_number(node.get(key), 1900, 2200) if key in node else None
+        if key in node and year is None:
+            errors.append(f"{path}.{key}: " + _("must be a school year such as 2021"))
+        years.append(year)
+    first, last = years
+    if first is not None and effective_from is not None:
+        if first < school_year_of(effective_from, start):
+            errors.append(
+                f"{path}.applies_from_school_year: "
+                + _("school year %(year)s ends before the benefit is in force (%(day)s)")
+                % {"year": first, "day": effective_from.isoformat()}
+            )
+        if policy_from is not None and _reference_date(first, start) < policy_from:
+            errors.append(
+                f"{path}.applies_from_school_year: "
+                + _("school year %(year)s begins before the policy is in force (%(day)s)")
+                % {"year": first, "day": policy_from.isoformat()}
+            )
+    if last is not None and effective_to is not None and last > school_year_of(effective_to, start):
+        errors.append(
+            f"{path}.applies_to_school_year: "
+            + _("school year %(year)s begins after the benefit ends (%(day)s)")
+            % {"year": last, "day": effective_to.isoformat()}
+        )
+    if first is not None and last is not None and first > last:
+        errors.append(f"{path}.applies_to_school_year: " + _("must not be before the first"))
+    return (first, last), errors
 
 
 # -- directories (no database: `reach calc`) ------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from reach.policy.loader import DEFAULT_SCHOOL_YEAR_START, reference_date
+from reach.policy.timing import Timing, describe_timing
 
 
 class Policy(models.Model):
@@ -78,6 +79,16 @@ class Benefit(models.Model):
     source = models.JSONField(_("legal source"), default=dict)
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    # How the benefit meets a school year (reach.policy.timing): the school years it governs
+    # whole, where the source names them, and whether its monthly amount counts the months of
+    # the school year in force.
+    applies_from_school_year = models.PositiveSmallIntegerField(
+        _("applies from school year"), null=True, blank=True
+    )
+    applies_to_school_year = models.PositiveSmallIntegerField(
+        _("applies until school year"), null=True, blank=True
+    )
+    months_in_force = models.BooleanField(_("counts the months in force"), default=False)
 
     class Meta:
         ordering = ["version", "position"]
@@ -90,8 +101,29 @@ class Benefit(models.Model):
         return self.code
 
     def in_force(self, day: dt.date) -> bool:
+        """Whether the benefit's own legal dates hold `day` (school years: `timing`)."""
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
+        )
+
+    def timing(self, school_year_start: str) -> Timing:
+        return Timing.of(
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            school_year_start=school_year_start,
+            from_school_year=self.applies_from_school_year,
+            to_school_year=self.applies_to_school_year,
+            months_in_force=self.months_in_force,
+        )
+
+    def timing_words(self, school_year_start: str, lang: str) -> str:
+        """How the benefit meets a school year, in words ("" when judged whole on its day)."""
+        return describe_timing(
+            school_year_start=school_year_start,
+            from_school_year=self.applies_from_school_year,
+            to_school_year=self.applies_to_school_year,
+            months_in_force=self.months_in_force,
+            lang=lang,
         )
 
 

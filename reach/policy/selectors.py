@@ -97,7 +97,13 @@ def describe_benefits_of_version(version: PolicyVersion, lang: str) -> list[dict
                 "benefit": benefit,
                 "name": benefit.names.get(lang) or benefit.code,
                 "rule": describe(benefit.condition, lang),
-                "amount": describe_amount(spec, currency=currency, lang=lang, table_names=tables)
+                "amount": describe_amount(
+                    spec,
+                    currency=currency,
+                    lang=lang,
+                    table_names=tables,
+                    timing=benefit.timing_words(version.school_year_start, lang),
+                )
                 if spec
                 else "",
             }

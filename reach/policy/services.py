@@ -118,6 +118,9 @@ def _save_policy(document: PolicyDocument, *, actor: User | None) -> tuple[Polic
             source=benefit.source,
             effective_from=benefit.effective_from,
             effective_to=benefit.effective_to,
+            applies_from_school_year=benefit.from_school_year,
+            applies_to_school_year=benefit.to_school_year,
+            months_in_force=benefit.months_in_force,
         )
         for benefit in document.benefits
     )

@@ -1,9 +1,11 @@
 """Which benefit of which policy file is in force in which school year: one row per benefit,
-one column per year, so a year that no benefit covers (a decree not yet encoded, or one that
-starts after the day a school year is judged on) shows as a gap at a glance.
+one column per year, so a year that no benefit covers (a decree not yet encoded) shows as a gap
+at a glance.
 
-A benefit counts for school year Y when it is in force on its policy's `school_year_start`
-of Y, the day runs judge the year on (`PolicyDocument.benefits_in_force`)."""
+A benefit counts for school year Y as runs count it (`PolicyDocument.benefits_in_force`): in
+force on its policy's `school_year_start` of Y, for the whole of the school years its source
+names, or, when it counts the months in force, for some months of Y; a year it counts only some
+months of shows as such, with the months."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from reach.policy.loader import PolicyDocument, file_kind, parse_policy, read_ya
 from reach.policy.tables import read_reference_dir, reference_book
 
 REFERENCE_DIR = "reference"
-IN_FORCE, ABSENT = "●", "·"
+IN_FORCE, PART, ABSENT = "●", "◐", "·"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,14 @@ class TimelineRow:
     benefit: str
     name: str
     years: tuple[bool, ...]
+    # per year, the months counted of a year the benefit counts only some months of (else None)
+    part_months: tuple[int | None, ...] = ()
+
+    def mark(self, index: int) -> str:
+        months = self.part_months[index] if self.part_months else None
+        if months is not None:
+            return f"{PART} {months}"
+        return IN_FORCE if self.years[index] else ABSENT
 
 
 def read_policies(directory: Path) -> list[PolicyDocument]:
@@ -40,22 +50,28 @@ def timeline(documents: Sequence[PolicyDocument], years: Sequence[int]) -> list[
     for document in documents:
         in_force = {year: {b.index for b in document.benefits_in_force(year)} for year in years}
         for benefit in document.benefits:
+            counted = [benefit.months_paid(year) for year in years]
             rows.append(
                 TimelineRow(
                     policy=document.code,
                     benefit=benefit.code,
                     name=benefit.names.get("en") or next(iter(benefit.names.values()), ""),
                     years=tuple(benefit.index in in_force[year] for year in years),
+                    part_months=tuple(
+                        months if months and months != benefit.amount.months else None
+                        for months in counted
+                    ),
                 )
             )
     return rows
 
 
 def render_markdown(rows: Sequence[TimelineRow], years: Sequence[int]) -> str:
-    """A Markdown table; a year column is headed by the year it starts in (2024 = 2024-2025)."""
+    """A Markdown table; a year column is headed by the year it starts in (2024 = 2024-2025);
+    "◐ 7" marks a year the benefit counts 7 months of."""
     head = ["Policy", "Benefit", *(str(year) for year in years)]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
-        marks = [IN_FORCE if on else ABSENT for on in row.years]
+        marks = [row.mark(index) for index in range(len(years))]
         lines.append(f"| {row.policy} | {row.benefit} ({row.name}) | " + " | ".join(marks) + " |")
     return "\n".join(lines) + "\n"
