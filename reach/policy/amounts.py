@@ -35,6 +35,15 @@ class AmountUnavailable(Exception):
         self.column = column
 
 
+class AmountNotSet(AmountUnavailable):
+    """The policy file leaves the amount unset (`value: null`): the source does not give it.
+    No column can supply it (`column` is ""): the pupils who meet the condition are left out
+    with a warning, as when their fee is missing, never paid a silent zero."""
+
+    def __init__(self, message: str):
+        super().__init__(message, column="")
+
+
 # -- numbers and money ----------------------------------------------------------------------
 
 
@@ -116,6 +125,7 @@ class AmountSpec:
     days: int | None = None
     days_field: str | None = None
     cap_minor: int | None = None
+    not_set: bool = False  # `value: null`: the source does not give the amount (to confirm)
 
 
 @dataclass(frozen=True)
@@ -198,8 +208,8 @@ def parse_amount(
     if ("value" in node) == ("percent" in node):
         errors.append(f"{path}: " + _("must have either value or percent (with of)"))
     elif "value" in node:
-        value_minor = to_minor(node["value"], currency)
-        if value_minor is None or value_minor < 0:
+        value_minor = None if node["value"] is None else to_minor(node["value"], currency)
+        if node["value"] is not None and (value_minor is None or value_minor < 0):
             errors.append(f"{path}.value: " + _money_message(currency))
         if "of" in node:
             errors.append(f"{path}.of: " + _("only with percent"))
@@ -216,7 +226,8 @@ def parse_amount(
             errors.append(f"{path}.cap: " + _money_message(currency))
     if errors:
         return None, errors
-    spec = AmountSpec(per, value_minor, percent, of, months, days, days_field, cap_minor)
+    not_set = "value" in node and node["value"] is None
+    spec = AmountSpec(per, value_minor, percent, of, months, days, days_field, cap_minor, not_set)
     return spec, []
 
 
@@ -441,6 +452,8 @@ def compute_amount(
     def money(minor: int) -> str:
         return format_major(minor, currency, lang=lang)
 
+    if spec.not_set:
+        raise AmountNotSet(_("the amount is not set in the policy file (to confirm)"))
     if spec.percent is not None:
         base = _per_period_base(
             spec,
@@ -478,6 +491,11 @@ _DAYS_FIELD_WORDS = {
     "vi": " (theo số ngày học của học sinh khi có)",
     "zh": "（已知时按学生实际在校天数）",
 }
+_NOT_SET_WORDS = {
+    "en": "not set (to confirm)",
+    "vi": "chưa đặt (cần xác nhận)",
+    "zh": "未设定（待确认）",
+}
 _CAP_ONLY_WORDS = {"en": ", at most {cap}", "vi": ", tối đa {cap}", "zh": "，上限 {cap}"}
 
 
@@ -500,6 +518,8 @@ def describe_amount(
     if spec.percent is not None:
         table = (table_names or {}).get(spec.of, spec.of)
         first = _TABLE_WORDS[lang].format(p=plain(spec.percent), table=table)
+    elif spec.not_set:
+        first = _NOT_SET_WORDS[lang]
     else:
         first = money(spec.value_minor or 0)
     count = {"month": spec.months, "day": spec.days}.get(spec.per)

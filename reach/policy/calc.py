@@ -247,9 +247,9 @@ def calculate(
             code, error = judgement.rule.of.code, judgement.unavailable
             if error is None:
                 continue
-            if error.column:
+            if error.column is not None:  # the pupil's column, or none for an unset amount
                 warnings.append(
-                    f"{name}:{student.line}: {error.column}: {code} "
+                    f"{name}:{student.line}: {error.column or '-'}: {code} "
                     + _("left out: %(reason)s") % {"reason": error}
                 )
             elif (message := f"{policy.file_name}: {code}: {error}") not in errors:

@@ -477,7 +477,12 @@ def test_run_totals_by_benefit_unit_and_funding_add_up(place):
         } == funding
     assert totals["lines"] == lines.count() == sum(row["lines"] for row in totals["by_unit"])
     by_unit = {(row["unit"], row["currency"]): row["lines"] for row in totals["by_unit"]}
-    assert by_unit[("26734", "VND")] == 4  # 2 pupils x (70% tuition + semi-boarding food)
+    # 2 pupils x (70% tuition + semi-boarding food of Decree 116/2016 and of Decree 66/2025)
+    assert by_unit[("26734", "VND")] == 6
+    # Decree 116/2016 pays September to April (15 kg x 8), Decree 66/2025 May from 1/5/2025
     semi_boarding = lines.filter(benefit_code="semi_boarding_food_116").first()
-    assert semi_boarding.in_kind == [{"item": "rice", "unit": "kg", "quantity": "135"}]
-    assert semi_boarding.amount_minor == 2_340_000 * 40 // 100 * 9
+    assert semi_boarding.in_kind == [{"item": "rice", "unit": "kg", "quantity": "120"}]
+    assert semi_boarding.amount_minor == 2_340_000 * 40 // 100 * 8
+    may = lines.filter(benefit_code="semi_boarding_food_66").first()
+    assert may.amount_minor == 936_000 * 1
+    assert may.in_kind == [{"item": "rice", "unit": "kg", "quantity": "15"}]

@@ -348,10 +348,15 @@ def test_vn_2023_semi_boarding_food_40pct_of_1800000_x_9_is_6480000(tmp_path):
     }
 
 
-def test_vn_2024_semi_boarding_food_40pct_of_2340000_x_9_is_8424000(tmp_path):
+def test_vn_2024_semi_boarding_food_116_40pct_of_2340000_x_8_months_and_66_936000_x_1_may(
+    tmp_path,
+):
+    """Decree 66/2025 from 1/5/2025: Decree 116/2016 pays September to April (936,000 x 8 =
+    7,488,000), Decree 66/2025 pays May (936,000 x 1)."""
     student = vn("k", "lower_secondary", boarding="1", extremely_difficult_commune="1")
     assert calc(tmp_path, "vn-poverty-education", 2024, student)["k"] == {
-        "semi_boarding_food_116": "8424000"
+        "semi_boarding_food_116": "7488000",
+        "semi_boarding_food_66": "936000",
     }
 
 
@@ -430,6 +435,111 @@ def test_vn_2024_ethnic_minority_poor_university_student_fee_exempt_1000000_x_10
     assert calc(tmp_path, "vn-poverty-education", 2024, student)["n"] == {
         "tuition_exemption_ethnic_poor_81": "10000000"
     }
+
+
+# --- time within a school year: the boundaries 2020-11-01, 2021-10-15, 2025-05-01, 2025-09-03
+
+
+def test_vn_2020_lunch_06_2018_10pct_of_1490000_x_2_months_then_105_2020_160000_x_7_months(
+    tmp_path,
+):
+    """Decree 105/2020 from 1/11/2020: Decree 06/2018 pays September and October (149,000 x 2 =
+    298,000), Decree 105/2020 November to May (160,000 x 7 = 1,120,000); 9 months in all."""
+    student = vn("g", "preschool", age=4, household_status="near_poor")
+    assert calc(tmp_path, "vn-poverty-education", 2020, student)["g"] == {
+        "preschool_lunch_support_06": "298000",
+        "preschool_lunch_support": "1120000",
+    }
+
+
+def test_vn_2021_decree_81_from_15_10_2021_governs_the_whole_school_year_300000_x_9(tmp_path):
+    """Decree 81/2021 applies from school year 2021-2022: exemption 300,000 x 9 = 2,700,000 and
+    learning-cost support 150,000 x 9 = 1,350,000, though in force only from 15 October."""
+    student = vn("a", "lower_secondary", household_status="poor", tuition_fee_month=300000)
+    assert calc(tmp_path, "vn-poverty-education", 2021, student)["a"] == {
+        "tuition_exemption_81": "2700000",
+        "learning_cost_support": "1350000",
+    }
+
+
+def test_vn_2020_decree_86_governs_its_last_school_year_300000_x_9_not_decree_81(tmp_path):
+    student = vn("a", "lower_secondary", household_status="poor", tuition_fee_month=300000)
+    assert calc(tmp_path, "vn-poverty-education", 2020, student)["a"] == {
+        "tuition_exemption_86": "2700000"
+    }
+
+
+def test_vn_2025_decree_238_from_3_9_2025_takes_the_whole_year_81_none_of_it(tmp_path):
+    """Decree 81/2021 ends 2/9/2025, before school year 2025-2026 opens on 5 September: the
+    near-poor pupil's fee is exempt under Decree 238/2025 (300,000 x 9), none under Decree 81."""
+    student = vn("f", "lower_secondary", household_status="near_poor", tuition_fee_month=300000)
+    granted = calc(tmp_path, "vn-poverty-education", 2025, student)["f"]
+    assert granted == {"tuition_exemption_public_238": "2700000"}
+
+
+def test_vn_2024_nursery_lunch_66_from_1_5_2025_pays_may_only_360000_x_1(tmp_path):
+    student = vn("m", "preschool", age=2, boarding="1", extremely_difficult_commune="1")
+    assert calc(tmp_path, "vn-poverty-education", 2024, student)["m"] == {
+        "semi_boarding_nursery_lunch_66": "360000"
+    }
+
+
+# --- the years before: Decree 86/2015, Decree 06/2018, the base salary from 2016 ---------------
+
+
+@pytest.mark.parametrize(("year", "food"), [
+    (2016, "4356000"),  # 40% of 1,210,000 (from 1/5/2016) = 484,000 x 9
+    (2017, "4680000"),  # 40% of 1,300,000 (from 1/7/2017) = 520,000 x 9
+    (2018, "5004000"),  # 40% of 1,390,000 (from 1/7/2018) = 556,000 x 9
+    (2019, "5364000"),  # 40% of 1,490,000 (from 1/7/2019) = 596,000 x 9
+    (2020, "5364000"),
+])  # fmt: skip
+def test_vn_2016_to_2020_semi_boarding_food_40pct_of_the_base_salary_x_9(tmp_path, year, food):
+    student = vn("j", "primary", boarding="1", extremely_difficult_commune="1")
+    assert calc(tmp_path, "vn-poverty-education", year, student)["j"] == {
+        "semi_boarding_food_116": food
+    }
+
+
+@pytest.mark.parametrize(("year", "lunch"), [
+    (2018, "1251000"),  # 10% of 1,390,000 = 139,000 x 9
+    (2019, "1341000"),  # 10% of 1,490,000 = 149,000 x 9
+])  # fmt: skip
+def test_vn_2018_and_2019_lunch_06_2018_10pct_of_the_base_salary_x_9(tmp_path, year, lunch):
+    student = vn("g", "preschool", age=5, household_status="poor")
+    assert calc(tmp_path, "vn-poverty-education", year, student)["g"] == {
+        "preschool_lunch_support_06": lunch
+    }
+
+
+def test_vn_2017_no_lunch_line_the_date_decree_06_2018_came_into_force_is_to_confirm(tmp_path):
+    student = vn("g", "preschool", age=5, household_status="poor")
+    assert calc(tmp_path, "vn-poverty-education", 2017, student) == {}
+
+
+@pytest.mark.parametrize("year", [2016, 2017, 2018, 2019, 2020])
+def test_vn_2016_to_2020_poor_pupil_fee_exempt_under_decree_86_300000_x_9(tmp_path, year):
+    student = vn("a", "upper_secondary", household_status="poor", tuition_fee_month=300000)
+    assert calc(tmp_path, "vn-poverty-education", year, student)["a"] == {
+        "tuition_exemption_86": "2700000"
+    }
+
+
+def test_vn_2018_near_poor_pays_half_under_decree_86_50pct_of_200000_x_9_is_900000(tmp_path):
+    student = vn("b", "lower_secondary", household_status="near_poor", tuition_fee_month=200000)
+    assert calc(tmp_path, "vn-poverty-education", 2018, student)["b"] == {
+        "tuition_reduction_50_86": "900000"
+    }
+
+
+def test_vn_2019_learning_cost_support_of_decree_86_is_left_out_with_a_warning_not_paid_0(
+    tmp_path, capsys
+):
+    """The facts give Decree 86/2015's beneficiaries, not its amount: the orphan is named in a
+    warning, no line of 0 is printed."""
+    student = vn("o", "primary", orphan="1")
+    assert calc(tmp_path, "vn-poverty-education", 2019, student) == {}
+    assert "learning_cost_support_86 left out: the amount is not set" in capsys.readouterr().err
 
 
 def test_vn_policy_gives_nothing_before_its_decrees(tmp_path):

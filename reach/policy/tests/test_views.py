@@ -92,8 +92,9 @@ def test_saving_an_unchanged_policy_makes_no_version(world, policies):
 def test_a_bad_edit_lists_every_error_with_its_path_and_saves_nothing(world, policies):
     client = logged_in(world, "admin")
     document = edited_text(client)
-    document["benefits"][0]["condition"] = {"field": "colour", "op": "eq", "value": "red"}
-    document["benefits"][1]["funding"] = [{"source": "state_budget", "share": 90}]
+    benefits = {benefit["code"]: benefit for benefit in document["benefits"]}
+    benefits["tuition_exemption_81"]["condition"] = {"field": "colour", "op": "eq", "value": "red"}
+    benefits["tuition_reduction_70_81"]["funding"] = [{"source": "state_budget", "share": 90}]
 
     response = client.post(f"/policies/{VN_POLICY}/edit/", {"document": yaml.safe_dump(document)})
     broken = client.post(f"/policies/{VN_POLICY}/edit/", {"document": "code: [unclosed"})
