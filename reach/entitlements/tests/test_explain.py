@@ -106,6 +106,24 @@ def test_explain_exclusive_group_keeps_the_exemption_2700000_over_the_70pct_redu
     assert verdicts["learning_cost_support"].amount_minor == 1_350_000
 
 
+def test_explain_2020_lunch_counts_2_months_of_06_2018_and_7_of_105_2020_in_words(place):
+    """Decree 105/2020 from 1/11/2020: 10% of 1,490,000 = 149,000 x 2 and 160,000 x 7; the
+    rule says a month counts when in force on its 5th, a convention to confirm."""
+    child = make_pupil(
+        unit=place.units["vn"], level="preschool", grade=None, year=2020,
+        birth_date=dt.date(2016, 3, 1), status="near_poor",
+    )  # fmt: skip
+
+    verdicts = verdicts_of(explain_person(person=child, school_year=2020))
+
+    before, after = verdicts["preschool_lunch_support_06"], verdicts["preschool_lunch_support"]
+    assert (before.outcome, before.amount_minor) == (Outcome.GRANTED, 298_000)
+    assert before.amount_words == "10% of 1,490,000 = 149,000 × 2 of 9 months in force"
+    assert (after.outcome, after.amount_minor) == (Outcome.GRANTED, 1_120_000)
+    assert after.amount_words == "160,000 × 7 of 9 months in force"
+    assert "in force on day 5 of it (convention to confirm)" in after.rule
+
+
 def test_explain_a_check_under_not_counts_for_the_pupil_when_it_fails(place):
     pupil = make_pupil(unit=place.units["ordinary"], level="lower_secondary", grade=6)
 

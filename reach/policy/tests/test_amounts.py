@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from reach.policy.amounts import (
+    AmountNotSet,
     AmountUnavailable,
     FundingShare,
     ReferenceBook,
@@ -354,3 +355,48 @@ def test_describe_amount_says_the_formula_before_any_student(node, currency, lan
     assert errors == []
     names = {"base_salary": "Statutory base salary"}
     assert describe_amount(spec, currency=currency, lang=lang, table_names=names) == words
+
+
+def monthly(node: dict):
+    spec, errors = parse_amount(node, path="amount", currency="VND")
+    assert errors == []
+    return spec
+
+
+def test_months_in_force_160000_x_7_of_9_months_is_1120000_rice_15_x_7():
+    spec = monthly({"per": "month", "value": 160000, "months": 9})
+    rice = parse_in_kind([{"item": "rice", "unit": "kg", "quantity": 15, "per": "month",
+                           "months": 9}], path="in_kind")[0]  # fmt: skip
+    amount = compute_amount(
+        spec, currency="VND", facts={}, reference_date=dt.date(2020, 9, 5), school_year=2020,
+        in_kind=rice, months=7,
+    )  # fmt: skip
+    assert amount.minor == 1_120_000
+    assert amount.formula_words == "160,000 × 7 of 9 months in force"
+    assert amount.in_kind[0].quantity == 105
+
+
+def test_10pct_of_1490000_x_2_of_9_months_is_298000():
+    spec = monthly({"percent": 10, "of": "base_salary", "per": "month", "months": 9})
+    book = ReferenceBook(
+        {"base_salary": TableInfo("base_salary", "VND", "month")},
+        {"base_salary": [ReferenceRow(1_490_000, valid_from=dt.date(2019, 7, 1))]},
+    )
+    amount = compute_amount(
+        spec, currency="VND", facts={}, book=book, reference_date=dt.date(2020, 9, 5),
+        school_year=2020, months=2,
+    )  # fmt: skip
+    assert amount.minor == 298_000
+    assert amount.formula_words == "10% of 1,490,000 = 149,000 × 2 of 9 months in force"
+
+
+def test_an_amount_the_source_does_not_give_is_not_set_never_0():
+    spec = monthly({"per": "month", "value": None, "months": 9})
+    assert spec.not_set
+    with pytest.raises(AmountNotSet) as caught:
+        compute_amount(
+            spec, currency="VND", facts={}, reference_date=SEPT_2024, school_year=2024
+        )
+    assert caught.value.column == ""  # no column of the pupil's can supply it
+    assert describe_amount(spec, currency="VND") == "not set (to confirm) × 9 months"
+    assert describe_amount(spec, currency="VND", lang="zh").startswith("未设定（待确认）")
