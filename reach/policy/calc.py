@@ -7,10 +7,11 @@ Several policies stack (a national one and a local one): a pupil meets a policy 
 jurisdiction (a unit-path prefix); a pupil without a `unit` is taken to live inside every given
 policy's jurisdiction, and that jurisdiction is the unit the fee tables are read for. Each
 benefit that counts for the school year (in force on its reference date, or for some of its
-months: reach.policy.timing) whose condition a student meets is granted, unless it is worth nothing; of an exclusive group a student keeps only the largest
-amount (the first in file order on ties). A tuition fee that is neither in the fee table nor
-in the student's `tuition_fee_month` leaves that benefit out, with a warning. Each line names
-the policy that granted it.
+months: reach.policy.timing) whose condition a student meets is granted, unless it is worth
+nothing; of an exclusive group a student keeps only the largest amount (the first in file
+order on ties). A tuition fee that is neither in the fee table nor in the student's
+`tuition_fee_month`, or an amount the policy file leaves unset, leaves that benefit out, with a
+warning. Each line names the policy that granted it.
 """
 
 import csv

@@ -394,9 +394,7 @@ def test_an_amount_the_source_does_not_give_is_not_set_never_0():
     spec = monthly({"per": "month", "value": None, "months": 9})
     assert spec.not_set
     with pytest.raises(AmountNotSet) as caught:
-        compute_amount(
-            spec, currency="VND", facts={}, reference_date=SEPT_2024, school_year=2024
-        )
+        compute_amount(spec, currency="VND", facts={}, reference_date=SEPT_2024, school_year=2024)
     assert caught.value.column == ""  # no column of the pupil's can supply it
     assert describe_amount(spec, currency="VND") == "not set (to confirm) × 9 months"
     assert describe_amount(spec, currency="VND", lang="zh").startswith("未设定（待确认）")

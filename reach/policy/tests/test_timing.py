@@ -46,9 +46,7 @@ def test_a_predecessor_and_its_successor_from_the_next_day_share_every_month_onc
         before = Timing(dt.date(2016, 9, 1), boundary - dt.timedelta(days=1), True)
         after = Timing(boundary, None, True)
         for year in range(2016, 2027):
-            assert before.months_counted(year, START, 9) + after.months_counted(
-                year, START, 9
-            ) == 9
+            assert before.months_counted(year, START, 9) + after.months_counted(year, START, 9) == 9
 
 
 def test_whole_school_years_from_2021_include_the_weeks_before_15_october():
