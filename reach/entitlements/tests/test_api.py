@@ -107,5 +107,6 @@ def test_policies_api_gives_the_rules_in_the_requested_language(world, d12_run):
     support = next(b for b in detail["benefits"] if b["code"] == "learning_cost_support")
     assert support["name"] == support["names"]["zh"]
     assert support["rule"].startswith("学段为")
-    assert support["amount_words"] == "150,000 VND × 9 个月"
+    # Decree 81/2021 applies from school year 2021-2022, whole
+    assert support["amount_words"] == "150,000 VND × 9 个月 (自 2021-2022 学年起按整学年)"
     assert client.get("/api/v1/policies/nope").status_code == 404
