@@ -38,6 +38,9 @@ def test_policy_list_and_page_show_the_rules_in_words(world, policies):
     assert "Hỗ trợ chi phí học tập" in page
     assert "cấp học là một trong mầm non" in page  # the rule, in Vietnamese
     assert "150.000 VND × 9 tháng" in page  # the amount, in Vietnamese
+    assert "cả năm học từ năm học 2021-2022" in page  # Decree 81 governs whole school years
+    assert "một tháng được tính khi có hiệu lực vào ngày 5" in page  # lunch counts months
+    assert "chưa đặt (cần xác nhận)" in page  # Decree 86's learning-cost amount is not set
     assert "Nghị định 81/2021/NĐ-CP" in page
     assert "/edit/" not in page  # only administrators edit
 
