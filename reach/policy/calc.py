@@ -19,9 +19,10 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 import reach
@@ -39,6 +40,7 @@ from reach.policy.loader import (
     parse_policy,
 )
 from reach.policy.tables import read_reference_dir, reference_book
+from reach.policy.timing import describe_timing
 
 REFERENCE_DIR = "reference"
 EXTRA_COLUMNS = ("ref", "birth_date", "tuition_fee_month", "unit")
@@ -71,6 +73,7 @@ class Student:
 class CalcResult:
     grants: list["Grant"]
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)  # how part-year benefits were counted
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,26 @@ def calculate(
         ]
     if errors:
         raise CalcError(errors)
-    return CalcResult(grants, warnings)
+    return CalcResult(grants, warnings, _part_year_notes(policy, school_year))
+
+
+def _part_year_notes(policy: PolicyDocument, school_year: int) -> list[str]:
+    """For each benefit that counts only some months of the school year, how many and by
+    which convention."""
+    notes = []
+    for benefit in policy.benefits_in_force(school_year):
+        months = benefit.months_paid(school_year)
+        if months is None or months == benefit.amount.months:
+            continue
+        timing = describe_timing(
+            school_year_start=policy.school_year_start, months_in_force=True, lang=get_language()
+        )
+        notes.append(
+            f"{policy.file_name}: {benefit.code}: "
+            + _("%(months)s of %(of)s months in school year %(year)s: %(rule)s")
+            % {"months": months, "of": benefit.amount.months, "year": school_year, "rule": timing}
+        )
+    return notes
 
 
 def load_calc_policy(*, code: str, policies_dir: Path) -> tuple[PolicyDocument, ReferenceBook]:
@@ -304,7 +326,11 @@ def run_calc(
     ]
     grants = [grant for result in results for grant in result.grants]
     grants.sort(key=lambda grant: grant.line)  # stable: policy then file order per pupil
-    return CalcResult(grants, [warning for result in results for warning in result.warnings])
+    return CalcResult(
+        grants,
+        [warning for result in results for warning in result.warnings],
+        [note for result in results for note in result.notes],
+    )
 
 
 def render_grants(grants: Sequence[Grant]) -> str:

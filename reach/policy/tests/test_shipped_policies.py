@@ -441,7 +441,7 @@ def test_vn_2024_ethnic_minority_poor_university_student_fee_exempt_1000000_x_10
 
 
 def test_vn_2020_lunch_06_2018_10pct_of_1490000_x_2_months_then_105_2020_160000_x_7_months(
-    tmp_path,
+    tmp_path, capsys
 ):
     """Decree 105/2020 from 1/11/2020: Decree 06/2018 pays September and October (149,000 x 2 =
     298,000), Decree 105/2020 November to May (160,000 x 7 = 1,120,000); 9 months in all."""
@@ -450,6 +450,9 @@ def test_vn_2020_lunch_06_2018_10pct_of_1490000_x_2_months_then_105_2020_160000_
         "preschool_lunch_support_06": "298000",
         "preschool_lunch_support": "1120000",
     }
+    notes = capsys.readouterr().err
+    assert "preschool_lunch_support: 7 of 9 months in school year 2020: the months" in notes
+    assert "a month counting when in force on day 5 of it (convention to confirm)" in notes
 
 
 def test_vn_2021_decree_81_from_15_10_2021_governs_the_whole_school_year_300000_x_9(tmp_path):

@@ -46,6 +46,6 @@ class Command(BaseCommand):
                 "%(count)s error: nothing calculated", "%(count)s errors: nothing calculated", count
             )
             raise CommandError(message % {"count": count}) from None
-        for line in result.warnings:
+        for line in [*result.notes, *result.warnings]:
             self.stderr.write(line, style_func=lambda text: text)
         self.stdout.write(render_grants(result.grants), ending="")
