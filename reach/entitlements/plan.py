@@ -2,12 +2,19 @@
 reference date, its amount parsed, and the key that names a run's policies."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from reach.entitlements.errors import EntitlementError
-from reach.policy.amounts import TUITION_FEE, AmountSpec, InKindSpec, parse_amount, parse_in_kind
+from reach.policy.amounts import (
+    TUITION_FEE,
+    AmountSpec,
+    InKindSpec,
+    TableInfo,
+    parse_amount,
+    parse_in_kind,
+)
 from reach.policy.conditions import required_values
 from reach.policy.models import Benefit, PolicyVersion
 from reach.policy.selectors import list_benefits_of_version
@@ -22,6 +29,7 @@ class BenefitPlan:
     spec: AmountSpec
     in_kind: tuple[InKindSpec, ...]
     reference_date: dt.date
+    table_keys: tuple[str, ...] = ()  # the keys of the reference table the amount reads
 
     @property
     def policy_code(self) -> str:
@@ -38,8 +46,9 @@ class BenefitPlan:
 
     @property
     def group_columns(self) -> tuple[str, ...]:
-        """The facts the amount depends on: the fee table's keys, or the pupil's days."""
-        if self.spec.of == TUITION_FEE:
+        """The facts the amount depends on: the fee table's keys (or those of another table
+        set by level and place), or the pupil's days."""
+        if self.spec.of == TUITION_FEE or "unit" in self.table_keys:
             return ("level", "unit_path")
         if self.spec.days_field:
             return (self.spec.days_field,)
@@ -51,8 +60,11 @@ def run_key(policy_codes: Iterable[str]) -> str:
     return ",".join(sorted({code.strip() for code in policy_codes if code.strip()}))
 
 
-def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPlan]:
-    """The benefits of `version` in force in `school_year`, in file order, amounts parsed."""
+def plan_benefits(
+    version: PolicyVersion, *, school_year: int, tables: Mapping[str, TableInfo] | None = None
+) -> list[BenefitPlan]:
+    """The benefits of `version` in force in `school_year`, in file order, amounts parsed;
+    `tables`: the reference tables, whose keys say what an amount reading one depends on."""
     day = version.reference_date(school_year)
     currency = version.policy.currency
     plans = []
@@ -64,5 +76,7 @@ def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPl
         in_kind, kind_errors = parse_in_kind(benefit.in_kind or None, path=f"{path}.in_kind")
         if spec is None or errors or kind_errors:
             raise EntitlementError("; ".join(errors + kind_errors))
-        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day))
+        table = (tables or {}).get(spec.of or "")
+        keys = table.keys if table is not None else ()
+        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day, tuple(keys)))
     return plans
