@@ -1,9 +1,9 @@
 """The one catalog of fields a policy condition may test (docs/policy-files.md, "Conditions").
 
 Each field names its type, its allowed values, its labels in vi / zh / en, and the column of
-`reach.policy.facts.enrolment_facts` that holds it (`age` is tested against `birth_date`, so
-SQL never computes ages; so is `age_by_birth_year`). The allowed values come from the registry's choices, so the catalog
-and the data cannot drift apart.
+`reach.policy.facts.enrolment_facts` that holds it (`age` and `age_by_birth_year` are tested
+against `birth_date`, so SQL never computes ages). The allowed values come from the registry's
+choices, so the catalog and the data cannot drift apart.
 """
 
 from dataclasses import dataclass, field

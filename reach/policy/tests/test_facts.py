@@ -478,9 +478,7 @@ def test_sql_selects_exactly_the_students_python_says_meet_the_condition(
         (dt.date(2022, 1, 1), 2),
     ],
 )
-def test_sql_age_by_birth_year_is_the_school_year_minus_the_year_of_birth(
-    place, birth_date, years
-):
+def test_sql_age_by_birth_year_is_the_school_year_minus_the_year_of_birth(place, birth_date, years):
     enrolment = pupil(place)
     Person.objects.filter(pk=enrolment.person_id).update(birth_date=birth_date)
     facts = enrolment_facts(school_year=YEAR)

@@ -13,10 +13,10 @@ from reach.policy.loader import PolicyFileError
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
 from reach.policy.selectors import get_current_policy_version, get_reference_book
 from reach.policy.services import (
+    delete_reference_value,
     load_policies_dir,
     load_policy_file,
     load_policy_files,
-    delete_reference_value,
     load_reference_file,
     save_reference_value,
 )
@@ -306,13 +306,16 @@ def test_an_administrators_value_is_audited_and_survives_loading_the_changed_fil
     assert event.after["keys"] == {"level": "lower_secondary", "unit": "VN.79"}
     assert event.after["value_minor"] == 200000
     book = get_reference_book()
-    assert book.value(
-        "private_tuition_support",
-        reference_date=dt.date(2025, 9, 5),
-        school_year=2025,
-        level="lower_secondary",
-        unit_path="VN.79.761.26734",
-    ) == 200000
+    assert (
+        book.value(
+            "private_tuition_support",
+            reference_date=dt.date(2025, 9, 5),
+            school_year=2025,
+            level="lower_secondary",
+            unit_path="VN.79.761.26734",
+        )
+        == 200000
+    )
 
 
 def test_changing_and_deleting_a_province_value_are_audited_with_before_and_after(tmp_path):

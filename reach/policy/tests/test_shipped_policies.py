@@ -13,8 +13,10 @@ FIELDS = (
     "disabled martyr_child extremely_difficult_commune program school_ownership school_inclusive "
     "school_days tuition_fee_month"
 ).split()
-BY_BIRTH_DATE = [
-    "birth_date" if column == "age" else column for column in FIELDS if column != "age_by_birth_year"
+BY_BIRTH_DATE = [  # a birth date instead of the ages it gives
+    "birth_date" if column == "age" else column
+    for column in FIELDS
+    if column != "age_by_birth_year"
 ]
 
 
@@ -351,7 +353,7 @@ def test_vn_preschool_lunch_support_not_for_the_2_year_old_class(tmp_path):
     assert "preschool_lunch_support" not in granted
 
 
-def test_vn_2024_child_born_2021_11_20_aged_2_on_5_september_sits_in_the_3_year_old_class_paid_160000_x_9(
+def test_vn_2024_born_2021_11_20_aged_2_on_5_september_in_the_3_year_old_class_160000_x_9(
     tmp_path,
 ):
     """Classes are formed by year of birth: 2024 - 2021 = 3, though the child turns 3 only on
@@ -498,7 +500,7 @@ def test_vn_2025_private_lower_secondary_ethnic_minority_near_poor_fee_exempt_30
     }
 
 
-def test_vn_2025_private_preschool_ethnic_minority_in_difficult_commune_70pct_of_300000_x_9_is_1890000(
+def test_vn_2025_private_preschool_ethnic_minority_difficult_commune_70pct_of_300000_x_9_1890000(
     tmp_path,
 ):
     student = vn(
