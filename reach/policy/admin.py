@@ -78,7 +78,7 @@ class ReferenceValueForm(forms.ModelForm):
 class ReferenceValueAdmin(admin.ModelAdmin):
     form = ReferenceValueForm
     list_display = ["table", "school_year", "valid_from", "keys", "value_minor"]
-    list_filter = ["table"]
+    list_filter = [("table", admin.RelatedOnlyFieldListFilter)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(table__admin_values=True)
