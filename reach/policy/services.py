@@ -144,16 +144,21 @@ def _save_reference(
     table.admin_values = document.admin_values
     table.source_file, table.loaded_at = document.file_name, timezone.now()
     table.save()
-    if table.admin_values:
-        # The administrators' values stay; the file only describes the table.
-        record_audit_event(
-            actor=actor,
-            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-            obj=table,
-            before=before,
-            after={"checksum": document.checksum},
-        )
-        return table, True
+    after: dict[str, object] = {"checksum": document.checksum}
+    if not table.admin_values:  # else the administrators' values stay
+        _replace_values(table, document)
+        after["values"] = len(document.rows)
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        obj=table,
+        before=before,
+        after=after,
+    )
+    return table, True
+
+
+def _replace_values(table: ReferenceTable, document: ReferenceDocument) -> None:
     table.values.all().delete()
     ReferenceValue.objects.bulk_create(
         ReferenceValue(
@@ -166,14 +171,6 @@ def _save_reference(
         )
         for row, source in zip(document.rows, document.row_sources, strict=True)
     )
-    record_audit_event(
-        actor=actor,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        obj=table,
-        before=before,
-        after={"checksum": document.checksum, "values": len(document.rows)},
-    )
-    return table, True
 
 
 def _parse_files(
@@ -337,11 +334,21 @@ def save_reference_value(
     parse_reference_value(
         reference_value_row(value), table=table.code, currency=table.currency, keys=table.keys
     )
+    value.keys = {key: value.keys.get(key) for key in table.keys}
     with transaction.atomic():
+        same = ReferenceValue.objects.select_for_update().filter(
+            table=table, school_year=value.school_year, valid_from=value.valid_from
+        )
+        if any(other.keys == value.keys for other in same.exclude(pk=value.pk)):
+            raise PolicyFileError(
+                [
+                    f"{table.code}: "
+                    + _("a value of the same school year or date, level and unit exists")
+                ]
+            )
         before = None
         if value.pk is not None:
             before = _value_record(ReferenceValue.objects.select_for_update().get(pk=value.pk))
-        value.keys = {key: value.keys.get(key) for key in table.keys}
         value.save()
         record_audit_event(
             actor=actor,

@@ -365,3 +365,16 @@ def test_only_an_administrator_enters_a_province_value_and_only_in_a_table_fille
     with pytest.raises(PolicyFileError):
         save_reference_value(actor=admin, value=province_value(shipped))
     assert not ReferenceValue.objects.filter(table=table).exists()
+
+
+def test_a_second_value_for_the_same_year_level_and_unit_is_refused(tmp_path):
+    admin = UserFactory(username="root", is_superuser=True)
+    table = load_reference_file(path=province_table(tmp_path), actor=None)
+    first = save_reference_value(actor=admin, value=province_value(table))
+
+    with pytest.raises(PolicyFileError):
+        save_reference_value(actor=admin, value=province_value(table, value_minor=300000))
+    first.value_minor = 300000
+    save_reference_value(actor=admin, value=first)  # changing the value itself is allowed
+
+    assert list(table.values.values_list("value_minor", flat=True)) == [300000]
