@@ -333,7 +333,7 @@ def add_amounts(
 ) -> dict[str, AmountUnavailable]:
     """The benefit's amount for each key its pupils may hold (`groups`), into `run_amount`; an
     amount worth nothing adds no row (no line). Returns the keys without an amount for want of
-    a fee (a pupil holding one is left out), with the reason."""
+    a fee or a value of their place (a pupil holding one is left out), with the reason."""
     unavailable = {}
     rows = []
     benefit = plan.benefit
@@ -350,7 +350,7 @@ def add_amounts(
                 months=plan.months,
             )
         except AmountUnavailable as error:
-            if error.column is None:
+            if not error.per_pupil:
                 raise
             unavailable[group.key] = error
             continue

@@ -190,7 +190,7 @@ def explain_person(*, person: Person, school_year: int, lang: str = "en") -> Per
         version = get_current_policy_version(policy.code)
         if version is None or not _applies_to(version, unit_path):
             continue
-        plans = plan_benefits(version, school_year=school_year)
+        plans = plan_benefits(version, school_year=school_year, tables=book.tables)
         day = version.reference_date(school_year)
         if not plans:
             explanation.notes.append(

@@ -293,6 +293,7 @@ class RunFact(models.Model):
     martyr_child = models.BooleanField()
     birth_date = models.DateField()
     school_ownership = models.CharField(max_length=10)
+    school_inclusive = models.CharField(max_length=10)
     unit_path = models.CharField(max_length=255)
 
     class Meta:

@@ -3,12 +3,19 @@ force on its reference date, or for some of its months: reach.policy.timing), it
 parsed, and the key that names a run's policies."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from reach.entitlements.errors import EntitlementError
-from reach.policy.amounts import TUITION_FEE, AmountSpec, InKindSpec, parse_amount, parse_in_kind
+from reach.policy.amounts import (
+    TUITION_FEE,
+    AmountSpec,
+    InKindSpec,
+    TableInfo,
+    parse_amount,
+    parse_in_kind,
+)
 from reach.policy.conditions import required_values
 from reach.policy.models import Benefit, PolicyVersion
 from reach.policy.selectors import list_benefits_of_version
@@ -25,6 +32,7 @@ class BenefitPlan:
     in_kind: tuple[InKindSpec, ...]
     reference_date: dt.date
     months: int | None = None
+    table_keys: tuple[str, ...] = ()  # the keys of the reference table the amount reads
 
     @property
     def policy_code(self) -> str:
@@ -41,8 +49,9 @@ class BenefitPlan:
 
     @property
     def group_columns(self) -> tuple[str, ...]:
-        """The facts the amount depends on: the fee table's keys, or the pupil's days."""
-        if self.spec.of == TUITION_FEE:
+        """The facts the amount depends on: the fee table's keys (or those of another table
+        set by level and place), or the pupil's days."""
+        if self.spec.of == TUITION_FEE or "unit" in self.table_keys:
             return ("level", "unit_path")
         if self.spec.days_field:
             return (self.spec.days_field,)
@@ -54,8 +63,11 @@ def run_key(policy_codes: Iterable[str]) -> str:
     return ",".join(sorted({code.strip() for code in policy_codes if code.strip()}))
 
 
-def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPlan]:
-    """The benefits of `version` that count for `school_year`, in file order, amounts parsed."""
+def plan_benefits(
+    version: PolicyVersion, *, school_year: int, tables: Mapping[str, TableInfo] | None = None
+) -> list[BenefitPlan]:
+    """The benefits of `version` that count for `school_year`, in file order, amounts parsed;
+    `tables`: the reference tables, whose keys say what an amount reading one depends on."""
     day = version.reference_date(school_year)
     start = version.school_year_start
     currency = version.policy.currency
@@ -70,5 +82,7 @@ def plan_benefits(version: PolicyVersion, *, school_year: int) -> list[BenefitPl
         if not timing.counts_for(school_year, start, spec.months):
             continue
         months = timing.months_paid(school_year, start, spec.months)
-        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day, months))
+        table = (tables or {}).get(spec.of or "")
+        keys = table.keys if table is not None else ()
+        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day, months, tuple(keys)))
     return plans

@@ -10,5 +10,14 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 admin.site.register(UnitYearAttribute)
-admin.site.register(School)
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "ownership", "inclusive", "boarding"]
+    list_filter = ["ownership", "inclusive"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["unit"]
+
+
 admin.site.register(Organisation)

@@ -18,6 +18,15 @@ class SchoolOwnership(models.TextChoices):
     PRIVATE = "private", _("Private")
 
 
+class SchoolInclusive(models.TextChoices):
+    """Whether a private kindergarten is recognised as 普惠性 (inclusive: publicly priced and
+    supported); a public one is 普惠 by definition."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class OrganisationKind(models.TextChoices):
     EDUCATION_OFFICE = "education_office", _("Education office")
     PEOPLES_COMMITTEE = "peoples_committee", _("People's committee")

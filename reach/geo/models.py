@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from reach.common.scoping import ScopePath
-from reach.geo.choices import OrganisationKind, SchoolOwnership, UnitLevel
+from reach.geo.choices import OrganisationKind, SchoolInclusive, SchoolOwnership, UnitLevel
 
 PATH_SEPARATOR = "."
 
@@ -73,6 +73,15 @@ class School(models.Model):
         _("ownership"), max_length=10, choices=SchoolOwnership.choices, default="public"
     )
     boarding = models.BooleanField(_("boarding"), default=False)
+    # China's 普惠性 kindergartens: a private one must be recognised to count (unknown until
+    # recorded, and unknown never counts); a public one is 普惠 by definition.
+    inclusive = models.CharField(
+        _("inclusive (普惠) kindergarten"),
+        max_length=10,
+        choices=SchoolInclusive.choices,
+        default=SchoolInclusive.UNKNOWN,
+        help_text=_("For a private kindergarten: recognised as 普惠性 (inclusive) or not."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from reach.accounts.models import User
 from reach.accounts.permissions import require
-from reach.geo.choices import UNIT_LEVEL_DEPTH, SchoolOwnership
+from reach.geo.choices import UNIT_LEVEL_DEPTH, SchoolInclusive, SchoolOwnership
 from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.geo.permissions import can_load_reference_data
 
@@ -66,7 +66,8 @@ def load_units(*, path: Path, actor: User) -> int:
 @transaction.atomic
 def load_schools(*, path: Path, actor: User) -> int:
     """Create or update schools from a CSV of code, name, levels (a|b), unit_code, ownership,
-    boarding. Nothing is saved if any line is bad."""
+    boarding and optionally inclusive (yes, no, unknown: a private kindergarten's 普惠 status;
+    unknown when absent). Nothing is saved if any line is bad."""
     require(can_load_reference_data(actor), _("only an administrator loads schools"))
     units = dict(Unit.objects.values_list("code", "id"))
     errors: list[str] = []
@@ -74,6 +75,10 @@ def load_schools(*, path: Path, actor: User) -> int:
     for line, row in _read_csv(path):
         unit_id = units.get((row.get("unit_code") or "").strip())
         ownership = (row.get("ownership") or "public").strip()
+        inclusive = (row.get("inclusive") or SchoolInclusive.UNKNOWN).strip()
+        if inclusive not in SchoolInclusive.values:
+            errors.append(f"{path.name}:{line}: unknown inclusive {inclusive!r}")
+            continue
         if unit_id is None:
             errors.append(f"{path.name}:{line}: unit {row.get('unit_code')!r} is not known")
             continue
@@ -87,6 +92,7 @@ def load_schools(*, path: Path, actor: User) -> int:
                 "levels": [lv for lv in (row.get("levels") or "").split("|") if lv],
                 "unit_id": unit_id,
                 "ownership": ownership,
+                "inclusive": inclusive,
                 "boarding": (row.get("boarding") or "").strip().lower() in TRUE_WORDS,
             },
         )

@@ -28,11 +28,14 @@ MAX_PERCENT = Decimal(1000)
 
 class AmountUnavailable(Exception):
     """A reference value the amount needs is not known; `column` names the student's column
-    that could supply it (None when the reference table itself lacks the value)."""
+    that could supply it. `per_pupil`: the value depends on the pupil's level and unit (a fee,
+    or a value a province sets), so only the pupils without one are left out, with the reason;
+    otherwise the table itself lacks the value and nothing can be computed."""
 
-    def __init__(self, message: str, column: str | None = None):
+    def __init__(self, message: str, column: str | None = None, *, per_pupil: bool = False):
         super().__init__(message)
         self.column = column
+        self.per_pupil = per_pupil or column is not None
 
 
 class AmountNotSet(AmountUnavailable):
@@ -414,6 +417,19 @@ def _per_period_base(
                 "year": school_year,
             },
             column="tuition_fee_month",
+        )
+    if table is not None and "unit" in table.keys:
+        # A table of values set place by place (e.g. by each province): a place without one
+        # leaves its pupils out, saying the value is not set, never paying them zero.
+        raise AmountUnavailable(
+            _("%(table)s not set for level %(level)s in %(unit)s, school year %(year)s")
+            % {
+                "table": spec.of,
+                "level": facts.get("level"),
+                "unit": facts.get("unit_path") or "-",
+                "year": school_year,
+            },
+            per_pupil=True,
         )
     raise AmountUnavailable(
         _("no value of %(table)s in force on %(date)s")

@@ -30,7 +30,7 @@ from reach.common import csvsafe
 from reach.common.money import CURRENCY_EXPONENTS, format_major, to_minor
 from reach.geo.models import is_under
 from reach.policy.amounts import Amount, ReferenceBook
-from reach.policy.catalog import FIELDS, Field, FieldType
+from reach.policy.catalog import BIRTH_DATE_FIELDS, FIELDS, Field, FieldType
 from reach.policy.evaluate import Rule, granted, judge_benefits
 from reach.policy.loader import (
     UNIT_PATH,
@@ -153,7 +153,7 @@ def _header_errors(name: str, header: list[str]) -> list[str]:
             errors.append(f"{name}:1: {column}: " + _("column appears twice"))
     if "ref" not in header:
         errors.append(f"{name}:1: ref: " + _("missing column"))
-    if "age" in header and "birth_date" in header:
+    if "birth_date" in header and any(field in header for field in BIRTH_DATE_FIELDS):
         errors.append(f"{name}:1: birth_date: " + _("give either age or birth_date, not both"))
     return errors
 
@@ -188,7 +188,7 @@ def _read_rows(reader, header: list[str], *, name: str, currency: str) -> list[S
             if column in FIELDS:
                 field = FIELDS[column]
                 value, error = _cell(field, text)
-                facts["age" if field.name == "age" else field.column] = value
+                facts[field.name if field.name in BIRTH_DATE_FIELDS else field.column] = value
             else:
                 value, error = _extra_cell(column, text, currency)
                 if column == "ref":
@@ -251,10 +251,10 @@ def calculate(
             code, error = judgement.rule.of.code, judgement.unavailable
             if error is None:
                 continue
-            if error.column is not None:  # the pupil's column, or none for an unset amount
+            if error.per_pupil:  # the pupil's column, a place's value, or an unset amount
                 warnings.append(
-                    f"{name}:{student.line}: {error.column or '-'}: {code} "
-                    + _("left out: %(reason)s") % {"reason": error}
+                    f"{name}:{student.line}: {error.column or judgement.rule.amount.of or '-'}: "
+                    f"{code} " + _("left out: %(reason)s") % {"reason": error}
                 )
             elif (message := f"{policy.file_name}: {code}: {error}") not in errors:
                 errors.append(message)

@@ -1,16 +1,16 @@
 """The one catalog of fields a policy condition may test (docs/policy-files.md, "Conditions").
 
 Each field names its type, its allowed values, its labels in vi / zh / en, and the column of
-`reach.policy.facts.enrolment_facts` that holds it (`age` is tested against `birth_date`, so
-SQL never computes ages). The allowed values come from the registry's choices, so the catalog
-and the data cannot drift apart.
+`reach.policy.facts.enrolment_facts` that holds it (`age` and `age_by_birth_year` are tested
+against `birth_date`, so SQL never computes ages). The allowed values come from the registry's
+choices, so the catalog and the data cannot drift apart.
 """
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reach.common.languages import lang_key
-from reach.geo.choices import SchoolOwnership
+from reach.geo.choices import SchoolInclusive, SchoolOwnership
 from reach.registry.choices import EducationLevel, HouseholdStatus, Program
 
 
@@ -115,6 +115,12 @@ OWNERSHIP_LABELS = {
     SchoolOwnership.PRIVATE: _labels("ngoài công lập", "民办", "private"),
 }
 
+INCLUSIVE_LABELS = {
+    SchoolInclusive.YES: _labels("có", "是", "yes"),
+    SchoolInclusive.NO: _labels("không", "否", "no"),
+    SchoolInclusive.UNKNOWN: _labels("chưa rõ", "未知", "unknown"),
+}
+
 
 def _choices(labels: dict) -> dict[str, dict[str, str]]:
     return {str(value): words for value, words in labels.items()}
@@ -155,6 +161,15 @@ FIELDS: dict[str, Field] = {
             _labels("tuổi", "年龄", "age"),
             column="birth_date",
             source="person.birth_date, whole years at the reference date",
+            maximum=150,
+        ),
+        Field(
+            "age_by_birth_year",
+            FieldType.INTEGER,
+            _labels("tuổi theo năm sinh", "按出生年份计的年龄", "age by year of birth"),
+            column="birth_date",
+            source="person.birth_date: the school year's first year minus the year of birth "
+            "(Vietnamese preschool classes are formed by year of birth)",
             maximum=150,
         ),
         Field(
@@ -200,6 +215,19 @@ FIELDS: dict[str, Field] = {
             values=_choices(OWNERSHIP_LABELS),
         ),
         Field(
+            "school_inclusive",
+            FieldType.CHOICE,
+            _labels(
+                "trường mầm non công lập hoặc tư thục phổ huệ (普惠)",
+                "公办或普惠性民办幼儿园",
+                "public or inclusive (普惠) private kindergarten",
+            ),
+            column="school_inclusive",
+            source="'yes' for a public school; school.inclusive for a private one; 'unknown' "
+            "without a school",
+            values=_choices(INCLUSIVE_LABELS),
+        ),
+        Field(
             "school_days",
             FieldType.INTEGER,
             _labels("số ngày học", "在校天数", "school days"),
@@ -211,6 +239,8 @@ FIELDS: dict[str, Field] = {
     )
 }
 FIELD_NAMES = tuple(FIELDS)
+# The fields computed from the birth date and the reference date (never stored, never in SQL).
+BIRTH_DATE_FIELDS = tuple(name for name, f in FIELDS.items() if f.column == "birth_date")
 # The facts columns that hold a catalog field (age is held by birth_date).
 FACT_COLUMNS = tuple(dict.fromkeys(f.column for f in FIELDS.values()))
 

@@ -42,6 +42,13 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def age_by_birth_year(birth_date: dt.date, reference_date: dt.date) -> int:
+    """The school year's first calendar year minus the year of birth: a child born in 2021 is in
+    the "3-year-old class" of school year 2024-2025 whatever the day (Vietnamese preschool
+    classes are formed by year of birth). The reference date lies in that first year."""
+    return reference_date.year - birth_date.year
+
+
 def age_on(birth_date: dt.date, reference_date: dt.date) -> int:
     """Whole years at the reference date (born 29 February: a year older on 1 March)."""
     before_birthday = (reference_date.month, reference_date.day) < (
@@ -172,6 +179,8 @@ def condition_to_q(node: Mapping, *, reference_date: dt.date) -> Q:
     field, op, value = FIELDS[node["field"]], Op(node["op"]), node.get("value")
     if field.name == "age":
         return _age_q(op, value, reference_date)
+    if field.name == "age_by_birth_year":
+        return _birth_year_q(op, value, reference_date.year)
     if op is Op.NE:
         return ~_positive_q(field, Op.EQ, value)
     if op is Op.NOT_IN:
@@ -249,18 +258,51 @@ def _age_q(op: Op, value: Any, reference_date: dt.date) -> Q:
     return any_of if op is Op.IN else ~any_of
 
 
+def _birth_year_q(op: Op, value: Any, first_year: int) -> Q:
+    """age_by_birth_year >= n  <=>  born before 1 January of first_year - n + 1."""
+
+    def born_before_year(year: int) -> Q:
+        return Q(birth_date__lt=dt.date(year, 1, 1))
+
+    def exactly(years: int) -> Q:
+        year = first_year - years
+        return Q(birth_date__gte=dt.date(year, 1, 1), birth_date__lt=dt.date(year + 1, 1, 1))
+
+    if op is Op.GE:
+        return born_before_year(first_year - value + 1)
+    if op is Op.GT:
+        return born_before_year(first_year - value)
+    if op is Op.LE:
+        return ~born_before_year(first_year - value)
+    if op is Op.LT:
+        return ~born_before_year(first_year - value + 1)
+    if op is Op.EQ:
+        return exactly(value)
+    if op is Op.NE:
+        return ~exactly(value)
+    if op is Op.BETWEEN:
+        return ~born_before_year(first_year - value[1]) & born_before_year(
+            first_year - value[0] + 1
+        )
+    any_of = exactly(value[0])
+    for years in value[1:]:
+        any_of |= exactly(years)
+    return any_of if op is Op.IN else ~any_of
+
+
 # -- Python ---------------------------------------------------------------------------------
 
 
 def fact_value(field: Field, facts: Mapping) -> Any:
     """The student's value of a catalog field; None when unknown ("" counts as unknown)."""
-    if field.name == "age":
-        if facts.get("age") is not None:
-            return facts["age"]
+    if field.column == "birth_date":
+        if facts.get(field.name) is not None:
+            return facts[field.name]
         birth_date, reference_date = facts.get("birth_date"), facts.get("reference_date")
         if birth_date is None or reference_date is None:
             return None
-        return age_on(birth_date, reference_date)
+        count = age_on if field.name == "age" else age_by_birth_year
+        return count(birth_date, reference_date)
     value = facts.get(field.column)
     return None if value == "" else value
 
@@ -296,8 +338,8 @@ def _children(node: Mapping) -> list:
 
 
 def evaluate(node: Mapping, facts: Mapping) -> bool:
-    """Whether one student's facts meet the condition. `age` comes from facts["age"] or from
-    facts["birth_date"] and facts["reference_date"]."""
+    """Whether one student's facts meet the condition. `age` (and `age_by_birth_year`) comes
+    from facts["age"] or from facts["birth_date"] and facts["reference_date"]."""
     if "all" in node:
         return all(evaluate(child, facts) for child in node["all"])
     if "any" in node:

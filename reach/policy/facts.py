@@ -9,11 +9,21 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import BooleanField, CharField, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from reach.accounts.scoping import under_paths
-from reach.geo.choices import SchoolOwnership
+from reach.geo.choices import SchoolInclusive, SchoolOwnership
 from reach.policy.catalog import FACT_COLUMNS
 from reach.policy.conditions import age_on
 from reach.registry.choices import EnrolmentStatus, HouseholdStatus
@@ -32,8 +42,10 @@ def year_enrolments(school_year: int) -> QuerySet[Enrolment]:
 def enrolment_facts(*, school_year: int, unit_path: str | None = None) -> QuerySet[Enrolment]:
     """Enrolled pupils of `school_year` (2024 = 2024-2025) living under `unit_path`, with the
     household's status of calendar year `school_year` ("none" without one), whether its unit
-    is an extremely difficult commune that year, the person's flags and birth date, and the
-    school's ownership ("public" without a school)."""
+    is an extremely difficult commune that year, the person's flags and birth date, the
+    school's ownership ("public" without a school) and whether it is a 普惠 (inclusive)
+    kindergarten: "yes" for a public school, the school's record for a private one, "unknown"
+    without a school."""
     enrolments = year_enrolments(school_year)
     if unit_path:
         enrolments = enrolments.filter(under_paths(UNIT_PATH, (unit_path,)))
@@ -65,6 +77,15 @@ def enrolment_facts(*, school_year: int, unit_path: str | None = None) -> QueryS
         birth_date=F("person__birth_date"),
         school_ownership=Coalesce(
             F("school__ownership"), Value(SchoolOwnership.PUBLIC.value), output_field=CharField()
+        ),
+        school_inclusive=Case(
+            When(school__isnull=True, then=Value(SchoolInclusive.UNKNOWN.value)),
+            When(
+                school__ownership=SchoolOwnership.PUBLIC.value,
+                then=Value(SchoolInclusive.YES.value),
+            ),
+            default=F("school__inclusive"),
+            output_field=CharField(),
         ),
         unit_path=F(UNIT_PATH),
     )

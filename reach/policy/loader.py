@@ -204,11 +204,12 @@ def read_yaml_text(text: str, *, name: str) -> Any:
 
 
 def file_kind(data: Any) -> str | None:
-    """`policy` for a file with benefits, `reference` for one with values."""
+    """`policy` for a file with benefits, `reference` for one with values (or whose values are
+    entered in the admin)."""
     if isinstance(data, Mapping):
         if "benefits" in data:
             return "policy"
-        if "values" in data:
+        if "values" in data or "admin_values" in data:
             return "reference"
     return None
 

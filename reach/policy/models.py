@@ -128,13 +128,17 @@ class Benefit(models.Model):
 
 
 class ReferenceTable(models.Model):
-    """A table of statutory values (base salary, tuition fees) loaded from policies/reference/."""
+    """A table of statutory values (base salary, tuition fees) loaded from policies/reference/,
+    or of values each province sets, which an administrator enters (`admin_values`)."""
 
     code = models.CharField(_("code"), max_length=80, unique=True)
     names = models.JSONField(_("names"), default=dict)
     currency = models.CharField(_("currency"), max_length=3)
     per = models.CharField(_("per"), max_length=5)  # year | month | day
     keys = models.JSONField(_("keys"), default=list, blank=True)  # e.g. ["level", "unit"]
+    # The values are entered by an administrator (in the admin), place by place, not shipped
+    # in the file: loading the file again keeps them.
+    admin_values = models.BooleanField(_("values entered in the admin"), default=False)
     checksum = models.CharField(_("checksum"), max_length=64, blank=True)
     source_file = models.CharField(_("source file"), max_length=255, blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), null=True, blank=True)

@@ -31,7 +31,7 @@ from reach.policy.loader import (
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
 from reach.policy.permissions import can_edit_policy
 from reach.policy.selectors import get_reference_tables
-from reach.policy.tables import ReferenceDocument, parse_reference
+from reach.policy.tables import ReferenceDocument, parse_reference, parse_reference_value
 
 REFERENCE_DIR = "reference"
 
@@ -144,8 +144,24 @@ def _save_reference(
     table = table or ReferenceTable(code=info.code)
     table.names, table.currency, table.per = document.names, info.currency, info.per
     table.keys, table.checksum = list(info.keys), document.checksum
+    table.admin_values = document.admin_values
     table.source_file, table.loaded_at = document.file_name, timezone.now()
     table.save()
+    after: dict[str, object] = {"checksum": document.checksum}
+    if not table.admin_values:  # else the administrators' values stay
+        _replace_values(table, document)
+        after["values"] = len(document.rows)
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        obj=table,
+        before=before,
+        after=after,
+    )
+    return table, True
+
+
+def _replace_values(table: ReferenceTable, document: ReferenceDocument) -> None:
     table.values.all().delete()
     ReferenceValue.objects.bulk_create(
         ReferenceValue(
@@ -158,14 +174,6 @@ def _save_reference(
         )
         for row, source in zip(document.rows, document.row_sources, strict=True)
     )
-    record_audit_event(
-        actor=actor,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        obj=table,
-        before=before,
-        after={"checksum": document.checksum, "values": len(document.rows)},
-    )
-    return table, True
 
 
 def _parse_files(
@@ -288,3 +296,84 @@ def load_policy_text(*, code: str, text: str, actor: User | None) -> tuple[Polic
         )
     with transaction.atomic():
         return _save_policy(document, actor=actor)
+
+
+# -- values an administrator enters (tables with admin_values) --------------------------------
+
+
+def _value_record(value: ReferenceValue) -> dict:
+    return {
+        "table": value.table.code,
+        "school_year": value.school_year,
+        "valid_from": value.valid_from.isoformat() if value.valid_from else None,
+        "keys": value.keys,
+        "value_minor": value.value_minor,
+        "source": value.source,
+    }
+
+
+def reference_value_row(value: ReferenceValue) -> dict:
+    """The value as a file's row would hold it (for `parse_reference_value`)."""
+    row = {key: value.keys.get(key) for key in value.table.keys} | {"value": value.value_minor}
+    if value.school_year is not None:
+        row["school_year"] = value.school_year
+    if value.valid_from is not None:
+        row["from"] = value.valid_from.isoformat()
+    return row
+
+
+def save_reference_value(
+    *, actor: User | None, value: ReferenceValue, reason: str = ""
+) -> ReferenceValue:
+    """Create or change one value of a table whose values are entered in the admin (a
+    province's private-school tuition support, say), validated as a file's row would be;
+    administrators only, audited. Raises PolicyFileError naming every error."""
+    require(can_edit_policy(actor), _("Only an administrator may edit a policy."))
+    table = value.table
+    if not table.admin_values:
+        raise PolicyFileError(
+            [_("%(code)s is loaded from its file; edit the file") % {"code": table.code}]
+        )
+    parse_reference_value(
+        reference_value_row(value), table=table.code, currency=table.currency, keys=table.keys
+    )
+    value.keys = {key: value.keys.get(key) for key in table.keys}
+    with transaction.atomic():
+        same = ReferenceValue.objects.select_for_update().filter(
+            table=table, school_year=value.school_year, valid_from=value.valid_from
+        )
+        if any(other.keys == value.keys for other in same.exclude(pk=value.pk)):
+            raise PolicyFileError(
+                [
+                    f"{table.code}: "
+                    + _("a value of the same school year or date, level and unit exists")
+                ]
+            )
+        before = None
+        if value.pk is not None:
+            before = _value_record(ReferenceValue.objects.select_for_update().get(pk=value.pk))
+        value.save()
+        record_audit_event(
+            actor=actor,
+            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+            obj=value,
+            before=before,
+            after=_value_record(value),
+            reason=reason,
+        )
+    return value
+
+
+def delete_reference_value(*, actor: User | None, value: ReferenceValue, reason: str = "") -> None:
+    """Delete one value entered in the admin; administrators only, audited."""
+    require(can_edit_policy(actor), _("Only an administrator may edit a policy."))
+    if not value.table.admin_values:
+        raise PolicyFileError(
+            [_("%(code)s is loaded from its file; edit the file") % {"code": value.table.code}]
+        )
+    with transaction.atomic():
+        before = _value_record(value)
+        record_audit_event(
+            actor=actor, action=AuditAction.DELETE, obj=value, before=before, reason=reason
+        )
+        value.delete()

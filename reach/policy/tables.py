@@ -2,8 +2,9 @@
 force for a day, a school year, a level and a unit (docs/policy-files.md, "Reference tables").
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from reach.policy.loader import (
     yaml_files,
 )
 
-TABLE_KEYS = ("code", "names", "currency", "per", "keys", "values", "notes")
+TABLE_KEYS = ("code", "names", "currency", "per", "keys", "values", "notes", "admin_values")
 ROW_TIME_KEYS = ("from", "school_year")
 TABLE_ROW_KEYS = ("level", "unit")
 
@@ -40,6 +41,7 @@ class ReferenceDocument:
     document: dict
     checksum: str
     file_name: str
+    admin_values: bool = False  # the values are entered in the admin, the file holds none
 
 
 def parse_reference(data: Any, *, file_name: str) -> ReferenceDocument:
@@ -47,7 +49,11 @@ def parse_reference(data: Any, *, file_name: str) -> ReferenceDocument:
     if not isinstance(data, Mapping):
         raise PolicyFileError([f"{file_name}: " + _("must be a mapping (code, names, values)")])
     errors = unknown_keys(data, TABLE_KEYS, "")
-    for key in ("code", "names", "currency", "per", "values"):
+    admin_values = data.get("admin_values", False)
+    if not isinstance(admin_values, bool):
+        errors.append("admin_values: " + _("must be true or false"))
+        admin_values = False
+    for key in ("code", "names", "currency", "per") + (() if admin_values else ("values",)):
         if key not in data:
             errors.append(f"{key}: " + _("missing"))
     code = data.get("code")
@@ -71,9 +77,13 @@ def parse_reference(data: Any, *, file_name: str) -> ReferenceDocument:
     ):
         errors.append("keys: " + _("must be a list of level, unit"))
         keys = []
+    if admin_values and "unit" not in keys:
+        errors.append("keys: " + _("a table filled in the admin is set place by place: add unit"))
     rows, sources = [], []
     values = data.get("values")
-    if "values" in data and (not isinstance(values, list) or not values):
+    if admin_values and values not in (None, []):
+        errors.append("values: " + _("must be empty: the values are entered in the admin"))
+    elif "values" in data and (not isinstance(values, list) or not values):
         errors.append("values: " + _("must be a non-empty list"))
     elif isinstance(values, list):
         money = currency if known_currency(currency) else None
@@ -103,6 +113,7 @@ def parse_reference(data: Any, *, file_name: str) -> ReferenceDocument:
         document=document,
         checksum=document_checksum(document),
         file_name=file_name,
+        admin_values=admin_values,
     )
 
 
@@ -153,6 +164,21 @@ def _reference_row(
     if errors or minor is None:
         return None, "", errors
     return ReferenceRow(minor, valid_from, school_year, row_keys), source, []
+
+
+def parse_reference_value(
+    node: Mapping, *, table: str, currency: str, keys: Sequence[str]
+) -> ReferenceRow:
+    """One value entered in the admin (`value` in minor units), checked as a file's row: its
+    time (from or school_year), its keys (a level, a unit path) and a whole amount; raises
+    PolicyFileError listing every error."""
+    major = dict(node)
+    if "value" in major and isinstance(major["value"], int):
+        major["value"] = Decimal(major["value"]).scaleb(-CURRENCY_EXPONENTS[currency])
+    row, _source, errors = _reference_row(major, table, currency, tuple(keys))
+    if errors or row is None:
+        raise PolicyFileError(errors)
+    return row
 
 
 def reference_book(documents: list[ReferenceDocument]) -> ReferenceBook:

@@ -238,10 +238,12 @@ def _compute_run(
 ) -> None:
     """Inside the run's transaction: replace the previous lines, write the new ones (engine.py),
     record totals and the difference, mark done."""
-    plans = [
-        plan for version in versions for plan in plan_benefits(version, school_year=run.school_year)
-    ]
     book = get_reference_book()
+    plans = [
+        plan
+        for version in versions
+        for plan in plan_benefits(version, school_year=run.school_year, tables=book.tables)
+    ]
     scope_path = run.unit.path if run.unit is not None else None
     previous_lines = replaced_drafts(
         key=run.policy_codes, school_year=run.school_year, unit=run.unit

@@ -233,3 +233,23 @@ def test_explain_command_prints_each_benefit_with_its_checks_and_source(place):
 def test_explain_command_unknown_person_is_a_clear_error(place):
     with pytest.raises(CommandError, match="no person with id 999999"):
         call_command("explain", "--person", "999999", "--year", "2024", stdout=io.StringIO())
+
+
+def test_explain_a_private_pupil_whose_province_set_no_support_shows_it_not_set(place):
+    pupil = make_pupil(
+        unit=place.units["ordinary"],
+        status="none",
+        level="lower_secondary",
+        grade=7,
+        year=2025,
+        ownership="private",
+    )
+
+    explanation = explain_person(person=pupil, school_year=2025)
+
+    verdict = verdicts_of(explanation)["private_school_tuition_support_238"]
+    assert verdict.outcome is Outcome.NO_AMOUNT
+    assert verdict.note == (
+        "private_tuition_support not set for level lower_secondary in VN.79.761.26737, "
+        "school year 2025"
+    )

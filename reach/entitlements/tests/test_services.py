@@ -486,3 +486,92 @@ def test_run_totals_by_benefit_unit_and_funding_add_up(place):
     may = lines.filter(benefit_code="semi_boarding_food_66").first()
     assert may.amount_minor == 936_000 * 1
     assert may.in_kind == [{"item": "rice", "unit": "kg", "quantity": "15"}]
+
+
+def test_run_2025_private_pupil_gets_the_provinces_support_200000_x_9_and_where_not_set_is_left_out(
+    place,
+):
+    """HCMC (VN.79) has set 200,000 a month for lower secondary; province 1 has set nothing:
+    its pupil gets no line, and the run says the value is not set there."""
+    from reach.accounts.tests.factories import UserFactory
+    from reach.policy.models import ReferenceTable, ReferenceValue
+    from reach.policy.services import save_reference_value
+
+    table = ReferenceTable.objects.get(code="private_tuition_support")
+    save_reference_value(
+        actor=UserFactory(username="root", is_superuser=True),
+        value=ReferenceValue(
+            table=table,
+            school_year=2025,
+            keys={"level": "lower_secondary", "unit": "VN.79"},
+            value_minor=200000,
+        ),
+    )
+    kept = {"status": "none", "level": "lower_secondary", "grade": 7, "year": 2025}
+    hcmc = make_pupil(unit=place.units["ordinary"], ownership="private", **kept)
+    elsewhere = make_pupil(unit=make_place_outside_hcmc(place), ownership="private", **kept)
+
+    run = run_entitlements(policy_codes=[VN_POLICY], school_year=2025, unit=None)
+
+    assert lines_of(run) == {(hcmc.pk, "private_school_tuition_support_238"): 1800000}
+    assert elsewhere.pk not in {person for person, _code in lines_of(run)}
+    assert any(
+        "private_school_tuition_support_238" in warning
+        and "1 pupils left out" in warning
+        and "private_tuition_support not set for level lower_secondary in VN.1.00001" in warning
+        for warning in run.totals["warnings"]
+    ), run.totals["warnings"]
+
+
+def test_run_2024_3_year_old_class_born_2021_11_20_gets_lunch_160000_x_9_though_aged_2(place):
+    """Vietnamese preschool classes are formed by year of birth: 2024 - 2021 = 3."""
+    child = make_pupil(
+        unit=place.units["ordinary"],
+        status="poor",
+        level="preschool",
+        grade=None,
+        birth_date=dt.date(2021, 11, 20),
+    )
+    make_pupil(
+        unit=place.units["ordinary"],
+        status="poor",
+        level="preschool",
+        grade=None,
+        birth_date=dt.date(2022, 1, 1),
+    )
+
+    run = run_entitlements(policy_codes=[VN_POLICY], school_year=2024, unit=None)
+
+    lunches = {
+        person: amount
+        for (person, code), amount in lines_of(run).items()
+        if code == "preschool_lunch_support"
+    }
+    assert lunches == {child.pk: 1440000}
+
+
+def test_run_guiding_preschool_subsidy_200_in_a_public_or_inclusive_kindergarten_only(place):
+    from reach.geo.models import School
+
+    def child(ownership: str, inclusive: str):
+        pupil = make_pupil(
+            unit=place.units["town"],
+            level="preschool",
+            grade=None,
+            birth_date=dt.date(2020, 3, 1),
+            ownership=ownership,
+        )
+        School.objects.filter(enrolments__person=pupil).update(inclusive=inclusive)
+        return pupil
+
+    public = child("public", "unknown")
+    inclusive = child("private", "yes")
+    child("private", "no")
+    child("private", "unknown")
+
+    run = run_entitlements(policy_codes=[GUIDING], school_year=2024, unit=place.units["county"])
+
+    assert lines_of(run) == {
+        (public.pk, "preschool_living_subsidy"): 200_00,
+        (inclusive.pk, "preschool_living_subsidy"): 200_00,
+    }

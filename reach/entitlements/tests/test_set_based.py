@@ -69,7 +69,7 @@ def expected_lines(policy_codes: list[str], *, school_year: int, scope_path: str
                         months=plan.months,
                     )
                 except AmountUnavailable as error:
-                    assert error.column is not None
+                    assert error.per_pupil
                     continue
                 if amount.minor or amount.in_kind:
                     granted.setdefault(person, []).append((plan, amount, row["id"]))

@@ -60,6 +60,24 @@ def test_demo_reference_data_loads_both_jurisdictions():
     school = School.objects.get(code="VN761-TX01")
     assert school.levels == ["continuing_education", "vocational_secondary"]
     assert School.objects.get(code="CN522723-ZZ01").boarding is True
+    private = School.objects.filter(ownership="private", code__startswith="CN")
+    inclusive = dict(private.values_list("code", "inclusive"))
+    assert inclusive == {"CN522723-YE08": "yes", "CN522723-YE09": "no"}
+    assert School.objects.get(code="CN522723-YE01").inclusive == "unknown"  # not recorded
+
+
+def test_a_schools_file_with_an_unknown_inclusive_status_loads_nothing(tmp_path):
+    load_units(actor=command_line_actor(), path=DATA_DIR / "units-demo.csv")
+    path = write(
+        tmp_path,
+        "code,name,levels,unit_code,ownership,boarding,inclusive\n"
+        "K1,Kindergarten,preschool,522723100000,private,0,maybe\n"
+        "K2,Kindergarten,preschool,522723100000,private,0,yes\n",
+    )
+    with pytest.raises(ReferenceDataError) as raised:
+        load_schools(actor=command_line_actor(), path=path)
+    assert ":2: unknown inclusive 'maybe'" in str(raised.value)
+    assert not School.objects.filter(code__in=["K1", "K2"]).exists()
 
 
 def test_only_an_administrator_loads_reference_data(world, tmp_path):

@@ -15,6 +15,7 @@ from reach.geo.models import UnitYearAttribute
 from reach.geo.tests.factories import SchoolFactory, UnitFactory
 from reach.policy.catalog import FACT_COLUMNS, FIELDS, FieldType
 from reach.policy.conditions import (
+    age_by_birth_year,
     age_on,
     condition_to_q,
     evaluate,
@@ -43,7 +44,8 @@ class Place:
 @pytest.fixture
 def place(db) -> Place:
     """VN > 79 > 761 > communes 26734 (extremely difficult in 2024) and 26737 (recorded as not
-    difficult); VN > 7 > 7001 (difficult in 2023 only). A public and a private school."""
+    difficult); VN > 7 > 7001 (difficult in 2023 only). A public school, and private ones of
+    unknown, recognised and refused 普惠 status."""
     vn = UnitFactory(code="VN", level="country")
     hcmc = UnitFactory(code="79", level="province", parent=vn)
     district = UnitFactory(code="761", level="district", parent=hcmc)
@@ -65,6 +67,12 @@ def place(db) -> Place:
     schools = {
         "public": SchoolFactory(unit=units["ordinary"], ownership="public"),
         "private": SchoolFactory(unit=units["ordinary"], ownership="private"),
+        "private_inclusive": SchoolFactory(
+            unit=units["ordinary"], ownership="private", inclusive="yes"
+        ),
+        "private_not_inclusive": SchoolFactory(
+            unit=units["ordinary"], ownership="private", inclusive="no"
+        ),
     }
     return Place(units, schools)
 
@@ -117,6 +125,7 @@ def test_facts_of_a_poor_pupil_in_a_difficult_commune(place):
         "extremely_difficult_commune": True,
         "program": None,
         "school_ownership": "private",
+        "school_inclusive": "unknown",
         "school_days": 180,
         "unit_path": "VN.79.761.26734",
         "reference_date": dt.date(2024, 9, 5),
@@ -152,6 +161,24 @@ def test_a_pupil_without_a_school_counts_as_in_a_public_school(place):
     pupil(place, school=None)
     [row] = enrolment_facts(school_year=YEAR)
     assert row.school_ownership == "public"
+
+
+@pytest.mark.parametrize(
+    ("school", "inclusive"),
+    [
+        ("public", "yes"),  # a public kindergarten is 普惠 by definition
+        ("private_inclusive", "yes"),
+        ("private_not_inclusive", "no"),
+        ("private", "unknown"),  # not recorded: never counts as 普惠
+        (None, "unknown"),  # no school recorded
+    ],
+)
+def test_school_inclusive_is_yes_for_public_the_record_for_private_unknown_without_school(
+    place, school, inclusive
+):
+    pupil(place, school=school, level="preschool")
+    [row] = enrolment_facts(school_year=YEAR)
+    assert row.school_inclusive == inclusive
 
 
 def test_only_enrolled_pupils_of_the_school_year_under_the_unit(place):
@@ -249,6 +276,7 @@ def conditions_for(pools: dict[str, list[int]]):
 def pools_of(reference_date: dt.date, students: list[dict]) -> dict[str, list[int]]:
     values = {
         "age": [age_on(s["birth_date"], reference_date) for s in students],
+        "age_by_birth_year": [age_by_birth_year(s["birth_date"], reference_date) for s in students],
         "grade": [s["grade"] for s in students if s["grade"] is not None],
         "school_days": [s["school_days"] for s in students if s["school_days"] is not None],
     }
@@ -260,11 +288,14 @@ def pools_of(reference_date: dt.date, students: list[dict]) -> dict[str, list[in
 
 @st.composite
 def birth_dates(draw, reference_date: dt.date):
-    """Mostly a birthday a day either side of the reference date; sometimes 29 February."""
+    """Mostly a birthday a day either side of the reference date; sometimes 29 February, or
+    the first or last day of a year (the bounds of a class by year of birth)."""
     years = draw(st.integers(0, 25))
     near = years_before(reference_date, years) + dt.timedelta(days=draw(st.integers(-1, 1)))
     leap = dt.date(draw(st.sampled_from([2008, 2012, 2016, 2020])), 2, 29)
-    return draw(st.sampled_from([near, near, leap]))
+    year = reference_date.year - years
+    new_year = dt.date(year, 1, 1) + dt.timedelta(days=draw(st.integers(-1, 0)))
+    return draw(st.sampled_from([near, near, leap, new_year]))
 
 
 @st.composite
@@ -273,7 +304,9 @@ def populations(draw):
     student = st.fixed_dictionaries(
         {
             "unit": st.sampled_from(["difficult", "ordinary", "difficult_2023"]),
-            "school": st.sampled_from([None, "public", "private"]),
+            "school": st.sampled_from(
+                [None, "public", "private", "private_inclusive", "private_not_inclusive"]
+            ),
             "status": st.none() | st.sampled_from(list(FIELDS["household_status"].values)),
             "status_last_year": st.none() | st.just("poor"),
             "level": st.sampled_from(list(FIELDS["level"].values)),
@@ -333,10 +366,20 @@ def expected_facts(place: Place, s: dict) -> dict:
         "martyr_child": s["martyr_child"],
         "extremely_difficult_commune": s["unit"] == "difficult",
         "program": s["program"] or None,
-        "school_ownership": s["school"] or "public",
+        "school_ownership": "private" if (s["school"] or "").startswith("private") else "public",
+        "school_inclusive": INCLUSIVE[s["school"]],
         "school_days": s["school_days"],
         "unit_path": place.units[s["unit"]].path,
     }
+
+
+INCLUSIVE = {
+    None: "unknown",
+    "public": "yes",
+    "private": "unknown",
+    "private_inclusive": "yes",
+    "private_not_inclusive": "no",
+}
 
 
 def under(path: str, prefix: str | None) -> bool:
@@ -390,7 +433,8 @@ def test_sql_selects_exactly_the_students_python_says_meet_the_condition(
     place, population, unit_path, data
 ):
     """Random condition trees through `filter`, as runs use them; then every age comparison
-    at the students' own ages on the reference date, one either side (the date arithmetic)."""
+    (whole years and by year of birth) at the students' own ages on the reference date, one
+    either side (the date arithmetic)."""
     reference_date, students = population
     pools = pools_of(reference_date, students)
     conditions = data.draw(st.lists(conditions_for(pools), min_size=5, max_size=5))
@@ -415,10 +459,45 @@ def test_sql_selects_exactly_the_students_python_says_meet_the_condition(
             q = condition_to_q(condition, reference_date=reference_date)
             by_sql = set(facts.filter(q).values_list("pk", flat=True))
             assert by_sql == by_python, (condition, reference_date)
-        sweep = boundary_leaves({"age": pools["age"]})
+        sweep = boundary_leaves({name: pools[name] for name in ("age", "age_by_birth_year")})
         for condition, by_sql in zip(
             sweep, selected_by_sql(facts, sweep, reference_date), strict=True
         ):
             by_python = {pk for pk, row_facts in rows.items() if evaluate(condition, row_facts)}
             assert by_sql == by_python, (condition, reference_date)
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "years"),
+    [
+        (dt.date(2021, 1, 1), 3),  # first day of the class's year of birth
+        (dt.date(2021, 11, 20), 3),  # born late in 2021: aged 2 on 2024-09-05, 3-year-old class
+        (dt.date(2021, 12, 31), 3),
+        (dt.date(2020, 12, 31), 4),
+        (dt.date(2022, 1, 1), 2),
+    ],
+)
+def test_sql_age_by_birth_year_is_the_school_year_minus_the_year_of_birth(place, birth_date, years):
+    enrolment = pupil(place)
+    Person.objects.filter(pk=enrolment.person_id).update(birth_date=birth_date)
+    facts = enrolment_facts(school_year=YEAR)
+    reference_date = dt.date(2024, 9, 5)
+    for op, value, holds in [
+        ("eq", years, True),
+        ("ne", years, False),
+        ("ge", years, True),
+        ("gt", years, False),
+        ("le", years, True),
+        ("lt", years, False),
+        ("lt", years + 1, True),
+        ("between", [years, years + 2], True),
+        ("between", [years + 1, years + 2], False),
+        ("in", [years + 1, years], True),
+        ("not_in", [years], False),
+    ]:
+        condition = {"field": "age_by_birth_year", "op": op, "value": value}
+        selected = facts.filter(condition_to_q(condition, reference_date=reference_date)).exists()
+        assert selected is holds, (op, value)
+        [row] = facts
+        assert evaluate(condition, facts_of(row, reference_date=reference_date)) is holds

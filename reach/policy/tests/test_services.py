@@ -13,10 +13,12 @@ from reach.policy.loader import PolicyFileError
 from reach.policy.models import Benefit, Policy, PolicyVersion, ReferenceTable, ReferenceValue
 from reach.policy.selectors import get_current_policy_version, get_reference_book
 from reach.policy.services import (
+    delete_reference_value,
     load_policies_dir,
     load_policy_file,
     load_policy_files,
     load_reference_file,
+    save_reference_value,
 )
 from reach.policy.tests.factories import (
     base_salary_table,
@@ -258,3 +260,121 @@ def test_only_an_administrator_may_save_an_edited_policy_text(world):
 
     with pytest.raises(NotAllowed):
         load_policy_text(code="any-policy", text="code: any-policy", actor=world.users["district"])
+
+
+# -- a table whose values an administrator enters (each province's private-school support) ----
+
+
+def province_table(tmp_path, **extra):
+    document = {
+        "code": "private_tuition_support",
+        "names": {"vi": "Hỗ trợ", "zh": "补助", "en": "Support"},
+        "currency": "VND",
+        "per": "month",
+        "keys": ["level", "unit"],
+        "admin_values": True,
+    } | extra
+    return write_yaml(tmp_path / "private_tuition_support.yaml", document)
+
+
+def province_value(table: ReferenceTable, **fields) -> ReferenceValue:
+    defaults = {
+        "school_year": 2025,
+        "keys": {"level": "lower_secondary", "unit": "VN.79"},
+        "value_minor": 200000,
+    }
+    return ReferenceValue(table=table, **(defaults | fields))
+
+
+def test_the_shipped_province_table_loads_empty_and_its_values_are_entered_in_the_admin():
+    load_policies_dir(path=default_policies_dir())
+    table = ReferenceTable.objects.get(code="private_tuition_support")
+    assert table.admin_values and table.keys == ["level", "unit"]
+    assert not table.values.exists()
+
+
+def test_an_administrators_value_is_audited_and_survives_loading_the_changed_file(tmp_path):
+    admin = UserFactory(username="root", is_superuser=True)
+    table = load_reference_file(path=province_table(tmp_path), actor=None)
+
+    value = save_reference_value(actor=admin, value=province_value(table), reason="admin")
+    load_reference_file(path=province_table(tmp_path, notes="level of 2025"), actor=None)
+
+    assert list(table.values.values_list("pk", "value_minor")) == [(value.pk, 200000)]
+    [event] = audit_events("policy.referencevalue")
+    assert (event.action, event.actor, event.reason) == ("create", admin, "admin")
+    assert event.after["keys"] == {"level": "lower_secondary", "unit": "VN.79"}
+    assert event.after["value_minor"] == 200000
+    book = get_reference_book()
+    assert (
+        book.value(
+            "private_tuition_support",
+            reference_date=dt.date(2025, 9, 5),
+            school_year=2025,
+            level="lower_secondary",
+            unit_path="VN.79.761.26734",
+        )
+        == 200000
+    )
+
+
+def test_changing_and_deleting_a_province_value_are_audited_with_before_and_after(tmp_path):
+    admin = UserFactory(username="root", is_superuser=True)
+    table = load_reference_file(path=province_table(tmp_path), actor=None)
+    value = save_reference_value(actor=admin, value=province_value(table))
+
+    value.value_minor = 250000
+    save_reference_value(actor=admin, value=value)
+    delete_reference_value(actor=admin, value=value)
+
+    created, changed, deleted = audit_events("policy.referencevalue")
+    assert (changed.before["value_minor"], changed.after["value_minor"]) == (200000, 250000)
+    assert (deleted.action, deleted.before["value_minor"]) == ("delete", 250000)
+    assert not table.values.exists()
+
+
+def test_a_province_value_is_refused_naming_every_error_and_nothing_is_saved(tmp_path):
+    admin = UserFactory(username="root", is_superuser=True)
+    table = load_reference_file(path=province_table(tmp_path), actor=None)
+    bad = province_value(
+        table, school_year=None, keys={"level": "kindergarten", "unit": "VN 79"}, value_minor=-1
+    )
+
+    with pytest.raises(PolicyFileError) as raised:
+        save_reference_value(actor=admin, value=bad)
+
+    message = " ".join(raised.value.errors)
+    for part in ("needs from (a date) or school_year", ".level", ".unit", ".value"):
+        assert part in message
+    assert not table.values.exists() and not audit_events("policy.referencevalue")
+
+
+def test_only_an_administrator_enters_a_province_value_and_only_in_a_table_filled_in_the_admin(
+    tmp_path,
+):
+    from reach.common.errors import NotAllowed
+
+    clerk = UserFactory(username="clerk")
+    admin = UserFactory(username="root", is_superuser=True)
+    table = load_reference_file(path=province_table(tmp_path), actor=None)
+    with pytest.raises(NotAllowed):
+        save_reference_value(actor=clerk, value=province_value(table))
+    shipped = load_reference_file(
+        path=write_yaml(tmp_path / "base_salary.yaml", base_salary_table()), actor=None
+    )
+    with pytest.raises(PolicyFileError):
+        save_reference_value(actor=admin, value=province_value(shipped))
+    assert not ReferenceValue.objects.filter(table=table).exists()
+
+
+def test_a_second_value_for_the_same_year_level_and_unit_is_refused(tmp_path):
+    admin = UserFactory(username="root", is_superuser=True)
+    table = load_reference_file(path=province_table(tmp_path), actor=None)
+    first = save_reference_value(actor=admin, value=province_value(table))
+
+    with pytest.raises(PolicyFileError):
+        save_reference_value(actor=admin, value=province_value(table, value_minor=300000))
+    first.value_minor = 300000
+    save_reference_value(actor=admin, value=first)  # changing the value itself is allowed
+
+    assert list(table.values.values_list("value_minor", flat=True)) == [300000]

@@ -9,9 +9,15 @@ import pytest
 from django.core.management import call_command
 
 FIELDS = (
-    "ref level grade boarding age household_status ethnic_minority orphan disabled martyr_child "
-    "extremely_difficult_commune program school_ownership school_days tuition_fee_month"
+    "ref level grade boarding age age_by_birth_year household_status ethnic_minority orphan "
+    "disabled martyr_child extremely_difficult_commune program school_ownership school_inclusive "
+    "school_days tuition_fee_month"
 ).split()
+BY_BIRTH_DATE = [  # a birth date instead of the ages it gives
+    "birth_date" if column == "age" else column
+    for column in FIELDS
+    if column != "age_by_birth_year"
+]
 
 
 NATIONAL, COUNTY = "cn-national-student-aid", "cn-guiding-2015"
@@ -22,7 +28,9 @@ IN_GUIDING = "CN.520000000000.522723000000.522723100000"  # 城关镇
 def calc_rows(tmp_path, policy: str | tuple[str, ...], year: int, *students: dict) -> list[dict]:
     """Run `reach calc` on students; returns the printed rows and checks the header."""
     path = tmp_path / "students.csv"
-    columns = [*FIELDS, "unit"] if any("unit" in student for student in students) else FIELDS
+    columns = BY_BIRTH_DATE if any("birth_date" in student for student in students) else FIELDS
+    if any("unit" in student for student in students):
+        columns = [*columns, "unit"]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
@@ -56,16 +64,27 @@ def cn(ref: str, level: str, **facts) -> dict:
 # --- cn-guiding-2015 over cn-national-student-aid: seed 002 二(一) 1-5 and policy facts §3 ------
 
 
-def test_cn_preschool_poor_child_gets_the_county_200_a_year(tmp_path):
-    granted = calc(tmp_path, GUIDING, 2016, cn("p", "preschool"))
+def test_cn_preschool_poor_child_of_a_public_or_inclusive_kindergarten_gets_the_county_200_a_year(
+    tmp_path,
+):
+    granted = calc(tmp_path, GUIDING, 2016, cn("p", "preschool", school_inclusive="yes"))
     assert granted == {"p": {"preschool_living_subsidy": "200"}}
+
+
+@pytest.mark.parametrize("inclusive", ["no", "unknown"])
+def test_cn_preschool_poor_child_of_a_private_kindergarten_not_known_inclusive_gets_nothing(
+    tmp_path, inclusive
+):
+    student = cn("p", "preschool", school_ownership="private", school_inclusive=inclusive)
+    assert calc(tmp_path, GUIDING, 2016, student) == {}
 
 
 @pytest.mark.parametrize("flag", ["orphan", "disabled", "martyr_child"])
 def test_cn_preschool_orphan_disabled_or_martyr_child_gets_200_whatever_the_household(
     tmp_path, flag
 ):
-    student = {"ref": "p", "level": "preschool", "household_status": "none", flag: "yes"}
+    student = {"ref": "p", "level": "preschool", "household_status": "none", flag: "yes",
+               "school_inclusive": "yes"}  # fmt: skip
     assert calc(tmp_path, GUIDING, 2016, student)["p"] == {"preschool_living_subsidy": "200"}
 
 
@@ -322,16 +341,42 @@ def test_vn_2025_near_poor_reduction_of_decree_81_no_longer_applies(tmp_path):
     assert granted["tuition_exemption_public_238"] == "2700000"
 
 
-def test_vn_preschool_lunch_support_age_4_near_poor_160000_x_9_is_1440000(tmp_path):
-    student = vn("g", "preschool", age=4, household_status="near_poor")
+def test_vn_preschool_lunch_support_4_year_old_class_near_poor_160000_x_9_is_1440000(tmp_path):
+    student = vn("g", "preschool", age_by_birth_year=4, household_status="near_poor")
     granted = calc(tmp_path, "vn-poverty-education", 2024, student)["g"]
     assert granted["preschool_lunch_support"] == "1440000"
 
 
-def test_vn_preschool_lunch_support_not_for_age_2(tmp_path):
-    student = vn("h", "preschool", age=2, household_status="poor")
+def test_vn_preschool_lunch_support_not_for_the_2_year_old_class(tmp_path):
+    student = vn("h", "preschool", age_by_birth_year=2, household_status="poor")
     granted = calc(tmp_path, "vn-poverty-education", 2024, student).get("h", {})
     assert "preschool_lunch_support" not in granted
+
+
+def test_vn_2024_born_2021_11_20_aged_2_on_5_september_in_the_3_year_old_class_160000_x_9(
+    tmp_path,
+):
+    """Classes are formed by year of birth: 2024 - 2021 = 3, though the child turns 3 only on
+    2024-11-20; a child born on 2022-01-01 is in the 2-year-old class."""
+    late_2021, early_2022 = (
+        vn(ref, "preschool", birth_date=born, household_status="poor", tuition_fee_month=0)
+        for ref, born in (("late", "2021-11-20"), ("next", "2022-01-01"))
+    )
+    granted = calc(tmp_path, "vn-poverty-education", 2024, late_2021, early_2022)
+    assert granted["late"]["preschool_lunch_support"] == "1440000"
+    assert "preschool_lunch_support" not in granted.get("next", {})
+
+
+def test_vn_2025_boarder_born_2022_11_20_in_the_3_year_old_class_gets_lunch_160000_x_9_not_nursery(
+    tmp_path,
+):
+    student = vn(
+        "n3", "preschool", birth_date="2022-11-20", boarding="1", extremely_difficult_commune="1",
+        household_status="none", tuition_fee_month=0,
+    )  # fmt: skip
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["n3"] == {
+        "preschool_lunch_support": "1440000"
+    }
 
 
 def test_vn_learning_cost_support_disabled_near_poor_150000_x_9_is_1350000(tmp_path):
@@ -374,9 +419,10 @@ def test_vn_2025_semi_boarding_food_936000_x_9_is_8424000_under_decree_66(tmp_pa
 def test_vn_2025_boarder_under_3_gets_nursery_lunch_360000_x_9_from_3_lunch_160000_x_9(
     tmp_path, age, lunch
 ):
-    """Nhà trẻ is 3 months to 3 years: from 3 a boarder has Decree 105's 160,000 x 9 instead."""
+    """Nhà trẻ is 3 months to 3 years: from the 3-year-old class (by year of birth) a boarder
+    has Decree 105's 160,000 x 9 instead."""
     student = vn(
-        "m", "preschool", age=age, boarding="1", extremely_difficult_commune="1",
+        "m", "preschool", age_by_birth_year=age, boarding="1", extremely_difficult_commune="1",
         household_status="none", tuition_fee_month=0,
     )  # fmt: skip
     assert calc(tmp_path, "vn-poverty-education", 2025, student)["m"] == lunch
@@ -548,3 +594,57 @@ def test_vn_2019_learning_cost_support_of_decree_86_is_left_out_with_a_warning_n
 def test_vn_policy_gives_nothing_before_its_decrees(tmp_path):
     student = vn("o", "lower_secondary", household_status="poor", tuition_fee_month=300000)
     assert calc(tmp_path, "vn-poverty-education", 2015, student) == {}
+
+
+# --- Decree 238/2025's ethnic-minority rules at every level; provincial private-school support
+
+
+def test_vn_2025_private_lower_secondary_ethnic_minority_near_poor_fee_exempt_300000_x_9_is_2700000(
+    tmp_path,
+):
+    """Decree 238/2025 sets no level for this exemption (Decree 81/2021 kept it to vocational
+    and higher education): a private lower-secondary pupil keeps it."""
+    student = vn(
+        "em", "lower_secondary", school_ownership="private", ethnic_minority="1",
+        household_status="near_poor", tuition_fee_month=300000,
+    )  # fmt: skip
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["em"] == {
+        "tuition_exemption_ethnic_poor_general_238": "2700000"
+    }
+
+
+def test_vn_2025_private_preschool_ethnic_minority_difficult_commune_70pct_of_300000_x_9_1890000(
+    tmp_path,
+):
+    student = vn(
+        "r70", "preschool", school_ownership="private", ethnic_minority="1",
+        extremely_difficult_commune="1", household_status="none", age_by_birth_year=1,
+        tuition_fee_month=300000,
+    )  # fmt: skip
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["r70"] == {
+        "tuition_reduction_70_general_238": "1890000"
+    }
+
+
+@pytest.mark.parametrize(("facts", "benefit", "amount"), [
+    ({"household_status": "near_poor"}, "tuition_exemption_ethnic_poor_238", "5000000"),
+    ({"extremely_difficult_commune": "1"}, "tuition_reduction_70_238", "3500000"),
+])  # fmt: skip
+def test_vn_2025_ethnic_minority_vocational_exempt_500000_x_10_or_70pct_is_3500000(
+    tmp_path, facts, benefit, amount
+):
+    student = vn(
+        "voc", "vocational_secondary", ethnic_minority="1", tuition_fee_month=500000, **facts
+    )
+    assert calc(tmp_path, "vn-poverty-education", 2025, student)["voc"] == {benefit: amount}
+
+
+def test_vn_2025_private_school_support_not_set_by_the_province_leaves_the_pupil_out(
+    tmp_path, capsys
+):
+    """The shipped table is empty: no line (never a zero one) and a warning naming the table."""
+    student = vn("pv", "lower_secondary", school_ownership="private", household_status="none")
+    assert calc(tmp_path, "vn-poverty-education", 2025, student) == {}
+    warning = capsys.readouterr().err
+    assert "private_school_tuition_support_238 left out" in warning
+    assert "private_tuition_support not set for level lower_secondary" in warning

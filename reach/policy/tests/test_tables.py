@@ -111,3 +111,22 @@ def test_any_table_content_parses_or_raises_policy_file_error_only(garbage, row)
             parse_reference(content, file_name="t.yaml")
         except PolicyFileError as error:
             assert error.errors
+
+
+def test_a_table_filled_in_the_admin_ships_no_value_and_is_set_by_place():
+    base = {
+        "code": "private_tuition_support",
+        "names": {"vi": "Hỗ trợ", "zh": "补助", "en": "Support"},
+        "currency": "VND",
+        "per": "month",
+        "admin_values": True,
+    }
+    assert parse_reference(base | {"keys": ["level", "unit"]}, file_name="t.yaml").rows == ()
+    with pytest.raises(PolicyFileError) as raised:
+        parse_reference(
+            base | {"keys": ["level"], "values": [{"school_year": 2025, "level": "primary",
+                                                   "value": 1}]},
+            file_name="t.yaml",
+        )  # fmt: skip
+    assert any("add unit" in error for error in raised.value.errors)
+    assert any("entered in the admin" in error for error in raised.value.errors)
