@@ -7,7 +7,10 @@ workbook, how large it would unpack; then the caps on rows and columns, checked 
 
 A workbook is a zip holding `[Content_Types].xml` and `xl/workbook.xml`; its members' declared
 sizes are added up and their compression ratios checked from the zip's directory alone, so a
-small file that would inflate to gigabytes is refused before a byte of it is unpacked. A CSV
+small file that says it would inflate to gigabytes is refused before a byte of it is unpacked.
+A zip's directory can lie, so each member is then inflated for real, a chunk at a time and
+thrown away, counting the bytes: the check stops as soon as they pass the same caps, before the
+spreadsheet reader sees the file. A CSV
 must decode as UTF-8 (with or without a byte-order mark) or UTF-16 (with one) and hold no NUL.
 Every refusal names the limit, the file's value and how to split the file.
 
@@ -17,7 +20,9 @@ REACH_UPLOAD_MAX_RATIO (100), REACH_UPLOAD_MAX_ROWS (200 000), REACH_UPLOAD_MAX_
 
 import codecs
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -34,6 +39,10 @@ RATIO_FLOOR = MB  # a member unpacking to less than this is small whatever its r
 MAX_MEMBERS = 10_000
 CHUNK = MB
 SHEET_HEAD = 64 * 1024  # the part of a worksheet where its <dimension> element is
+INFLATE_CHUNK = 64 * 1024  # the most of a member read, or inflated, at a time
+# A member's local header (APPNOTE 4.3.7): signature, versions, flags, method, time, date, CRC,
+# sizes, then the lengths of its name and extra field, which the member's data follows.
+LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 _DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?\""
@@ -192,30 +201,101 @@ def _check_workbook(file: IO[bytes], filename: str, head: bytes, limits: Limits)
         ):
             raise _not_a_workbook(filename, _("an encrypted or unusual zip archive"))
         _check_unpacked(members, limits)
+        _check_inflated(file, members, archive.start_dir, limits)
         return _sheet_rows(archive, names)
 
 
+def _too_unpacked(unpacked: int, limits: Limits) -> UploadRefused:
+    message = _(
+        "The workbook would unpack to %(size)s MB; the limit is %(limit)s MB. %(split)s"
+    ) % {
+        "size": _megabytes(unpacked),
+        "limit": _megabytes(limits.unzipped),
+        "split": _split(),
+    }
+    return UploadRefused(message, limit="unzipped")
+
+
+def _too_compressed(part: str, ratio: float, limits: Limits) -> UploadRefused:
+    message = _(
+        "A part of the workbook (%(part)s) is compressed %(ratio)s to 1; the limit is "
+        "%(limit)s to 1, above which a file is treated as a compression bomb. Open the "
+        "file in your spreadsheet program, save it again as .xlsx or “CSV UTF-8”, or "
+        "split it into smaller files."
+    ) % {"part": part, "ratio": int(ratio), "limit": limits.ratio}
+    return UploadRefused(message, limit="ratio")
+
+
 def _check_unpacked(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """The cheap check, from the sizes the zip's directory declares."""
     unpacked = sum(member.file_size for member in members)
     if unpacked > limits.unzipped:
-        message = _(
-            "The workbook would unpack to %(size)s MB; the limit is %(limit)s MB. %(split)s"
-        ) % {
-            "size": _megabytes(unpacked),
-            "limit": _megabytes(limits.unzipped),
-            "split": _split(),
-        }
-        raise UploadRefused(message, limit="unzipped")
+        raise _too_unpacked(unpacked, limits)
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR and ratio > limits.ratio:
-            message = _(
-                "A part of the workbook (%(part)s) is compressed %(ratio)s to 1; the limit is "
-                "%(limit)s to 1, above which a file is treated as a compression bomb. Open the "
-                "file in your spreadsheet program, save it again as .xlsx or “CSV UTF-8”, or "
-                "split it into smaller files."
-            ) % {"part": member.filename, "ratio": int(ratio), "limit": limits.ratio}
-            raise UploadRefused(message, limit="ratio")
+            raise _too_compressed(member.filename, ratio, limits)
+
+
+def _check_inflated(
+    file: IO[bytes], members: list[zipfile.ZipInfo], end: int, limits: Limits
+) -> None:
+    """The check that trusts no declared size: inflate every compressed member from its local
+    header on, at most INFLATE_CHUNK in and out at a time, and stop once the bytes it really
+    unpacks to pass the caps. A member's data ends at the next member (or the directory), so no
+    part of the file is read twice; a stored member is no larger than the file itself."""
+    by_offset = sorted(members, key=lambda member: member.header_offset)
+    ends = [member.header_offset for member in by_offset[1:]] + [end]
+    unpacked = 0
+    for member, member_end in zip(by_offset, ends, strict=True):
+        file.seek(member.header_offset)
+        header = file.read(LOCAL_HEADER.size)
+        if len(header) < LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
+            raise _damaged(member.filename)
+        fields = LOCAL_HEADER.unpack(header)
+        start = member.header_offset + LOCAL_HEADER.size + fields[10] + fields[11]
+        if fields[4] != zipfile.ZIP_DEFLATED:  # stored: its bytes are in the file as they are
+            unpacked += max(member_end - start, 0)
+        else:
+            unpacked = _inflate(file, member.filename, start, member_end, unpacked, limits)
+        if unpacked > limits.unzipped:
+            raise _too_unpacked(unpacked, limits)
+
+
+def _inflate(
+    file: IO[bytes], part: str, start: int, end: int, unpacked: int, limits: Limits
+) -> int:
+    """Inflate the deflated data between `start` and `end`, throwing it away; the workbook's
+    unpacked bytes so far (`unpacked`) plus this member's. Raises once past a cap."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    file.seek(start)
+    left, read, member = max(end - start, 0), 0, 0
+    try:
+        while not inflater.eof:
+            data = inflater.unconsumed_tail
+            if not data:
+                data = file.read(min(INFLATE_CHUNK, left))
+                if not data:
+                    raise _damaged(part)
+                left -= len(data)
+                read += len(data)
+            member += len(inflater.decompress(data, INFLATE_CHUNK))
+            if unpacked + member > limits.unzipped:
+                raise _too_unpacked(unpacked + member, limits)
+            ratio = member / max(read - len(inflater.unconsumed_tail), 1)
+            if member > RATIO_FLOOR and ratio > limits.ratio:
+                raise _too_compressed(part, ratio, limits)
+    except zlib.error:
+        raise _damaged(part) from None
+    return unpacked + member
+
+
+def _damaged(part: str) -> UploadRefused:
+    message = _(
+        "A part of the workbook (%(part)s) is damaged and cannot be unpacked: open the file in "
+        "your spreadsheet program and save it again as .xlsx or “CSV UTF-8”."
+    ) % {"part": part}
+    return UploadRefused(message, limit="type")
 
 
 def _sheet_rows(archive: zipfile.ZipFile, names: set[str]) -> int:
