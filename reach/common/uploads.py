@@ -5,6 +5,12 @@ workbook, how large it would unpack; then the caps on rows and columns, checked 
     upload = check_upload(file, "hh.xlsx")   # raises UploadRefused, else says how to read it
     check_columns(len(headings)); check_rows(count)   # as the reader goes
 
+A file too large is refused while it arrives: `LimitedUploadHandler` (first of
+FILE_UPLOAD_HANDLERS) counts each uploaded file's bytes and skips the file once they pass
+REACH_UPLOAD_MAX_MB, so nothing of it is written past the limit (the rest of the request is
+read and thrown away, so the browser gets the answer). The view asks `received_file(request)`,
+which raises the refusal (413, the limit named) instead of answering that no file was sent.
+
 A workbook is a zip holding `[Content_Types].xml` and `xl/workbook.xml`; its members' declared
 sizes are added up and their compression ratios checked from the zip's directory alone, so a
 small file that says it would inflate to gigabytes is refused before a byte of it is unpacked.
@@ -27,6 +33,9 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from reach.common.errors import DomainError
@@ -114,12 +123,7 @@ def check_upload(file: IO[bytes], filename: str) -> Upload:
         )
     size = _size(file)
     if size > limits.size:
-        message = _("The file is %(size)s MB; the limit is %(limit)s MB. %(split)s") % {
-            "size": _megabytes(size),
-            "limit": _megabytes(limits.size),
-            "split": _split(),
-        }
-        raise UploadRefused(message, limit="size", status=413)
+        raise _too_large(size, limits)
     file.seek(0)
     head = file.read(8)
     file.seek(0)
@@ -130,6 +134,68 @@ def check_upload(file: IO[bytes], filename: str) -> Upload:
         return Upload("csv", encoding, size, lines)
     finally:
         file.seek(0)
+
+
+def _too_large(size: int, limits: Limits) -> UploadRefused:
+    message = _("The file is %(size)s MB; the limit is %(limit)s MB. %(split)s") % {
+        "size": _megabytes(size),
+        "limit": _megabytes(limits.size),
+        "split": _split(),
+    }
+    return UploadRefused(message, limit="size", status=413)
+
+
+REFUSAL = "reach_upload_refused"  # the attribute of the request that holds the refusal
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Skip an uploaded file once its bytes pass REACH_UPLOAD_MAX_MB, before the handlers after
+    it (memory, temporary file) receive them, and leave the refusal on the request for
+    `received_file`. The other fields of the form (its CSRF token) are kept."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit = upload_limits().size
+        self.declared: int | None = None
+
+    def handle_raw_input(
+        self,
+        input_data: object,
+        META: dict,  # noqa: N803 -- Django's name
+        content_length: int,
+        boundary: bytes,
+        encoding: str | None = None,
+    ) -> None:
+        self.declared = content_length or None
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        received = start + len(raw_data)
+        if received > self.limit:
+            # The request's length, when it says one, is the file's size and its form fields.
+            size = max(self.declared or 0, received)
+            if self.request is not None:
+                setattr(self.request, REFUSAL, _too_large(size, upload_limits()))
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the handlers after this one make the file
+
+
+def refused_upload(request: HttpRequest) -> UploadRefused | None:
+    """The refusal of a file skipped while it arrived, if one was."""
+    request.FILES  # noqa: B018 -- the upload handlers run as the body is parsed
+    refused = getattr(request, REFUSAL, None)
+    return refused if isinstance(refused, UploadRefused) else None
+
+
+def received_file(request: HttpRequest, field: str = "file") -> UploadedFile | None:
+    """The file uploaded as `field`, None when none was sent; raises UploadRefused (413) when
+    one was skipped as too large while it arrived."""
+    refused = refused_upload(request)
+    if refused is not None:
+        raise refused
+    return request.FILES.get(field)
 
 
 def check_rows(count: int) -> None:

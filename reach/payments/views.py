@@ -17,7 +17,7 @@ from reach.common.downloads import export_filters
 from reach.common.errors import DomainError
 from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
-from reach.common.uploads import UploadRefused
+from reach.common.uploads import UploadRefused, received_file
 from reach.common.xlsx import xlsx_response
 from reach.entitlements.models import EntitlementLine
 from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
@@ -90,10 +90,16 @@ def payment_new(request):
 def payment_import(request):
     errors = []
     status = 200
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    try:
+        upload = received_file(request) if request.method == "POST" else None
+    except UploadRefused as refused:  # skipped as too large while it arrived: nothing kept
+        upload, status = None, refused.status
+        messages.error(request, str(refused))
+    if upload is not None:
         try:
-            count = import_payment_results(file=upload, filename=upload.name, actor=request.user)
+            count = import_payment_results(
+                file=upload, filename=upload.name or "", actor=request.user
+            )
         except PaymentImportRejected as rejection:
             errors = rejection.errors
             messages.error(request, str(rejection))

@@ -15,7 +15,7 @@ from reach.accounts.permissions import may_see_unmasked
 from reach.accounts.services import record_export
 from reach.common.downloads import export_filters
 from reach.common.errors import OutOfScope
-from reach.common.uploads import MB, UploadRefused, upload_limits
+from reach.common.uploads import MB, UploadRefused, received_file, upload_limits
 from reach.common.xlsx import xlsx_response
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
@@ -148,16 +148,16 @@ def import_start(request):
     form, no batch kept). A large file is checked in the background: its preview page shows
     the progress."""
     refusal, status = "", 200
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    if request.method == "POST":
         try:
-            batch = jobs.request_household_import(
-                file=upload, filename=upload.name, user=request.user
-            )
+            upload = received_file(request)
+            if upload is not None:
+                batch = jobs.request_household_import(
+                    file=upload, filename=upload.name or "", user=request.user
+                )
+                return redirect("registry:import-preview", batch_id=batch.pk)
         except UploadRefused as refused:
             refusal, status = str(refused), refused.status
-        else:
-            return redirect("registry:import-preview", batch_id=batch.pk)
     context = {
         "recent": selectors.list_import_batches_for_user(request.user)[:10],
         "may_import": can_import_households(request.user),

@@ -10,10 +10,15 @@ import zlib
 
 import pytest
 import xlsxwriter
-from django.test import override_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from reach.common.uploads import (
+    LimitedUploadHandler,
+    received_file,
+    refused_upload,
     MB,
     UploadRefused,
     check_columns,
@@ -97,6 +102,44 @@ def test_a_25_mb_file_is_refused_413_naming_the_limit_and_its_size():
     assert (refused.limit, refused.status) == ("size", 413)
     assert "25 MB" in str(refused) and "limit is 20 MB" in str(refused)
     assert "Split it" in str(refused)
+
+
+class Counting(FileUploadHandler):
+    """A handler after the limited one: what it was given of the file."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return SimpleUploadedFile("kept", b"")
+
+
+def posted(content: bytes, handler: type[FileUploadHandler] = Counting):
+    data = {"file": SimpleUploadedFile("households.csv", content), "note": "kept"}
+    request = RequestFactory().post("/imports/", data)
+    after = handler(request)
+    request.upload_handlers = [LimitedUploadHandler(request), after]
+    return request, after
+
+
+def test_a_25_mb_file_is_skipped_as_it_arrives_with_the_limit_named_and_the_form_kept():
+    request, after = posted(b"a,b\n" * (25 * MB // 4))
+    assert "file" not in request.FILES and request.POST["note"] == "kept"
+    assert after.received <= 20 * MB  # the handlers that store a file never got more
+    refused = refused_upload(request)
+    assert refused is not None and (refused.limit, refused.status) == ("size", 413)
+    assert "The file is 25 MB; the limit is 20 MB" in str(refused)
+    with pytest.raises(UploadRefused, match="the limit is 20 MB"):
+        received_file(request)
+
+
+def test_a_file_under_the_limit_passes_the_handler_whole():
+    request, after = posted(b"a,b\n" * 1000)
+    assert refused_upload(request) is None and received_file(request) is not None
+    assert after.received == 4000
 
 
 def test_the_size_limit_follows_the_setting():

@@ -46,6 +46,17 @@ def test_a_25_mb_upload_is_refused_413_with_the_limit_named_and_nothing_staged(w
     assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
 
 
+def test_a_25_mb_upload_on_the_page_is_refused_413_with_the_limit_named_and_nothing_staged(
+    world,
+):
+    content = csv_bytes([pupil("Nguyễn Thị Bình")]) + b"\n" * (25 * MB)
+    upload = SimpleUploadedFile("households.csv", content)
+    response = page(world).post("/imports/", {"file": upload})
+    assert response.status_code == 413
+    assert "25 MB; the limit is 20 MB" in response.context["refusal"]
+    assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
+
+
 def test_a_small_xlsx_that_would_inflate_past_the_cap_is_refused_422_and_nothing_staged(world):
     response = api_upload(api_client(), "households.xlsx", bomb(300))
     assert response.status_code == 422
