@@ -24,8 +24,9 @@ class HouseholdOut(Schema):
     unit_path: str
     status: str | None
     head_name: str
-    address: str
+    address: str  # empty when masked
     member_count: int
+    masked: bool  # national IDs, birth dates and the address masked for this caller
 
 
 class HouseholdPage(Schema):
@@ -57,8 +58,8 @@ class PersonOut(Schema):
     household_id: int
     full_name: str
     sex: str
-    birth_date: dt.date
-    national_id: str | None
+    birth_date: dt.date | None  # None when masked
+    national_id: str | None  # its last four characters when masked
     ethnicity: str
     ethnic_minority: bool
     disabled: bool
@@ -67,6 +68,7 @@ class PersonOut(Schema):
     relation: str
     education_completed: str
     vocational_certificate: bool
+    masked: bool
 
 
 class PersonDetail(PersonOut):
