@@ -160,10 +160,10 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def handle_raw_input(
         self,
-        input_data: object,
-        META: dict,  # noqa: N803 -- Django's name
+        input_data: IO[bytes],
+        META: dict[str, str],  # noqa: N803 -- Django's name
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         self.declared = content_length or None

@@ -161,9 +161,9 @@ def import_start(request):
         except UploadRefused as refused:
             refusal, status = str(refused), refused.status
     context = {
-        "recent": selectors.list_import_batches_for_user(request.user).filter(
-            kind="households"
-        )[:10],
+        "recent": selectors.list_import_batches_for_user(request.user).filter(kind="households")[
+            :10
+        ],
         "may_import": can_import_households(request.user),
         "refusal": refusal,
         "limits": {"size": upload_limits().size // MB, "rows": upload_limits().rows},

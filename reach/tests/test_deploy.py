@@ -339,7 +339,11 @@ def test_serve_stops_the_other_process_and_fails_when_one_of_them_ends(
     assert not [pid for pid in pids if is_running(pid)]
     assert signal.getsignal(signal.SIGINT) is sigint_before  # Ctrl+C is the caller's again
     (started,) = AuditEvent.objects.filter(action=AuditAction.SERVE)
-    assert (started.actor_id, started.actor_name, started.object_type) == (None, "reach", "database")
+    assert (started.actor_id, started.actor_name, started.object_type) == (
+        None,
+        "reach",
+        "database",
+    )
     assert started.after["address"] == "127.0.0.1:1"
     assert started.after["database"] == connections["default"].settings_dict["NAME"]
 

@@ -16,14 +16,14 @@ from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from reach.common.uploads import (
-    LimitedUploadHandler,
-    received_file,
-    refused_upload,
     MB,
+    LimitedUploadHandler,
     UploadRefused,
     check_columns,
     check_rows,
     check_upload,
+    received_file,
+    refused_upload,
 )
 
 CSV = "household_code,full_name\nHH-1,Nguyễn Văn An\nHH-1,王小红\n"

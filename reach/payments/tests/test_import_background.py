@@ -16,7 +16,6 @@ from django_tasks_db.models import DBTaskResult
 from reach.accounts.models import AuditEvent
 from reach.payments.models import Disbursement
 from reach.payments.services import background, disbursements
-from reach.payments.tests.test_imports import lines  # noqa: F401 -- the fixture
 from reach.registry.choices import ImportStatus
 from reach.registry.imports.background import STALE_AFTER, fail_stale_imports
 from reach.registry.models import ImportBatch
