@@ -183,7 +183,8 @@ def stage_household_import(request, file: File[UploadedFile]):
 
 @router.get("/imports/{batch_id}", response={200: ImportBatchOut, **READ_ERRORS})
 def get_household_import(request, batch_id: int):
-    """A batch the user staged (administrators see all)."""
+    """A batch the user uploaded (administrators see all): a household file, or a payment-result
+    file recorded in the background (`kind` "payments", its `summary` the payments recorded)."""
     return found(selectors.get_import_batch_for_user(request.user, batch_id))
 
 

@@ -87,9 +87,11 @@ class ImportErrorOut(Schema):
 
 
 class ImportBatchOut(Schema):
-    """A staged household import: its preview (`summary`) and every bad row (`errors`)."""
+    """An uploaded file: a household import, its preview (`summary`) and every bad row
+    (`errors`), or a payment-result file recorded in the background (`kind` "payments")."""
 
     id: int
+    kind: str  # "households" or "payments"
     filename: str
     status: str
     row_count: int

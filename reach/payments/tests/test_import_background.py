@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -153,3 +154,55 @@ def test_a_payment_file_no_worker_took_up_is_failed_as_stale(
     batch = ImportBatch.objects.get(kind="payments")
     assert batch.status == ImportStatus.FAILED and batch.upload is None
     assert not Disbursement.objects.exists()
+
+
+def api_client(world) -> Client:
+    client = Client()
+    client.force_login(world.users["district"])
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def api_post(client: Client, content: bytes, capture):
+    with LARGE, capture(execute=True):
+        return client.post(
+            "/api/v1/payment-imports", {"file": SimpleUploadedFile("results.csv", content)}
+        )
+
+
+def test_over_the_api_a_small_file_records_its_three_payments_at_once(
+    world, lines, django_capture_on_commit_callbacks
+):
+    response = api_post(api_client(world), results(lines, 3), django_capture_on_commit_callbacks)
+    assert (response.status_code, response.json()) == (200, {"recorded": 3})
+    assert Disbursement.objects.count() == 3 and not ImportBatch.objects.exists()
+
+
+def test_over_the_api_a_small_file_with_a_bad_row_is_422_listing_it_and_records_nothing(
+    world, lines, django_capture_on_commit_callbacks
+):
+    content = results(lines, 3, bad=1)
+    response = api_post(api_client(world), content, django_capture_on_commit_callbacks)
+    assert response.status_code == 422
+    assert [(e["line"], e["column"]) for e in response.json()["errors"]] == [(3, "line")]
+    assert not Disbursement.objects.exists()
+
+
+def test_over_the_api_a_large_file_is_202_and_its_status_url_shows_four_recorded(
+    world, lines, django_capture_on_commit_callbacks, work_off_the_queue
+):
+    client = api_client(world)
+    response = api_post(client, results(lines, 4), django_capture_on_commit_callbacks)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["status_url"] == f"/api/v1/imports/{body['id']}"
+
+    work_off_the_queue()
+
+    read = client.get(body["status_url"]).json()
+    assert (read["kind"], read["status"], read["summary"]) == (
+        "payments",
+        "committed",
+        {"payments_recorded": 4},
+    )
+    assert Disbursement.objects.count() == 4
