@@ -28,6 +28,7 @@ from reach.common.errors import (
     OutOfScope,
     log_database_error,
 )
+from reach.common.uploads import refused_upload
 from reach.entitlements.api import router as entitlements_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
@@ -96,6 +97,16 @@ def status_of(error: DomainError) -> int:
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
     return api.create_response(request, {"detail": str(error)}, status=status_of(error))
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, error: ValidationError):
+    """Ninja's 422, unless the file it misses was skipped as too large while it arrived: then
+    413 with the limit named, as the upload check answers."""
+    refused = refused_upload(request)
+    if refused is not None:
+        return api.create_response(request, {"detail": str(refused)}, status=refused.status)
+    return api.create_response(request, {"detail": error.errors}, status=422)
 
 
 @api.exception_handler(DatabaseError)

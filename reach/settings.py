@@ -238,8 +238,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Bounded uploads and background imports ---
 # Household and payment-result files: refused past these limits before anything is read
 # (`reach/common/uploads.py`); a household file of more rows than REACH_IMPORT_BACKGROUND_ROWS
-# is checked by the background worker. Uploads above 2.5 MB go to a temporary file, not memory;
-# a request's other fields (forms, JSON bodies) stay small.
+# is checked by the background worker. Uploads above 2.5 MB go to a temporary file, not memory.
 REACH_UPLOAD_MAX_MB = int(os.environ.get("REACH_UPLOAD_MAX_MB", "20"))
 REACH_UPLOAD_MAX_UNZIPPED_MB = int(os.environ.get("REACH_UPLOAD_MAX_UNZIPPED_MB", "200"))
 REACH_UPLOAD_MAX_RATIO = 100
@@ -247,7 +246,6 @@ REACH_UPLOAD_MAX_ROWS = int(os.environ.get("REACH_UPLOAD_MAX_ROWS", "200000"))
 REACH_UPLOAD_MAX_COLUMNS = int(os.environ.get("REACH_UPLOAD_MAX_COLUMNS", "100"))
 REACH_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REACH_IMPORT_BACKGROUND_ROWS", "2000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Logins and tokens (django-axes) ---
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes
@@ -267,3 +265,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "reach.accounts.views.locked_out"
 # A bearer token lives this many days unless revoked sooner.
 REACH_TOKEN_DAYS = int(os.environ.get("REACH_TOKEN_DAYS", "30"))
+
+# --- Production safety: uploads refused as they arrive (issue 17) ---
+# A file is counted as it arrives and skipped once past REACH_UPLOAD_MAX_MB, before the
+# default handlers write it anywhere (`reach.common.uploads.LimitedUploadHandler`); the page or
+# the API then answers 413 naming the limit. Forms and JSON bodies, which carry no file, stay
+# under Django's default 2.5 MB (the largest, a policy or a long note, is a few KB).
+FILE_UPLOAD_HANDLERS = [
+    "reach.common.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -21,3 +21,6 @@ class AuditAction(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     LOCKED_OUT = "locked_out", _("Locked out")
     EXPORT = "export", _("Exported")
+    BACKUP = "backup", _("Backed up")
+    RESTORE = "restore", _("Restored")
+    SERVE = "serve", _("Started serving")

@@ -1,6 +1,8 @@
 """Writes of the accounts app: audit events, API tokens and lock-outs."""
 
 import datetime as dt
+import getpass
+import os
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,6 +100,31 @@ def record_export(
         object_repr=name[:200],
         after={"filters": filters, "rows": rows, "masked": masked},
     )
+
+
+def record_operation(
+    *, actor: User, action: AuditAction, database: str, details: dict[str, Any]
+) -> AuditEvent:
+    """Audit an operation on the whole database from the command line (`reach backup`,
+    `reach restore`, `reach serve`): the actor (`command_line_actor`, stored by its name) and
+    the account of the machine that ran it, the database, and `details` (the file, the
+    address). A restore's event is written into the restored database, after the restore."""
+    return AuditEvent.objects.create(
+        actor=actor if actor.pk else None,
+        actor_name=actor.get_username(),
+        action=action,
+        object_type="database",
+        object_id=database[-40:],
+        object_repr=database[-200:],
+        after={"database": database, "machine_user": _machine_user(), **details},
+    )
+
+
+def _machine_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return str(os.getuid())
 
 
 def set_user_language(*, user: User, language: str) -> None:

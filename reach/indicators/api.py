@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from reach.accounts.permissions import may_see_unmasked
 from reach.common.masking import mask_id, mask_name
 from reach.common.schemas import READ_ERRORS, SchoolYear
 from reach.indicators import selectors
@@ -99,12 +100,14 @@ def list_persons(request, filters: Query[PersonFilter]):
     paginator, page, page_size = _page(persons, filters)
     on = indicator_parameters().reference_date(year)
     public = filters.public
+    # A caller who may not see unmasked data here gets IDs and birth dates masked, as in exports.
+    masked = public or not may_see_unmasked(request.user, unit)
     items = [
         {
             "id": None if public else p.pk,
             "full_name": mask_name(p.full_name) if public else p.full_name,
-            "national_id": mask_id(p.national_id) if public else p.national_id,
-            "birth_date": None if public else p.birth_date,
+            "national_id": mask_id(p.national_id) if masked and p.national_id else p.national_id,
+            "birth_date": None if masked else p.birth_date,
             "age": age_on(p.birth_date, on),
             "sex": p.sex,
             "household_code": None if public else p.household.code,
@@ -122,6 +125,7 @@ def list_persons(request, filters: Query[PersonFilter]):
         "page": page.number,
         "page_size": page_size,
         "public": public,
+        "masked": masked,
         "items": items,
     }
 

@@ -72,6 +72,7 @@ class PersonPage(Schema):
     page: int
     page_size: int
     public: bool
+    masked: bool  # national IDs and birth dates masked (public, or the caller's role)
     items: list[PersonRowOut]
 
 

@@ -1,12 +1,18 @@
-"""Payments (record one, list), payment lists, reconciliation (counts, amounts, the lists
-behind them), coverage and the budget by funding source, scoped by the caller's units."""
+"""Payments (record one, import a payment-result file, list), payment lists, reconciliation
+(counts, amounts, the lists behind them), coverage and the budget by funding source, scoped by
+the caller's units."""
+
+from dataclasses import asdict
 
 from django.core.paginator import Paginator
-from ninja import Router
+from django.urls import reverse
+from ninja import File, Router
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from reach.common.errors import DomainError
-from reach.common.schemas import ERRORS, READ_ERRORS, SchoolYear
+from reach.common.schemas import ERRORS, READ_ERRORS, Error, SchoolYear
+from reach.common.uploads import UploadRefused
 from reach.geo.selectors import unit_for_user_or_404
 from reach.payments import budget as budgets
 from reach.payments import lists, selectors
@@ -17,10 +23,15 @@ from reach.payments.schemas import (
     DisbursementIn,
     DisbursementOut,
     GapPage,
+    PaymentImportOut,
+    PaymentImportRejectedOut,
     PaymentListOut,
     ReconciliationOut,
 )
 from reach.payments.services import PaymentInput, record_disbursement
+from reach.payments.services.imports import PaymentImportRejected
+from reach.payments.services.jobs import request_payment_import
+from reach.registry.schemas import ImportQueuedOut
 
 router = Router(tags=["payments"])
 
@@ -62,6 +73,35 @@ def create_disbursement(request, body: DisbursementIn):
         actor=request.user,
     )
     return 201, _payment_out(payment)
+
+
+@router.post(
+    "/payment-imports",
+    response={
+        200: PaymentImportOut,
+        202: ImportQueuedOut,
+        413: Error,
+        **ERRORS,
+        422: PaymentImportRejectedOut,
+    },
+)
+def import_payments(request, file: File[UploadedFile]):
+    """Record a payment-result file (.xlsx or .csv, one payment per row), all or nothing.
+    200: every payment recorded. 202: a large file is recorded in the background; read
+    `status_url` until its status is no longer "queued" or "checking" ("committed": its
+    `summary` counts the payments; "rejected": its `errors` list every bad row). 413: the file
+    is over the size limit. 422: nothing was recorded: every bad row, or why the file was
+    refused. 403: the caller's role records no payments."""
+    try:
+        requested = request_payment_import(file=file, filename=file.name or "", actor=request.user)
+    except UploadRefused as refused:
+        return refused.status, {"detail": str(refused), "errors": []}
+    except PaymentImportRejected as rejection:
+        return 422, {"detail": str(rejection), "errors": [asdict(e) for e in rejection.errors]}
+    if requested.batch is not None:
+        url = reverse("api-v1:get_household_import", kwargs={"batch_id": requested.batch.pk})
+        return 202, {"id": requested.batch.pk, "status": requested.batch.status, "status_url": url}
+    return {"recorded": requested.recorded}
 
 
 @router.get("/disbursements", response={200: list[DisbursementOut], **READ_ERRORS})

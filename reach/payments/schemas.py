@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from reach.common.schemas import Invalid
+
 
 class DisbursementIn(Schema):
     line: int
@@ -24,6 +26,25 @@ class DisbursementOut(Schema):
     voucher: str
     paid_on: dt.date
     recorded_by: str | None
+
+
+class PaymentImportRowError(Schema):
+    line: int  # as the spreadsheet numbers it (0: the file as a whole)
+    column: str
+    reason: str
+
+
+class PaymentImportOut(Schema):
+    """A payment-result file recorded in the request: how many payments."""
+
+    recorded: int
+
+
+class PaymentImportRejectedOut(Invalid):
+    """422: nothing was recorded; `errors` lists every bad row (empty when the file itself was
+    refused or the request did not parse: `detail` then says why)."""
+
+    errors: list[PaymentImportRowError] = []
 
 
 class GapLine(Schema):

@@ -6,6 +6,7 @@ app_name = "payments"
 urlpatterns = [
     path("new/", views.payment_new, name="payment-new"),
     path("import/", views.payment_import, name="payment-import"),
+    path("import/<int:batch_id>/", views.payment_import_batch, name="payment-import-batch"),
     path("lists/", views.payment_list, name="payment-list"),
     path("budget/", views.budget, name="budget"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),

@@ -17,7 +17,7 @@ from reach.common.downloads import export_filters
 from reach.common.errors import DomainError
 from reach.common.money import format_major, to_minor
 from reach.common.pdf import pdf_response, render_pdf
-from reach.common.uploads import UploadRefused
+from reach.common.uploads import UploadRefused, received_file
 from reach.common.xlsx import xlsx_response
 from reach.entitlements.models import EntitlementLine
 from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
@@ -27,8 +27,14 @@ from reach.payments.choices import Gap
 from reach.payments.forms import DisbursementForm
 from reach.payments.models import PaymentClaim
 from reach.payments.services import PaymentInput, purpose_of, record_disbursement
-from reach.payments.services.imports import PaymentImportRejected, import_payment_results
-from reach.registry.selectors import default_school_year_for_user, list_units_for_user
+from reach.payments.services.background import KIND as PAYMENTS
+from reach.payments.services.imports import PaymentImportRejected
+from reach.payments.services.jobs import request_payment_import
+from reach.registry.selectors import (
+    default_school_year_for_user,
+    get_import_batch_for_user,
+    list_units_for_user,
+)
 
 
 def _year_and_unit(request):
@@ -90,10 +96,16 @@ def payment_new(request):
 def payment_import(request):
     errors = []
     status = 200
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    try:
+        upload = received_file(request) if request.method == "POST" else None
+    except UploadRefused as refused:  # skipped as too large while it arrived: nothing kept
+        upload, status = None, refused.status
+        messages.error(request, str(refused))
+    if upload is not None:
         try:
-            count = import_payment_results(file=upload, filename=upload.name, actor=request.user)
+            requested = request_payment_import(
+                file=upload, filename=upload.name or "", actor=request.user
+            )
         except PaymentImportRejected as rejection:
             errors = rejection.errors
             messages.error(request, str(rejection))
@@ -103,6 +115,9 @@ def payment_import(request):
         except DomainError as error:
             messages.error(request, str(error))
         else:
+            if requested.batch is not None:  # a large file: recorded in the background
+                return redirect("payments:payment-import-batch", batch_id=requested.batch.pk)
+            count = requested.recorded
             recorded = ngettext(
                 "%(count)s payment recorded.", "%(count)s payments recorded.", count
             )
@@ -113,6 +128,18 @@ def payment_import(request):
         "payments/payment_import.html",
         {"errors": errors},
         status=400 if errors else status,
+    )
+
+
+@login_required
+def payment_import_batch(request, batch_id: int):
+    """A payment-result file recorded in the background: its progress while it is waiting or
+    being checked (polled), then how many payments were recorded, or every bad row."""
+    batch = get_import_batch_for_user(request.user, batch_id)
+    if batch is None or batch.kind != PAYMENTS:
+        raise Http404(_("No such import"))
+    return render(
+        request, "payments/payment_import_batch.html", {"batch": batch, "errors": batch.errors}
     )
 
 

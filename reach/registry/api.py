@@ -2,6 +2,10 @@
 persons, enrolments and poverty statuses written through the same services (and permissions)
 as every other write, so another system (a school register, the poverty list) can feed Reach.
 
+Personal data is masked for a caller who may not see it unmasked where the record is (a
+viewer, school staff: `may_see_unmasked`, as for exports and PDFs): a national ID keeps its
+last four characters, birth dates and addresses are left out, and `masked` says so.
+
 Refusals are the services' and selectors' errors, answered by the one handler of `reach.api`:
 404 for a record outside the caller's area, 403 for a change their role may not make, 409 for
 a clash with what is on record, 422 for an invalid value (the message names the field)."""
@@ -13,7 +17,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from reach.accounts.permissions import may_see_unmasked
 from reach.common.errors import DomainError, found
+from reach.common.masking import mask_id
 from reach.common.schemas import ERRORS, READ_ERRORS, Error, SchoolYear
 from reach.common.uploads import UploadRefused
 from reach.geo.models import School
@@ -59,7 +65,8 @@ def _unit_out(unit) -> dict:
     return {"code": unit.code, "name": unit.name, "level": unit.level, "unit_path": unit.path}
 
 
-def _household_out(household) -> dict:
+def _household_out(household, masked: bool) -> dict:
+    """A household; its address left out when `masked`."""
     return {
         "id": household.pk,
         "code": household.code,
@@ -67,8 +74,9 @@ def _household_out(household) -> dict:
         "unit_path": household.unit.path,
         "status": household.current_status,
         "head_name": household.head_name,
-        "address": household.address,
+        "address": "" if masked else household.address,
         "member_count": household.member_count,
+        "masked": masked,
     }
 
 
@@ -85,13 +93,19 @@ def _enrolment_out(enrolment) -> dict:
     }
 
 
-def _person_out(person, enrolments) -> dict:
+def _person_out(person, enrolments, masked: bool) -> dict:
+    """A person; when `masked`, the national ID keeps its last four characters and the birth
+    date is left out, as in a masked export."""
     data = {}
     for field in (
         "full_name sex birth_date national_id ethnicity ethnic_minority disabled orphan "
         "martyr_child relation education_completed vocational_certificate"
     ).split():
         data[field] = getattr(person, field)
+    if masked:
+        data["national_id"] = mask_id(person.national_id) if person.national_id else None
+        data["birth_date"] = None
+    data["masked"] = masked
     data["id"] = person.pk
     data["household_id"] = person.household_id
     data["enrolments"] = [_enrolment_out(e) for e in enrolments]
@@ -112,6 +126,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
     households = selectors.list_households_for_user(
         request.user, unit=unit, status=filters.status, year=filters.year, q=filters.q
     )
+    masked = not may_see_unmasked(request.user, unit)
     page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
     paginator = Paginator(households, page_size)
     page = paginator.get_page(filters.page)
@@ -119,7 +134,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
         "count": paginator.count,
         "page": page.number,
         "page_size": page_size,
-        "items": [_household_out(h) for h in page.object_list],
+        "items": [_household_out(h, masked) for h in page.object_list],
     }
 
 
@@ -129,18 +144,18 @@ def get_household(request, household_id: int):
     household = found(households.filter(pk=household_id).first())
     members = list(selectors.list_members_for_user(request.user, household))
     enrolments = list(selectors.list_enrolments_for_user(request.user, members))
-    data = _household_out(household)
+    masked = not may_see_unmasked(request.user, household.unit)
+    data = _household_out(household, masked)
     data["statuses"] = list(household.statuses.values("year", "status", "decision"))
     data["members"] = [
-        _person_out(p, [e for e in enrolments if e.person_id == p.pk]) for p in members
+        _person_out(p, [e for e in enrolments if e.person_id == p.pk], masked) for p in members
     ]
     return data
 
 
 @router.get("/persons/{person_id}", response={200: PersonDetail, **READ_ERRORS})
 def get_person(request, person_id: int):
-    person = found(selectors.get_person_for_user(request.user, person_id))
-    return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
+    return _person_detail(request, person_id)
 
 
 @router.post(
@@ -168,7 +183,8 @@ def stage_household_import(request, file: File[UploadedFile]):
 
 @router.get("/imports/{batch_id}", response={200: ImportBatchOut, **READ_ERRORS})
 def get_household_import(request, batch_id: int):
-    """A batch the user staged (administrators see all)."""
+    """A batch the user uploaded (administrators see all): a household file, or a payment-result
+    file recorded in the background (`kind` "payments", its `summary` the payments recorded)."""
     return found(selectors.get_import_batch_for_user(request.user, batch_id))
 
 
@@ -181,8 +197,12 @@ def commit_household_import(request, batch_id: int):
 
 
 def _person_detail(request: HttpRequest, person_id: int) -> dict:
+    """A person the caller sees, masked unless they may see the full record where the person
+    lives (`may_see_unmasked`, as for exports and PDFs)."""
     person = found(selectors.get_person_for_user(request.user, person_id))
-    return _person_out(person, selectors.list_enrolments_for_user(request.user, [person]))
+    masked = not may_see_unmasked(request.user, person.household.unit)
+    enrolments = selectors.list_enrolments_for_user(request.user, [person])
+    return _person_out(person, enrolments, masked)
 
 
 def _enrolment_details(body: EnrolmentIn) -> services.EnrolmentDetails:

@@ -24,8 +24,9 @@ class HouseholdOut(Schema):
     unit_path: str
     status: str | None
     head_name: str
-    address: str
+    address: str  # empty when masked
     member_count: int
+    masked: bool  # national IDs, birth dates and the address masked for this caller
 
 
 class HouseholdPage(Schema):
@@ -57,8 +58,8 @@ class PersonOut(Schema):
     household_id: int
     full_name: str
     sex: str
-    birth_date: dt.date
-    national_id: str | None
+    birth_date: dt.date | None  # None when masked
+    national_id: str | None  # its last four characters when masked
     ethnicity: str
     ethnic_minority: bool
     disabled: bool
@@ -67,6 +68,7 @@ class PersonOut(Schema):
     relation: str
     education_completed: str
     vocational_certificate: bool
+    masked: bool
 
 
 class PersonDetail(PersonOut):
@@ -85,9 +87,11 @@ class ImportErrorOut(Schema):
 
 
 class ImportBatchOut(Schema):
-    """A staged household import: its preview (`summary`) and every bad row (`errors`)."""
+    """An uploaded file: a household import, its preview (`summary`) and every bad row
+    (`errors`), or a payment-result file recorded in the background (`kind` "payments")."""
 
     id: int
+    kind: str  # "households" or "payments"
     filename: str
     status: str
     row_count: int

@@ -15,7 +15,7 @@ from reach.accounts.permissions import may_see_unmasked
 from reach.accounts.services import record_export
 from reach.common.downloads import export_filters
 from reach.common.errors import OutOfScope
-from reach.common.uploads import MB, UploadRefused, upload_limits
+from reach.common.uploads import MB, UploadRefused, received_file, upload_limits
 from reach.common.xlsx import xlsx_response
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
@@ -134,9 +134,11 @@ def person_detail(request, person_id: int):
     return render(request, "registry/person_detail.html", context)
 
 
-def _batch_or_404(user, batch_id: int) -> ImportBatch:
+def _batch_or_404(user, batch_id: int, kind: str | None = "households") -> ImportBatch:
+    """A batch the user may read; of `kind` (None: any, for the progress bar that the
+    payment-result files share)."""
     batch = selectors.get_import_batch_for_user(user, batch_id)
-    if batch is None:
+    if batch is None or (kind is not None and batch.kind != kind):
         raise OutOfScope(_("No such import"))
     return batch
 
@@ -148,18 +150,20 @@ def import_start(request):
     form, no batch kept). A large file is checked in the background: its preview page shows
     the progress."""
     refusal, status = "", 200
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    if request.method == "POST":
         try:
-            batch = jobs.request_household_import(
-                file=upload, filename=upload.name, user=request.user
-            )
+            upload = received_file(request)
+            if upload is not None:
+                batch = jobs.request_household_import(
+                    file=upload, filename=upload.name or "", user=request.user
+                )
+                return redirect("registry:import-preview", batch_id=batch.pk)
         except UploadRefused as refused:
             refusal, status = str(refused), refused.status
-        else:
-            return redirect("registry:import-preview", batch_id=batch.pk)
     context = {
-        "recent": selectors.list_import_batches_for_user(request.user)[:10],
+        "recent": selectors.list_import_batches_for_user(request.user).filter(kind="households")[
+            :10
+        ],
         "may_import": can_import_households(request.user),
         "refusal": refusal,
         "limits": {"size": upload_limits().size // MB, "rows": upload_limits().rows},
@@ -171,7 +175,7 @@ def import_start(request):
 def import_progress(request, batch_id: int):
     """The progress bar of a file checked in the background, polled by htmx while it is
     waiting or being checked; once the check has ended the page reloads to show the preview."""
-    batch = _batch_or_404(request.user, batch_id)
+    batch = _batch_or_404(request.user, batch_id, kind=None)
     if not batch.is_active and request.GET.get("active"):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"

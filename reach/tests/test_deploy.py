@@ -22,6 +22,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connections
 
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import AuditEvent
 from reach.accounts.services import create_member
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the `reach` package
@@ -302,6 +304,9 @@ def test_serve_runs_gunicorn_with_whitenoise_and_the_worker_and_sigterm_stops_bo
         output = server.communicate(timeout=90)[0].decode()
     assert server.returncode == 0, output
     assert not [pid for pid in children if is_running(pid)], output
+    (started,) = operations(env)
+    assert (started["action"], started["actor"]) == ("serve", "reach")
+    assert started["address"] == f"127.0.0.1:{port}"
 
 
 def sleeper(pid_file: Path, exit_after: float | None = None, status: int = 0) -> list[str]:
@@ -311,6 +316,7 @@ def sleeper(pid_file: Path, exit_after: float | None = None, status: int = 0) ->
     return [sys.executable, "-c", script]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("server_exit", "worker_exit", "named"),
     [(None, 2, "the worker stopped"), (2, None, "the web server stopped")],
@@ -320,7 +326,7 @@ def test_serve_stops_the_other_process_and_fails_when_one_of_them_ends(
 ):
     from django.core.management import CommandError, call_command
 
-    from reach.common.management.commands import serve
+    from reach.accounts.management.commands import serve
 
     monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # no collectstatic
     server_pid, worker_pid = tmp_path / "server.pid", tmp_path / "worker.pid"
@@ -332,10 +338,25 @@ def test_serve_stops_the_other_process_and_fails_when_one_of_them_ends(
     pids = [int(path.read_text()) for path in (server_pid, worker_pid)]
     assert not [pid for pid in pids if is_running(pid)]
     assert signal.getsignal(signal.SIGINT) is sigint_before  # Ctrl+C is the caller's again
+    (started,) = AuditEvent.objects.filter(action=AuditAction.SERVE)
+    assert (started.actor_id, started.actor_name, started.object_type) == (
+        None,
+        "reach",
+        "database",
+    )
+    assert started.after["address"] == "127.0.0.1:1"
+    assert started.after["database"] == connections["default"].settings_dict["NAME"]
+
+
+def test_serve_refuses_to_start_when_its_start_cannot_be_audited(tmp_path):
+    env = clean_env(tmp_path, REACH_DEMO="1")  # a database file that was never migrated
+    result = reach("serve", "127.0.0.1:0", env=env)
+    assert result.returncode != 0
+    assert "could not be audited" in result.stderr and "reach migrate" in result.stderr
 
 
 def test_the_worker_count_follows_the_cores_and_is_capped():
-    from reach.common.management.commands.serve import MAX_WORKERS, default_workers
+    from reach.accounts.management.commands.serve import MAX_WORKERS, default_workers
 
     assert default_workers(1) == 3
     assert default_workers(2) == 5
@@ -362,23 +383,53 @@ def add_user(env: dict[str, str], username: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def backup_and_restore(env: dict[str, str], backup: Path) -> None:
-    """Record `kept`, back up, record `lost`, restore: only `kept` remains."""
+def operations(env: dict[str, str]) -> list[dict]:
+    """The audited operations on the whole database, oldest first."""
+    script = (
+        "import json; from reach.accounts.models import AuditEvent; "
+        "print('EVENTS=' + json.dumps([[e.action, e.actor_name, e.object_type, e.after] for e in "
+        "AuditEvent.objects.filter(object_type='database').order_by('id')]))"
+    )
+    result = reach("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("EVENTS="))
+    return [
+        {"action": action, "actor": actor, "type": kind, **after}
+        for action, actor, kind, after in json.loads(line.removeprefix("EVENTS="))
+    ]
+
+
+def backup_and_restore(env: dict[str, str], backup: Path, database: str) -> None:
+    """Record `kept`, back up, record `lost`, restore: only `kept` remains; the backup is audited
+    in the live database, the restore in the restored one."""
     add_user(env, "kept")
     result = reach("backup", str(backup), env=env)
     assert result.returncode == 0, result.stderr
     assert backup.stat().st_size > 0
+    (backed_up,) = operations(env)
+    assert backed_up["action"] == "backup" and backed_up["actor"] == "reach"
+    assert (backed_up["file"], backed_up["database"]) == (str(backup), database)
+    assert backed_up["bytes"] == backup.stat().st_size and backed_up["machine_user"]
     add_user(env, "lost")
     assert usernames(env) == ["kept", "lost"]
     result = reach("restore", "--noinput", str(backup), env=env)
     assert result.returncode == 0, result.stderr
     assert usernames(env) == ["kept"]
+    # The backup's event came after the backup was taken: the restored database holds the
+    # restore's own, naming the file its records came back from.
+    (restored,) = operations(env)
+    assert (restored["action"], restored["actor"], restored["type"]) == (
+        "restore",
+        "reach",
+        "database",
+    )
+    assert (restored["file"], restored["database"]) == (str(backup), database)
 
 
 def test_a_sqlite_backup_restores_the_database_as_it_was(tmp_path, migrated_sqlite):
     shutil.copy(migrated_sqlite, tmp_path / "reach.sqlite3")
     backup = tmp_path / "backups" / "reach.sqlite3"
-    backup_and_restore(clean_env(tmp_path, REACH_DEMO="1"), backup)
+    backup_and_restore(clean_env(tmp_path, REACH_DEMO="1"), backup, str(tmp_path / "reach.sqlite3"))
     assert not backup.with_name(backup.name + "-wal").exists()  # one self-contained file
 
 
@@ -392,6 +443,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(tmp_pat
     assert result.returncode != 0
     assert "not a SQLite backup of Reach" in result.stderr
     assert usernames(env) == ["kept"]
+    assert operations(env) == []  # a refused restore is not one
 
 
 def test_a_postgresql_backup_restores_the_database_as_it_was(tmp_path):
@@ -421,7 +473,7 @@ def test_a_postgresql_backup_restores_the_database_as_it_was(tmp_path):
         url = f"postgres://{credentials}@{location}/{scratch}"
         env = clean_env(tmp_path, REACH_DEMO="1", DATABASE_URL=url)
         assert reach("migrate", "--noinput", env=env).returncode == 0
-        backup_and_restore(env, tmp_path / "reach.pgdump")
+        backup_and_restore(env, tmp_path / "reach.pgdump", scratch)
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

@@ -4,19 +4,26 @@ No database is needed."""
 
 import codecs
 import io
+import struct
 import zipfile
+import zlib
 
 import pytest
 import xlsxwriter
-from django.test import override_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from reach.common.uploads import (
     MB,
+    LimitedUploadHandler,
     UploadRefused,
     check_columns,
     check_rows,
     check_upload,
+    received_file,
+    refused_upload,
 )
 
 CSV = "household_code,full_name\nHH-1,Nguyễn Văn An\nHH-1,王小红\n"
@@ -51,6 +58,31 @@ def bomb(unpacked_mb: int = 300) -> bytes:
     return out.getvalue()
 
 
+def lying_workbook(unpacked_mb: float) -> bytes:
+    """A workbook of a few KB, written byte by byte, whose sheet inflates to `unpacked_mb` of
+    zeros while its local header and the zip's directory declare it no larger than its
+    compressed bytes (a ratio of 1 to 1)."""
+    parts = {
+        "[Content_Types].xml": b"<Types/>",
+        "xl/workbook.xml": b"<workbook/>",
+        "xl/worksheets/sheet1.xml": bytes(int(unpacked_mb * MB)),
+    }
+    out, directory = bytearray(), bytearray()
+    for name, data in parts.items():
+        packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        packed = packer.compress(data) + packer.flush()
+        declared = len(packed) if name.endswith("sheet1.xml") else len(data)
+        crc, encoded = zlib.crc32(data), name.encode()
+        sizes = (crc, len(packed), declared, len(encoded), 0)
+        directory += struct.pack("<4s4H", b"PK\x01\x02", 20, 20, 0, zipfile.ZIP_DEFLATED)
+        directory += struct.pack("<2HL2L2H", 0, 0, *sizes)
+        directory += struct.pack("<3H2L", 0, 0, 0, 0, len(out)) + encoded
+        out += struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0, *sizes) + encoded
+        out += packed
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 3, 3, len(directory), len(out), 0)
+    return bytes(out + directory + end)
+
+
 class Sized(io.BytesIO):
     """An upload whose size Django reports without the bytes being there (a 25 MB upload)."""
 
@@ -70,6 +102,44 @@ def test_a_25_mb_file_is_refused_413_naming_the_limit_and_its_size():
     assert (refused.limit, refused.status) == ("size", 413)
     assert "25 MB" in str(refused) and "limit is 20 MB" in str(refused)
     assert "Split it" in str(refused)
+
+
+class Counting(FileUploadHandler):
+    """A handler after the limited one: what it was given of the file."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return SimpleUploadedFile("kept", b"")
+
+
+def posted(content: bytes, handler: type[FileUploadHandler] = Counting):
+    data = {"file": SimpleUploadedFile("households.csv", content), "note": "kept"}
+    request = RequestFactory().post("/imports/", data)
+    after = handler(request)
+    request.upload_handlers = [LimitedUploadHandler(request), after]
+    return request, after
+
+
+def test_a_25_mb_file_is_skipped_as_it_arrives_with_the_limit_named_and_the_form_kept():
+    request, after = posted(b"a,b\n" * (25 * MB // 4))
+    assert "file" not in request.FILES and request.POST["note"] == "kept"
+    assert after.received <= 20 * MB  # the handlers that store a file never got more
+    refused = refused_upload(request)
+    assert refused is not None and (refused.limit, refused.status) == ("size", 413)
+    assert "The file is 25 MB; the limit is 20 MB" in str(refused)
+    with pytest.raises(UploadRefused, match="the limit is 20 MB"):
+        received_file(request)
+
+
+def test_a_file_under_the_limit_passes_the_handler_whole():
+    request, after = posted(b"a,b\n" * 1000)
+    assert refused_upload(request) is None and received_file(request) is not None
+    assert after.received == 4000
 
 
 def test_the_size_limit_follows_the_setting():
@@ -105,6 +175,46 @@ def test_a_member_compressed_past_the_ratio_is_refused_even_under_the_unpacked_c
     refused = refusal(bomb(50), "households.xlsx")
     assert refused.limit == "ratio"
     assert "xl/worksheets/sheet1.xml" in str(refused) and "100 to 1" in str(refused)
+
+
+def test_a_1_kb_workbook_whose_directory_lies_is_refused_by_what_it_really_unpacks_to():
+    content = lying_workbook(1.5)
+    assert len(content) < 2 * 1024
+    declared = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    assert declared < 2 * 1024  # the directory alone would let it through
+    with override_settings(REACH_UPLOAD_MAX_UNZIPPED_MB=1):
+        refused = refusal(content, "households.xlsx")
+    assert (refused.limit, refused.status) == ("unzipped", 422)
+    assert "the limit is 1 MB" in str(refused)
+
+
+def test_a_lying_member_is_refused_for_its_real_ratio_under_the_default_caps():
+    refused = refusal(lying_workbook(50), "households.xlsx")  # about 50 KB declaring 1 to 1
+    assert refused.limit == "ratio"
+    assert "xl/worksheets/sheet1.xml" in str(refused) and "the limit is 100 to 1" in str(refused)
+
+
+def test_the_real_inflation_stops_at_the_cap_and_holds_a_chunk_at_most(monkeypatch):
+    outputs: list[int] = []
+    real = zlib.decompressobj
+
+    class Counting:
+        def __init__(self, *args):
+            self.inflater = real(*args)
+
+        def __getattr__(self, name):
+            return getattr(self.inflater, name)
+
+        def decompress(self, data, max_length):
+            out = self.inflater.decompress(data, max_length)
+            outputs.append(len(out))
+            return out
+
+    monkeypatch.setattr(zlib, "decompressobj", Counting)
+    with override_settings(REACH_UPLOAD_MAX_UNZIPPED_MB=1):
+        assert refusal(lying_workbook(100), "households.xlsx").limit == "unzipped"
+    assert max(outputs) <= 64 * 1024
+    assert sum(outputs) <= MB + 64 * 1024  # stopped past 1 MB, not after inflating 100 MB
 
 
 def test_a_pdf_renamed_xlsx_or_csv_is_refused_for_what_it_is():

@@ -11,6 +11,7 @@ such line.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
@@ -45,6 +46,7 @@ HEADINGS = {
     "note": ("note", "ghi chú", "备注"),
 }
 REQUIRED = ("line", "amount", "method", "voucher", "paid_on")
+PROGRESS_EVERY = 500  # rows checked between two reports of the progress
 METHOD_WORDS = {
     "cash": DisbursementMethod.CASH,
     "tiền mặt": DisbursementMethod.CASH,
@@ -175,9 +177,17 @@ def _read_row(
     return payment, errors
 
 
-def import_payment_results(*, file: IO[bytes], filename: str, actor: User) -> int:
+def import_payment_results(
+    *,
+    file: IO[bytes],
+    filename: str,
+    actor: User | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Record every payment of the file, or none; returns how many were recorded. Raises
-    NotAllowed before reading the file, or PaymentImportRejected listing every bad row."""
+    NotAllowed before reading the file, or PaymentImportRejected listing every bad row.
+    `progress(rows checked, rows)` is called as the rows are checked (a file recorded in the
+    background shows it); the payments are then recorded in one transaction."""
     require(can_import_payments(actor), _("you may not record payments"))
     try:
         table = open_table(file, filename)
@@ -211,7 +221,9 @@ def import_payment_results(*, file: IO[bytes], filename: str, actor: User) -> in
     vouchers: set[str] = set()
     added: dict[tuple, int] = {}
     paid_line: dict[tuple, int] = {}  # the line each purpose is paid under in this file
-    for line_no, cells in rows:
+    for checked, (line_no, cells) in enumerate(rows, start=1):
+        if progress and (checked % PROGRESS_EVERY == 0 or checked == len(rows)):
+            progress(checked, len(rows))
         payment, row_errors = _read_row(cells, columns, line_no, lines)
         line = lines.get(payment.line_id)
         if line is not None and not can_pay(actor, line):

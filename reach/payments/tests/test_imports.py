@@ -8,23 +8,11 @@ import xlsxwriter
 
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.common.errors import NotAllowed
-from reach.entitlements.models import EntitlementLine
 from reach.payments.models import Disbursement, PaymentClaim
 from reach.payments.services.imports import PaymentImportRejected, import_payment_results
-from reach.payments.tests.factories import approved_run, pay
-from reach.policy.calc import default_policies_dir
-from reach.policy.services import load_policies_dir
-from reach.registry.generate import generate_households
+from reach.payments.tests.factories import pay
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lines(world):
-    load_policies_dir(path=default_policies_dir())
-    generate_households(unit=world.units["d12"], households=60, seed=5, year=2024)
-    run = approved_run(world)
-    return list(EntitlementLine.objects.filter(run=run).order_by("id"))
 
 
 def csv_file(*rows: str, heading: str = "line,amount,method,voucher,paid_on,note") -> io.BytesIO:

@@ -139,3 +139,19 @@ def test_the_import_page_refuses_a_pdf_renamed_csv_and_records_nothing(world, ru
     assert response.status_code == 422
     assert "a PDF document" in str(list(response.context["messages"])[0])
     assert not Disbursement.objects.exists()
+
+
+def test_the_import_page_refuses_a_25_mb_file_413_naming_the_limit_and_records_nothing(world, run):
+    line = EntitlementLine.objects.filter(run=run).first()
+    good = f"line,amount,method,voucher,paid_on\n{line.pk},1000,cash,PC-1,2024-10-01\n"
+    upload = io.BytesIO(good.encode() + b"\n" * (25 * 1024 * 1024))
+    upload.name = "results.csv"
+
+    client = logged_in(world, "district")
+    client.cookies["django_language"] = "en"
+    response = client.post("/payments/import/", {"file": upload})
+
+    assert response.status_code == 413
+    message = str(list(response.context["messages"])[0])
+    assert "25 MB; the limit is 20 MB" in message
+    assert not Disbursement.objects.exists()

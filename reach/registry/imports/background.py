@@ -1,16 +1,22 @@
-"""The background check of a large household file (queued by `jobs.request_household_import`,
-run by `reach db_worker` through `reach.registry.tasks`): the same staging as a small file's,
-with its progress (rows checked of the rows to check) written on the batch as it goes.
+"""Large uploaded files handled by `reach db_worker`, whatever they hold: `queue_import` keeps
+the file on a queued batch and enqueues its job once the batch is saved; `run_queued_import`
+is the job's frame (take the batch once, check the upload again, write the progress on the
+batch as the work goes, in the uploader's language, end in a final status whatever breaks),
+around the work of one kind: `stage_queued_import` stages a household file (queued by
+`jobs.request_household_import`, run through `reach.registry.tasks`); the payments app records
+a payment-result file the same way (`reach.payments.services.jobs`).
 
-A check whose worker went silent, or that no worker took up, for STALE_AFTER is marked failed,
+A job whose worker went silent, or that no worker took up, for STALE_AFTER is marked failed,
 its rows and stored file dropped, never left "being checked": by the next request of a
-background import, by the worker when it starts a check, or by `reach fail_stale_imports`.
+background import, by the worker when it starts a job, or by `reach fail_stale_imports`.
 """
 
 import datetime as dt
 import io
 import logging
 import uuid
+from collections.abc import Callable
+from typing import IO
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,12 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
 from reach.accounts.selectors import language_of
 from reach.accounts.services import record_audit_event
-from reach.common.uploads import UploadRefused, check_upload
+from reach.common.uploads import Upload, UploadRefused, check_upload
 from reach.registry.choices import ImportStatus
 from reach.registry.imports.merge import empty_summary
-from reach.registry.imports.services import stage_into
+from reach.registry.imports.services import Progress, stage_into
 from reach.registry.models import ImportBatch, ImportRow
 
 logger = logging.getLogger("reach.registry.imports")
@@ -74,8 +81,47 @@ def fail_stale_imports(*, now: dt.datetime | None = None, sparing: int | None = 
     return failed
 
 
-def stage_queued_import(*, batch_id: int) -> ImportBatch | None:
-    """The background job: check and stage the queued batch `batch_id`, in its uploader's
+# The work of one kind of file on its taken batch: it ends the batch (a final status saved)
+# or raises; UploadRefused rejects the batch, anything else fails it.
+Work = Callable[[ImportBatch, IO[bytes], Upload, User | None, Progress], None]
+
+
+def queue_import(
+    *,
+    kind: str,
+    file: IO[bytes],
+    filename: str,
+    user: User,
+    rows: int,
+    enqueue: Callable[[int], object],
+) -> ImportBatch:
+    """Keep `file` (`rows` data rows) on a new queued batch of `kind`, audited, and call
+    `enqueue(batch_id)` once the batch is saved for the worker to see."""
+    fail_stale_imports()
+    file.seek(0)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            filename=filename[:255],
+            created_by=user if user.pk else None,
+            status=ImportStatus.QUEUED,
+            upload=file.read(),
+            progress_total=rows,
+            summary=empty_summary(),
+        )
+        record_audit_event(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=batch,
+            after={"status": batch.status, "filename": batch.filename, "rows": rows},
+            reason="background import requested",
+        )
+        transaction.on_commit(lambda: enqueue(batch.pk))
+    return batch
+
+
+def run_queued_import(*, batch_id: int, work: Work) -> ImportBatch | None:
+    """The background job: do `work` on the queued batch `batch_id`, in its uploader's
     language. A batch no longer queued (taken, failed as stale, gone) is left alone."""
     fail_stale_imports(sparing=batch_id)
     now = timezone.now()
@@ -98,19 +144,10 @@ def stage_queued_import(*, batch_id: int) -> ImportBatch | None:
 
     with translation.override(language_of(user)):
         try:
-            upload = check_upload(file, batch.filename)
-            stage_into(
-                batch,
-                file=file,
-                filename=batch.filename,
-                upload=upload,
-                user=user,
-                progress=progress,
-                progress_every=PROGRESS_EVERY,
-            )
+            work(batch, file, check_upload(file, batch.filename), user, progress)
         except UploadRefused as refused:
             _end(batch, ImportStatus.REJECTED, str(refused))
-        except Exception:  # noqa: BLE001 -- whatever broke, nothing half-staged is left
+        except Exception:  # noqa: BLE001 -- whatever broke, nothing half-done is left
             reference = uuid.uuid4().hex[:12]
             logger.exception("background import #%s failed, reference %s", batch_id, reference)
             reason = _("The check of the file failed (reference %(reference)s): nothing was staged")
@@ -120,3 +157,22 @@ def stage_queued_import(*, batch_id: int) -> ImportBatch | None:
     )
     batch.refresh_from_db()
     return batch
+
+
+def _stage(
+    batch: ImportBatch, file: IO[bytes], upload: Upload, user: User | None, progress: Progress
+) -> None:
+    stage_into(
+        batch,
+        file=file,
+        filename=batch.filename,
+        upload=upload,
+        user=user,
+        progress=progress,
+        progress_every=PROGRESS_EVERY,
+    )
+
+
+def stage_queued_import(*, batch_id: int) -> ImportBatch | None:
+    """Check and stage the queued household file of batch `batch_id`."""
+    return run_queued_import(batch_id=batch_id, work=_stage)

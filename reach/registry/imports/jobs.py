@@ -7,15 +7,10 @@ batch."""
 from typing import IO
 
 from django.conf import settings
-from django.db import transaction
 
-from reach.accounts.choices import AuditAction
 from reach.accounts.models import User
-from reach.accounts.services import record_audit_event
 from reach.common.uploads import check_upload
-from reach.registry.choices import ImportStatus
-from reach.registry.imports.background import fail_stale_imports
-from reach.registry.imports.merge import empty_summary
+from reach.registry.imports.background import queue_import
 from reach.registry.imports.services import require_importer, stage_household_import
 from reach.registry.models import ImportBatch
 from reach.registry.tasks import stage_import_task
@@ -34,24 +29,11 @@ def request_household_import(*, file: IO[bytes], filename: str, user: User) -> I
     rows = max(upload.lines - 1, 0)  # less the heading
     if rows <= background_rows():
         return stage_household_import(file=file, filename=filename, user=user, upload=upload)
-    fail_stale_imports()
-    file.seek(0)
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            kind="households",
-            filename=filename[:255],
-            created_by=user if user.pk else None,
-            status=ImportStatus.QUEUED,
-            upload=file.read(),
-            progress_total=rows,
-            summary=empty_summary(),
-        )
-        record_audit_event(
-            actor=user,
-            action=AuditAction.CREATE,
-            obj=batch,
-            after={"status": batch.status, "filename": batch.filename, "rows": rows},
-            reason="background import requested",
-        )
-        transaction.on_commit(lambda: stage_import_task.enqueue(batch_id=batch.pk))
-    return batch
+    return queue_import(
+        kind="households",
+        file=file,
+        filename=filename,
+        user=user,
+        rows=rows,
+        enqueue=lambda batch_id: stage_import_task.enqueue(batch_id=batch_id),
+    )

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from reach.common.tests.test_uploads import bomb
+from reach.common.tests.test_uploads import bomb, lying_workbook
 from reach.common.uploads import MB, UploadRefused
 from reach.registry.choices import ImportStatus
 from reach.registry.imports.headings import COLUMNS
@@ -46,11 +46,32 @@ def test_a_25_mb_upload_is_refused_413_with_the_limit_named_and_nothing_staged(w
     assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
 
 
+def test_a_25_mb_upload_on_the_page_is_refused_413_with_the_limit_named_and_nothing_staged(
+    world,
+):
+    content = csv_bytes([pupil("Nguyễn Thị Bình")]) + b"\n" * (25 * MB)
+    upload = SimpleUploadedFile("households.csv", content)
+    response = page(world).post("/imports/", {"file": upload})
+    assert response.status_code == 413
+    assert "25 MB; the limit is 20 MB" in response.context["refusal"]
+    assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
+
+
 def test_a_small_xlsx_that_would_inflate_past_the_cap_is_refused_422_and_nothing_staged(world):
     response = api_upload(api_client(), "households.xlsx", bomb(300))
     assert response.status_code == 422
     assert "would unpack to 300 MB; the limit is 200 MB" in response.json()["detail"]
     assert not ImportBatch.objects.exists()
+
+
+def test_a_1_kb_xlsx_whose_zip_directory_lies_is_refused_on_the_page_and_nothing_staged(world):
+    content = SimpleUploadedFile("households.xlsx", lying_workbook(1.5))
+    with override_settings(REACH_UPLOAD_MAX_UNZIPPED_MB=1):
+        response = page(world).post("/imports/", {"file": content})
+    assert response.status_code == 422
+    assert "would unpack to" in response.context["refusal"]
+    assert "the limit is 1 MB" in response.context["refusal"]
+    assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
 
 
 def test_a_pdf_renamed_xlsx_is_refused_on_the_page_with_the_reason_and_no_batch(world):

@@ -5,6 +5,9 @@ else is needed on a single server (a TLS proxy in front: docs/deploy.md). Entitl
 and other background jobs (django-tasks, database backend) are executed by `reach db_worker`,
 started beside the server. Ctrl+C or a TERM signal stops both; if either one ends, the other is
 stopped too, so a supervisor (systemd) sees the service end and restarts it whole.
+
+Each start is audited (the command line's actor, the address, the database) before anything
+is served; a database that cannot take the event (not migrated, unreachable) stops the start.
 """
 
 import os
@@ -18,7 +21,11 @@ from types import FrameType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connection
 
+from reach.accounts.choices import AuditAction
+from reach.accounts.permissions import command_line_actor
+from reach.accounts.services import record_operation
 from reach.common.production import refuse_unsafe_start
 
 # A worker per core and one more, twice over (gunicorn's advice), but not past what the
@@ -27,7 +34,7 @@ MAX_WORKERS = 8
 THREADS = 4
 STOP_SECONDS = 30
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # a supervisor's stop, Ctrl+C
-# The folder that holds the `reach` package (reach/common/management/commands/serve.py).
+# The folder that holds the `reach` package (reach/accounts/management/commands/serve.py).
 PACKAGE_ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -90,6 +97,19 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if addrport.isdigit():
             addrport = f"127.0.0.1:{addrport}"
+        name = str(connection.settings_dict["NAME"])
+        try:
+            record_operation(
+                actor=command_line_actor(),
+                action=AuditAction.SERVE,
+                database=name,
+                details={"address": addrport, "pid": os.getpid()},
+            )
+        except DatabaseError as error:
+            raise CommandError(
+                f"the start could not be audited in the database {name} ({error}): "
+                "is it reachable, and migrated (reach migrate)?"
+            ) from None
         call_command("collectstatic", interactive=False, verbosity=0)
         # The children import the same Reach as this process, whatever their working folder.
         env = dict(os.environ)
