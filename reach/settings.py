@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "reach.studentfile",
     "reach.indicators",
     "reach.casework",
+    "reach.funds",
     "reach.demo",
 ]
 
