@@ -55,7 +55,7 @@ SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS funds_entry_append_only"]
 def _run(statements: dict[str, list[str]]):
     def run(apps, schema_editor):
         for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return run
 
