@@ -65,14 +65,14 @@ class Restriction(models.Model):
     scope = FUND_SCOPE
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="restrictions")
-    purpose = models.CharField(
-        _("purpose"), max_length=30, choices=FundPurpose.choices, blank=True
-    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=FundPurpose.choices, blank=True)
     level = models.CharField(_("level"), max_length=24, choices=EducationLevel.choices, blank=True)
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -187,9 +187,7 @@ class Transaction(AppendOnly):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(_("kind"), max_length=20, choices=TransactionKind.choices)
     occurred_on = models.DateField(_("date"))
-    purpose = models.CharField(
-        _("purpose"), max_length=30, choices=FundPurpose.choices, blank=True
-    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=FundPurpose.choices, blank=True)
     recipient = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="fund_transactions"
     )
@@ -270,9 +268,7 @@ class Donation(models.Model):
     restriction = models.ForeignKey(
         Restriction, on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
     )
-    campaign = models.CharField(
-        _("campaign"), max_length=30, choices=Campaign.choices, blank=True
-    )
+    campaign = models.CharField(_("campaign"), max_length=30, choices=Campaign.choices, blank=True)
     campaign_note = models.CharField(_("campaign (as written)"), max_length=200, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
     received_on = models.DateField(_("date"))

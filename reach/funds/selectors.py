@@ -121,9 +121,9 @@ def get_donation_for_user(user: User | None, donation_id: int) -> Donation | Non
 
 
 def fund_donations(fund: Fund, *, limit: int = 200) -> QuerySet[Donation]:
-    return fund.donations.select_related("donor", "restriction").order_by(
-        "-received_on", "-id"
-    )[:limit]
+    return fund.donations.select_related("donor", "restriction").order_by("-received_on", "-id")[
+        :limit
+    ]
 
 
 def fund_donors(fund: Fund) -> QuerySet[Donor]:

@@ -108,7 +108,8 @@ class DonationInput:
 
 
 def check_donation(gift: DonationInput) -> list[str]:
-    """Every reason `gift` cannot be recorded, apart from its donor and receipt number."""
+    """Every reason `gift` cannot be recorded, apart from its donor and receipt number (which
+    `apply_donation` checks against the database)."""
     errors = []
     if gift.kind not in DonationKind.values:
         errors.append(_("unknown kind %(value)r") % {"value": gift.kind})
@@ -126,8 +127,6 @@ def check_donation(gift: DonationInput) -> list[str]:
         errors.append(_("unknown form %(value)r") % {"value": gift.form})
     if gift.campaign not in Campaign.values:
         errors.append(_("unknown campaign %(value)r") % {"value": gift.campaign})
-    if gift.donor_id is None and not gift.anonymous:
-        errors.append(_("name a donor, or mark the gift anonymous"))
     return errors
 
 
@@ -146,6 +145,8 @@ def _next_receipt_number(fund: Fund, year: int) -> str:
 def apply_donation(*, fund: Fund, gift: DonationInput, actor: User | None) -> Donation:
     """Inside the caller's transaction, with `fund` locked: check, record, post, audit."""
     errors = check_donation(gift)
+    if gift.donor_id is None and not gift.anonymous:
+        errors.append(_("name a donor, or mark the gift anonymous"))
     if errors:
         raise FundError("; ".join(errors))
     donor = None

@@ -105,9 +105,7 @@ def describe_restriction(restriction: Restriction) -> str:
     return "; ".join(parts)
 
 
-def unmet(
-    restriction: Restriction, *, recipient: Person, purpose: str, on: dt.date
-) -> list[str]:
+def unmet(restriction: Restriction, *, recipient: Person, purpose: str, on: dt.date) -> list[str]:
     """Every way `recipient` (paid for `purpose` on `on`) falls outside `restriction`; none:
     the money may go to them."""
     reasons = []
@@ -130,10 +128,10 @@ def unmet(
             _("the money is for pupils of %(school)s in %(year)s only")
             % {"school": restriction.school, "year": year}
         )
-    if restriction.unit_id and not is_under(
-        recipient.household.unit.path, restriction.unit.path
-    ):
-        reasons.append(_("the money is for pupils living in %(unit)s only") % {"unit": restriction.unit})
+    if restriction.unit_id and not is_under(recipient.household.unit.path, restriction.unit.path):
+        reasons.append(
+            _("the money is for pupils living in %(unit)s only") % {"unit": restriction.unit}
+        )
     if restriction.person_id and restriction.person_id != recipient.pk:
         reasons.append(_("the money is for one named pupil only"))
     if restriction.household_id and restriction.household_id != recipient.household_id:

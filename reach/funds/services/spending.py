@@ -51,7 +51,9 @@ def _recipient(actor: User | None, fund: Fund, person_id: int) -> Person:
     return person
 
 
-def _already(key: str, *, fund: Fund, kind: str, recipient: Person, amount: int) -> Transaction | None:
+def _already(
+    key: str, *, fund: Fund, kind: str, recipient: Person, amount: int
+) -> Transaction | None:
     """The movement recorded under `key`, if it is this one; KeyReused if it is another."""
     txn = Transaction.objects.filter(idempotency_key=key).first()
     if txn is None:
@@ -78,7 +80,9 @@ def _check_restriction(
 def _restriction_of(fund: Fund, restriction_id: int | None) -> Restriction | None:
     if restriction_id is None:
         return None
-    restriction = fund.restrictions.select_related("unit", "school").filter(pk=restriction_id).first()
+    restriction = (
+        fund.restrictions.select_related("unit", "school").filter(pk=restriction_id).first()
+    )
     if restriction is None:
         raise FundError(_("no restriction %(id)s in this fund") % {"id": restriction_id})
     return restriction

@@ -13,8 +13,12 @@ from django.db import DatabaseError, connection, transaction
 from reach.funds.choices import AccountKind
 from reach.funds.models import Account, Entry, Transaction
 from reach.funds.selectors import balance_of
-from reach.funds.services import DonationInput, InsufficientBalance, record_donation
-from reach.funds.services import spend_to_student
+from reach.funds.services import (
+    DonationInput,
+    InsufficientBalance,
+    record_donation,
+    spend_to_student,
+)
 from reach.funds.tests.factories import DonorFactory, FundFactory
 
 pytestmark = [

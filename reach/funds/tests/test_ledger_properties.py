@@ -176,9 +176,9 @@ def test_any_sequence_of_movements_keeps_the_ledger_sound(world):
         @invariant()
         def balances_are_the_sums_of_entries_and_match_the_model(self):
             sums = defaultdict(int)
-            for account_id, amount in Entry.objects.filter(
-                account__fund=self.fund
-            ).values_list("account_id", "amount"):
+            for account_id, amount in Entry.objects.filter(account__fund=self.fund).values_list(
+                "account_id", "amount"
+            ):
                 sums[account_id] += amount
             found = defaultdict(int)
             for row in account_balances(self.fund):
@@ -197,9 +197,9 @@ def test_any_sequence_of_movements_keeps_the_ledger_sound(world):
         @invariant()
         def every_transaction_sums_to_zero_per_commodity(self):
             per = defaultdict(int)
-            for txn, item, amount in Entry.objects.filter(
-                transaction__fund=self.fund
-            ).values_list("transaction_id", "account__item", "amount"):
+            for txn, item, amount in Entry.objects.filter(transaction__fund=self.fund).values_list(
+                "transaction_id", "account__item", "amount"
+            ):
                 per[(txn, item)] += amount
             assert not any(per.values())
 

@@ -40,7 +40,8 @@ def district_fund(world):
     return FundFactory(code="KH-761", unit=world.units["d12"])
 
 
-def give(fund, actor, amount, *, wishes=RestrictionInput(), number="", donor=None):
+def give(fund, actor, amount, *, wishes=None, number="", donor=None):
+    wishes = wishes or RestrictionInput()
     donor = donor or DonorFactory(unit=fund.unit)
     return record_donation(
         actor=actor,
@@ -72,9 +73,7 @@ def test_a_gift_of_500000_dong_puts_500000_in_free_cash_and_the_entries_sum_to_z
     assert donation.receipt_number == "2024-00001"
 
 
-def test_paying_300000_of_500000_leaves_200000_and_paying_300000_more_is_refused(
-    world, ward_fund
-):
+def test_paying_300000_of_500000_leaves_200000_and_paying_300000_more_is_refused(world, ward_fund):
     officer = world.users["ward01"]
     give(ward_fund, officer, 500_000)
     pupil = world.persons["ward1"]
@@ -191,7 +190,11 @@ def test_reversing_a_spend_of_200000_gives_it_back_once(world, ward_fund):
         occurred_on=DAY,
     )
     reversal = reverse_transaction(
-        actor=officer, fund=ward_fund, transaction_id=spend.pk, reason="wrong pupil", occurred_on=DAY
+        actor=officer,
+        fund=ward_fund,
+        transaction_id=spend.pk,
+        reason="wrong pupil",
+        occurred_on=DAY,
     )
     assert reversal.reverses_id == spend.pk
     assert free_cash(ward_fund) == 500_000
