@@ -237,11 +237,41 @@ class Entry(AppendOnly):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="entry_amount_not_zero"),
         ]
-        # A balance is read from this index alone (SUM of amount for one account).
-        indexes = [models.Index(fields=["account", "amount"], name="entry_balance_covering")]
+        # A balance is read from this index alone: the SUM of one account's amounts after
+        # its latest checkpoint's entry.
+        indexes = [models.Index(fields=["account", "id", "amount"], name="entry_balance_covering")]
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.amount}"
+
+
+class AccountCheckpoint(models.Model):
+    """The sum of an account's entries up to and including `through_entry_id`, taken with the
+    fund locked (so no entry of the account with a lower id can commit later). A balance is
+    the latest checkpoint plus the sum of the entries after it: the checkpoint shortens the
+    sum, it never replaces it (`selectors.verify_checkpoints` recomputes them from the
+    entries)."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="checkpoints")
+    through_entry_id = models.BigIntegerField(_("through entry"))
+    balance = models.BigIntegerField(_("sum of the entries through it"))
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("balance checkpoint")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "through_entry_id"], name="checkpoint_once_per_entry"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "-through_entry_id", "balance"], name="checkpoint_latest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} through {self.through_entry_id}: {self.balance}"
 
 
 class Donation(models.Model):

@@ -7,13 +7,21 @@ Balances are derived: the sum of an account's entries (read from the covering in
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict
 from reach.funds.choices import HELD_KINDS, AccountKind, DonationKind
-from reach.funds.models import Account, Donation, Donor, Entry, Fund, Transaction
+from reach.funds.models import (
+    Account,
+    AccountCheckpoint,
+    Donation,
+    Donor,
+    Entry,
+    Fund,
+    Transaction,
+)
 from reach.registry.models import Person
 
 
@@ -27,33 +35,67 @@ def get_fund_for_user(user: User | None, fund_id: int) -> Fund | None:
 
 
 def balance_of(account_id: int) -> int:
-    """An account's balance: the sum of its entries (0 for none)."""
-    total = Entry.objects.filter(account_id=account_id).aggregate(total=Sum("amount"))["total"]
-    return int(total or 0)
+    """An account's balance: its latest checkpoint plus the sum of the entries after it (the
+    sum of all its entries when it has no checkpoint; 0 for none)."""
+    through, balance = (
+        AccountCheckpoint.objects.filter(account_id=account_id)
+        .order_by("-through_entry_id")
+        .values_list("through_entry_id", "balance")
+        .first()
+    ) or (0, 0)
+    tail = Entry.objects.filter(account_id=account_id, id__gt=through).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return int(balance + (tail or 0))
 
 
-def _cash_sum(kind: str) -> Subquery:
-    entries = (
-        Entry.objects.filter(account__fund=OuterRef("pk"), account__kind=kind)
-        .order_by()
-        .values("account__fund")
-        .annotate(total=Sum("amount"))
-        .values("total")
+def with_balances(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    """`accounts`, each with its balance (`total`) and the number of entries after its latest
+    checkpoint (`tail_count`): per account, the checkpoint and the sum of the entries after it
+    read from their indexes."""
+    latest = AccountCheckpoint.objects.filter(account=OuterRef("pk")).order_by("-through_entry_id")
+    tail = Entry.objects.filter(account=OuterRef("pk"), id__gt=OuterRef("through")).order_by()
+    return accounts.annotate(
+        through=Coalesce(Subquery(latest.values("through_entry_id")[:1]), Value(0)),
+        checkpoint=Coalesce(Subquery(latest.values("balance")[:1]), Value(0)),
+    ).annotate(
+        total=F("checkpoint")
+        + Coalesce(
+            Subquery(
+                tail.values("account").annotate(s=Sum("amount")).values("s"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        tail_count=Coalesce(
+            Subquery(
+                tail.values("account").annotate(c=Count("id")).values("c"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
     )
-    return Subquery(entries, output_field=IntegerField())
 
 
-def list_funds_for_user(user: User | None) -> QuerySet[Fund]:
+def list_funds_for_user(user: User | None) -> list[Fund]:
     """The funds `user` may see, each with its free and restricted cash (`free_minor`,
-    `restricted_minor`): one statement whatever the number of funds."""
-    return (
-        funds_for_user(user)
-        .select_related("unit", "organisation")
-        .annotate(
-            free_minor=Coalesce(_cash_sum(AccountKind.FREE_CASH), Value(0)),
-            restricted_minor=Coalesce(_cash_sum(AccountKind.RESTRICTED_CASH), Value(0)),
+    `restricted_minor`): two statements whatever the number of funds."""
+    funds = list(funds_for_user(user).select_related("unit", "organisation"))
+    totals: dict[tuple[int, str], int] = {}
+    accounts = with_balances(
+        Account.objects.filter(
+            fund__in=[fund.pk for fund in funds],
+            kind__in=(AccountKind.FREE_CASH, AccountKind.RESTRICTED_CASH),
         )
-    )
+    ).values_list("fund_id", "kind", "total")
+    for fund_id, kind, total in accounts:
+        totals[(fund_id, kind)] = totals.get((fund_id, kind), 0) + total
+    for fund in funds:
+        fund.free_minor = totals.get((fund.pk, AccountKind.FREE_CASH), 0)  # type: ignore[attr-defined]
+        fund.restricted_minor = totals.get(  # type: ignore[attr-defined]
+            (fund.pk, AccountKind.RESTRICTED_CASH), 0
+        )
+    return funds
 
 
 @dataclass(frozen=True)
@@ -64,14 +106,26 @@ class AccountBalance:
 
 def account_balances(fund: Fund, *, held_only: bool = True) -> list[AccountBalance]:
     """Every account of `fund` with its balance (the cash and stock it holds when
-    `held_only`), one GROUP BY."""
+    `held_only`), one statement."""
     accounts = Account.objects.filter(fund=fund).select_related(
         "restriction__school", "restriction__unit"
     )
     if held_only:
         accounts = accounts.filter(kind__in=HELD_KINDS)
-    accounts = accounts.annotate(total=Coalesce(Sum("entries__amount"), Value(0)))
-    return [AccountBalance(account=account, balance=account.total) for account in accounts]
+    return [AccountBalance(account=a, balance=a.total) for a in with_balances(accounts)]
+
+
+def verify_checkpoints(fund: Fund) -> list[AccountCheckpoint]:
+    """The checkpoints of `fund` that differ from the sum of their account's entries through
+    their entry (none, unless the ledger was tampered with outside Reach)."""
+    wrong = []
+    for checkpoint in AccountCheckpoint.objects.filter(account__fund=fund):
+        total = Entry.objects.filter(
+            account_id=checkpoint.account_id, id__lte=checkpoint.through_entry_id
+        ).aggregate(total=Sum("amount"))["total"]
+        if int(total or 0) != checkpoint.balance:
+            wrong.append(checkpoint)
+    return wrong
 
 
 @dataclass(frozen=True)

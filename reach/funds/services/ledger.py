@@ -11,7 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.conf import settings
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
@@ -20,7 +21,15 @@ from reach.accounts.services import record_audit_event
 from reach.common.errors import Conflict, DomainError
 from reach.common.money import format_major
 from reach.funds.choices import HELD_KINDS, AccountKind
-from reach.funds.models import Account, Entry, Fund, Restriction, Transaction
+from reach.funds.models import (
+    Account,
+    AccountCheckpoint,
+    Entry,
+    Fund,
+    Restriction,
+    Transaction,
+)
+from reach.funds.selectors import with_balances
 from reach.registry.models import Person
 
 
@@ -78,21 +87,36 @@ def show_amount(amount: int, account: Account, currency: str) -> str:
     return f"{format_major(amount, currency, lang='en')} {currency}"
 
 
-def balances(account_ids: list[int]) -> dict[int, int]:
-    """The balance of each account: the sums of their entries, one GROUP BY."""
-    rows = (
-        Entry.objects.filter(account_id__in=account_ids)
-        .values("account_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
+def checkpoint_every() -> int:
+    """An account gets a new balance checkpoint once this many entries follow its last."""
+    return getattr(settings, "REACH_FUNDS_CHECKPOINT_EVERY", 10_000)
+
+
+def balances(account_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """The balance of each account and the number of its entries after its latest
+    checkpoint: one statement (`selectors.with_balances`)."""
+    rows = with_balances(Account.objects.filter(pk__in=account_ids)).values_list(
+        "pk", "total", "tail_count"
     )
-    found = {row["account_id"]: int(row["total"]) for row in rows}
-    return {account_id: found.get(account_id, 0) for account_id in account_ids}
+    found = {pk: (int(total), int(tail)) for pk, total, tail in rows}
+    return {account_id: found.get(account_id, (0, 0)) for account_id in account_ids}
 
 
-def check_lines(fund: Fund, lines: list[Line]) -> None:
+def take_checkpoint(*, account_id: int, through_entry_id: int) -> AccountCheckpoint:
+    """A checkpoint of the account through `through_entry_id`, summed from its entries (the
+    caller holds the fund's lock, or no movement runs, as in a benchmark or a repair)."""
+    total = Entry.objects.filter(account_id=account_id, id__lte=through_entry_id).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return AccountCheckpoint.objects.create(
+        account_id=account_id, through_entry_id=through_entry_id, balance=int(total or 0)
+    )
+
+
+def check_lines(fund: Fund, lines: list[Line]) -> dict[int, tuple[int, int]]:
     """Refuse entries that do not sum to zero per commodity, or that would take an account the
-    fund holds (free, restricted cash, stock) below zero."""
+    fund holds (free, restricted cash, stock) below zero. Returns the held accounts' balances
+    and entries since their checkpoint, as `balances`."""
     per_item: dict[str, int] = defaultdict(int)
     for line in lines:
         if line.account.fund_id != fund.pk or line.amount == 0:
@@ -107,16 +131,35 @@ def check_lines(fund: Fund, lines: list[Line]) -> None:
             change[line.account.pk] += line.amount
     current = balances(list(held))
     for account_id, delta in change.items():
-        if delta < 0 and current[account_id] + delta < 0:
+        if delta < 0 and current[account_id][0] + delta < 0:
             account = held[account_id]
             raise InsufficientBalance(
                 _("%(account)s of the fund holds %(balance)s: %(amount)s cannot be taken from it")
                 % {
                     "account": describe_account(account),
-                    "balance": show_amount(current[account_id], account, fund.currency),
+                    "balance": show_amount(current[account_id][0], account, fund.currency),
                     "amount": show_amount(-delta, account, fund.currency),
                 }
             )
+    return current
+
+
+def _checkpoint(lines: list[Line], before: dict[int, tuple[int, int]]) -> None:
+    """A new checkpoint for each held account whose entries since its last reach
+    `checkpoint_every()`, taken with the fund locked: its balance after these lines, through
+    its newest entry."""
+    change: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.account.pk in before:
+            change[line.account.pk] += line.amount
+    for account_id, delta in change.items():
+        balance, since = before[account_id]
+        if since + 1 < checkpoint_every():
+            continue
+        through = Entry.objects.filter(account_id=account_id).aggregate(last=Max("id"))["last"]
+        AccountCheckpoint.objects.create(
+            account_id=account_id, through_entry_id=through, balance=balance + delta
+        )
 
 
 def post(
@@ -135,7 +178,7 @@ def post(
     reference_id: int | None = None,
 ) -> Transaction:
     """Check and write one transaction of the locked `fund`, and audit it."""
-    check_lines(fund, lines)
+    before = check_lines(fund, lines)
     txn = Transaction.objects.create(
         fund=fund,
         kind=kind,
@@ -152,6 +195,7 @@ def post(
     Entry.objects.bulk_create(
         [Entry(transaction=txn, account=line.account, amount=line.amount) for line in lines]
     )
+    _checkpoint(lines, before)
     record_audit_event(
         actor=actor,
         action=AuditAction.CREATE,

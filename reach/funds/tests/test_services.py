@@ -10,7 +10,7 @@ from reach.accounts.models import AuditEvent
 from reach.common.errors import NotAllowed, OutOfScope
 from reach.funds.choices import AccountKind
 from reach.funds.models import Account, Entry, LedgerIsAppendOnly, Transaction
-from reach.funds.selectors import account_balances, balance_of
+from reach.funds.selectors import account_balances, balance_of, verify_checkpoints
 from reach.funds.services import (
     DonationInput,
     DuplicateReceipt,
@@ -337,3 +337,26 @@ def test_every_movement_is_audited_with_its_entries(world, ward_fund):
     event = events.get(object_id=str(spend.pk))
     assert event.household_id == world.households["ward1"].pk
     assert sorted(e["amount"] for e in event.after["entries"]) == [-1000, 1000]
+
+
+def test_with_a_checkpoint_every_3_entries_the_balance_is_still_the_sum_of_all_entries(
+    world, ward_fund, settings
+):
+    settings.REACH_FUNDS_CHECKPOINT_EVERY = 3
+    officer = world.users["ward01"]
+    for amount in (100, 200, 300, 400, 500):
+        give(ward_fund, officer, amount)
+    for n, amount in enumerate((50, 60, 70)):
+        spend_to_student(
+            actor=officer,
+            fund=ward_fund,
+            recipient_id=world.persons["ward1"].pk,
+            amount_minor=amount,
+            idempotency_key=f"c{n}",
+            occurred_on=DAY,
+        )
+    free = Account.objects.get(fund=ward_fund, kind=AccountKind.FREE_CASH)
+    assert free.checkpoints.count() >= 2
+    assert balance_of(free.pk) == sum(free.entries.values_list("amount", flat=True))
+    assert balance_of(free.pk) == 1500 - 180
+    assert verify_checkpoints(ward_fund) == []
