@@ -268,3 +268,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "reach.accounts.views.locked_out"
 # A bearer token lives this many days unless revoked sooner.
 REACH_TOKEN_DAYS = int(os.environ.get("REACH_TOKEN_DAYS", "30"))
+
+# --- Funds (issue 19) ---------------------------------------------------------------------
+# A ledger account gets a balance checkpoint once this many entries follow its last one: a
+# balance is the latest checkpoint plus the sum of the entries after it (reach/funds).
+REACH_FUNDS_CHECKPOINT_EVERY = int(os.environ.get("REACH_FUNDS_CHECKPOINT_EVERY", "10000"))

@@ -87,7 +87,7 @@ def list_funds_for_user(user: User | None) -> list[Fund]:
             fund__in=[fund.pk for fund in funds],
             kind__in=(AccountKind.FREE_CASH, AccountKind.RESTRICTED_CASH),
         )
-    ).values_list("fund_id", "kind", "total")
+    ).values_list("fund_id", "kind", "total")  # type: ignore[misc]  # annotated above
     for fund_id, kind, total in accounts:
         totals[(fund_id, kind)] = totals.get((fund_id, kind), 0) + total
     for fund in funds:
@@ -112,7 +112,10 @@ def account_balances(fund: Fund, *, held_only: bool = True) -> list[AccountBalan
     )
     if held_only:
         accounts = accounts.filter(kind__in=HELD_KINDS)
-    return [AccountBalance(account=a, balance=a.total) for a in with_balances(accounts)]
+    return [
+        AccountBalance(account=a, balance=a.total)  # type: ignore[attr-defined]  # annotated
+        for a in with_balances(accounts)
+    ]
 
 
 def verify_checkpoints(fund: Fund) -> list[AccountCheckpoint]:
@@ -153,7 +156,8 @@ def fund_entries(fund: Fund, user: User | None, *, limit: int = 200) -> list[Ent
             entry=entry,
             recipient_name=(
                 entry.transaction.recipient.full_name
-                if entry.transaction.recipient_id in visible
+                if entry.transaction.recipient is not None
+                and entry.transaction.recipient_id in visible
                 else None
             ),
         )

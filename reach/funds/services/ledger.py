@@ -96,7 +96,9 @@ def balances(account_ids: list[int]) -> dict[int, tuple[int, int]]:
     """The balance of each account and the number of its entries after its latest
     checkpoint: one statement (`selectors.with_balances`)."""
     rows = with_balances(Account.objects.filter(pk__in=account_ids)).values_list(
-        "pk", "total", "tail_count"
+        "pk",
+        "total",  # type: ignore[misc]  # annotated by with_balances
+        "tail_count",
     )
     found = {pk: (int(total), int(tail)) for pk, total, tail in rows}
     return {account_id: found.get(account_id, (0, 0)) for account_id in account_ids}

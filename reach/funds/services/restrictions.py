@@ -7,7 +7,9 @@ everything under it) and is visible to the user who records it."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from reach.accounts.models import User
@@ -19,6 +21,8 @@ from reach.funds.services.ledger import FundError
 from reach.geo.models import School, Unit, is_under
 from reach.registry.choices import EducationLevel, EnrolmentStatus
 from reach.registry.models import Enrolment, Household, Person
+
+M = TypeVar("M", bound=Model)
 
 
 class RestrictionNotMet(FundError):
@@ -48,7 +52,7 @@ class RestrictionInput:
         )
 
 
-def _visible(queryset, user: User | None, pk: int | None):
+def _visible(queryset: QuerySet[M], user: User | None, pk: int | None) -> M | None:
     return restrict(queryset, user).filter(pk=pk).first() if pk is not None else None
 
 
@@ -65,13 +69,14 @@ def restriction_for(*, fund: Fund, wishes: RestrictionInput, actor: User | None)
     person = _visible(Person.objects.select_related("household__unit"), actor, wishes.person_id)
     household = _visible(Household.objects.select_related("unit"), actor, wishes.household_id)
     area = fund.unit.path
-    for asked, found, place, label in [
-        (wishes.school_id, school, school and school.unit.path, _("school")),
-        (wishes.unit_id, unit, unit and unit.path, _("unit")),
-        (wishes.person_id, person, person and person.household.unit.path, _("pupil")),
-        (wishes.household_id, household, household and household.unit.path, _("household")),
-    ]:
-        if asked is not None and (found is None or not is_under(place, area)):
+    places: list[tuple[int | None, str | None, str]] = [
+        (wishes.school_id, school.unit.path if school else None, _("school")),
+        (wishes.unit_id, unit.path if unit else None, _("unit")),
+        (wishes.person_id, person.household.unit.path if person else None, _("pupil")),
+        (wishes.household_id, household.unit.path if household else None, _("household")),
+    ]
+    for asked, place, label in places:
+        if asked is not None and not is_under(place, area):
             raise FundError(
                 _("no %(what)s %(id)s in the fund's area") % {"what": label, "id": asked}
             )
@@ -128,7 +133,9 @@ def unmet(restriction: Restriction, *, recipient: Person, purpose: str, on: dt.d
             _("the money is for pupils of %(school)s in %(year)s only")
             % {"school": restriction.school, "year": year}
         )
-    if restriction.unit_id and not is_under(recipient.household.unit.path, restriction.unit.path):
+    if restriction.unit is not None and not is_under(
+        recipient.household.unit.path, restriction.unit.path
+    ):
         reasons.append(
             _("the money is for pupils living in %(unit)s only") % {"unit": restriction.unit}
         )

@@ -8,6 +8,7 @@ never take a balance below zero; every refusal says which balance or which condi
 the way."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -99,7 +100,7 @@ def _move(
     occurred_on: dt.date,
     purpose: str,
     restriction_id: int | None,
-    accounts,  # (fund, restriction) -> (held account, outside account)
+    accounts: Callable[[Fund, Restriction | None], tuple[Account, Account]],
     reason: str,
     reference_type: str,
     reference_id: int | None,
