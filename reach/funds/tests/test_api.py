@@ -9,6 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
+    """A client of `user`, who reads English (the tests' language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
     client = Client()
     client.force_login(user)
     return client

@@ -20,6 +20,9 @@ def fund(world):
 
 
 def client_for(user) -> Client:
+    """A client of `user`, who reads English (the tests' language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
     client = Client()
     client.force_login(user)
     return client
@@ -95,3 +98,20 @@ def test_a_receipt_for_goods_states_the_quantity_not_a_value(world, fund):
     html = render_receipt_html(Donation.objects.get(pk=donation.pk))
     assert "50 pieces" in html and "bicycle" in html
     assert "1500000" not in html and "1,500,000" not in html and "Amount" not in html
+
+
+def test_a_receipt_speaks_the_donors_language(world, fund):
+    donor = DonorFactory(unit=fund.unit, name="王先生", language="zh-hans")
+    donation = record_donation(
+        actor=world.users["ward01"],
+        fund=fund,
+        gift=DonationInput(
+            kind="receipt",
+            form="cash",
+            received_on=dt.date(2024, 10, 1),
+            donor_id=donor.pk,
+            amount_minor=1_500_000,
+        ),
+    )
+    html = render_receipt_html(Donation.objects.get(pk=donation.pk))
+    assert "收据" in html and "1,500,000 VND" in html and "王先生" in html
