@@ -1,6 +1,7 @@
-"""Who may change a fund: the editors of the fund's unit (which is where its owning
-organisation sits): an office or a ward officer over that unit or a unit above it, or a member
-of the owning organisation with an editing role; administrators everywhere. School staff and
+"""Who may change a fund: an office or a ward officer over the fund's unit or a unit above it
+(a membership of an organisation counts over the organisation's unit, so the owning
+organisation's officers qualify, as do those of another organisation of the same unit: the
+shared helper knows places, not organisations); administrators everywhere. School staff and
 viewers see a fund of their unit but do not move its money.
 
 Every funds service calls its predicate itself with `require(...)`; pages and the API only use
