@@ -7,6 +7,7 @@ and one reversal: everything through the services, so every movement is audited.
 import datetime as dt
 import random
 
+from reach.accounts.scoping import under_paths
 from reach.funds.choices import Campaign
 from reach.funds.models import Fund
 from reach.funds.services import (
@@ -150,7 +151,7 @@ def set_up_demo_funds(*, actor, school_year: int, spent_on: dt.date) -> dict[str
 
 
 def _donate(fund: Fund, donors, rng: random.Random, *, actor, language: str, year: int) -> int:
-    unit_schools = list(School.objects.filter(unit__path__startswith=fund.unit.path))
+    unit_schools = list(School.objects.filter(under_paths("unit__path", (fund.unit.path,))))
     for _n in range(DONATIONS_PER_FUND):
         campaign, day = _campaign_day(rng, year)
         anonymous = rng.random() < 0.1
@@ -196,9 +197,9 @@ def _spend(
 ) -> tuple[int, int, int]:
     enrolments = list(
         Enrolment.objects.filter(
+            under_paths("person__household__unit__path", (fund.unit.path,)),
             school_year=school_year,
             status="enrolled",
-            person__household__unit__path__startswith=fund.unit.path,
         )
         .order_by("person_id")
         .values_list("person_id", "school_id")[: PAID_PUPILS * 3]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reach.accounts.scoping import restrict
+from reach.accounts.scoping import restrict, under_paths
 from reach.accounts.services import record_export
 from reach.common.errors import DomainError, NotAllowed, OutOfScope, found
 from reach.common.languages import in_language
@@ -47,7 +47,9 @@ def _restriction_choices(fund: Fund) -> list[tuple[int, str]]:
 
 def _gift_form(request, fund: Fund, data=None) -> GiftForm:
     donors = selectors.donors_for_user(request.user).filter(unit=fund.unit)
-    schools = restrict(School.objects.filter(unit__path__startswith=fund.unit.path), request.user)
+    schools = restrict(
+        School.objects.filter(under_paths("unit__path", (fund.unit.path,))), request.user
+    )
     return GiftForm(data, donors=donors, schools=schools)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from reach.accounts.models import User
 from reach.accounts.permissions import require
-from reach.accounts.scoping import restrict
+from reach.accounts.scoping import restrict, under_paths
 from reach.common.errors import report_database_error
 from reach.common.money import to_minor
 from reach.funds.choices import Campaign, DonationForm, DonationKind, DonorKind, FundPurpose
@@ -214,7 +214,9 @@ def import_donations(*, actor: User, fund: Fund, file: IO[bytes], filename: str)
         )
     schools = {
         school.code: school
-        for school in restrict(School.objects.filter(unit__path__startswith=fund.unit.path), actor)
+        for school in restrict(
+            School.objects.filter(under_paths("unit__path", (fund.unit.path,))), actor
+        )
     }
     existing = {
         d.receipt_number: d for d in Donation.objects.filter(fund=fund).exclude(receipt_number="")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from reach.accounts.models import User
 from reach.accounts.permissions import require
-from reach.accounts.scoping import restrict
+from reach.accounts.scoping import restrict, under_paths
 from reach.common.errors import Conflict, OutOfScope
 from reach.funds.choices import AccountKind, TransactionKind
 from reach.funds.models import Account, Fund, Restriction, Transaction
@@ -45,7 +45,7 @@ def _recipient(actor: User | None, fund: Fund, person_id: int) -> Person:
     if person is None:
         raise OutOfScope(_("no pupil %(id)s") % {"id": person_id})
     studies_here = Enrolment.objects.filter(
-        person=person, school__unit__path__startswith=fund.unit.path
+        under_paths("school__unit__path", (fund.unit.path,)), person=person
     ).exists()
     if not (is_under(person.household.unit.path, fund.unit.path) or studies_here):
         raise FundError(_("the pupil neither lives nor studies in the fund's area"))
