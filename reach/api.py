@@ -30,6 +30,7 @@ from reach.common.errors import (
 )
 from reach.common.uploads import refused_upload
 from reach.entitlements.api import router as entitlements_router
+from reach.funds.api import router as funds_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
 from reach.policy.api import router as policy_router
@@ -124,3 +125,4 @@ api.add_router("/", payments_router)
 api.add_router("/", studentfile_router)
 api.add_router("/", indicators_router)
 api.add_router("/", casework_router)
+api.add_router("/", funds_router)

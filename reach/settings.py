@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "reach.studentfile",
     "reach.indicators",
     "reach.casework",
+    "reach.funds",
     "reach.demo",
 ]
 
@@ -277,3 +278,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Funds (issue 19) ---------------------------------------------------------------------
+# A ledger account gets a balance checkpoint once this many entries follow its last one: a
+# balance is the latest checkpoint plus the sum of the entries after it (reach/funds).
+REACH_FUNDS_CHECKPOINT_EVERY = int(os.environ.get("REACH_FUNDS_CHECKPOINT_EVERY", "10000"))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("payments/", include("reach.payments.urls")),
     path("indicators/", include("reach.indicators.urls")),
     path("cases/", include("reach.casework.urls")),
+    path("funds/", include("reach.funds.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

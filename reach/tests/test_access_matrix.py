@@ -29,6 +29,8 @@ from reach.casework.tests.factories import DropoutCaseFactory, WorkGroupFactory
 from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
+from reach.funds.services import DonationInput, record_donation, spend_to_student
+from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.models import Household, ImportBatch, Person
@@ -135,6 +137,33 @@ def matrix(world) -> Matrix:
         )
         for key, person in persons.items()
     }
+    funds, donations = {}, {}
+    for key in ("ward1", "ward2", "town"):
+        fund = FundFactory(code=f"FUND-{key}", unit=world.units[key])
+        funds[key] = fund
+        donations[key] = record_donation(
+            actor=admin,
+            fund=fund,
+            gift=DonationInput(
+                kind="receipt",
+                form="cash",
+                received_on=dt.date(2024, 10, 1),
+                donor_id=DonorFactory(unit=world.units[key], name=f"Donor {key}").pk,
+                amount_minor=1_000_000,
+            ),
+        )
+        # Each fund pays its place's pupil; the ward's fund also the commuter, who lives in
+        # the other ward: a fund's page names only the pupils its reader may see.
+        pupils = [key, "commuter"] if key == "ward1" else [key]
+        for pupil in pupils:
+            spend_to_student(
+                actor=admin,
+                fund=fund,
+                recipient_id=world.persons[pupil].pk,
+                amount_minor=100_000,
+                idempotency_key=f"{key}-{pupil}",
+                occurred_on=dt.date(2024, 10, 2),
+            )
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -145,6 +174,8 @@ def matrix(world) -> Matrix:
             "campaign_id": _ids(campaigns),
             "batch_id": _ids(batches),
             "objection_id": _ids(objections),
+            "fund_id": _ids(funds),
+            "donation_id": _ids(donations),
         }
     )
 

@@ -16,6 +16,7 @@ from reach.accounts.permissions import command_line_actor
 from reach.accounts.services import create_member
 from reach.casework.demo import set_up_demo_casework
 from reach.common.schoolyear import current_school_year
+from reach.funds.demo import set_up_demo_funds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.payments.demo import set_up_demo_delivery
@@ -114,6 +115,8 @@ class Command(BaseCommand):
             f"Entitlements of school year {current} approved, published and paid: "
             + ", ".join(f"{count} lines {state}" for state, count in paid.items())
         )
+        funds = set_up_demo_funds(actor=admin, school_year=current, spent_on=paid_on)
+        self.stdout.write("Funds: " + ", ".join(f"{count} {what}" for what, count in funds.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 

@@ -1,0 +1,253 @@
+"""The demo's funds (issue 19, seeds 001, 002, 004): a ward's learning-encouragement fund, the
+district youth union's "Tiếp sức đến trường" fund and Guiding county's student-aid fund
+(助学基金), each with donors, a few hundred donations in cash and in kind answering the year's
+campaigns (some with the donor's wishes), payments to pupils of the area, hand-overs of goods
+and one reversal: everything through the services, so every movement is audited."""
+
+import datetime as dt
+import random
+
+from reach.accounts.scoping import under_paths
+from reach.funds.choices import Campaign
+from reach.funds.models import Fund
+from reach.funds.services import (
+    DonationInput,
+    FundError,
+    RestrictionInput,
+    create_donor,
+    create_fund,
+    hand_over_items,
+    record_donation,
+    reverse_transaction,
+    spend_to_student,
+)
+from reach.geo.models import Organisation, School, Unit
+from reach.registry.models import Enrolment
+
+FUNDS = [  # code, names, organisation (code, name, kind), unit, currency, purpose, language
+    (
+        "VN26734-QKH",
+        {
+            "vi": "Quỹ khuyến học phường Thạnh Xuân",
+            "zh": "盛春坊助学基金",
+            "en": "Thạnh Xuân ward learning-encouragement fund",
+        },
+        ("VN26734-HKH", "Hội Khuyến học phường Thạnh Xuân", "learning_association"),
+        "26734",
+        "VND",
+        "learning_encouragement",
+        "vi",
+    ),
+    (
+        "VN761-TSDT",
+        {
+            "vi": "Quỹ Tiếp sức đến trường Quận Đoàn 12",
+            "zh": "第十二郡团委助学接力基金",
+            "en": "District 12 youth union 'Relay to school' fund",
+        },
+        ("VN761-DOAN", "Quận Đoàn 12", "youth_union"),
+        "761",
+        "VND",
+        "student_aid",
+        "vi",
+    ),
+    (
+        "CN522723-ZXJJ",
+        {
+            "vi": "Quỹ hỗ trợ học sinh huyện Quý Định",
+            "zh": "贵定县助学基金",
+            "en": "Guiding county student-aid fund",
+        },
+        ("CN522723-JYJ", "贵定县教育局", "education_office"),
+        "522723000000",
+        "CNY",
+        "student_aid",
+        "zh-hans",
+    ),
+]
+DONORS = {
+    "vi": [
+        ("enterprise", "Công ty TNHH An Phát"),
+        ("enterprise", "Ngân hàng TMCP Sài Gòn chi nhánh Quận 12"),
+        ("organisation", "Hội Cựu giáo chức Quận 12"),
+        ("group", "Cán bộ công chức UBND phường"),
+        ("person", "Bà Nguyễn Thị Lan"),
+        ("person", "Ông Trần Văn Minh"),
+        ("person", "Ông Lê Hoàng Phúc"),
+        ("group", "Đoàn viên thanh niên khu phố 3"),
+    ],
+    "zh-hans": [
+        ("enterprise", "贵州某磷化工有限公司"),
+        ("organisation", "贵定县总工会"),
+        ("organisation", "贵定县妇女联合会"),
+        ("organisation", "贵定县红十字会"),
+        ("group", "县直机关公职人员(教育扶贫日)"),
+        ("person", "王先生"),
+        ("person", "李女士"),
+    ],
+}
+GOODS = {  # item, unit, quantity range, purpose
+    "vi": [
+        ("xe đạp", "chiếc", (1, 10), "bicycles"),
+        ("vở", "quyển", (50, 500), "school_supplies"),
+        ("gạo", "kg", (20, 200), "rice"),
+    ],
+    "zh-hans": [("书包", "个", (10, 100), "school_supplies"), ("大米", "kg", (50, 500), "rice")],
+}
+DONATIONS_PER_FUND = 120
+PAID_PUPILS = 30
+
+
+def _campaign_day(rng: random.Random, year: int) -> tuple[str, dt.date]:
+    """A campaign and a day in it: Learning Encouragement Month (15/9-15/10), 教育扶贫日
+    (17 October), the after-Tet drive, or none."""
+    campaign = rng.choice(
+        [Campaign.LEARNING_MONTH, Campaign.POVERTY_RELIEF_DAY, Campaign.AFTER_TET, Campaign.NONE]
+    )
+    if campaign == Campaign.LEARNING_MONTH:
+        return campaign, dt.date(year, 9, 15) + dt.timedelta(days=rng.randrange(31))
+    if campaign == Campaign.POVERTY_RELIEF_DAY:
+        return campaign, dt.date(year, 10, 17)
+    if campaign == Campaign.AFTER_TET:
+        return campaign, dt.date(year, 2, 15) + dt.timedelta(days=rng.randrange(14))
+    return campaign, dt.date(year, 8, 1) + dt.timedelta(days=rng.randrange(60))
+
+
+def set_up_demo_funds(*, actor, school_year: int, spent_on: dt.date) -> dict[str, int]:
+    """Create the demo funds and fill them; returns counts of what was recorded."""
+    rng = random.Random(19)
+    counts = {"funds": 0, "donations": 0, "payments": 0, "hand_overs": 0, "refused": 0}
+    for code, names, (
+        org_code,
+        org_name,
+        org_kind,
+    ), unit_code, currency, purpose, language in FUNDS:
+        unit = Unit.objects.get(code=unit_code)
+        organisation, _created = Organisation.objects.get_or_create(
+            code=org_code, defaults={"name": org_name, "kind": org_kind, "unit": unit}
+        )
+        fund = create_fund(
+            actor=actor,
+            organisation=organisation,
+            unit=unit,
+            code=code,
+            names=names,
+            currency=currency,
+            purpose=purpose,
+        )
+        counts["funds"] += 1
+        donors = [
+            create_donor(actor=actor, unit=unit, kind=kind, name=name, language=language)
+            for kind, name in DONORS[language]
+        ]
+        counts["donations"] += _donate(
+            fund, donors, rng, actor=actor, language=language, year=school_year
+        )
+        paid, handed, refused = _spend(fund, rng, actor=actor, school_year=school_year, on=spent_on)
+        counts["payments"] += paid
+        counts["hand_overs"] += handed
+        counts["refused"] += refused
+    return counts
+
+
+def _donate(fund: Fund, donors, rng: random.Random, *, actor, language: str, year: int) -> int:
+    unit_schools = list(School.objects.filter(under_paths("unit__path", (fund.unit.path,))))
+    for _n in range(DONATIONS_PER_FUND):
+        campaign, day = _campaign_day(rng, year)
+        anonymous = rng.random() < 0.1
+        donor = None if anonymous else rng.choice(donors)
+        wishes = RestrictionInput()
+        if rng.random() < 0.15 and unit_schools:
+            wishes = RestrictionInput(school_id=rng.choice(unit_schools).pk)
+        if rng.random() < 0.25:
+            item, item_unit, (low, high), goods_purpose = rng.choice(GOODS[language])
+            gift = DonationInput(
+                kind="receipt",
+                form="in_kind",
+                received_on=day,
+                donor_id=donor.pk if donor else None,
+                anonymous=anonymous,
+                item=item,
+                quantity=rng.randint(low, high),
+                item_unit=item_unit,
+                wishes=RestrictionInput(purpose=goods_purpose) if rng.random() < 0.5 else wishes,
+                campaign=campaign,
+            )
+        else:
+            major = rng.choice([100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000])
+            minor = (
+                major if fund.currency == "VND" else rng.choice([100, 200, 500, 1000, 5000]) * 100
+            )
+            gift = DonationInput(
+                kind="pledge" if rng.random() < 0.05 else "receipt",
+                form="cash",
+                received_on=day,
+                donor_id=donor.pk if donor else None,
+                anonymous=anonymous,
+                amount_minor=minor,
+                wishes=wishes,
+                campaign=campaign,
+            )
+        record_donation(actor=actor, fund=fund, gift=gift)
+    return DONATIONS_PER_FUND
+
+
+def _spend(
+    fund: Fund, rng: random.Random, *, actor, school_year: int, on: dt.date
+) -> tuple[int, int, int]:
+    enrolments = list(
+        Enrolment.objects.filter(
+            under_paths("person__household__unit__path", (fund.unit.path,)),
+            school_year=school_year,
+            status="enrolled",
+        )
+        .order_by("person_id")
+        .values_list("person_id", "school_id")[: PAID_PUPILS * 3]
+    )
+    rng.shuffle(enrolments)
+    paid = handed = refused = 0
+    amount = 500_000 if fund.currency == "VND" else 50_000  # 500,000 dong, 500 yuan
+    restrictions = list(fund.restrictions.filter(school__isnull=False))
+    first = None
+    for n, (person_id, school_id) in enumerate(enrolments[:PAID_PUPILS]):
+        own = [r for r in restrictions if r.school_id == school_id]
+        try:
+            txn = spend_to_student(
+                actor=actor,
+                fund=fund,
+                recipient_id=person_id,
+                amount_minor=amount,
+                idempotency_key=f"demo-{fund.code}-{n}",
+                occurred_on=on,
+                purpose="scholarships",
+                restriction_id=own[0].pk if own else None,
+            )
+            first = first or txn
+            paid += 1
+        except FundError:
+            refused += 1
+    stock = fund.accounts.filter(kind="stock", restriction__isnull=True).first()
+    if stock is not None:
+        for n, (person_id, _school) in enumerate(enrolments[PAID_PUPILS : PAID_PUPILS + 10]):
+            try:
+                hand_over_items(
+                    actor=actor,
+                    fund=fund,
+                    recipient_id=person_id,
+                    item=stock.item,
+                    quantity=1,
+                    idempotency_key=f"demo-{fund.code}-goods-{n}",
+                    occurred_on=on,
+                )
+                handed += 1
+            except FundError:
+                refused += 1
+    if first is not None:
+        reverse_transaction(
+            actor=actor,
+            fund=fund,
+            transaction_id=first.pk,
+            reason="paid to the wrong pupil",
+            occurred_on=on,
+        )
+    return paid, handed, refused

@@ -1,0 +1,335 @@
+"""Funds, their restrictions, donors and donations, and the double-entry ledger (issue 19).
+
+A fund is owned by an organisation in a unit (a ward's learning-encouragement fund, a youth
+union's fund, a county student-aid fund). Money and goods move only as a `Transaction` of
+`Entry` lines that sum to zero per commodity (the fund's currency, or one item in kind); a
+balance is the sum of an account's entries, never a typed figure. Entries are written once:
+a mistake is undone by a reversal transaction, never by changing or deleting an entry (the
+model refuses both, and the database too where it can: see the migration's triggers).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reach.common.scoping import ScopePath
+from reach.funds.choices import (
+    AccountKind,
+    Campaign,
+    Currency,
+    DonationForm,
+    DonationKind,
+    DonorKind,
+    FundPurpose,
+    TransactionKind,
+)
+from reach.geo.models import Organisation, School, Unit
+from reach.registry.choices import EducationLevel
+from reach.registry.models import Household, Person
+
+FUND_SCOPE = ScopePath(unit_path="fund__unit__path", school="fund__unit__schools__id")
+
+
+class LedgerIsAppendOnly(Exception):
+    """An attempt to change or delete a ledger entry or transaction; reverse it instead."""
+
+
+class Fund(models.Model):
+    """A pot of money and goods: seen by the members of its unit and the units above, and by
+    the staff of the schools in its unit."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    names = models.JSONField(_("names"), default=dict)  # {"vi": ..., "zh": ..., "en": ...}
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funds")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="funds")
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=FundPurpose.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("fund")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Restriction(models.Model):
+    """What a restricted gift may be spent on: every field set must hold for the recipient
+    (a purpose, a level, a school, a unit and everything under it, a named pupil or household).
+    """
+
+    scope = FUND_SCOPE
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="restrictions")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=FundPurpose.choices, blank=True)
+    level = models.CharField(_("level"), max_length=24, choices=EducationLevel.choices, blank=True)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("restriction")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(purpose="")
+                | ~Q(level="")
+                | Q(school__isnull=False)
+                | Q(unit__isnull=False)
+                | Q(person__isnull=False)
+                | Q(household__isnull=False),
+                name="restriction_restricts_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}/{self.pk}"
+
+
+class Donor(models.Model):
+    """Who gives: a person, an enterprise, an organisation or a group (a department's civil
+    servants on 教育扶贫日). Kept by the unit that recorded them; receipts speak `language`."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DonorKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """One account of a fund (see `AccountKind`); stock and goods accounts are per item."""
+
+    scope = FUND_SCOPE
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(_("kind"), max_length=20, choices=AccountKind.choices)
+    restriction = models.ForeignKey(
+        Restriction, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+    item = models.CharField(_("item"), max_length=100, blank=True)  # "" for cash
+    item_unit = models.CharField(_("unit of the item"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["fund", "kind", "restriction", "item"]
+        verbose_name = _("ledger account")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "kind", "item"],
+                condition=Q(restriction__isnull=True),
+                name="account_once_per_fund_kind_item",
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "kind", "restriction", "item"],
+                condition=Q(restriction__isnull=False),
+                name="account_once_per_restriction_kind_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.kind} {self.restriction_id or ''} {self.item}".strip()
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A queryset that refuses bulk changes and deletions of ledger rows."""
+
+    def update(self, **kwargs):
+        raise LedgerIsAppendOnly("ledger rows are never changed: reverse the transaction")
+
+    def delete(self):
+        raise LedgerIsAppendOnly("ledger rows are never deleted: reverse the transaction")
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise LedgerIsAppendOnly("ledger rows are never changed: reverse the transaction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly("ledger rows are never deleted: reverse the transaction")
+
+
+class Transaction(AppendOnly):
+    """One movement of a fund: its entries sum to zero per commodity. A spend or hand-over
+    names its recipient and carries an idempotency key (a double click records it once);
+    `reference_type` / `reference_id` name what caused it (an award, an instalment) without
+    this app depending on theirs."""
+
+    scope = FUND_SCOPE
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(_("kind"), max_length=20, choices=TransactionKind.choices)
+    occurred_on = models.DateField(_("date"))
+    purpose = models.CharField(_("purpose"), max_length=30, choices=FundPurpose.choices, blank=True)
+    recipient = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="fund_transactions"
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=80, null=True, blank=True, unique=True
+    )
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reference_type = models.CharField(_("caused by (record type)"), max_length=60, blank=True)
+    reference_id = models.PositiveBigIntegerField(_("caused by (record id)"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("ledger transaction")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | Q(kind=TransactionKind.REVERSAL),
+                name="transaction_only_a_reversal_reverses",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class Entry(AppendOnly):
+    """One line of a transaction: `amount` (minor units, or the item's quantity) added to the
+    account; positive is a debit."""
+
+    scope = ScopePath(
+        unit_path="account__fund__unit__path", school="account__fund__unit__schools__id"
+    )
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = models.BigIntegerField(_("amount"))
+
+    class Meta:
+        ordering = ["transaction", "id"]
+        verbose_name = _("ledger entry")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="entry_amount_not_zero"),
+        ]
+        # A balance is read from this index alone: the SUM of one account's amounts after
+        # its latest checkpoint's entry.
+        indexes = [models.Index(fields=["account", "id", "amount"], name="entry_balance_covering")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.amount}"
+
+
+class AccountCheckpoint(models.Model):
+    """The sum of an account's entries up to and including `through_entry_id`, taken with the
+    fund locked (so no entry of the account with a lower id can commit later). A balance is
+    the latest checkpoint plus the sum of the entries after it: the checkpoint shortens the
+    sum, it never replaces it (`selectors.verify_checkpoints` recomputes them from the
+    entries)."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="checkpoints")
+    through_entry_id = models.BigIntegerField(_("through entry"))
+    balance = models.BigIntegerField(_("sum of the entries through it"))
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("balance checkpoint")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "through_entry_id"], name="checkpoint_once_per_entry"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "-through_entry_id", "balance"], name="checkpoint_latest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} through {self.through_entry_id}: {self.balance}"
+
+
+class Donation(models.Model):
+    """A gift: pledged or received, in cash (`amount_minor`) or in kind (`quantity` of `item`
+    in `item_unit`, its value per unit optional). A receipt carries a number unique in its
+    fund and the ledger transaction that brought it in; a pledge moves nothing."""
+
+    scope = FUND_SCOPE
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=DonationKind.choices)
+    form = models.CharField(_("form"), max_length=10, choices=DonationForm.choices)
+    amount_minor = models.BigIntegerField(_("amount (minor units)"), null=True, blank=True)
+    item = models.CharField(_("item"), max_length=100, blank=True)
+    quantity = models.BigIntegerField(_("quantity"), null=True, blank=True)
+    item_unit = models.CharField(_("unit of the item"), max_length=20, blank=True)
+    unit_value_minor = models.BigIntegerField(
+        _("value per unit (minor units)"), null=True, blank=True
+    )
+    restriction = models.ForeignKey(
+        Restriction, on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
+    )
+    campaign = models.CharField(_("campaign"), max_length=30, choices=Campaign.choices, blank=True)
+    campaign_note = models.CharField(_("campaign (as written)"), max_length=200, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+    received_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="donation"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("donation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="donation_receipt_number_once_per_fund",
+            ),
+            models.CheckConstraint(
+                condition=(Q(form=DonationForm.CASH) & Q(amount_minor__gt=0))
+                | (Q(form=DonationForm.IN_KIND) & Q(quantity__gt=0) & ~Q(item="")),
+                name="donation_cash_has_amount_in_kind_has_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DonationKind.PLEDGE) | ~Q(receipt_number=""),
+                name="donation_receipt_is_numbered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.receipt_number or self.pk}"

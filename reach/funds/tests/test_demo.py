@@ -1,0 +1,30 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from reach.accounts.models import AuditEvent, User
+from reach.funds.models import Donation, Transaction
+from reach.funds.selectors import account_balances, list_funds_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_fills_three_funds_with_gifts_payments_and_a_reversal_each():
+    out = io.StringIO()
+    call_command("demo", "--scale", "0.05", stdout=out)
+    admin = User.objects.get(username="admin")
+    funds = list_funds_for_user(admin)
+    assert {fund.code for fund in funds} == {"VN26734-QKH", "VN761-TSDT", "CN522723-ZXJJ"}
+    assert Donation.objects.count() == 3 * 120
+    assert Donation.objects.filter(form="in_kind").exists()
+    assert Transaction.objects.filter(kind="spend").count() > 3
+    assert Transaction.objects.filter(kind="reversal").count() == 3
+    for fund in funds:
+        assert all(row.balance >= 0 for row in account_balances(fund))
+    assert AuditEvent.objects.filter(object_type="funds.transaction").count() == (
+        Transaction.objects.count()
+    )
+    ward = [f.code for f in list_funds_for_user(User.objects.get(username="ward01"))]
+    assert ward == ["VN26734-QKH"]
+    assert "Funds: 3 funds, 360 donations" in out.getvalue()
