@@ -491,7 +491,7 @@ def test_vn_2020_lunch_06_2018_10pct_of_1490000_x_2_months_then_105_2020_160000_
 ):
     """Decree 105/2020 from 1/11/2020: Decree 06/2018 pays September and October (149,000 x 2 =
     298,000), Decree 105/2020 November to May (160,000 x 7 = 1,120,000); 9 months in all."""
-    student = vn("g", "preschool", age=4, household_status="near_poor")
+    student = vn("g", "preschool", birth_date="2016-03-01", household_status="near_poor")
     assert calc(tmp_path, "vn-poverty-education", 2020, student)["g"] == {
         "preschool_lunch_support_06": "298000",
         "preschool_lunch_support": "1120000",
@@ -527,7 +527,9 @@ def test_vn_2025_decree_238_from_3_9_2025_takes_the_whole_year_81_none_of_it(tmp
 
 
 def test_vn_2024_nursery_lunch_66_from_1_5_2025_pays_may_only_360000_x_1(tmp_path):
-    student = vn("m", "preschool", age=2, boarding="1", extremely_difficult_commune="1")
+    student = vn(
+        "m", "preschool", birth_date="2022-03-01", boarding="1", extremely_difficult_commune="1"
+    )
     assert calc(tmp_path, "vn-poverty-education", 2024, student)["m"] == {
         "semi_boarding_nursery_lunch_66": "360000"
     }
@@ -555,14 +557,15 @@ def test_vn_2016_to_2020_semi_boarding_food_40pct_of_the_base_salary_x_9(tmp_pat
     (2019, "1341000"),  # 10% of 1,490,000 = 149,000 x 9
 ])  # fmt: skip
 def test_vn_2018_and_2019_lunch_06_2018_10pct_of_the_base_salary_x_9(tmp_path, year, lunch):
-    student = vn("g", "preschool", age=5, household_status="poor")
+    """The 5-year-old class: born five calendar years before the school year starts."""
+    student = vn("g", "preschool", birth_date=f"{year - 5}-03-01", household_status="poor")
     assert calc(tmp_path, "vn-poverty-education", year, student)["g"] == {
         "preschool_lunch_support_06": lunch
     }
 
 
 def test_vn_2017_no_lunch_line_the_date_decree_06_2018_came_into_force_is_to_confirm(tmp_path):
-    student = vn("g", "preschool", age=5, household_status="poor")
+    student = vn("g", "preschool", birth_date="2012-03-01", household_status="poor")
     assert calc(tmp_path, "vn-poverty-education", 2017, student) == {}
 
 
