@@ -267,3 +267,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "reach.accounts.views.locked_out"
 # A bearer token lives this many days unless revoked sooner.
 REACH_TOKEN_DAYS = int(os.environ.get("REACH_TOKEN_DAYS", "30"))
+
+# --- Plans and tasks (issue 20, app `plans`) ---
+# The app joins the domains here rather than in the list above, so parallel branches merge
+# cleanly; `reach plan_reminders` lists the tasks due within this many days.
+INSTALLED_APPS += ["reach.plans"]
+REACH_PLAN_REMINDER_DAYS = int(os.environ.get("REACH_PLAN_REMINDER_DAYS", "7"))
