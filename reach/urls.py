@@ -21,6 +21,8 @@ urlpatterns = [
     path("payments/", include("reach.payments.urls")),
     path("indicators/", include("reach.indicators.urls")),
     path("cases/", include("reach.casework.urls")),
+    # plans (issue 20)
+    path("plans/", include("reach.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,16 +7,60 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from reach.accounts.models import User
-from reach.accounts.scoping import restrict
-from reach.geo.models import Unit
+from reach.accounts.scoping import grants_of, is_administrator, restrict
+from reach.geo.models import PATH_SEPARATOR, Organisation, Unit
 from reach.plans.choices import OPEN_STATUSES, AssignmentRole, TaskStatus
 from reach.plans.models import Plan, PlanTask, PlanTaskImport, TaskAssignment, TaskUpdate
 
 TASKS = Q(tasks__number__gt="")
 
 
+def _my_organisations(user: User | None) -> QuerySet:
+    if user is None or not user.is_authenticated or user.pk is None:
+        return Organisation.objects.none().values("pk")
+    return user.memberships.filter(organisation__isnull=False).values("organisation")
+
+
+def _above(user: User | None) -> set[str]:
+    """The paths of the units above the user's units and schools."""
+    paths: set[str] = set()
+    if is_administrator(user):
+        return paths  # an administrator reads every plan already
+    for grant in grants_of(user):
+        path = grant.unit_path or grant.school_unit_path
+        if path:
+            parts = path.split(PATH_SEPARATOR)
+            paths.update(PATH_SEPARATOR.join(parts[:i]) for i in range(1, len(parts)))
+    return paths
+
+
+def _assigned_plans(user: User | None) -> QuerySet[TaskAssignment]:
+    return TaskAssignment.objects.filter(organisation__in=_my_organisations(user)).values(
+        "task__plan"
+    )
+
+
+def watched_plans_for_user(user: User | None) -> QuerySet[Plan]:
+    """The plans a user answers for: those of their units and below (`restrict`), and those
+    that give a task to an organisation they are a member of (a ward's Youth Union and the
+    district's plan that gives it a task)."""
+    return Plan.objects.filter(
+        Q(pk__in=restrict(Plan.objects.all(), user).values("pk")) | Q(pk__in=_assigned_plans(user))
+    )
+
+
 def plans_for_user(user: User | None) -> QuerySet[Plan]:
-    return restrict(Plan.objects.all(), user)
+    """The plans a user may read: those they answer for and the plans of the units above
+    theirs, which their own plans implement (a plan is an administrative document, not
+    personal data; a ward reads the district's and the Ministry's plans, never a sibling's)."""
+    above = _above(user)
+    if not above:
+        return watched_plans_for_user(user)
+    return Plan.objects.filter(
+        Q(pk__in=restrict(Plan.objects.all(), user).values("pk"))
+        | Q(pk__in=_assigned_plans(user))
+        | Q(unit__path__in=sorted(above))
+    )
 
 
 def _with_progress(plans: QuerySet[Plan]) -> QuerySet[Plan]:
@@ -31,9 +75,12 @@ def _with_progress(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     )
 
 
-def list_plans_for_user(user: User | None, *, unit: Unit | None = None) -> QuerySet[Plan]:
-    """The plans `user` sees (of `unit` and below), with their task counts."""
-    plans = plans_for_user(user)
+def list_plans_for_user(
+    user: User | None, *, unit: Unit | None = None, watched: bool = False
+) -> QuerySet[Plan]:
+    """The plans `user` reads (or answers for, `watched`), of `unit` and below, with their
+    task counts."""
+    plans = watched_plans_for_user(user) if watched else plans_for_user(user)
     if unit is not None:
         plans = plans.filter(Q(unit=unit) | Q(unit__path__startswith=unit.path + "."))
     return _with_progress(plans).select_related("unit", "organisation", "implements")
@@ -92,7 +139,7 @@ def list_overdue_tasks_for_user(
 ) -> QuerySet[PlanTask]:
     """Open tasks (not sections) past their last day, the most overdue first."""
     today = today or timezone.localdate()
-    plans = list_plans_for_user(user, unit=unit).values("pk")
+    plans = list_plans_for_user(user, unit=unit, watched=True).values("pk")
     tasks = PlanTask.objects.filter(
         plan__in=plans, number__gt="", status__in=OPEN_STATUSES, ends_on__lt=today
     )
@@ -104,7 +151,7 @@ def list_due_tasks_for_user(
 ) -> QuerySet[PlanTask]:
     """Open tasks whose last day falls in the next `within_days` days (today included)."""
     today = today or timezone.localdate()
-    plans = list_plans_for_user(user, unit=unit).values("pk")
+    plans = list_plans_for_user(user, unit=unit, watched=True).values("pk")
     tasks = PlanTask.objects.filter(
         plan__in=plans,
         number__gt="",
@@ -118,9 +165,7 @@ def list_due_tasks_for_user(
 def list_my_tasks(user: User | None) -> QuerySet[PlanTask]:
     """The open tasks assigned to the organisations `user` is a member of (lead first), in
     any plan: an organisation's to-do list."""
-    if user is None or not user.is_authenticated:
-        return PlanTask.objects.none()
-    organisations = user.memberships.filter(organisation__isnull=False).values("organisation")
+    organisations = _my_organisations(user)
     mine = TaskAssignment.objects.filter(organisation__in=organisations)
     tasks = PlanTask.objects.filter(
         pk__in=mine.values("task"), number__gt="", status__in=OPEN_STATUSES
