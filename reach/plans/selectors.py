@@ -34,7 +34,7 @@ def _above(user: User | None) -> set[str]:
     return paths
 
 
-def _assigned_plans(user: User | None) -> QuerySet[TaskAssignment]:
+def _assigned_plans(user: User | None) -> QuerySet:
     return TaskAssignment.objects.filter(organisation__in=_my_organisations(user)).values(
         "task__plan"
     )
@@ -178,7 +178,9 @@ def list_my_tasks(user: User | None) -> QuerySet[PlanTask]:
             ),
         )
     )
-    return _with_assignments(tasks).select_related("plan").order_by("-leads", "ends_on", "pk")
+    return (
+        _with_assignments(tasks).select_related("plan").order_by("-leads", "ends_on", "pk")  # type: ignore[misc]  # annotated above
+    )
 
 
 def get_import_for_user(user: User | None, import_id: int) -> PlanTaskImport | None:
