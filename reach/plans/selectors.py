@@ -83,7 +83,11 @@ def list_plans_for_user(
     plans = watched_plans_for_user(user) if watched else plans_for_user(user)
     if unit is not None:
         plans = plans.filter(Q(unit=unit) | Q(unit__path__startswith=unit.path + "."))
-    return _with_progress(plans).select_related("unit", "organisation", "implements")
+    return (
+        _with_progress(plans)
+        .select_related("unit", "organisation", "implements")
+        .order_by("unit__path", "-issued_on", "code")  # a GROUP BY drops Meta.ordering
+    )
 
 
 def get_plan_for_user(user: User | None, plan_id: int) -> Plan | None:
@@ -99,7 +103,8 @@ def get_plan_for_user(user: User | None, plan_id: int) -> Plan | None:
 def list_implementing_plans_for_user(user: User | None, plan: Plan) -> QuerySet[Plan]:
     """The plans that implement `plan` (a ward's under the city's) that `user` sees, with
     their progress."""
-    return _with_progress(plans_for_user(user).filter(implements=plan)).select_related("unit")
+    implementing = plans_for_user(user).filter(implements=plan)
+    return _with_progress(implementing).select_related("unit").order_by("unit__path", "code")
 
 
 def tasks_for_user(user: User | None) -> QuerySet[PlanTask]:

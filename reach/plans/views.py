@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.accounts.scoping import restrict
+from reach.accounts.services import record_export
 from reach.common.errors import DomainError, NotAllowed
 from reach.geo.models import Organisation
 from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
@@ -239,10 +241,17 @@ def evidence(request, update_id: int):
     update = selectors.get_update_for_user(request.user, update_id)
     if update is None or not update.evidence:
         raise Http404(_("No such file"))
+    record_export(
+        actor=request.user,
+        name="plans.evidence",
+        filters={"update_id": update.pk, "task_id": update.task_id},
+        rows=1,
+        masked=False,
+    )
     response = FileResponse(
         update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name
     )
-    response["Cache-Control"] = "no-store"
+    add_never_cache_headers(response)  # evidence may name people: never kept on the way
     return response
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from reach.accounts.models import AuditEvent
 from reach.plans.models import Plan, PlanTask, PlanTaskImport
 from reach.plans.tests.test_import import appendix_xlsx
 
@@ -105,7 +106,8 @@ def test_task_progress_with_evidence_then_download(world, plans):
     assert "bb.pdf" in html and "Done" in html
     response = client.get(f"/plans/updates/{update.pk}/evidence/")
     assert b"".join(response.streaming_content) == b"%PDF-1"
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
+    assert AuditEvent.objects.filter(action="export", object_id="plans.evidence").count() == 1
     assert page(world, "county").get(f"/plans/updates/{update.pk}/evidence/").status_code == 404
 
 
