@@ -33,6 +33,7 @@ from reach.entitlements.api import router as entitlements_router
 from reach.funds.api import router as funds_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
+from reach.plans.api import router as plans_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
 from reach.studentfile.api import router as studentfile_router
@@ -126,3 +127,4 @@ api.add_router("/", studentfile_router)
 api.add_router("/", indicators_router)
 api.add_router("/", casework_router)
 api.add_router("/", funds_router)
+api.add_router("/", plans_router)

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "reach.indicators",
     "reach.casework",
     "reach.funds",
+    "reach.plans",
     "reach.demo",
 ]
 
@@ -283,3 +284,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A ledger account gets a balance checkpoint once this many entries follow its last one: a
 # balance is the latest checkpoint plus the sum of the entries after it (reach/funds).
 REACH_FUNDS_CHECKPOINT_EVERY = int(os.environ.get("REACH_FUNDS_CHECKPOINT_EVERY", "10000"))
+# --- Plans and tasks (issue 20, app `plans`) ---
+# `reach plan_reminders` lists the tasks due within this many days.
+REACH_PLAN_REMINDER_DAYS = int(os.environ.get("REACH_PLAN_REMINDER_DAYS", "7"))

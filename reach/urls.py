@@ -22,6 +22,7 @@ urlpatterns = [
     path("indicators/", include("reach.indicators.urls")),
     path("cases/", include("reach.casework.urls")),
     path("funds/", include("reach.funds.urls")),
+    path("plans/", include("reach.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -34,3 +34,4 @@ class OrganisationKind(models.TextChoices):
     LEARNING_ASSOCIATION = "learning_association", _("Learning promotion association")
     FATHERLAND_FRONT = "fatherland_front", _("Fatherland front")
     DONOR = "donor", _("Donor")
+    OTHER = "other", _("Other organisation")

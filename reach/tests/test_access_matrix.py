@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from python_calamine import CalamineWorkbook
@@ -31,6 +32,8 @@ from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.funds.services import DonationInput, record_donation, spend_to_student
 from reach.funds.tests.factories import DonorFactory, FundFactory
+from reach.plans.models import PlanTaskImport, TaskUpdate
+from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.models import Household, ImportBatch, Person
@@ -90,7 +93,7 @@ def _ids(mapping: dict[str, object]) -> dict[str, object]:
 
 
 @pytest.fixture
-def matrix(world) -> Matrix:
+def matrix(world, settings, tmp_path) -> Matrix:
     """The world of `reach/conftest.py` with, in each country, a published run, a case per
     pupil, a work group per ward or town, a campaign and an import batch."""
     world.users["viewer"] = MembershipFactory(
@@ -164,6 +167,20 @@ def matrix(world) -> Matrix:
                 idempotency_key=f"{key}-{pupil}",
                 occurred_on=dt.date(2024, 10, 2),
             )
+    # plans (issue 20): a plan per ward or town, with a task, a progress update and an import
+    plans = {key: PlanFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
+    tasks = {key: PlanTaskFactory(plan=plan) for key, plan in plans.items()}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    updates = {
+        key: TaskUpdate.objects.create(
+            task=task, status="done", evidence=ContentFile(b"%PDF", name="e.pdf")
+        )
+        for key, task in tasks.items()
+    }
+    plan_imports = {
+        key: PlanTaskImport.objects.create(plan=plan, filename="t.xlsx")
+        for key, plan in plans.items()
+    }
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -176,6 +193,10 @@ def matrix(world) -> Matrix:
             "objection_id": _ids(objections),
             "fund_id": _ids(funds),
             "donation_id": _ids(donations),
+            "plan_id": _ids(plans),
+            "task_id": _ids(tasks),
+            "update_id": _ids(updates),
+            "import_id": _ids(plan_imports),
         }
     )
 

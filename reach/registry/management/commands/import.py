@@ -1,9 +1,15 @@
-"""`reach import households FILE [--commit] [--user USERNAME] [--errors ERRORS.xlsx]`"""
+"""`reach import households FILE [--commit] [--user USERNAME] [--errors ERRORS.xlsx]`
+
+Other apps add kinds of their own (`reach import plan-tasks FILE --plan CODE`) by naming, in
+their AppConfig's `import_kinds`, a class with `add_arguments(parser)` and
+`handle(command, *, file, commit, actor, **options)`; the registry does not import them."""
 
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from reach.common.errors import NotAllowed
@@ -19,6 +25,15 @@ from reach.registry.imports.services import (
 from reach.registry.models import ImportBatch
 
 
+def other_kinds() -> dict[str, type]:
+    """The kinds of import other apps declare (`import_kinds` on their AppConfig)."""
+    return {
+        kind: import_string(dotted)
+        for config in apps.get_app_configs()
+        for kind, dotted in getattr(config, "import_kinds", {}).items()
+    }
+
+
 class Command(BaseCommand):
     help = (
         "Check a household file (.xlsx or .csv, one row per person) and show what it would "
@@ -26,11 +41,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["households"])
+        kinds = other_kinds()
+        parser.add_argument("kind", choices=["households", *kinds])
         parser.add_argument("file", type=Path)
         parser.add_argument("--commit", action="store_true", help="merge the file if it is valid")
         parser.add_argument("--user", help="import as this user: only units in their scope")
         parser.add_argument("--errors", type=Path, help="write the errors to this .xlsx file")
+        for handler in kinds.values():
+            handler.add_arguments(parser)
 
     def handle(self, *args, kind, file: Path, commit: bool, user, errors, **options):
         if not file.is_file():
@@ -40,6 +58,10 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(_("no user %(name)s") % {"name": user})
+        if kind != "households":
+            handler = other_kinds()[kind]()
+            handler.handle(self, file=file, commit=commit, actor=actor, errors=errors, **options)
+            return
         with open(file, "rb") as handle:
             try:
                 batch = stage_household_import(

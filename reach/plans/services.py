@@ -1,0 +1,144 @@
+"""Writes of plans: a plan with its legal bases, a task's progress with evidence. The task
+table's import is in `imports/services.py`. Each write checks its permission, owns its
+transaction and writes the audit event."""
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from reach.accounts.choices import AuditAction
+from reach.accounts.models import User
+from reach.accounts.permissions import require
+from reach.accounts.services import record_audit_event, snapshot
+from reach.common.errors import Conflict, DomainError
+from reach.common.uploads import MB, UploadRefused, upload_limits
+from reach.geo.models import Organisation, Unit
+from reach.plans.choices import TaskStatus
+from reach.plans.models import Plan, PlanBasis, PlanTask, TaskUpdate
+from reach.plans.permissions import can_manage_plan, can_update_task
+
+EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods", ".txt")
+
+
+class PlanError(DomainError):
+    """A plan rule forbids the change; the message says why (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A căn cứ as given: a plan of Reach, or a document's citation."""
+
+    plan: Plan | None = None
+    document: str = ""
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    actor: User,
+    code: str,
+    title: str,
+    unit: Unit,
+    number: str = "",
+    organisation: Organisation | None = None,
+    issued_on: dt.date | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    objectives: str = "",
+    implements: Plan | None = None,
+    bases: list[Basis] | None = None,
+) -> Plan:
+    require(can_manage_plan(actor, unit), _("Your role cannot issue plans in this unit."))
+    if organisation is not None and organisation.unit_id != unit.pk:
+        raise PlanError(_("The issuing organisation belongs to another unit."))
+    if starts_on and ends_on and starts_on > ends_on:
+        raise PlanError(_("The period ends before it starts."))
+    if implements is not None and implements.pk is None:
+        raise PlanError(_("The plan it implements is not saved."))
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                code=code.strip(),
+                number=number.strip(),
+                title=title.strip(),
+                unit=unit,
+                organisation=organisation,
+                issued_on=issued_on,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                objectives=objectives,
+                implements=implements,
+            )
+    except IntegrityError:
+        raise Conflict(_("A plan with the code %(code)s exists.") % {"code": code}) from None
+    after = snapshot(plan)
+    for position, basis in enumerate(bases or []):
+        if basis.plan is None and not basis.document.strip():
+            continue
+        PlanBasis.objects.create(
+            plan=plan, position=position, cited_plan=basis.plan, document=basis.document.strip()
+        )
+    after["bases"] = [str(b) for b in plan.bases.all()]
+    record_audit_event(actor=actor, action=AuditAction.CREATE, obj=plan, after=after)
+    return plan
+
+
+def _check_evidence(evidence: UploadedFile) -> None:
+    limit = upload_limits().size
+    name = evidence.name or ""
+    if not name.lower().endswith(EVIDENCE_SUFFIXES):
+        raise UploadRefused(
+            _("Evidence must be one of %(kinds)s, not %(name)s.")
+            % {"kinds": ", ".join(EVIDENCE_SUFFIXES), "name": name},
+            limit="type",
+        )
+    if (evidence.size or 0) > limit:
+        raise UploadRefused(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round((evidence.size or 0) / MB, 1), "limit": round(limit / MB, 1)},
+            limit="size",
+            status=413,
+        )
+
+
+@transaction.atomic
+def record_task_update(
+    *,
+    actor: User,
+    task: PlanTask,
+    status: str,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+) -> TaskUpdate:
+    """Report progress on `task`: its status from now on, what was done, and a file showing it
+    (within the upload size limit)."""
+    require(can_update_task(actor, task), _("Your role cannot report on this task."))
+    if status not in TaskStatus.values:
+        raise PlanError(_("Unknown status %(status)s.") % {"status": status})
+    if not note.strip() and evidence is None and status == task.status:
+        raise PlanError(_("Say what was done, attach evidence or change the status."))
+    if evidence is not None:
+        _check_evidence(evidence)
+    task = PlanTask.objects.select_for_update().get(pk=task.pk)
+    before = {"status": task.status}
+    recorder = actor if actor.pk else None
+    update = TaskUpdate(task=task, status=status, note=note.strip(), recorded_by=recorder)
+    if evidence is not None:
+        update.evidence_name = PurePath(evidence.name or "evidence").name[:200]
+        update.evidence.save(update.evidence_name, evidence, save=False)
+    update.save()
+    if task.status != status:
+        task.status = status
+        task.save(update_fields=["status"])
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=task,
+        before=before,
+        after={"status": status, "update": update.pk, "evidence": update.evidence_name},
+    )
+    return update

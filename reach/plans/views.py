@@ -1,0 +1,270 @@
+"""Pages of plans: the plans a user sees with their progress, a plan with its bases, the plans
+implementing it, its task table and timeline, the import of a task table (upload, preview,
+commit), a task with its progress updates and evidence, the overdue list and "my tasks".
+
+The services decide who may change what (`reach.plans.permissions`); their `NotAllowed`
+propagates as a 403, their other refusals come back as a message."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reach.accounts.scoping import restrict
+from reach.accounts.services import record_export
+from reach.common.errors import DomainError, NotAllowed
+from reach.geo.models import Organisation
+from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
+from reach.plans import permissions, selectors, services
+from reach.plans.choices import ImportStatus
+from reach.plans.forms import PlanForm, TaskTableForm, TaskUpdateForm
+from reach.plans.imports.services import commit_task_import, stage_task_import
+
+
+def _plan(request, plan_id: int):
+    plan = selectors.get_plan_for_user(request.user, plan_id)
+    if plan is None:
+        raise Http404(_("No such plan"))
+    return plan
+
+
+def _task(request, task_id: int):
+    task = selectors.get_task_for_user(request.user, task_id)
+    if task is None:
+        raise Http404(_("No such task"))
+    return task
+
+
+def _plan_form(request, data=None):
+    return PlanForm(
+        data,
+        organisations=restrict(Organisation.objects.all(), request.user),
+        plans=selectors.plans_for_user(request.user),
+    )
+
+
+@login_required
+def plan_list(request):
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    plans = selectors.list_plans_for_user(request.user, unit=unit)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": plans,
+            "unit": unit,
+            "form": _plan_form(request) if permissions.can_plan(request.user) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def create_plan(request):
+    form = _plan_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        unit = get_unit_for_user(request.user, data["unit"])
+        if unit is None:
+            form.add_error("unit", _("No such unit"))
+        else:
+            bases = _bases(request, data["bases"])
+            try:
+                plan = services.create_plan(
+                    actor=request.user,
+                    code=data["code"],
+                    number=data["number"],
+                    title=data["title"],
+                    unit=unit,
+                    organisation=data["organisation"],
+                    issued_on=data["issued_on"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    objectives=data["objectives"],
+                    implements=data["implements"],
+                    bases=bases,
+                )
+            except NotAllowed:
+                raise
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("plans:plan", plan_id=plan.pk)
+    plans = selectors.list_plans_for_user(request.user)
+    return render(request, "plans/plan_list.html", {"plans": plans, "form": form}, status=422)
+
+
+def _bases(request, text: str) -> list[services.Basis]:
+    """One basis a line: a line that is a visible plan's code or number cites that plan."""
+    visible = selectors.plans_for_user(request.user)
+    bases = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        cited = visible.filter(code=line).first() or visible.filter(number=line).first()
+        bases.append(services.Basis(plan=cited) if cited else services.Basis(document=line))
+    return bases
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    tasks = list(selectors.list_tasks_for_user(request.user, plan))
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "tasks": tasks,
+            "implementing": selectors.list_implementing_plans_for_user(request.user, plan),
+            "can_manage": permissions.can_manage_plan(request.user, plan),
+            "import_form": TaskTableForm(),
+        },
+    )
+
+
+@login_required
+def plan_timeline(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    timeline = selectors.plan_timeline(list(selectors.list_tasks_for_user(request.user, plan)))
+    return render(
+        request,
+        "plans/timeline.html",
+        {"plan": plan, "timeline": timeline, "width": max(len(timeline.months), 1) * 40},
+    )
+
+
+@login_required
+@require_POST
+def import_tasks(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    form = TaskTableForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a task table to upload."))
+        return redirect("plans:plan", plan_id=plan.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        batch = stage_task_import(
+            actor=request.user, plan=plan, file=upload, filename=upload.name or "tasks"
+        )
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("plans:plan", plan_id=plan.pk)
+    return redirect("plans:import", import_id=batch.pk)
+
+
+@login_required
+def import_preview(request, import_id: int):
+    batch = selectors.get_import_for_user(request.user, import_id)
+    if batch is None:
+        raise Http404(_("No such import"))
+    return render(
+        request,
+        "plans/import_preview.html",
+        {
+            "batch": batch,
+            "can_commit": batch.status == ImportStatus.STAGED
+            and permissions.can_manage_plan(request.user, batch.plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def commit_import(request, import_id: int):
+    batch = selectors.get_import_for_user(request.user, import_id)
+    if batch is None:
+        raise Http404(_("No such import"))
+    try:
+        batch = commit_task_import(actor=request.user, batch=batch)
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("plans:import", import_id=batch.pk)
+    messages.success(
+        request,
+        _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        % batch.summary,
+    )
+    return redirect("plans:plan", plan_id=batch.plan_id)
+
+
+@login_required
+def task_detail(request, task_id: int):
+    task = _task(request, task_id)
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "updates": selectors.list_updates_for_task(task),
+            "can_update": permissions.can_update_task(request.user, task),
+            "form": TaskUpdateForm(initial={"status": task.status}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def update_task(request, task_id: int):
+    task = _task(request, task_id)
+    form = TaskUpdateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.record_task_update(
+                actor=request.user,
+                task=task,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Progress recorded."))
+    else:
+        messages.error(request, _("The update was not recorded: check the form."))
+    return redirect("plans:task", task_id=task.pk)
+
+
+@login_required
+def evidence(request, update_id: int):
+    update = selectors.get_update_for_user(request.user, update_id)
+    if update is None or not update.evidence:
+        raise Http404(_("No such file"))
+    record_export(
+        actor=request.user,
+        name="plans.evidence",
+        filters={"update_id": update.pk, "task_id": update.task_id},
+        rows=1,
+        masked=False,
+    )
+    response = FileResponse(
+        update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name
+    )
+    add_never_cache_headers(response)  # evidence may name people: never kept on the way
+    return response
+
+
+@login_required
+def overdue(request):
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    tasks = selectors.list_overdue_tasks_for_user(request.user, unit=unit)
+    return render(
+        request, "plans/task_list.html", {"tasks": tasks, "title": _("Overdue tasks"), "unit": unit}
+    )
+
+
+@login_required
+def my_tasks(request):
+    tasks = selectors.list_my_tasks(request.user)
+    return render(request, "plans/task_list.html", {"tasks": tasks, "title": _("My tasks")})
