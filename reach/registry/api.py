@@ -25,8 +25,8 @@ from reach.common.uploads import UploadRefused
 from reach.geo.models import School
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors, services
+from reach.registry.choices import ImportStatus
 from reach.registry.imports import jobs
-from reach.registry.imports import services as imports
 from reach.registry.schemas import (
     EnrolmentEnd,
     EnrolmentIn,
@@ -188,12 +188,20 @@ def get_household_import(request, batch_id: int):
     return found(selectors.get_import_batch_for_user(request.user, batch_id))
 
 
-@router.post("/imports/{batch_id}/commit", response={200: ImportBatchOut, **ERRORS})
+@router.post(
+    "/imports/{batch_id}/commit", response={200: ImportBatchOut, 202: ImportQueuedOut, **ERRORS}
+)
 def commit_household_import(request, batch_id: int):
-    """Merge a staged batch into the registry, all or nothing. 422: the batch was rejected
-    (or became so when checked again: read it for the bad rows) or already merged."""
+    """Merge a staged batch into the registry, all or nothing. 202: a large batch is merged in
+    the background; read `status_url` until its status is no longer "commit_queued" (asking
+    again meanwhile queues nothing more). 422: the batch was rejected (or became so when
+    checked again: read it for the bad rows) or already merged."""
     batch = found(selectors.get_import_batch_for_user(request.user, batch_id))
-    return imports.commit_household_import(batch=batch, user=request.user)
+    batch = jobs.request_household_commit(batch=batch, user=request.user)
+    if batch.status == ImportStatus.COMMIT_QUEUED:
+        url = reverse("api-v1:get_household_import", kwargs={"batch_id": batch.pk})
+        return 202, {"id": batch.pk, "status": batch.status, "status_url": url}
+    return batch
 
 
 def _person_detail(request: HttpRequest, person_id: int) -> dict:

@@ -66,4 +66,5 @@ class ImportStatus(models.TextChoices):
     STAGED = "staged", _("Staged")
     REJECTED = "rejected", _("Rejected")
     FAILED = "failed", _("Failed")
+    COMMIT_QUEUED = "commit_queued", _("Being committed")
     COMMITTED = "committed", _("Committed")

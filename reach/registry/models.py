@@ -163,7 +163,7 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.STAGED
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.STAGED
     )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
@@ -176,6 +176,11 @@ class ImportBatch(models.Model):
     progress_done = models.PositiveIntegerField(_("rows checked"), default=0)
     progress_total = models.PositiveIntegerField(_("rows to check"), default=0)
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    # A large batch is committed in the background, as the user who asked (checked again then);
+    # `heartbeat_at` is when they asked.
+    commit_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -186,7 +191,11 @@ class ImportBatch(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING)
+        return self.status in (
+            ImportStatus.QUEUED,
+            ImportStatus.CHECKING,
+            ImportStatus.COMMIT_QUEUED,
+        )
 
     @property
     def percent_done(self) -> int:

@@ -19,7 +19,7 @@ from reach.common.uploads import MB, UploadRefused, received_file, upload_limits
 from reach.common.xlsx import xlsx_response
 from reach.geo.selectors import unit_for_user_or_404
 from reach.registry import selectors
-from reach.registry.choices import HouseholdStatus
+from reach.registry.choices import HouseholdStatus, ImportStatus
 from reach.registry.exports import write_household_export
 from reach.registry.imports import jobs
 from reach.registry.imports import services as imports
@@ -173,8 +173,9 @@ def import_start(request):
 
 @login_required
 def import_progress(request, batch_id: int):
-    """The progress bar of a file checked in the background, polled by htmx while it is
-    waiting or being checked; once the check has ended the page reloads to show the preview."""
+    """The progress bar of a file checked (or a batch committed) in the background, polled by
+    htmx while it is waiting, being checked or being committed; once that has ended the page
+    reloads to show the preview."""
     batch = _batch_or_404(request.user, batch_id, kind=None)
     if not batch.is_active and request.GET.get("active"):
         response = HttpResponse(status=204)
@@ -196,13 +197,18 @@ def import_preview(request, batch_id: int):
 @login_required
 @require_POST
 def import_commit(request, batch_id: int):
+    """Merge a staged batch; a large one is merged by the background worker, its preview page
+    polling until it is done."""
     batch = _batch_or_404(request.user, batch_id)
     try:
-        imports.commit_household_import(batch=batch, user=request.user)
+        batch = jobs.request_household_commit(batch=batch, user=request.user)
     except imports.ImportRejected as rejection:
         messages.error(request, str(rejection))
     else:
-        messages.success(request, _("The import was merged into the registry."))
+        if batch.status == ImportStatus.COMMIT_QUEUED:
+            messages.info(request, _("The import is being merged in the background."))
+        else:
+            messages.success(request, _("The import was merged into the registry."))
     return redirect("registry:import-preview", batch_id=batch.pk)
 
 

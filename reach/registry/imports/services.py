@@ -55,7 +55,9 @@ HOUSEHOLDS_PER_CHUNK = 600
 
 __all__ = [
     "ImportRejected",
+    "check_committable",
     "commit_household_import",
+    "merge_locked_batch",
     "stage_household_import",
     "write_error_sheet",
     "write_household_template",
@@ -245,6 +247,26 @@ class _Invalid(Exception):
     """Commit-time validation failed; raised inside the transaction to roll it back."""
 
 
+def require_committer(user: User | None, batch: ImportBatch) -> None:
+    """Raises NotAllowed unless `user` may merge `batch` (None: the command line's operator)."""
+    require_importer(user)
+    if user is not None and not can_commit_import(user, batch):
+        raise NotAllowed(_("Only the user who uploaded this import may merge it"))
+
+
+def check_committable(batch: ImportBatch, user: User | None) -> None:
+    """Raises NotAllowed or ImportRejected unless `user` may merge `batch` now."""
+    require_committer(user, batch)
+    if batch.status == ImportStatus.COMMITTED:
+        raise ImportRejected(_("This import was already merged"))
+    if batch.status == ImportStatus.COMMIT_QUEUED:
+        raise ImportRejected(_("This import is already being merged"))
+    if batch.is_active:
+        raise ImportRejected(_("This import is still being checked: wait for its preview"))
+    if batch.status != ImportStatus.STAGED:
+        raise ImportRejected(_("This import was rejected: fix the file and upload it again"))
+
+
 def commit_household_import(
     *, batch: ImportBatch, user: User | None = None, progress: Progress | None = None
 ) -> ImportBatch:
@@ -253,22 +275,34 @@ def commit_household_import(
 
     The rows are checked against the database again first; if anything no longer fits, nothing
     is written, the batch becomes "rejected" and `ImportRejected` lists the errors."""
-    require_importer(user)
-    if user is not None and not can_commit_import(user, batch):
-        raise NotAllowed(_("Only the user who uploaded this import may merge it"))
-    if batch.status == ImportStatus.COMMITTED:
-        raise ImportRejected(_("This import was already merged"))
-    if batch.is_active:
-        raise ImportRejected(_("This import is still being checked: wait for its preview"))
-    if batch.status != ImportStatus.STAGED:
-        raise ImportRejected(_("This import was rejected: fix the file and upload it again"))
-    findings = Findings()
-    checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
+    check_committable(batch, user)
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportStatus.STAGED:
                 raise ImportRejected(_("This import was already merged"))
+            merge_locked_batch(batch, user, progress)
+    except DatabaseError as error:
+        message = report_database_error(error, during=f"the merge of import #{batch.pk}")
+        batch.refresh_from_db()
+        raise ImportRejected(_("%(error)s Nothing was imported.") % {"error": message}) from error
+    if batch.status == ImportStatus.REJECTED:
+        raise ImportRejected(
+            _("%(count)s errors: nothing was imported") % {"count": len(batch.errors)},
+            batch.errors,
+        )
+    return batch
+
+
+def merge_locked_batch(batch: ImportBatch, user: User | None, progress: Progress | None) -> None:
+    """Within the caller's transaction, the batch's row locked and its status checked: merge its
+    staged rows and save it "committed", or, when the rows no longer fit the database, write
+    nothing (a savepoint rolled back) and save it "rejected" with its errors. The commit in the
+    request and the background commit (`background.commit_queued_import`) share it."""
+    findings = Findings()
+    checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
+    try:
+        with transaction.atomic():
             merge = Merge(
                 checks=checks, write=True, actor=user, reason=f"import {batch.filename} #{batch.pk}"
             )
@@ -286,18 +320,10 @@ def commit_household_import(
             batch.status = ImportStatus.COMMITTED
             batch.committed_at = timezone.now()
             batch.summary = merge.summary
-            batch.save(update_fields=["status", "committed_at", "summary"])
+            batch.errors = []
+            batch.save(update_fields=["status", "committed_at", "summary", "errors"])
     except _Invalid:
         _audit_refusals(batch, user, checks.refusals)
         batch.status = ImportStatus.REJECTED
         batch.errors = findings.sorted_errors()
         batch.save(update_fields=["status", "errors"])
-        raise ImportRejected(
-            _("%(count)s errors: nothing was imported") % {"count": len(batch.errors)},
-            batch.errors,
-        ) from None
-    except DatabaseError as error:
-        message = report_database_error(error, during=f"the merge of import #{batch.pk}")
-        batch.refresh_from_db()
-        raise ImportRejected(_("%(error)s Nothing was imported.") % {"error": message}) from error
-    return batch
