@@ -116,7 +116,9 @@ def payment_import(request):
             messages.error(request, str(error))
         else:
             if requested.batch is not None:  # a large file: recorded in the background
-                return redirect("payments:payment-import-batch", batch_id=requested.batch.pk)
+                return redirect(
+                    "payments:payment-import-batch", payment_batch_id=requested.batch.pk
+                )
             count = requested.recorded
             recorded = ngettext(
                 "%(count)s payment recorded.", "%(count)s payments recorded.", count
@@ -132,10 +134,10 @@ def payment_import(request):
 
 
 @login_required
-def payment_import_batch(request, batch_id: int):
+def payment_import_batch(request, payment_batch_id: int):
     """A payment-result file recorded in the background: its progress while it is waiting or
     being checked (polled), then how many payments were recorded, or every bad row."""
-    batch = get_import_batch_for_user(request.user, batch_id)
+    batch = get_import_batch_for_user(request.user, payment_batch_id)
     if batch is None or batch.kind != PAYMENTS:
         raise Http404(_("No such import"))
     return render(

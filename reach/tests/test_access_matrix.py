@@ -32,6 +32,7 @@ from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.funds.services import DonationInput, record_donation, spend_to_student
 from reach.funds.tests.factories import DonorFactory, FundFactory
+from reach.payments.services.background import KIND as PAYMENTS
 from reach.plans.models import PlanTaskImport, TaskUpdate
 from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
 from reach.policy.calc import default_policies_dir
@@ -130,6 +131,12 @@ def matrix(world, settings, tmp_path) -> Matrix:
         place: ImportBatch.objects.create(filename=f"{place}.xlsx", created_by=world.users[user])
         for place, user in (("batch_vn", "district"), ("batch_cn", "county"))
     }
+    payment_batches = {
+        place: ImportBatch.objects.create(
+            kind=PAYMENTS, filename=f"{place}.xlsx", created_by=world.users[user]
+        )
+        for place, user in (("batch_vn", "district"), ("batch_cn", "county"))
+    }
     households = {key: world.households[key] for key in ("ward1", "ward2", "town")}
     objections = {
         key: Objection.objects.create(
@@ -190,6 +197,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "group_id": _ids(groups),
             "campaign_id": _ids(campaigns),
             "batch_id": _ids(batches),
+            "payment_batch_id": _ids(payment_batches),
             "objection_id": _ids(objections),
             "fund_id": _ids(funds),
             "donation_id": _ids(donations),
