@@ -107,7 +107,7 @@ def run_tables():
         AMOUNT_TABLE: (
             f"benefit_id {integer}, amount_key {text}, benefit_code {text}, "
             f"policy_code {text}, position {integer}, exclusive_group {text}, "
-            f"amount_minor {integer}, currency {text}, "
+            f"first_month {integer}, months {integer}, amount_minor {integer}, currency {text}, "
             f"in_kind {_column_type(line, 'in_kind')}, funding {_column_type(line, 'funding')}, "
             "PRIMARY KEY (benefit_id, amount_key)"
         ),
@@ -365,6 +365,8 @@ def add_amounts(
                 plan.policy_code,
                 benefit.position,
                 benefit.exclusive_group,
+                plan.first_month,
+                plan.months,
                 amount.minor,
                 amount.currency,
                 _json("in_kind", in_kind),
@@ -425,6 +427,8 @@ def write_lines(*, run_id: int, school_year: int) -> int:
             "benefit_code",
             "policy_code",
             "school_year",
+            "first_month",
+            "months",
             "amount_minor",
             "currency",
             "in_kind",
@@ -434,7 +438,8 @@ def write_lines(*, run_id: int, school_year: int) -> int:
     return _execute(
         f"INSERT INTO {_quote(EntitlementLine._meta.db_table)} ({targets}) "  # noqa: S608
         "SELECT %s, c.enrolment_id, c.person_id, c.household_id, c.unit_id, c.benefit_id, "
-        "a.benefit_code, a.policy_code, %s, a.amount_minor, a.currency, a.in_kind, a.funding "
+        "a.benefit_code, a.policy_code, %s, a.first_month, a.months, a.amount_minor, a.currency, "
+        "a.in_kind, a.funding "
         f"FROM {_STAGED} ORDER BY c.id",
         [run_id, school_year],
     )

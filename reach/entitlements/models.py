@@ -165,6 +165,14 @@ class EntitlementLine(models.Model):
     benefit_code = models.CharField(_("benefit"), max_length=80)
     policy_code = models.CharField(_("policy"), max_length=80)
     school_year = models.PositiveSmallIntegerField(_("school year"))
+    # The months of the school year the line pays from: the offset of its first month from
+    # the month the year starts in, 0 for a line of the whole year. A benefit and its successor
+    # that share a school year by their months in force (reach.policy.timing) give a pupil two
+    # lines of one purpose, which payments tell apart by this.
+    first_month = models.PositiveSmallIntegerField(_("first month"), default=0)
+    # How many months from `first_month` it pays when it counts the months in force; None: the
+    # whole year.
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
     in_kind = WrittenJSONField(_("in kind"), default=list, blank=True)

@@ -24,7 +24,8 @@ from reach.policy.selectors import list_benefits_of_version
 @dataclass(frozen=True)
 class BenefitPlan:
     """A benefit of a policy version that counts for the school year; `months` are the months
-    its monthly amount counts when it counts the months in force (None: the amount's own)."""
+    its monthly amount counts when it counts the months in force (None: the amount's own), from
+    `first_month` (the offset from the month the school year starts in; 0: from its start)."""
 
     version: PolicyVersion
     benefit: Benefit
@@ -33,6 +34,7 @@ class BenefitPlan:
     reference_date: dt.date
     months: int | None = None
     table_keys: tuple[str, ...] = ()  # the keys of the reference table the amount reads
+    first_month: int = 0
 
     @property
     def policy_code(self) -> str:
@@ -82,7 +84,12 @@ def plan_benefits(
         if not timing.counts_for(school_year, start, spec.months):
             continue
         months = timing.months_paid(school_year, start, spec.months)
+        first_month = timing.first_month_paid(school_year, start, spec.months)
         table = (tables or {}).get(spec.of or "")
         keys = table.keys if table is not None else ()
-        plans.append(BenefitPlan(version, benefit, spec, tuple(in_kind), day, months, tuple(keys)))
+        plans.append(
+            BenefitPlan(
+                version, benefit, spec, tuple(in_kind), day, months, tuple(keys), first_month
+            )
+        )
     return plans

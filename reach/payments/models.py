@@ -1,8 +1,12 @@
 """Payments of entitlement lines (DESIGN.md, `payments`).
 
-A pupil is paid at most once per benefit purpose and school year, whichever run or policy
-granted it: the purpose's PaymentClaim (unique per pupil, purpose and year) holds the line
-being paid and the sum paid, which the database keeps between 0 and the line's amount.
+A pupil is paid at most once per benefit purpose and months of a school year, whichever run
+or policy granted it: the purpose's PaymentClaim (unique per pupil, year, purpose and first
+month) holds the line being paid and the sum paid, which the database keeps between 0 and the
+line's amount. A line of the whole year starts at month 0; in a year a benefit hands over to
+its successor by months in force (Decree 06/2018's preschool lunch for September-October 2020,
+Decree 105/2020's from November), each part has a line of its own first month, so both are
+paid, and two lines granting the same months (two policies, or two runs) share one claim.
 Each Disbursement is one payment (partial payments add up) with a voucher number used once.
 """
 
@@ -27,6 +31,7 @@ class PaymentClaim(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_claims")
     school_year = models.PositiveSmallIntegerField(_("school year"))
     purpose = models.CharField(_("purpose"), max_length=80)
+    first_month = models.PositiveSmallIntegerField(_("first month"), default=0)  # line's
     line = models.ForeignKey(EntitlementLine, on_delete=models.PROTECT, related_name="claims")
     currency = models.CharField(_("currency"), max_length=3)
     amount_minor = models.BigIntegerField(_("entitled (minor units)"))
@@ -36,7 +41,8 @@ class PaymentClaim(models.Model):
         verbose_name = _("payment claim")
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "school_year", "purpose"], name="payment_once_per_purpose_year"
+                fields=["person", "school_year", "purpose", "first_month"],
+                name="payment_once_per_purpose_months",
             ),
             models.CheckConstraint(
                 condition=Q(paid_minor__gte=0) & Q(paid_minor__lte=F("amount_minor")),

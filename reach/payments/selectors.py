@@ -1,10 +1,11 @@
 """Reconciliation and coverage, set-based and scoped (every list passes through `restrict`).
 
 For a school year and a scope, each entitlement line in force is compared with what was paid
-for its pupil's benefit purpose: nothing (entitled, not paid), less (under-paid), more
-(over-paid, e.g. a correction lowered the line after payment); and each payment whose purpose
-has no line in force is paid without entitlement. Coverage is the share of the pupils of poor
-and near-poor households who are entitled and fully served, against the 100% target.
+for its pupil's benefit purpose and months (its first month): nothing (entitled, not paid),
+less (under-paid), more (over-paid, e.g. a correction lowered the line after payment); and
+each payment whose purpose and months have no line in force is paid without entitlement.
+Coverage is the share of the pupils of poor and near-poor households who are entitled and
+fully served, against the 100% target.
 """
 
 from dataclasses import dataclass, field
@@ -56,14 +57,16 @@ def lines_in_force(*, user: User, school_year: int, unit: Unit | None = None) ->
     """The lines in force of the year in scope, each with its purpose and what was paid for
     it (`paid`), and its gap (None when fully paid).
 
-    What was paid comes from one LEFT JOIN to the purpose's claim (unique per pupil, year and
-    purpose, so it never repeats a line), read once per line wherever `paid` and `gap` are
-    used; a correlated subquery would be evaluated again at each use."""
+    What was paid comes from one LEFT JOIN to the claim of the line's purpose and months
+    (unique per pupil, year, purpose and first month, so it never repeats a line), read once
+    per line wherever `paid` and `gap` are used; a correlated subquery would be evaluated again
+    at each use."""
     lines = EntitlementLine.objects.filter(status=LineStatus.IN_FORCE, school_year=school_year)
     claim = FilteredRelation(
         "person__payment_claims",
         condition=Q(person__payment_claims__school_year=F("school_year"))
-        & Q(person__payment_claims__purpose=F("purpose")),
+        & Q(person__payment_claims__purpose=F("purpose"))
+        & Q(person__payment_claims__first_month=F("first_month")),
     )
     return (
         in_scope(lines, user, unit)
@@ -87,13 +90,14 @@ def lines_in_force(*, user: User, school_year: int, unit: Unit | None = None) ->
 def claims_without_entitlement(
     *, user: User, school_year: int, unit: Unit | None = None
 ) -> QuerySet:
-    """Payments (by pupil and purpose) for which no line is in force: paid without
+    """Payments (by pupil, purpose and months) for which no line is in force: paid without
     entitlement."""
     in_force = EntitlementLine.objects.annotate(purpose=PURPOSE).filter(
         status=LineStatus.IN_FORCE,
         school_year=OuterRef("school_year"),
         person=OuterRef("person"),
         purpose=OuterRef("purpose"),
+        first_month=OuterRef("first_month"),
     )
     claims = PaymentClaim.objects.filter(school_year=school_year, paid_minor__gt=0)
     return in_scope(claims, user, unit).filter(~Exists(in_force))
@@ -177,7 +181,8 @@ def poor_pupils(*, user: User, school_year: int, unit: Unit | None = None) -> Qu
     claim = FilteredRelation(
         "person__payment_claims",
         condition=Q(person__payment_claims__school_year=school_year)
-        & Q(person__payment_claims__purpose=F("purpose")),
+        & Q(person__payment_claims__purpose=F("purpose"))
+        & Q(person__payment_claims__first_month=F("first_month")),
     )
     unserved = (
         in_force.annotate(purpose=PURPOSE)

@@ -60,7 +60,10 @@ def payment_new(request):
     if line is None:
         raise Http404(_("No such entitlement line"))
     claim = PaymentClaim.objects.filter(
-        person=line.person_id, school_year=line.school_year, purpose=purpose_of(line)
+        person=line.person_id,
+        school_year=line.school_year,
+        purpose=purpose_of(line),
+        first_month=line.first_month,
     ).first()
     paid = claim.paid_minor if claim else 0
     remaining = max(line.amount_minor - paid, 0)

@@ -90,6 +90,15 @@ class Timing:
             return self.months_counted(school_year, school_year_start, months) > 0
         return self.in_force(reference_date(school_year, school_year_start))
 
+    def first_month_paid(self, school_year: int, school_year_start: str, months: int | None) -> int:
+        """Where in the school year a monthly amount's months begin: the offset, from the
+        month the school year starts in, of the first month counted (0 when the amount is
+        judged whole, or counts no month)."""
+        if self.months_in_force and months is not None:
+            days = month_days(school_year, school_year_start, months)
+            return next((offset for offset, day in enumerate(days) if self.in_force(day)), 0)
+        return 0
+
     def months_paid(
         self, school_year: int, school_year_start: str, months: int | None
     ) -> int | None:

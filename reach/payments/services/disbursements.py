@@ -3,11 +3,21 @@ payment-result file, all or nothing. Every payment is audited on the pupil's hou
 
 Only lines in force (of an approved run, not superseded) are paid; a payment is positive, its
 voucher number is new, and it never takes the purpose above the line's amount; a pupil is paid
-once per benefit purpose and school year, whichever run or policy granted it. Who may pay a
-line is `permissions.can_pay`, checked here.
+once per benefit purpose and months of a school year, whichever run or policy granted it. Who
+may pay a line is `permissions.can_pay`, checked here.
+
+The months are told apart by the line's `first_month` (0: the whole year, or its months from
+the start): in a year a benefit hands over to its successor by months in force, the
+predecessor's line (September-October 2020, first month 0) and the successor's (November-May,
+first month 2) are each paid up to their own amount, while two lines granting the same months
+(two policies, two runs) still meet on one claim (`claim_key`). Lines whose months merely
+overlap (a whole-year line beside a line from November) have claims of their own, so the
+service refuses to pay one while another claim of the purpose covering any of its months is
+paid (`overlapping`).
 """
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -26,6 +36,9 @@ from reach.payments.choices import DisbursementMethod
 from reach.payments.models import Disbursement, PaymentClaim
 from reach.payments.permissions import can_pay
 from reach.payments.selectors import line_visible
+from reach.policy.timing import month_days
+
+YEAR_MONTHS = 12  # a line of the whole year pays its months from the first to the twelfth
 
 
 class PaymentError(DomainError):
@@ -68,6 +81,46 @@ def purpose_of(line: EntitlementLine) -> str:
     return line.benefit.purpose or line.benefit_code
 
 
+def claim_key(line: EntitlementLine) -> tuple[int, int, str, int]:
+    """What a pupil is paid once for: (person, school year, purpose, first month)."""
+    return (line.person_id, line.school_year, purpose_of(line), line.first_month)
+
+
+def months_of(line: EntitlementLine) -> range:
+    """The months of the school year a line pays, as offsets from the month it starts in."""
+    return range(
+        line.first_month, YEAR_MONTHS if line.months is None else line.first_month + line.months
+    )
+
+
+def share_months(line: EntitlementLine, other: EntitlementLine) -> bool:
+    """Whether two lines of other first months pay some month of the year both."""
+    months, others = months_of(line), months_of(other)
+    return line.first_month != other.first_month and (
+        others.start < months.stop and months.start < others.stop
+    )
+
+
+def overlapping(line: EntitlementLine, others: Iterable[PaymentClaim]) -> PaymentClaim | None:
+    """Of the other claims of the line's pupil, year and purpose, one that pays some of its
+    months under a line in force (None: no such claim)."""
+    for claim in others:
+        if (
+            claim.paid_minor > 0
+            and claim.line.status == LineStatus.IN_FORCE
+            and share_months(line, claim.line)
+        ):
+            return claim
+    return None
+
+
+def describe_months(line: EntitlementLine) -> str:
+    """The months a line pays, by the first: "months from 11/2020"."""
+    start = line.benefit.version.school_year_start
+    first = month_days(line.school_year, start, line.first_month + 1)[-1]
+    return _("months from %(month)s/%(year)s") % {"month": first.month, "year": first.year}
+
+
 def _money(minor: int, currency: str) -> str:
     return f"{format_major(minor, currency, lang='en')} {currency}"
 
@@ -79,9 +132,11 @@ def check_payment(
     claim: PaymentClaim | None,
     already: int = 0,
     used_vouchers: AbstractSet[str] = frozenset(),
+    others: Sequence[PaymentClaim] = (),
 ) -> list[PaymentError]:
-    """Every reason `payment` cannot be recorded (none: it can). `claim` is the purpose's
-    claim, `already` what earlier payments of the same file add to it."""
+    """Every reason `payment` cannot be recorded (none: it can). `claim` is the claim of the
+    line's purpose and months, `already` what earlier payments of the same file add to it,
+    `others` the pupil's claims of the purpose in the year for other months."""
     errors: list[PaymentError] = []
     if line is None:
         return [PaymentError(_("no entitlement line %(id)s") % {"id": payment.line_id})]
@@ -111,25 +166,12 @@ def check_payment(
         errors.append(
             DuplicateVoucher(_("voucher %(voucher)s is already recorded") % {"voucher": voucher})
         )
-    if claim is not None and claim.line_id != line.pk:
-        other = claim.line
-        if other.status == LineStatus.IN_FORCE:
-            errors.append(
-                PaidTwice(
-                    _(
-                        "this pupil's %(purpose)s of %(year)s is already paid under line %(line)s "
-                        "(%(policy)s, run %(run)s)"
-                    )
-                    % {
-                        "purpose": claim.purpose,
-                        "year": claim.school_year,
-                        "line": other.pk,
-                        "policy": other.policy_code,
-                        "run": other.run_id,
-                    }
-                )
-            )
-            return errors
+    if claim is not None and claim.line_id != line.pk and claim.line.status == LineStatus.IN_FORCE:
+        errors.append(_paid_twice(claim))
+        return errors
+    if (neighbour := overlapping(line, others)) is not None:
+        errors.append(_paid_twice(neighbour))
+        return errors
     paid = (claim.paid_minor if claim is not None else 0) + already
     if payment.amount_minor > 0 and paid + payment.amount_minor > line.amount_minor:
         errors.append(
@@ -145,29 +187,58 @@ def check_payment(
     return errors
 
 
+def _paid_twice(claim: PaymentClaim) -> PaidTwice:
+    other = claim.line
+    return PaidTwice(
+        _(
+            "this pupil's %(purpose)s of %(year)s (%(months)s) is already paid under "
+            "line %(line)s (%(policy)s, run %(run)s)"
+        )
+        % {
+            "purpose": claim.purpose,
+            "year": claim.school_year,
+            "months": describe_months(other),
+            "line": other.pk,
+            "policy": other.policy_code,
+            "run": other.run_id,
+        }
+    )
+
+
+def other_claims(line: EntitlementLine, *, lock: bool = False) -> list[PaymentClaim]:
+    """The pupil's claims of the line's purpose in its year for other months."""
+    person_id, school_year, purpose, first_month = claim_key(line)
+    claims = PaymentClaim.objects.select_related("line")
+    if lock:
+        claims = claims.select_for_update()
+    return list(
+        claims.filter(person_id=person_id, school_year=school_year, purpose=purpose).exclude(
+            first_month=first_month
+        )
+    )
+
+
 def _claim_for(line: EntitlementLine) -> PaymentClaim:
-    """The purpose's claim, locked; created for `line`, or moved to it from a superseded line
-    of the same purpose (the correction that replaced it keeps what was paid)."""
-    purpose = purpose_of(line)
+    """The claim of the line's purpose and months, locked; created for `line`, or moved to it
+    from a superseded line of the same purpose and months (the correction that replaced it
+    keeps what was paid)."""
+    person_id, school_year, purpose, first_month = claim_key(line)
+    key = {
+        "person_id": person_id,
+        "school_year": school_year,
+        "purpose": purpose,
+        "first_month": first_month,
+    }
     claims = PaymentClaim.objects.select_for_update().select_related("line")
-    claim = claims.filter(
-        person_id=line.person_id, school_year=line.school_year, purpose=purpose
-    ).first()
+    claim = claims.filter(**key).first()
     if claim is None:
         try:
             with transaction.atomic():
                 claim = PaymentClaim.objects.create(
-                    person_id=line.person_id,
-                    school_year=line.school_year,
-                    purpose=purpose,
-                    line=line,
-                    currency=line.currency,
-                    amount_minor=line.amount_minor,
+                    **key, line=line, currency=line.currency, amount_minor=line.amount_minor
                 )
         except IntegrityError:  # created meanwhile by another payment: use that one
-            claim = claims.get(
-                person_id=line.person_id, school_year=line.school_year, purpose=purpose
-            )
+            claim = claims.get(**key)
     if claim.line_id != line.pk and claim.line.status != LineStatus.IN_FORCE:
         if claim.paid_minor <= line.amount_minor:
             claim.line, claim.amount_minor = line, line.amount_minor
@@ -180,7 +251,7 @@ def apply_payment(
 ) -> Disbursement:
     """Inside the caller's transaction: lock the purpose's claim, check, pay, audit."""
     claim = _claim_for(line)
-    errors = check_payment(payment, line=line, claim=claim)
+    errors = check_payment(payment, line=line, claim=claim, others=other_claims(line, lock=True))
     if errors:
         first = errors[0]
         raise type(first)("; ".join(str(error) for error in errors))

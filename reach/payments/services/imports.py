@@ -33,7 +33,8 @@ from reach.payments.services.disbursements import (
     PaymentInput,
     apply_payment,
     check_payment,
-    purpose_of,
+    claim_key,
+    share_months,
 )
 from reach.registry.imports.reader import UnreadableFile, open_table
 
@@ -211,16 +212,19 @@ def import_payment_results(
         )
     }
     claims = {
-        (claim.person_id, claim.school_year, claim.purpose): claim
+        (claim.person_id, claim.school_year, claim.purpose, claim.first_month): claim
         for claim in PaymentClaim.objects.filter(
             person__in={line.person_id for line in lines.values()}
         ).select_related("line")
     }
+    of_purpose: dict[tuple, list[PaymentClaim]] = {}  # the claims of a purpose, of all months
+    for (person, year, purpose, _first_month), claim in claims.items():
+        of_purpose.setdefault((person, year, purpose), []).append(claim)
     errors: list[RowError] = []
     payments: list[tuple[int, PaymentInput, EntitlementLine]] = []
     vouchers: set[str] = set()
     added: dict[tuple, int] = {}
-    paid_line: dict[tuple, int] = {}  # the line each purpose is paid under in this file
+    in_file: dict[tuple, list[EntitlementLine]] = {}  # the lines paid by the file, by purpose
     for checked, (line_no, cells) in enumerate(rows, start=1):
         if progress and (checked % PROGRESS_EVERY == 0 or checked == len(rows)):
             progress(checked, len(rows))
@@ -233,25 +237,31 @@ def import_payment_results(
             unknown = check_payment(payment, line=None, claim=None)
             row_errors += [RowError(line_no, "line", str(problem)) for problem in unknown]
         if line is not None and not row_errors:
-            key = (line.person_id, line.school_year, purpose_of(line))
+            key = claim_key(line)
             problems = check_payment(
                 payment,
                 line=line,
                 claim=claims.get(key),
                 already=added.get(key, 0),
                 used_vouchers=vouchers,
+                others=of_purpose.get(key[:3], []),
             )
-            if key in paid_line and paid_line[key] != line.pk:
+            twice = [
+                other
+                for other in in_file.get(key[:3], [])
+                if other.pk != line.pk and (claim_key(other) == key or share_months(line, other))
+            ]
+            if twice:
                 problems.append(
                     PaymentError(
                         _("the file pays this pupil's %(purpose)s twice (lines %(a)s and %(b)s)")
-                        % {"purpose": key[2], "a": paid_line[key], "b": line.pk}
+                        % {"purpose": key[2], "a": twice[0].pk, "b": line.pk}
                     )
                 )
             row_errors += [RowError(line_no, "", str(problem)) for problem in problems]
             if not problems:
                 added[key] = added.get(key, 0) + payment.amount_minor
-                paid_line[key] = line.pk
+                in_file.setdefault(key[:3], []).append(line)
                 payments.append((line_no, payment, line))
         vouchers.add(payment.voucher.strip())
         errors += row_errors

@@ -13,11 +13,21 @@ from reach.policy.tests.factories import benefit, policy_document
 _vouchers = itertools.count(1)
 
 
-def approved_run(world, *, policy: str = "vn-poverty-education", unit=None, **correction):
-    """A run over `unit` (default District 12) submitted by the district office and approved
-    by a second officer of it (the submitter may not approve)."""
+def approved_run(
+    world,
+    *,
+    policy: str = "vn-poverty-education",
+    unit=None,
+    school_year: int = 2024,
+    **correction,
+):
+    """A run of `school_year` over `unit` (default District 12) submitted by the district
+    office and approved by a second officer of it (the submitter may not approve)."""
     run = run_entitlements(
-        policy_codes=[policy], school_year=2024, unit=unit or world.units["d12"], **correction
+        policy_codes=[policy],
+        school_year=school_year,
+        unit=unit or world.units["d12"],
+        **correction,
     )
     run = submit_run(run=run, actor=world.users["district"])
     return approve_run(run=run, actor=checker(world))

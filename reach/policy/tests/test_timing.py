@@ -49,6 +49,19 @@ def test_a_predecessor_and_its_successor_from_the_next_day_share_every_month_onc
             assert before.months_counted(year, START, 9) + after.months_counted(year, START, 9) == 9
 
 
+def test_the_first_month_paid_is_the_offset_of_the_first_month_in_force():
+    """2020: Decree 06/2018 from September (offset 0), Decree 105/2020 from November (2); a
+    benefit judged whole, or counting no month, begins the year (0)."""
+    decree_06 = Timing(dt.date(2018, 9, 1), dt.date(2020, 10, 31), months_in_force=True)
+    decree_105 = Timing(dt.date(2020, 11, 1), None, months_in_force=True)
+    assert decree_06.first_month_paid(2020, START, 9) == 0
+    assert decree_105.first_month_paid(2020, START, 9) == 2
+    assert Timing(dt.date(2025, 5, 1), None, True).first_month_paid(2024, START, 9) == 8
+    assert Timing(dt.date(2020, 11, 1), None).first_month_paid(2020, START, 9) == 0
+    assert decree_105.first_month_paid(2020, START, None) == 0
+    assert decree_06.first_month_paid(2021, START, 9) == 0
+
+
 def test_whole_school_years_from_2021_include_the_weeks_before_15_october():
     timing = Timing.of(
         effective_from=dt.date(2021, 10, 15),
