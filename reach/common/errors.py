@@ -8,6 +8,7 @@ written for the user who asked, in their language, and never carries a database'
 import logging
 import traceback
 import uuid
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,23 @@ logger = logging.getLogger("reach.errors")
 
 class DomainError(Exception):
     """A request the domain refuses; the message says why (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row of an imported file: its line as the spreadsheet numbers it (heading = 1 in
+    a normal file; 0 for the file as a whole), the column (or ""), and why."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.line}: {self.column}: {self.reason}"
+            if self.column
+            else f"{self.line}: {self.reason}"
+        )
 
 
 class Conflict(DomainError):

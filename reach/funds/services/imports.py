@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.scoping import restrict, under_paths
-from reach.common.errors import report_database_error
+from reach.common.errors import RowError, report_database_error
 from reach.common.money import to_minor
 from reach.funds.choices import Campaign, DonationForm, DonationKind, DonorKind, FundPurpose
 from reach.funds.models import Donation, Donor, Fund
@@ -50,20 +50,6 @@ HEADINGS = {
 }
 REQUIRED = ("receipt", "date")
 YES = {"1", "x", "yes", "có", "是"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.line}: {self.column}: {self.reason}"
-            if self.column
-            else f"{self.line}: {self.reason}"
-        )
 
 
 class DonationImportRejected(FundError):

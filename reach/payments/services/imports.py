@@ -12,7 +12,6 @@ such line.
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO
 
 from django.db import DatabaseError, transaction
@@ -22,7 +21,7 @@ from django.utils.translation import ngettext
 from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.scoping import restrict
-from reach.common.errors import report_database_error
+from reach.common.errors import RowError, report_database_error
 from reach.common.money import to_minor
 from reach.entitlements.models import EntitlementLine
 from reach.payments.choices import DisbursementMethod
@@ -61,20 +60,6 @@ METHOD_WORDS = {
     "trừ vào học phí": DisbursementMethod.FEE_WAIVER,
     "减免学费": DisbursementMethod.FEE_WAIVER,
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # as the spreadsheet numbers it (heading = 1 in a normal file)
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.line}: {self.column}: {self.reason}"
-            if self.column
-            else f"{self.line}: {self.reason}"
-        )
 
 
 class PaymentImportRejected(PaymentError):
