@@ -8,6 +8,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """Tests make thousands of users (six in every `world`), each hashed when made; at the real
+    cost (PBKDF2, a million rounds: about half a second of one core) hashing took a third of the
+    suite's time. The tests sign in with the same password whatever the hash, so they use a cheap
+    one; production keeps Django's default, which no setting of Reach's changes."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Services and commands speak English in tests (as on the command line); web requests

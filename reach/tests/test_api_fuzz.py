@@ -83,13 +83,6 @@ def connection_kept_across_requests():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    """The world's users get their passwords before each operation's test; hashing them with
-    the real cost would take most of the run. No request here signs in with a password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def records(world):
     """Per ward: a visited case and a work group with a member; a campaign over the
