@@ -141,10 +141,10 @@ def _generate(n: int, wards, benefits: dict[str, int], run_id: int) -> dict[str,
         line = (
             "INSERT INTO entitlements_entitlementline (id, benefit_code, policy_code, "
             "school_year, amount_minor, currency, in_kind, funding, benefit_id, enrolment_id, "
-            "household_id, person_id, unit_id, run_id, status) "
+            "household_id, person_id, unit_id, run_id, status, first_month, months) "
             "SELECT {id}, '{code}', '{policy}', {year}, {amount}, 'VND', '[]', "
             '\'[{{"source": "state_budget", "minor": \' || ({amount}) || \'}}]\', '
-            "{benefit}, n, n, n, unit_id, {run}, 'in_force' {pupils} {where}"
+            "{benefit}, n, n, n, unit_id, {run}, 'in_force', 0, NULL {pupils} {where}"
         )
         common = {"policy": POLICY, "year": YEAR, "run": run_id, "pupils": pupils}
         support_amount = f"CASE WHEN {over} THEN {LOWERED} ELSE {SUPPORT} END"
@@ -170,8 +170,8 @@ def _generate(n: int, wards, benefits: dict[str, int], run_id: int) -> dict[str,
         )
         claim = (
             "INSERT INTO payments_paymentclaim (id, school_year, purpose, currency, "
-            "amount_minor, paid_minor, line_id, person_id) "
-            "SELECT {id}, {year}, '{purpose}', 'VND', {amount}, {paid}, {line}, n FROM seq "
+            "amount_minor, paid_minor, line_id, person_id, first_month) "
+            "SELECT {id}, {year}, '{purpose}', 'VND', {amount}, {paid}, {line}, n, 0 FROM seq "
             "WHERE {where}"
         )
         cursor.execute(
