@@ -258,6 +258,16 @@ def _insert_candidates(select) -> int:
         return max(cursor.rowcount, 0)
 
 
+def _delete_drawn(round_: ScholarshipRound) -> None:
+    """The draft's drawn candidates, deleted by one statement (a draft has no awards)."""
+    table = connection.ops.quote_name(RoundCandidate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE round_id = %s AND source = %s",  # noqa: S608
+            [round_.pk, CandidateSource.REGISTRY.value],
+        )
+
+
 def draw_candidates(*, actor: User, round_: ScholarshipRound) -> int:
     """Replace the round's drawn candidates by the registry's pupils who meet its criteria
     now (nominated ones stay), then rank. Returns the number drawn."""
@@ -266,11 +276,13 @@ def draw_candidates(*, actor: User, round_: ScholarshipRound) -> int:
         locked = _lock_round(round_.pk)
         if locked.status != RoundStatus.DRAFT:
             raise RoundFrozen(_("only a draft round is drawn again"))
-        locked.candidates.filter(source=CandidateSource.REGISTRY).delete()
+        _delete_drawn(locked)
         drawn = _insert_candidates(_selection(locked))
         locked.drawn_at = timezone.now()
         locked.save(update_fields=["drawn_at"])
-        outcomes = rank(locked)
+        outcomes = rank(
+            locked, fresh=not locked.candidates.filter(source=CandidateSource.NOMINATED).exists()
+        )
         record_audit_event(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -293,14 +305,16 @@ def _awarded_elsewhere(round_: ScholarshipRound) -> set[int]:
     )
 
 
-def rank(round_: ScholarshipRound) -> dict[str, int]:
+def rank(round_: ScholarshipRound, *, fresh: bool = False) -> dict[str, int]:
     """Give every candidate its outcome, reading them once by score (then person): selected
-    while the quotas and the budget allow. Returns the count of each outcome."""
+    while the quotas and the budget allow. `fresh`: every outcome is still the one the draw
+    wrote. Returns the count of each outcome."""
     taken = _awarded_elsewhere(round_)
     remaining = round_.budget_minor
     schools: Counter = Counter()
     units: Counter = Counter()
-    outcomes: dict[str, list[int]] = {o.value: [] for o in CandidateOutcome}
+    changed: dict[str, list[int]] = {o.value: [] for o in CandidateOutcome}
+    counts: Counter = Counter()
     rows = (
         round_.candidates.order_by("-score", "person_id")
         .values_list("pk", "person_id", "school_id", "unit_id", "amount_minor")
@@ -324,13 +338,20 @@ def rank(round_: ScholarshipRound) -> dict[str, int]:
             schools[school_id] += 1
             units[unit_id] += 1
             remaining -= amount
-        outcomes[outcome.value].append(pk)
-    _write_outcomes(outcomes)
-    return {key: len(ids) for key, ids in outcomes.items() if ids}
+        counts[outcome.value] += 1
+        # The draw wrote "below tiers" for an amount of 0 and "budget" for the rest: only
+        # the others are written again.
+        default = CandidateOutcome.BELOW_TIERS if amount <= 0 else CandidateOutcome.BUDGET
+        if outcome != default or not fresh:
+            changed[outcome.value].append(pk)
+    _write_outcomes(changed)
+    return dict(counts)
 
 
 def _write_outcomes(outcomes: dict[str, list[int]]) -> None:
     """Each candidate's outcome, through a temporary table: one UPDATE whatever their number."""
+    if not any(outcomes.values()):
+        return
     table = connection.ops.quote_name(RoundCandidate._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS round_outcome")
