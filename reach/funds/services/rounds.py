@@ -16,10 +16,12 @@
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,7 +174,7 @@ def _score_expressions(round_: ScholarshipRound) -> tuple:
     day = _reference_date(round_)
     rules = [(criteria_q(r["when"], reference_date=day), r["points"]) for r in round_.score_rules]
 
-    def total(value_of) -> object:
+    def total(value_of: Callable[[int, int], int]) -> Any:
         parts = [
             Case(
                 When(q, then=Value(value_of(i, pts))), default=Value(0), output_field=IntegerField()
@@ -192,7 +194,7 @@ def _score_expressions(round_: ScholarshipRound) -> tuple:
     return score, bits, amount
 
 
-def candidate_facts(round_: ScholarshipRound, *, in_area: bool = True):
+def candidate_facts(round_: ScholarshipRound, *, in_area: bool = True) -> QuerySet[Enrolment]:
     """The facts of the pupils living in the fund's area (of every pupil without `in_area`),
     with the round columns its criteria and rules use."""
     used = fields_used(round_.criteria) if round_.criteria else set()
@@ -205,7 +207,7 @@ def candidate_facts(round_: ScholarshipRound, *, in_area: bool = True):
     )
 
 
-def _selection(round_: ScholarshipRound):
+def _selection(round_: ScholarshipRound) -> QuerySet:
     facts = candidate_facts(round_)
     if round_.criteria:
         facts = facts.filter(criteria_q(round_.criteria, reference_date=_reference_date(round_)))
@@ -243,7 +245,7 @@ def _selection(round_: ScholarshipRound):
     )
 
 
-def _insert_candidates(select) -> int:
+def _insert_candidates(select: QuerySet) -> int:
     """One INSERT ... SELECT (a pupil enrolled twice that year keeps the first enrolment)."""
     table = connection.ops.quote_name(RoundCandidate._meta.db_table)
     columns = (
@@ -437,7 +439,7 @@ def nominate(
     return candidate
 
 
-def _python_facts(round_: ScholarshipRound, row: dict) -> dict:
+def _python_facts(round_: ScholarshipRound, row: Mapping[str, Any]) -> dict:
     facts = facts_of(row, reference_date=_reference_date(round_))
     for column in ROUND_COLUMNS:
         if column in row:
