@@ -79,7 +79,7 @@ class NominationIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class RoundReasonIn(Schema):
     reason: str
 
 
@@ -92,7 +92,7 @@ class AwardResultOut(Schema):
     refused: list[dict]
 
 
-class Paging(Schema):
+class RoundPaging(Schema):
     offset: int = 0
     limit: int = 100
 
@@ -137,7 +137,7 @@ def get_round(request, round_id: int):
 @router.get(
     "/funds/rounds/{round_id}/candidates", response={200: list[CandidateOut], **READ_ERRORS}
 )
-def list_candidates(request, round_id: int, paging: Query[Paging]):
+def list_candidates(request, round_id: int, paging: Query[RoundPaging]):
     round_ = _round(request, round_id)
     limit = max(1, min(paging.limit, 1000))
     rows = rounds_selectors.candidates_for_user(request.user, round_)[
@@ -200,7 +200,7 @@ def post_approve(request, round_id: int):
 
 
 @router.post("/funds/rounds/{round_id}/return", response={200: RoundOut, **ERRORS})
-def post_return(request, round_id: int, payload: ReasonIn):
+def post_return(request, round_id: int, payload: RoundReasonIn):
     return _step(
         request,
         round_id,

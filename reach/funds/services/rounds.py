@@ -616,6 +616,7 @@ def award_round(
     transaction, so a refusal (the fund's cash runs out, a pupil already awarded elsewhere)
     stops nobody else's and is reported by pupil. Running it again pays no one twice."""
     require(can_manage_round(actor, round_.fund), _("Your role cannot pay this round."))
+    round_.refresh_from_db(fields=["status"])
     if round_.status != RoundStatus.APPROVED:
         raise RoundFrozen(_("a round is paid once approved"))
     candidates = (
