@@ -137,8 +137,9 @@ def suggest_students(
         ]
         if row.returning:
             reasons.insert(0, f"returning after dropping out (+{RETURNING_POINTS})")
-        if row.risk_score >= weights.threshold:
-            reasons.append(f"at risk: score {row.risk_score} of threshold {weights.threshold}")
+        risk = getattr(row, "risk_score", 0)
+        if risk >= weights.threshold:
+            reasons.append(f"at risk: score {risk} of threshold {weights.threshold}")
         suggestions.append(
             Suggestion(
                 person_id=row.person_id,
