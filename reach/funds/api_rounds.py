@@ -11,8 +11,10 @@ from ninja import Query, Router, Schema
 from reach.common.errors import found
 from reach.common.languages import in_language
 from reach.common.schemas import ERRORS, READ_ERRORS
+from reach.common.schoolyear import school_year_of
 from reach.funds import rounds_selectors, selectors
 from reach.funds.models import ScholarshipRound
+from reach.funds.services.matching import suggest_students
 from reach.funds.services.rounds import (
     RoundInput,
     approve_round,
@@ -228,3 +230,52 @@ def post_awards(request, round_id: int, payload: AwardIn):
         ],
         "refused": [{"person": p, "reason": why} for p, why in result.refused],
     }
+
+
+# --- matching ---
+
+
+class SuggestionFilter(Schema):
+    purpose: str = ""
+    school_year: int | None = None
+    restriction: int | None = None
+    limit: int = 50
+
+
+class SuggestionOut(Schema):
+    person: int
+    full_name: str
+    enrolment: int
+    need: int
+    reasons: list[str]
+
+
+@router.get("/funds/{fund_id}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS})
+def list_suggestions(request, fund_id: int, filters: Query[SuggestionFilter]):
+    """Pupils to suggest for a gift of the fund (its purpose unless another is given), by need,
+    each with its reasons; never one already covered for the purpose (see services/matching)."""
+    fund = found(selectors.get_fund_for_user(request.user, fund_id), _("No such fund"))
+    restriction = (
+        fund.restrictions.select_related("unit").filter(pk=filters.restriction).first()
+        if filters.restriction
+        else None
+    )
+    year = filters.school_year or school_year_of(dt.date.today())
+    rows = suggest_students(
+        actor=request.user,
+        fund=fund,
+        purpose=filters.purpose or fund.purpose,
+        school_year=year,
+        restriction=restriction,
+        limit=max(1, min(filters.limit, 500)),
+    )
+    return [
+        {
+            "person": s.person_id,
+            "full_name": s.full_name,
+            "enrolment": s.enrolment_id,
+            "need": s.need,
+            "reasons": list(s.reasons),
+        }
+        for s in rows
+    ]

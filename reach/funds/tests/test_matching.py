@@ -76,3 +76,16 @@ def test_suggestions_keep_to_the_users_units_and_the_donors_wishes(world, fund):
         restriction=wish,
     )
     assert set(names(found)) == {"Pupil ward2", "Pupil commuter"}
+
+
+def test_the_api_suggests_within_the_callers_scope(world, fund):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.users["district"])
+    rows = client.get(f"/api/v1/funds/{fund.pk}/suggestions?school_year=2024").json()
+    assert {r["full_name"] for r in rows} == {"Pupil ward1", "Pupil ward2", "Pupil commuter"}
+    assert all(r["reasons"] for r in rows)
+    county = Client()
+    county.force_login(world.users["county"])
+    assert county.get(f"/api/v1/funds/{fund.pk}/suggestions").status_code == 404
