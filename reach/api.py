@@ -31,6 +31,7 @@ from reach.common.errors import (
 from reach.common.uploads import refused_upload
 from reach.entitlements.api import router as entitlements_router
 from reach.funds.api import router as funds_router
+from reach.funds.api_rounds import router as rounds_router
 from reach.indicators.api import router as indicators_router
 from reach.payments.api import router as payments_router
 from reach.plans.api import router as plans_router
@@ -126,5 +127,6 @@ api.add_router("/", payments_router)
 api.add_router("/", studentfile_router)
 api.add_router("/", indicators_router)
 api.add_router("/", casework_router)
+api.add_router("/", rounds_router)  # before funds: /funds/rounds is not a fund
 api.add_router("/", funds_router)
 api.add_router("/", plans_router)

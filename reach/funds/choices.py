@@ -78,3 +78,31 @@ class TransactionKind(models.TextChoices):
     SPEND = "spend", _("Spend")
     HAND_OVER = "hand_over", _("Hand-over in kind")
     REVERSAL = "reversal", _("Reversal")
+
+
+# --- rounds ---
+
+
+class RoundStatus(models.TextChoices):
+    """A scholarship round's life: drawn and edited as a draft by its maker, submitted,
+    approved by someone else (maker-checker), then published and paid."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+
+
+class CandidateSource(models.TextChoices):
+    REGISTRY = "registry", _("Drawn from the registry")
+    NOMINATED = "nominated", _("Nominated")
+
+
+class CandidateOutcome(models.TextChoices):
+    """Why a candidate is or is not among the recipients (ranked by score, then person)."""
+
+    SELECTED = "selected", _("Selected")
+    BELOW_TIERS = "below_tiers", _("Score below the lowest tier")
+    SCHOOL_QUOTA = "school_quota", _("School quota reached")
+    UNIT_QUOTA = "unit_quota", _("Quota of the commune or ward reached")
+    BUDGET = "budget", _("Budget used up")
+    ALREADY_AWARDED = "already_awarded", _("Already awarded for this purpose this year")

@@ -251,3 +251,109 @@ def _spend(
             occurred_on=on,
         )
     return paid, handed, refused
+
+
+# --- rounds ---
+
+DEMO_ROUNDS = [  # fund, code, names, maker, tiers (minor units), quota per school
+    (
+        "VN26734-QKH",
+        "VN26734-HB",
+        {
+            "vi": "Học bổng khuyến học phường Thạnh Xuân",
+            "zh": "盛春坊助学奖学金",
+            "en": "Thạnh Xuân ward learning-encouragement scholarships",
+        },
+        "ward01",
+        [{"min_score": 20, "amount_minor": 500_000}, {"min_score": 40, "amount_minor": 1_000_000}],
+        5,
+    ),
+    (
+        "CN522723-ZXJJ",
+        "CN522723-ZXJ",
+        {"vi": "Học bổng huyện Quý Định", "zh": "贵定县助学金", "en": "Guiding county bursaries"},
+        "county",
+        [{"min_score": 20, "amount_minor": 50_000}, {"min_score": 40, "amount_minor": 100_000}],
+        5,
+    ),
+]
+DEMO_ROUND_CRITERIA = {
+    "all": [
+        {"field": "household_status", "op": "in", "value": ["poor", "near_poor"]},
+        {"field": "level", "op": "in", "value": ["primary", "lower_secondary", "upper_secondary"]},
+    ]
+}
+DEMO_ROUND_RULES = [
+    {
+        "when": {"field": "household_status", "op": "eq", "value": "poor"},
+        "points": 30,
+        "labels": {"vi": "hộ nghèo", "zh": "贫困户", "en": "poor household"},
+    },
+    {
+        "when": {"field": "household_status", "op": "eq", "value": "near_poor"},
+        "points": 20,
+        "labels": {"vi": "hộ cận nghèo", "zh": "近贫户", "en": "near-poor household"},
+    },
+    {
+        "when": {"field": "at_risk", "op": "is_true"},
+        "points": 20,
+        "labels": {"vi": "có nguy cơ bỏ học", "zh": "有辍学风险", "en": "at risk of dropping out"},
+    },
+    {
+        "when": {
+            "any": [{"field": "orphan", "op": "is_true"}, {"field": "disabled", "op": "is_true"}]
+        },
+        "points": 10,
+        "labels": {"vi": "mồ côi, khuyết tật", "zh": "孤儿或残疾", "en": "orphan or disabled"},
+    },
+]
+
+
+def set_up_demo_rounds(*, checker, school_year: int, paid_on: dt.date) -> dict[str, int]:
+    """One scholarship round per jurisdiction, made by the fund's officer and approved by
+    `checker`, published and paid from half the fund's free cash."""
+    from reach.accounts.models import User
+    from reach.funds.choices import AccountKind
+    from reach.funds.models import Account
+    from reach.funds.selectors import balance_of
+    from reach.funds.services.rounds import (
+        RoundInput,
+        approve_round,
+        award_round,
+        create_round,
+        draw_candidates,
+        publish_round,
+        submit_round,
+    )
+
+    counts = {"rounds": 0, "candidates": 0, "awards": 0, "refused": 0}
+    for fund_code, code, names, maker_name, tiers, quota in DEMO_ROUNDS:
+        fund = Fund.objects.get(code=fund_code)
+        maker = User.objects.get(username=maker_name)
+        free = Account.objects.filter(fund=fund, kind=AccountKind.FREE_CASH).first()
+        budget = (balance_of(free.pk) if free else 0) // 2
+        if budget <= 0:
+            continue
+        round_ = create_round(
+            actor=maker,
+            fund=fund,
+            data=RoundInput(
+                code=code,
+                names=names,
+                school_year=school_year,
+                budget_minor=budget,
+                criteria=DEMO_ROUND_CRITERIA,
+                score_rules=DEMO_ROUND_RULES,
+                tiers=tiers,
+                quota_per_school=quota,
+            ),
+        )
+        counts["rounds"] += 1
+        counts["candidates"] += draw_candidates(actor=maker, round_=round_)
+        submit_round(actor=maker, round_=round_)
+        approve_round(actor=checker, round_=round_)
+        publish_round(actor=maker, round_=round_)
+        result = award_round(actor=maker, round_=round_, on=paid_on)
+        counts["awards"] += len(result.paid)
+        counts["refused"] += len(result.refused)
+    return counts

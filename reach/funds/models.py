@@ -17,11 +17,14 @@ from reach.common.scoping import ScopePath
 from reach.funds.choices import (
     AccountKind,
     Campaign,
+    CandidateOutcome,
+    CandidateSource,
     Currency,
     DonationForm,
     DonationKind,
     DonorKind,
     FundPurpose,
+    RoundStatus,
     TransactionKind,
 )
 from reach.geo.models import Organisation, School, Unit
@@ -333,3 +336,139 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund_id} {self.receipt_number or self.pk}"
+
+
+# --- rounds ---
+
+
+class ScholarshipRound(models.Model):
+    """A scholarship round of a fund: its budget, its criteria and score rules written in the
+    policy condition language (reach/policy/conditions.py, plus the round fields of
+    `reach.funds.rounds_criteria`), its amount tiers by score and its quotas. Candidates come
+    from the registry in one set-based pass or are nominated; a maker submits, another
+    approves; awards are paid from the fund's free cash through the ledger."""
+
+    scope = FUND_SCOPE
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rounds")
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    names = models.JSONField(_("names"), default=dict)  # {"vi": ..., "zh": ..., "en": ...}
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    purpose = models.CharField(
+        _("purpose"), max_length=30, choices=FundPurpose.choices, default=FundPurpose.SCHOLARSHIPS
+    )
+    # One award per pupil for this purpose and school year, whichever round granted it.
+    exclusive = models.BooleanField(_("once per purpose and year across rounds"), default=True)
+    budget_minor = models.BigIntegerField(_("budget (minor units)"))
+    criteria = models.JSONField(_("criteria"), default=dict)
+    # [{"when": condition, "points": n, "labels": {"vi", "zh", "en"}}]: weights as data.
+    score_rules = models.JSONField(_("score rules"), default=list)
+    # [{"min_score": n, "amount_minor": m}]: the highest tier reached gives the amount.
+    tiers = models.JSONField(_("amount tiers"), default=list)
+    quota_per_school = models.PositiveIntegerField(_("quota per school"), null=True, blank=True)
+    quota_per_unit = models.PositiveIntegerField(
+        _("quota per commune or ward"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    drawn_at = models.DateTimeField(_("candidates drawn at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("notice published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-school_year", "code"]
+        verbose_name = _("scholarship round")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget_minor__gt=0), name="round_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RoundCandidate(models.Model):
+    """A pupil considered in a round: drawn from the registry or nominated, with the score,
+    the score rules that held (bit i of `rule_bits` for rule i), the tier's amount and the
+    outcome of the ranking."""
+
+    scope = ScopePath(unit_path="unit__path", school="school_id")
+
+    round = models.ForeignKey(ScholarshipRound, on_delete=models.CASCADE, related_name="candidates")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    enrolment_id = models.BigIntegerField(_("enrolment"))
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # household's
+    source = models.CharField(_("source"), max_length=10, choices=CandidateSource.choices)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    score = models.IntegerField(_("score"), default=0)
+    rule_bits = models.BigIntegerField(_("score rules met"), default=0)
+    amount_minor = models.BigIntegerField(_("amount (minor units)"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=CandidateOutcome.choices, default="budget"
+    )
+
+    class Meta:
+        ordering = ["round", "-score", "person"]
+        verbose_name = _("round candidate")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="candidate_once_per_round")
+        ]
+        indexes = [models.Index(fields=["round", "-score", "person"], name="candidate_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.person_id}: {self.score}"
+
+
+class RoundAward(models.Model):
+    """An award paid to a pupil: the ledger transaction that debited the fund. An exclusive
+    round's award is unique per pupil, purpose and school year across every exclusive round."""
+
+    scope = ScopePath(unit_path="candidate__unit__path", school="candidate__school_id")
+
+    round = models.ForeignKey(ScholarshipRound, on_delete=models.PROTECT, related_name="awards")
+    candidate = models.OneToOneField(RoundCandidate, on_delete=models.PROTECT, related_name="award")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="round_awards")
+    school_year = models.PositiveSmallIntegerField(_("school year"))
+    purpose = models.CharField(_("purpose"), max_length=30, choices=FundPurpose.choices)
+    exclusive = models.BooleanField(_("exclusive"))
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, related_name="round_award"
+    )
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "person"]
+        verbose_name = _("round award")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="award_once_per_round"),
+            models.UniqueConstraint(
+                fields=["person", "school_year", "purpose"],
+                condition=Q(exclusive=True),
+                name="award_once_per_purpose_year",
+            ),
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="award_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.person_id}: {self.amount_minor}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.funds import views
+from reach.funds import views, views_rounds
 
 app_name = "funds"
 urlpatterns = [
@@ -12,4 +12,16 @@ urlpatterns = [
     path("<int:fund_id>/reverse/", views.reverse_movement, name="reverse"),
     path("<int:fund_id>/import/", views.import_list, name="import"),
     path("donations/<int:donation_id>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
+    # --- rounds ---
+    path("rounds/", views_rounds.round_list, name="rounds"),
+    path("<int:fund_id>/rounds/new/", views_rounds.round_create, name="round-create"),
+    path("rounds/<int:round_id>/", views_rounds.round_detail, name="round"),
+    path("rounds/<int:round_id>/notice/", views_rounds.round_notice, name="round-notice"),
+    path("rounds/<int:round_id>/draw/", views_rounds.round_draw, name="round-draw"),
+    path("rounds/<int:round_id>/nominate/", views_rounds.round_nominate, name="round-nominate"),
+    path("rounds/<int:round_id>/submit/", views_rounds.round_submit, name="round-submit"),
+    path("rounds/<int:round_id>/approve/", views_rounds.round_approve, name="round-approve"),
+    path("rounds/<int:round_id>/return/", views_rounds.round_return, name="round-return"),
+    path("rounds/<int:round_id>/publish/", views_rounds.round_publish, name="round-publish"),
+    path("rounds/<int:round_id>/award/", views_rounds.round_award, name="round-award"),
 ]

@@ -31,6 +31,15 @@ from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.funds.services import DonationInput, record_donation, spend_to_student
+from reach.funds.services.rounds import (
+    RoundInput,
+    approve_round,
+    create_round,
+    draw_candidates,
+    nominate,
+    publish_round,
+    submit_round,
+)
 from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.payments.services.background import KIND as PAYMENTS
 from reach.plans.models import PlanTaskImport, TaskUpdate
@@ -174,6 +183,28 @@ def matrix(world, settings, tmp_path) -> Matrix:
                 idempotency_key=f"{key}-{pupil}",
                 occurred_on=dt.date(2024, 10, 2),
             )
+    # rounds (issue 19): a scholarship round per fund, drawn; the ward's also has the commuter
+    # (nominated by the school, living in the other ward) and is approved and published.
+    rounds = {}
+    for key, fund in funds.items():
+        rounds[key] = create_round(
+            actor=admin,
+            fund=fund,
+            data=RoundInput(
+                code=f"ROUND-{key}",
+                names={"en": f"Round {key}"},
+                school_year=2024,
+                budget_minor=10_000_000,
+                criteria={"field": "household_status", "op": "in", "value": ["poor", "near_poor"]},
+                score_rules=[{"when": {"field": "orphan", "op": "is_false"}, "points": 10}],
+                tiers=[{"min_score": 0, "amount_minor": 100_000}],
+            ),
+        )
+        draw_candidates(actor=admin, round_=rounds[key])
+    nominate(actor=admin, round_=rounds["ward1"], person_id=world.persons["commuter"].pk)
+    submit_round(actor=admin, round_=rounds["ward1"])
+    approve_round(actor=world.users["district"], round_=rounds["ward1"])
+    publish_round(actor=admin, round_=rounds["ward1"])
     # plans (issue 20): a plan per ward or town, with a task, a progress update and an import
     plans = {key: PlanFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
     tasks = {key: PlanTaskFactory(plan=plan) for key, plan in plans.items()}
@@ -201,6 +232,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "objection_id": _ids(objections),
             "fund_id": _ids(funds),
             "donation_id": _ids(donations),
+            "round_id": _ids(rounds),
             "plan_id": _ids(plans),
             "task_id": _ids(tasks),
             "update_id": _ids(updates),

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from reach.accounts.models import AuditEvent, User
-from reach.funds.models import Donation, Transaction
+from reach.funds.models import Donation, RoundAward, ScholarshipRound, Transaction
 from reach.funds.selectors import account_balances, list_funds_for_user
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +28,15 @@ def test_the_demo_fills_three_funds_with_gifts_payments_and_a_reversal_each():
     ward = [f.code for f in list_funds_for_user(User.objects.get(username="ward01"))]
     assert ward == ["VN26734-QKH"]
     assert "Funds: 3 funds, 360 donations" in out.getvalue()
+    # --- rounds --- one round of each jurisdiction taken through approval and payment
+    rounds = {r.code: r for r in ScholarshipRound.objects.select_related("fund")}
+    assert set(rounds) == {"VN26734-HB", "CN522723-ZXJ"}
+    for round_ in rounds.values():
+        assert (round_.status, round_.published_at is not None) == ("approved", True)
+        assert round_.approved_by_id != round_.created_by_id
+        awards = RoundAward.objects.filter(round=round_)
+        assert awards.exists()
+        assert sum(a.amount_minor for a in awards) <= round_.budget_minor
+        assert all(a.transaction.fund_id == round_.fund_id for a in awards)
+    assert {r.fund.currency for r in rounds.values()} == {"VND", "CNY"}
+    assert "Scholarship rounds approved, published and paid: 2 rounds" in out.getvalue()

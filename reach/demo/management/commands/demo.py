@@ -16,7 +16,7 @@ from reach.accounts.permissions import command_line_actor
 from reach.accounts.services import create_member
 from reach.casework.demo import set_up_demo_casework
 from reach.common.schoolyear import current_school_year
-from reach.funds.demo import set_up_demo_funds
+from reach.funds.demo import set_up_demo_funds, set_up_demo_rounds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.payments.demo import set_up_demo_delivery
@@ -117,6 +117,11 @@ class Command(BaseCommand):
         )
         funds = set_up_demo_funds(actor=admin, school_year=current, spent_on=paid_on)
         self.stdout.write("Funds: " + ", ".join(f"{count} {what}" for what, count in funds.items()))
+        rounds = set_up_demo_rounds(checker=admin, school_year=current, paid_on=paid_on)
+        self.stdout.write(
+            "Scholarship rounds approved, published and paid: "
+            + ", ".join(f"{count} {what}" for what, count in rounds.items())
+        )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
