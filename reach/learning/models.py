@@ -123,7 +123,9 @@ class Registration(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    clan = models.ForeignKey(Clan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    clan = models.ForeignKey(
+        Clan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     community = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -229,6 +231,9 @@ class CriterionScore(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.registration_id}/{self.criterion_id}"
+
 
 class Course(models.Model):
     """A training course or class of a unit."""
@@ -314,6 +319,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["participant", "on"], name="attendance_once_a_day")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.on}"
+
 
 class TrainingNeed(models.Model):
     """A person's declared need for vocational training in a year (the 100% target counts the
@@ -331,3 +339,6 @@ class TrainingNeed(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="training_need_per_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}"

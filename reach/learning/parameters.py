@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 from django.db.models import Q
+from django.utils import timezone
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -94,3 +95,8 @@ def aged(ages: tuple[int, int], on: dt.date, prefix: str = "") -> Q:
 
 def percent(part: int, whole: int) -> float | None:
     return None if not whole else round(100 * part / whole, 1)
+
+
+def this_year() -> int:
+    """The year a page or the API opens on when none is asked for."""
+    return timezone.localdate().year

@@ -5,7 +5,7 @@ row lies under, and every number has the list behind it (`list_*` below)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict, under_paths
@@ -14,8 +14,8 @@ from reach.indicators.selectors import TOTAL, child_units_for_user, group_by_uni
 from reach.learning.choices import CourseKind, ParticipantStatus, RegistrationStatus, Title
 from reach.learning.models import (
     Clan,
-    CriteriaSet,
     Course,
+    CriteriaSet,
     Participant,
     Registration,
     TrainingNeed,
@@ -25,10 +25,22 @@ from reach.learning.parameters import (
     aged,
     percent,
     targets,
+    this_year,
     training_parameters,
     year_end,
 )
 from reach.registry.models import Household, HouseholdYearStatus, Person
+
+
+def default_year_for_user(user: User | None) -> int:
+    """The year a page opens on: the latest with registrations or courses the user sees, else
+    the calendar's."""
+    years = [
+        restrict(Registration.objects.all(), user).aggregate(y=Max("year"))["y"],
+        restrict(Course.objects.all(), user).aggregate(y=Max("starts_on__year"))["y"],
+    ]
+    return max((y for y in years if y), default=this_year())
+
 
 # --- criteria sets (national reference data, read by everyone signed in) ---
 
@@ -71,7 +83,13 @@ def list_registrations_for_user(
     if unit is not None:
         registrations = registrations.filter(under_paths("unit__path", (unit.path,)))
     return registrations.select_related(
-        "criteria_set", "unit", "household", "clan", "community", "organisation", "school",
+        "criteria_set",
+        "unit",
+        "household",
+        "clan",
+        "community",
+        "organisation",
+        "school",
         "person",
     )
 
@@ -174,7 +192,9 @@ def title_rates_for_user(
     for row in recognised:
         numerators[(row["title"], row["group"])] = row["n"]
     organisations = _counts(
-        _under(restrict(Organisation.objects.all(), user), "unit__path", unit), "unit__path", children
+        _under(restrict(Organisation.objects.all(), user), "unit__path", unit),
+        "unit__path",
+        children,
     )
     schools = _counts(
         _under(restrict(School.objects.all(), user), "unit__path", unit), "unit__path", children
@@ -317,9 +337,7 @@ class TrainingFigures:
     served: int = 0
 
     def __add__(self, other: "TrainingFigures") -> "TrainingFigures":
-        return TrainingFigures(
-            *(getattr(self, m) + getattr(other, m) for m in TRAINING_MEASURES)
-        )
+        return TrainingFigures(*(getattr(self, m) + getattr(other, m) for m in TRAINING_MEASURES))
 
     @property
     def trained_rate(self) -> float | None:

@@ -190,7 +190,9 @@ def register(
                 person=person,
             )
     except IntegrityError:
-        raise Conflict(_("This subject is already registered for %(year)s.") % {"year": year})
+        raise Conflict(
+            _("This subject is already registered for %(year)s.") % {"year": year}
+        ) from None
     CriterionScore.objects.bulk_create(
         CriterionScore(registration=registration, criterion=criterion)
         for criterion in criteria_set.criteria.all()
@@ -214,14 +216,14 @@ def _household_id(registration: Registration) -> int | None:
     return None
 
 
-def _points(
-    scores: list[CriterionScore], points: dict[str, int | None], *, field: str
-) -> int:
+def _points(scores: list[CriterionScore], points: dict[str, int | None], *, field: str) -> int:
     """Store `points` (by criterion code) in `field`, checked against each criterion's points."""
     known = {s.criterion.code: s for s in scores}
     unknown = sorted(set(points) - set(known))
     if unknown:
-        raise LearningError(_("No criterion %(codes)s in this set.") % {"codes": ", ".join(unknown)})
+        raise LearningError(
+            _("No criterion %(codes)s in this set.") % {"codes": ", ".join(unknown)}
+        )
     total = 0
     for code, score in known.items():
         value = points.get(code)
@@ -233,8 +235,10 @@ def _points(
             )
         if value is not None and limit is None:
             raise LearningError(
-                _("The points of criterion %(code)s are to confirm: enter them in the criteria "
-                  "set first.")
+                _(
+                    "The points of criterion %(code)s are to confirm: enter them in the criteria "
+                    "set first."
+                )
                 % {"code": code}
             )
         setattr(score, field, value)

@@ -51,8 +51,9 @@ def training(world):
     for key in ("poor_cert", "escaped_cert", "rich_cert", "too_old"):
         Participant.objects.create(course=cert, person=p[key], certificate_number=key, **done)
     Participant.objects.create(course=plain, person=p["poor_plain"], **done)
-    Participant.objects.create(course=literacy, person=p["poor_untrained"], certificate_number="L",
-                               **done)
+    Participant.objects.create(
+        course=literacy, person=p["poor_untrained"], certificate_number="L", **done
+    )
     Participant.objects.create(course=cert, person=p["youth_need_served"])
     for key in ("youth_need_served", "youth_need_waiting", "escaped_need"):
         TrainingNeed.objects.create(person=p[key], year=2024)
@@ -63,8 +64,15 @@ def test_training_rates_equal_the_counts_behind_them(world, training):
     p = training
     total, rows = selectors.training_rates_for_user(world.users["district"], year=2024)
     figures = total.figures
-    workers = {"poor_cert", "poor_plain", "poor_untrained", "escaped_cert", "youth_need_served",
-               "youth_need_waiting", "escaped_need"}
+    workers = {
+        "poor_cert",
+        "poor_plain",
+        "poor_untrained",
+        "escaped_cert",
+        "youth_need_served",
+        "youth_need_waiting",
+        "escaped_need",
+    }
     # ward 1's pupil (born 2015) is no worker; the world's other wards hold no worker either
     assert figures.workers == len(workers)
     assert figures.trained == 3  # poor_cert, poor_plain (start-up), escaped_cert
@@ -95,9 +103,13 @@ def test_training_rates_equal_the_counts_behind_them(world, training):
 def test_training_rates_keep_to_the_users_scope(world, training):
     total, _rows = selectors.training_rates_for_user(world.users["county"], year=2024)
     assert total.figures.workers == 0
-    assert not selectors.list_training_persons_for_user(
-        world.users["ward01"], year=2024, measure="workers", unit=world.units["ward1"]
-    ).filter(household__unit=world.units["ward2"]).exists()
+    assert (
+        not selectors.list_training_persons_for_user(
+            world.users["ward01"], year=2024, measure="workers", unit=world.units["ward1"]
+        )
+        .filter(household__unit=world.units["ward2"])
+        .exists()
+    )
 
 
 def test_title_rates_count_recognitions_against_their_subjects(world):
@@ -106,21 +118,41 @@ def test_title_rates_count_recognitions_against_their_subjects(world):
     UnitFactory(code="V2", parent=ward, level="village")
     criteria_set = CriteriaSetFactory()
     households = [world.households["ward1"]] + [HouseholdFactory(unit=village) for _ in range(3)]
-    for household, status in zip(households, ["recognised", "recognised", "evaluated",
-                                              "not_recognised"], strict=True):
-        Registration.objects.create(year=2024, title="family", criteria_set=criteria_set,
-                                    unit=household.unit, household=household, status=status)
+    for household, status in zip(
+        households, ["recognised", "recognised", "evaluated", "not_recognised"], strict=True
+    ):
+        Registration.objects.create(
+            year=2024,
+            title="family",
+            criteria_set=criteria_set,
+            unit=household.unit,
+            household=household,
+            status=status,
+        )
     clan = ClanFactory(unit=ward)
     ClanFactory(unit=ward)
     clan_set = CriteriaSetFactory(title="clan")
-    Registration.objects.create(year=2024, title="clan", criteria_set=clan_set, unit=ward,
-                                clan=clan, status="recognised")
-    Registration.objects.create(year=2023, title="community", criteria_set=clan_set, unit=village,
-                                community=village, status="recognised")
+    Registration.objects.create(
+        year=2024, title="clan", criteria_set=clan_set, unit=ward, clan=clan, status="recognised"
+    )
+    Registration.objects.create(
+        year=2023,
+        title="community",
+        criteria_set=clan_set,
+        unit=village,
+        community=village,
+        status="recognised",
+    )
     worker = PersonFactory(household=households[1], birth_date=dt.date(1990, 1, 1))
     PersonFactory(household=households[1], birth_date=dt.date(1991, 1, 1))
-    Registration.objects.create(year=2024, title="citizen", criteria_set=clan_set,
-                                unit=village, person=worker, status="recognised")
+    Registration.objects.create(
+        year=2024,
+        title="citizen",
+        criteria_set=clan_set,
+        unit=village,
+        person=worker,
+        status="recognised",
+    )
     total, rows = selectors.title_rates_for_user(world.users["ward01"], year=2024)
     family = total.rates["family"]
     assert (family.recognised, family.total, family.target) == (2, 4, 70)
@@ -139,5 +171,9 @@ def test_title_rates_count_recognitions_against_their_subjects(world):
     ward1 = next(row for row in district_rows if row.unit == ward)
     assert ward1.rates["family"].recognised == 2
     assert district_total.rates["family"].total == 6  # with ward 2 and the commuter's home
-    assert selectors.title_rates_for_user(world.users["county"], year=2024)[0].rates[
-        "family"].recognised == 0
+    assert (
+        selectors.title_rates_for_user(world.users["county"], year=2024)[0]
+        .rates["family"]
+        .recognised
+        == 0
+    )

@@ -60,13 +60,18 @@ def test_a_family_meeting_the_computed_criteria_scores_as_the_set_says(world, fa
     assert registration.board_score == 46
     assert registration.status == RegistrationStatus.EVALUATED
     registration = decide(
-        actor=officer, registration=registration, decision_number="12/QĐ-UBND",
+        actor=officer,
+        registration=registration,
+        decision_number="12/QĐ-UBND",
         decided_on=dt.date(2024, 12, 1),
     )
     assert registration.status == RegistrationStatus.RECOGNISED
-    assert AuditEvent.objects.filter(
-        object_type="learning.registration", household_id=family.pk
-    ).count() == 4
+    assert (
+        AuditEvent.objects.filter(
+            object_type="learning.registration", household_id=family.pk
+        ).count()
+        == 4
+    )
 
 
 def test_a_family_is_recognised_only_after_the_boards_evaluation(world, family):
@@ -75,12 +80,20 @@ def test_a_family_is_recognised_only_after_the_boards_evaluation(world, family):
         actor=officer, year=2024, criteria_set=CriteriaSetFactory(), household=family
     )
     with pytest.raises(LearningError):
-        decide(actor=officer, registration=registration, decision_number="1",
-               decided_on=dt.date(2024, 12, 1))
+        decide(
+            actor=officer,
+            registration=registration,
+            decision_number="1",
+            decided_on=dt.date(2024, 12, 1),
+        )
     self_assess(actor=officer, registration=registration, points={"3": 10})
     with pytest.raises(LearningError):
-        decide(actor=officer, registration=registration, decision_number="1",
-               decided_on=dt.date(2024, 12, 1))
+        decide(
+            actor=officer,
+            registration=registration,
+            decision_number="1",
+            decided_on=dt.date(2024, 12, 1),
+        )
     assert Registration.objects.get(pk=registration.pk).status == "self_assessed"
 
 
@@ -95,7 +108,9 @@ def test_a_child_out_of_school_loses_the_computed_points(world, family):
     assert scores["1"].computed_value.startswith("1 ")
     assert registration.board_score == 30
     registration = decide(
-        actor=world.users["ward01"], registration=registration, decision_number="2",
+        actor=world.users["ward01"],
+        registration=registration,
+        decision_number="2",
         decided_on=dt.date(2024, 12, 1),
     )
     assert registration.status == RegistrationStatus.NOT_RECOGNISED
@@ -107,16 +122,21 @@ def test_editing_a_set_makes_a_new_version_and_leaves_last_years_recognitions(wo
     first = CriteriaSetFactory(code="khvn_242_2022_family")
     last_year = register(actor=admin, year=2023, criteria_set=first, household=family)
     last_year = _through_evaluation(world, last_year, {"3": 10})
-    last_year = decide(actor=admin, registration=last_year, decision_number="7",
-                       decided_on=dt.date(2023, 12, 1))
+    last_year = decide(
+        actor=admin, registration=last_year, decision_number="7", decided_on=dt.date(2023, 12, 1)
+    )
     stricter = save_criteria_set(
         actor=admin,
         data=SetInput(
-            code="khvn_242_2022_family", title="family", name="Stricter", source="QĐ 242",
+            code="khvn_242_2022_family",
+            title="family",
+            name="Stricter",
+            source="QĐ 242",
             pass_mark=60,
             criteria=(
-                CriterionInput(code="1", label="Children", max_points=20,
-                               computed="children_enrolled"),
+                CriterionInput(
+                    code="1", label="Children", max_points=20, computed="children_enrolled"
+                ),
                 CriterionInput(code="2", label="Adults", max_points=20, computed="adults_literate"),
                 CriterionInput(code="3", label="Conditions", max_points=30),
             ),
@@ -130,8 +150,9 @@ def test_editing_a_set_makes_a_new_version_and_leaves_last_years_recognitions(wo
     assert [c.max_points for c in first.criteria.all()] == [20, 20, 10]
     this_year = register(actor=admin, year=2024, criteria_set=stricter, household=family)
     this_year = _through_evaluation(world, this_year, {"3": 10})
-    this_year = decide(actor=admin, registration=this_year, decision_number="8",
-                       decided_on=dt.date(2024, 12, 1))
+    this_year = decide(
+        actor=admin, registration=this_year, decision_number="8", decided_on=dt.date(2024, 12, 1)
+    )
     assert this_year.board_score == 50
     assert this_year.status == RegistrationStatus.NOT_RECOGNISED
 
@@ -140,8 +161,13 @@ def test_only_an_association_edits_criteria_sets(world):
     with pytest.raises(NotAllowed):
         save_criteria_set(
             actor=world.users["ward01"],
-            data=SetInput(code="x", title="family", name="x", source="x",
-                          criteria=(CriterionInput(code="1", label="x", max_points=1),)),
+            data=SetInput(
+                code="x",
+                title="family",
+                name="x",
+                source="x",
+                criteria=(CriterionInput(code="1", label="x", max_points=1),),
+            ),
         )
 
 
@@ -157,22 +183,26 @@ def test_the_shipped_448_set_marks_what_the_facts_do_not_give(world, family):
         self_assess(actor=officer, registration=registration, points={"3": 5})
     registration = _through_evaluation(world, registration, {"1.2": 10})
     with pytest.raises(LearningError, match="to confirm"):
-        decide(actor=officer, registration=registration, decision_number="1",
-               decided_on=dt.date(2024, 12, 1))
+        decide(
+            actor=officer,
+            registration=registration,
+            decision_number="1",
+            decided_on=dt.date(2024, 12, 1),
+        )
 
 
 def test_registering_refuses_another_wards_household_and_a_second_registration(world, family):
     officer = world.users["ward01"]
     criteria_set = CriteriaSetFactory()
     with pytest.raises(OutOfScope):
-        register(actor=officer, year=2024, criteria_set=criteria_set,
-                 household=world.households["ward2"])
+        register(
+            actor=officer, year=2024, criteria_set=criteria_set, household=world.households["ward2"]
+        )
     register(actor=officer, year=2024, criteria_set=criteria_set, household=family)
     with pytest.raises(Conflict):
         register(actor=officer, year=2024, criteria_set=criteria_set, household=family)
     with pytest.raises(LearningError):
-        register(actor=officer, year=2025, criteria_set=criteria_set,
-                 person=world.persons["ward1"])
+        register(actor=officer, year=2025, criteria_set=criteria_set, person=world.persons["ward1"])
 
 
 def test_a_completed_vocational_course_moves_the_adult_deprivation_indicator(world):
@@ -180,20 +210,29 @@ def test_a_completed_vocational_course_moves_the_adult_deprivation_indicator(wor
     from reach.registry.models import Person
 
     officer = world.users["ward01"]
-    young = PersonFactory(household=world.households["ward1"], full_name="Young worker",
-                          birth_date=dt.date(2000, 3, 1), education_completed="lower_secondary")
+    young = PersonFactory(
+        household=world.households["ward1"],
+        full_name="Young worker",
+        birth_date=dt.date(2000, 3, 1),
+        education_completed="lower_secondary",
+    )
     deprived = conditions(2024).adult_deprived
     assert Person.objects.filter(deprived, pk=young.pk).exists()
     course = CourseFactory(unit=world.units["ward1"])
     participant = add_participant(actor=officer, course=course, person=young)
     record_attendance(actor=officer, participant=participant, on=dt.date(2024, 3, 2))
-    complete_participation(actor=officer, participant=participant,
-                           completed_on=dt.date(2024, 6, 30), certificate_number="CC-1")
+    complete_participation(
+        actor=officer,
+        participant=participant,
+        completed_on=dt.date(2024, 6, 30),
+        certificate_number="CC-1",
+    )
     assert not Person.objects.filter(deprived, pk=young.pk).exists()
     young.refresh_from_db()
     assert young.vocational_certificate
-    assert AuditEvent.objects.filter(object_type="registry.person", object_id=str(young.pk),
-                                     household_id=young.household_id).exists()
+    assert AuditEvent.objects.filter(
+        object_type="registry.person", object_id=str(young.pk), household_id=young.household_id
+    ).exists()
 
 
 def test_completion_without_certificate_leaves_the_level(world):
@@ -202,15 +241,21 @@ def test_completion_without_certificate_leaves_the_level(world):
     course = CourseFactory(unit=world.units["ward1"], certificate=False)
     participant = add_participant(actor=officer, course=course, person=young)
     with pytest.raises(LearningError):
-        complete_participation(actor=officer, participant=participant,
-                               completed_on=dt.date(2024, 6, 30), certificate_number="X")
-    complete_participation(actor=officer, participant=participant,
-                           completed_on=dt.date(2024, 6, 30))
+        complete_participation(
+            actor=officer,
+            participant=participant,
+            completed_on=dt.date(2024, 6, 30),
+            certificate_number="X",
+        )
+    complete_participation(
+        actor=officer, participant=participant, completed_on=dt.date(2024, 6, 30)
+    )
     young.refresh_from_db()
     assert not young.vocational_certificate
     with pytest.raises(Conflict):
-        complete_participation(actor=officer, participant=participant,
-                               completed_on=dt.date(2024, 6, 30))
+        complete_participation(
+            actor=officer, participant=participant, completed_on=dt.date(2024, 6, 30)
+        )
 
 
 def test_training_is_refused_outside_the_officers_unit(world):
@@ -219,5 +264,6 @@ def test_training_is_refused_outside_the_officers_unit(world):
         add_participant(actor=world.users["ward01"], course=course, person=world.persons["ward1"])
     ward1_course = CourseFactory(unit=world.units["ward1"])
     with pytest.raises(OutOfScope):
-        add_participant(actor=world.users["ward01"], course=ward1_course,
-                        person=world.persons["ward2"])
+        add_participant(
+            actor=world.users["ward01"], course=ward1_course, person=world.persons["ward2"]
+        )
