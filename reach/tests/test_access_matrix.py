@@ -31,9 +31,9 @@ from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.funds.services import DonationInput, record_donation, spend_to_student
+from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.learning.models import Participant, Registration
 from reach.learning.tests.factories import CourseFactory, CriteriaSetFactory
-from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.payments.services.background import KIND as PAYMENTS
 from reach.plans.models import PlanTaskImport, TaskUpdate
 from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
