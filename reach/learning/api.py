@@ -13,6 +13,9 @@ from reach.learning import selectors, services
 from reach.learning.models import Clan, Course, CriteriaSet, Registration
 from reach.learning.parameters import this_year
 from reach.learning.schemas import (
+    AttendanceIn,
+    ClanIn,
+    ClanOut,
     CompletionIn,
     CourseIn,
     CourseOut,
@@ -377,3 +380,49 @@ def complete(request, course_id: int, participant_id: int, body: CompletionIn):
         certificate_number=body.certificate_number,
     )
     return {"id": participant.pk, "status": participant.status}
+
+
+@router.get("/learning/clans", response={200: list[ClanOut], **READ_ERRORS})
+def list_clans(request, unit: str = ""):
+    clans = selectors.list_clans_for_user(
+        request.user, unit=unit_for_user_or_404(request.user, unit)
+    )
+    return [
+        {"id": c.pk, "unit": c.unit.code, "name": c.name, "household_count": c.household_count}
+        for c in clans
+    ]
+
+
+@router.post("/learning/clans", response={201: ClanOut, **ERRORS})
+def create_clan(request, body: ClanIn):
+    """A named group of households of a unit; 409 for a name the unit already has."""
+    unit = found(unit_for_user_or_404(request.user, body.unit), _("No such unit"))
+    households = [_visible(request, Household, pk) for pk in body.households]
+    clan = services.create_clan(
+        actor=request.user, unit=unit, name=body.name, households=households
+    )
+    return 201, {
+        "id": clan.pk,
+        "unit": unit.code,
+        "name": clan.name,
+        "household_count": len(households),
+    }
+
+
+@router.post(
+    "/learning/courses/{course_id}/participants/{participant_id}/attendance",
+    response={200: dict, **ERRORS},
+)
+def mark_attendance(request, course_id: int, participant_id: int, body: AttendanceIn):
+    """A participant present (or absent) on a day of the course."""
+    course = _course(request, course_id)
+    participant = found(
+        selectors.list_participants_for_user(request.user, course)
+        .filter(pk=participant_id)
+        .first(),
+        _("No such participant"),
+    )
+    attendance = services.record_attendance(
+        actor=request.user, participant=participant, on=body.on, present=body.present
+    )
+    return {"id": attendance.pk, "on": attendance.on, "present": attendance.present}

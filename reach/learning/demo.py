@@ -16,11 +16,11 @@ from reach.accounts.models import User
 from reach.common.errors import DomainError
 from reach.geo.models import Unit
 from reach.learning.criteria import CriterionInput, SetInput
-from reach.learning.models import Clan
 from reach.learning.parameters import aged, training_parameters, year_end
 from reach.learning.services import (
     add_participant,
     complete_participation,
+    create_clan,
     create_course,
     decide,
     evaluate,
@@ -105,9 +105,11 @@ def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str,
     clans = []
     for family_name, members in sorted(by_name.items()):
         if len(members) >= 3:
-            clan = Clan.objects.create(unit=ward, name=f"Dòng họ {family_name}")
-            clan.households.set(members)
-            clans.append(clan)
+            clans.append(
+                create_clan(
+                    actor=actor, unit=ward, name=f"Dòng họ {family_name}", households=members
+                )
+            )
     counts: dict[str, int] = defaultdict(int)
     counts["clans"] = len(clans)
     for household in rng.sample(households, k=min(len(households), 60)):

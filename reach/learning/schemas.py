@@ -155,3 +155,21 @@ class ParticipantIn(Schema):
 class CompletionIn(Schema):
     completed_on: dt.date
     certificate_number: str = ""
+
+
+class ClanIn(Schema):
+    unit: str
+    name: str
+    households: list[int] = []
+
+
+class ClanOut(Schema):
+    id: int
+    unit: str
+    name: str
+    household_count: int
+
+
+class AttendanceIn(Schema):
+    on: dt.date
+    present: bool = True

@@ -410,7 +410,9 @@ def training_persons(request):
             rows=rows,
             masked=masked,
         )
-        return xlsx_response(out, filename=f"reach-training-{measure}-{year}.xlsx")
+        return xlsx_response(
+            out, filename=f"reach-training-{measure}-{year}{'-public' if masked else ''}.xlsx"
+        )
     return render(
         request,
         "learning/training_persons.html",

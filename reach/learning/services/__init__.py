@@ -3,6 +3,7 @@ transaction and writes the audit event (on the household where there is one)."""
 
 from reach.learning.services.titles import (
     LearningError,
+    create_clan,
     decide,
     evaluate,
     load_criteria_sets,
@@ -22,6 +23,7 @@ __all__ = [
     "LearningError",
     "add_participant",
     "complete_participation",
+    "create_clan",
     "create_course",
     "decide",
     "evaluate",

@@ -97,6 +97,35 @@ def save_criteria_set(*, actor: User, data: SetInput) -> CriteriaSet:
         raise Conflict(_("Someone saved this criteria set at the same time.")) from None
 
 
+@transaction.atomic
+def create_clan(
+    *, actor: User, unit: Unit, name: str, households: list[Household] | None = None
+) -> Clan:
+    """A named group of households of `unit` (each must be visible to the actor and live under
+    the unit)."""
+    require(can_register(actor, unit), _("Your role cannot record clans in this unit."))
+    members = households or []
+    for household in members:
+        if not _visible(actor, household):
+            raise OutOfScope(_("No such record"))
+        if not (
+            household.unit.path == unit.path or household.unit.path.startswith(unit.path + ".")
+        ):
+            raise LearningError(_("A household of the clan lives outside its unit."))
+    if not name.strip():
+        raise LearningError(_("Name the clan."))
+    try:
+        with transaction.atomic():
+            clan = Clan.objects.create(unit=unit, name=name.strip())
+    except IntegrityError:
+        raise Conflict(_("The unit already has a clan of that name.")) from None
+    clan.households.set(members)
+    after = snapshot(clan)
+    after["households"] = sorted(h.pk for h in members)
+    record_audit_event(actor=actor, action=AuditAction.CREATE, obj=clan, after=after)
+    return clan
+
+
 def _subject_unit(
     title: str,
     *,

@@ -88,3 +88,31 @@ def test_training_rates_and_persons_over_the_api(world):
         _client(world.users["county"]).get(f"/api/v1/learning/courses/{course.pk}").status_code
         == 404
     )
+
+
+def test_a_clan_of_the_wards_households_and_attendance_over_the_api(world):
+    from reach.accounts.models import AuditEvent
+
+    api = _client(world.users["ward01"])
+    created = api.post(
+        "/api/v1/learning/clans",
+        {"unit": "26734", "name": "Dòng họ Nguyễn", "households": [world.households["ward1"].pk]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["household_count"] == 1
+    assert AuditEvent.objects.filter(object_type="learning.clan").count() == 1
+    outside = api.post(
+        "/api/v1/learning/clans",
+        {"unit": "26734", "name": "Dòng họ Trần", "households": [world.households["ward2"].pk]},
+        content_type="application/json",
+    )
+    assert outside.status_code == 404
+    course = CourseFactory(unit=world.units["ward1"])
+    participant = Participant.objects.create(course=course, person=world.persons["ward1"])
+    url = f"/api/v1/learning/courses/{course.pk}/participants/{participant.pk}/attendance"
+    marked = api.post(url, {"on": "2024-03-04"}, content_type="application/json")
+    assert marked.status_code == 200
+    late = api.post(url, {"on": "2024-09-04"}, content_type="application/json")
+    assert late.status_code == 422
+    listed = api.get(f"/api/v1/learning/courses/{course.pk}/participants").json()
+    assert listed[0]["days_present"] == 1
