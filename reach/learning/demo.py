@@ -1,9 +1,9 @@
-"""The demo's learning society and training (issue 21, seeds 003 and 004), in ward 26734:
+"""The demo's learning society and training (issue 21, seeds 003 and 004): in ward 26734,
 clans of the households sharing a family name, a year of family, clan and citizen
-registrations taken through self-assessment, the board's evaluation and the decision, and
-courses (vocational with certificates, start-up skills, a literacy class) with participants from
-the poor, near-poor and newly-escaped households and the needs the young declared. Everything
-goes through the services, so every step is audited.
+registrations taken through self-assessment, the board's evaluation and the decision; in
+District 12, courses (vocational with certificates, start-up skills, a literacy class) with
+participants from the poor, near-poor and newly-escaped households and the needs the young
+declared. Everything goes through the services, so every step is audited.
 
 The demo's family criteria set is labelled as invented for the demonstration: the points and
 pass mark of QĐ 242/QĐ-KHVN were not found (the shipped QĐ 448 set marks them "to confirm")."""
@@ -34,6 +34,7 @@ from reach.learning.services import (
 from reach.registry.models import Household, HouseholdYearStatus, Person
 
 WARD = "26734"
+DISTRICT = "761"  # courses are the district's (its vocational centre), for its poor households
 BOARD = "Ban Khuyến học phường Thạnh Xuân"
 DEMO_NOTE = "Demo data: invented for the demonstration; not the criteria of QĐ 242/QĐ-KHVN."
 
@@ -126,7 +127,8 @@ def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str,
     for person in adults:
         registration = register(actor=actor, year=year, criteria_set=citizen_set, person=person)
         counts[f"citizens {_through(actor, registration, rng, year)}"] += 1
-    counts.update(_demo_training(actor=actor, ward=ward, year=year, rng=rng))
+    district = Unit.objects.get(code=DISTRICT)
+    counts.update(_demo_training(actor=actor, ward=district, year=year, rng=rng))
     return dict(counts)
 
 

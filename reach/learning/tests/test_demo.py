@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_loads_clans_a_year_of_titles_and_courses():
     out = io.StringIO()
     call_command("demo", "--scale", "0.01", stdout=out)
-    assert "Learning and training:" in out.getvalue()
+    assert "Learning and training:" in out.getvalue(), out.getvalue()
     assert Clan.objects.exists()
     year = Registration.objects.values_list("year", flat=True).first()
     assert Registration.objects.filter(status="recognised").exists()
@@ -22,5 +22,6 @@ def test_the_demo_loads_clans_a_year_of_titles_and_courses():
     ward01 = User.objects.get(username="ward01")
     total, _rows = selectors.title_rates_for_user(ward01, year=year)
     assert total.rates["family"].recognised > 0
-    training, _rows = selectors.training_rates_for_user(ward01, year=year)
+    district = User.objects.get(username="district")
+    training, _rows = selectors.training_rates_for_user(district, year=year)
     assert training.figures.trained > 0
