@@ -31,6 +31,7 @@ from reach.learning.schemas import (
     TitleRatesOut,
     TrainingFiguresOut,
     TrainingPersonOut,
+    Year,
 )
 from reach.registry.models import Household, Person
 
@@ -119,7 +120,7 @@ def list_criteria_sets(request):
 
 
 @router.get("/learning/rates", response={200: list[TitleRatesOut], **READ_ERRORS})
-def get_title_rates(request, year: int | None = None, unit: str = ""):
+def get_title_rates(request, year: Year | None = None, unit: str = ""):
     """Recognised / registrable subjects per title against the QĐ 387 targets: the unit (or the
     caller's scope) first, then each sub-unit."""
     total, rows = selectors.title_rates_for_user(
@@ -145,7 +146,7 @@ def get_title_rates(request, year: int | None = None, unit: str = ""):
 
 @router.get("/learning/registrations", response={200: list[RegistrationOut], **READ_ERRORS})
 def list_registrations(
-    request, year: int | None = None, title: str = "", status: str = "", unit: str = ""
+    request, year: Year | None = None, title: str = "", status: str = "", unit: str = ""
 ):
     registrations = selectors.list_registrations_for_user(
         request.user,
@@ -246,7 +247,7 @@ def figures_out(row) -> dict:
 
 
 @router.get("/learning/training-rates", response={200: list[TrainingFiguresOut], **READ_ERRORS})
-def get_training_rates(request, year: int | None = None, unit: str = ""):
+def get_training_rates(request, year: Year | None = None, unit: str = ""):
     """Workers of poor, near-poor and newly-escaped households trained (60%) and certified
     (25%); members 16-30 of poor / near-poor households who declared a need and were served
     (100%): the unit (or the caller's scope) first, then each sub-unit."""
@@ -258,7 +259,7 @@ def get_training_rates(request, year: int | None = None, unit: str = ""):
 
 @router.get("/learning/training-persons", response={200: list[TrainingPersonOut], **READ_ERRORS})
 def list_training_persons(
-    request, year: int | None = None, measure: str = "workers", unit: str = ""
+    request, year: Year | None = None, measure: str = "workers", unit: str = ""
 ):
     """The persons behind a training figure (`workers`, `trained`, `certified`, `youth_need`,
     `served`)."""
@@ -298,7 +299,7 @@ def course_out(course: Course) -> dict:
 
 
 @router.get("/learning/courses", response={200: list[CourseOut], **READ_ERRORS})
-def list_courses(request, year: int | None = None, unit: str = ""):
+def list_courses(request, year: Year | None = None, unit: str = ""):
     courses = selectors.list_courses_for_user(
         request.user, year=year, unit=unit_for_user_or_404(request.user, unit)
     )

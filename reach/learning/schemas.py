@@ -1,6 +1,13 @@
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+Year = Annotated[
+    int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="A calendar year (2000 to 2100).")
+]
 
 
 class CriterionOut(Schema):
@@ -54,7 +61,7 @@ class RegistrationDetail(RegistrationOut):
 class RegisterIn(Schema):
     """Name the criteria set version and one subject of its title."""
 
-    year: int
+    year: Year
     criteria_set: int
     household: int | None = None
     clan: int | None = None

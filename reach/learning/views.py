@@ -41,6 +41,7 @@ from reach.learning.forms import (
 )
 from reach.learning.models import Clan, CriteriaSet
 from reach.learning.parameters import targets, training_parameters
+from reach.learning.schemas import FIRST_YEAR, LAST_YEAR
 from reach.registry.models import Household, Person
 
 MEASURE_LABELS = {
@@ -53,10 +54,11 @@ MEASURE_LABELS = {
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or 0) or selectors.default_year_for_user(request.user)
-    except ValueError:
-        return selectors.default_year_for_user(request.user)
+    """The year asked for (2000 to 2100), else the latest with records the user sees."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        return int(raw)
+    return selectors.default_year_for_user(request.user)
 
 
 def _registration(request, registration_id: int):

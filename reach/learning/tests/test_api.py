@@ -116,3 +116,10 @@ def test_a_clan_of_the_wards_households_and_attendance_over_the_api(world):
     assert late.status_code == 422
     listed = api.get(f"/api/v1/learning/courses/{course.pk}/participants").json()
     assert listed[0]["days_present"] == 1
+
+
+def test_a_year_out_of_range_is_refused_not_a_server_error(world):
+    api = _client(world.users["ward01"])
+    for path in ("rates", "training-rates", "training-persons", "registrations", "courses"):
+        assert api.get(f"/api/v1/learning/{path}", {"year": 1632895248566}).status_code == 422
+    assert api.get("/learning/", {"year": 1632895248566}).status_code == 200
