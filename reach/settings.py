@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "reach.casework",
     "reach.funds",
     "reach.plans",
+    "reach.learning",
     "reach.demo",
 ]
 

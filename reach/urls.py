@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("reach.casework.urls")),
     path("funds/", include("reach.funds.urls")),
     path("plans/", include("reach.plans.urls")),
+    path("learning/", include("reach.learning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

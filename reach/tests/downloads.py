@@ -19,6 +19,7 @@ from reach.registry.models import ImportBatch
 from reach.registry.tests.test_imports import csv_bytes, person
 
 PUPIL_NAME, CHILD_NAME, HEAD_NAME = "=1+1", "@SUM(A1)", "@SUM(A1)"
+WORKER_NAME = "=2+2"
 ADDRESS = '=HYPERLINK("http://example.org")'
 NATIONAL_ID, BIRTH_DATE = "079215001234", dt.date(2015, 5, 1)
 DOWNLOADER = "district"  # an office over both wards: sees every list unmasked
@@ -40,6 +41,8 @@ def downloads(world) -> Downloads:
     household.head_name, household.address = HEAD_NAME, ADDRESS
     household.save()
     person_aged(8, household=household, full_name=CHILD_NAME)  # of school age, not enrolled
+    # a worker of the poor household (learning's training lists), past the adult indicator's ages
+    person_aged(40, household=household, full_name=WORKER_NAME, relation="head")
 
     load_policies_dir(path=default_policies_dir())
     run = run_entitlements(
@@ -74,6 +77,7 @@ def downloads(world) -> Downloads:
             "indicator households": "/indicators/households/?year=2024&format=xlsx",
             "out of school": "/indicators/out-of-school/?year=2024&list=out_of_school&format=xlsx",
             "student file": f"/persons/{pupil.pk}/file.pdf",
+            "training persons": "/learning/training/persons/?year=2024&measure=workers&format=xlsx",
         }
     )
 

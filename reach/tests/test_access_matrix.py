@@ -41,6 +41,8 @@ from reach.funds.services.rounds import (
     submit_round,
 )
 from reach.funds.tests.factories import DonorFactory, FundFactory
+from reach.learning.models import Participant, Registration
+from reach.learning.tests.factories import CourseFactory, CriteriaSetFactory
 from reach.payments.services.background import KIND as PAYMENTS
 from reach.plans.models import PlanTaskImport, TaskUpdate
 from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
@@ -88,6 +90,9 @@ NOT_EXPECTED_INSIDE = {
     # A campaign belongs to the office that runs it, seen at its unit and above.
     ("ward01", "campaign_id"),
     ("school01", "campaign_id"),
+    # A learning-title registration is the ward's (its board's); school staff see their own
+    # school's registration only.
+    ("school01", "registration_id"),
 }
 
 
@@ -219,6 +224,25 @@ def matrix(world, settings, tmp_path) -> Matrix:
         key: PlanTaskImport.objects.create(plan=plan, filename="t.xlsx")
         for key, plan in plans.items()
     }
+    # learning (issue 21): a recognised family and a course with its participant per place
+    family_set = CriteriaSetFactory()
+    registrations = {
+        key: Registration.objects.create(
+            year=2024,
+            title="family",
+            criteria_set=family_set,
+            unit=world.units[key],
+            household=households[key],
+            status="recognised",
+            board_score=50,
+            decision_number=f"QD-{key}",
+            decided_on=dt.date(2024, 12, 1),
+        )
+        for key in ("ward1", "ward2", "town")
+    }
+    courses = {key: CourseFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
+    for key, course in courses.items():
+        Participant.objects.create(course=course, person=persons[key])
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -237,6 +261,8 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "task_id": _ids(tasks),
             "update_id": _ids(updates),
             "import_id": _ids(plan_imports),
+            "registration_id": _ids(registrations),
+            "course_id": _ids(courses),
         }
     )
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 # The rows each download holds for the district office, from the `downloads` fixture.
 EXPECTED_ROWS = {
-    "households": 5,  # the four persons of the district's households and the child added
+    "households": 6,  # the four persons of the district's households, the child and worker added
     "import errors": 1,  # the one bad row of the rejected file
     "notice xlsx": 1,  # the one line of ward 26734
     "notice pdf": 1,
@@ -35,6 +35,7 @@ EXPECTED_ROWS = {
     "indicator households": 3,  # the district's three households
     "out of school": 2,  # the child added in ward 26734 and the sibling at home in 26737
     "student file": 1,
+    "training persons": 1,  # the worker of the poor household
 }
 
 
@@ -79,7 +80,7 @@ def test_every_download_is_sent_no_store_and_leaves_one_audit_event(world, downl
     rows = budget_rows(content_of(response)) if name == "budget" else EXPECTED_ROWS[name]
     assert event.after["rows"] == rows > 0
     assert event.object_id.split(".")[0] in {
-        "registry", "entitlements", "payments", "casework", "indicators", "studentfile"
+        "registry", "entitlements", "payments", "casework", "indicators", "studentfile", "learning"
     }  # fmt: skip
 
 
@@ -115,7 +116,8 @@ def test_a_viewers_or_school_staffs_household_export_is_masked(world, downloads,
 
 
 @pytest.mark.parametrize(
-    "name", ["cases", "indicator persons", "indicator households", "out of school"]
+    "name",
+    ["cases", "indicator persons", "indicator households", "out of school", "training persons"],
 )
 def test_a_viewer_gets_the_published_variant_of_every_list(world, downloads, viewer, name):  # noqa: F811
     response = client_for(viewer).get(downloads.urls[name])

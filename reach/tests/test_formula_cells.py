@@ -17,6 +17,7 @@ from reach.tests.downloads import (
     DOWNLOADER,
     HEAD_NAME,
     PUPIL_NAME,
+    WORKER_NAME,
     content_of,
     downloads,  # noqa: F401 (a fixture)
 )
@@ -35,6 +36,7 @@ HELD = {
     "indicator households": {HEAD_NAME},
     "out of school": {CHILD_NAME},
     "import errors": {"=1+1"},
+    "training persons": {WORKER_NAME},
 }
 
 

@@ -19,6 +19,7 @@ from reach.common.schoolyear import current_school_year
 from reach.funds.demo import set_up_demo_funds, set_up_demo_rounds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
+from reach.learning.demo import set_up_demo_learning
 from reach.payments.demo import set_up_demo_delivery
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -121,6 +122,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "Scholarship rounds approved, published and paid: "
             + ", ".join(f"{count} {what}" for what, count in rounds.items())
+        )
+        learning = set_up_demo_learning(actor=admin, year=current)
+        self.stdout.write(
+            "Learning and training: "
+            + ", ".join(f"{count} {what}" for what, count in learning.items())
         )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")

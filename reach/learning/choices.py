@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Title(models.TextChoices):
+    """The learning-model titles of QĐ 387/QĐ-TTg and the Hội Khuyến học's criteria."""
+
+    FAMILY = "family", _("Learning family")
+    CLAN = "clan", _("Learning clan")
+    COMMUNITY = "community", _("Learning community")
+    UNIT = "unit", _("Learning unit")
+    CITIZEN = "citizen", _("Learning citizen")
+
+
+class Computed(models.TextChoices):
+    """Criteria Reach computes from the registry and the courses (never typed by hand)."""
+
+    NONE = "", _("Assessed by hand")
+    CHILDREN_ENROLLED = "children_enrolled", _("Children of school age enrolled")
+    ADULTS_LITERATE = "adults_literate", _("Adults literate")
+    COURSE_COMPLETED = "course_completed", _("Members who completed a course this year")
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    SELF_ASSESSED = "self_assessed", _("Self-assessed")
+    EVALUATED = "evaluated", _("Evaluated by the board")
+    RECOGNISED = "recognised", _("Recognised")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
+
+
+class CourseKind(models.TextChoices):
+    STAFF = "staff", _("Staff capacity building")
+    STARTUP = "startup", _("Start-up skills")
+    VOCATIONAL = "vocational", _("Vocational training")
+    LITERACY = "literacy", _("Literacy / continuing education class")
+
+
+class ParticipantStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

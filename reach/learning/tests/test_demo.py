@@ -1,0 +1,27 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from reach.accounts.models import User
+from reach.learning import selectors
+from reach.learning.models import Clan, Course, Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_clans_a_year_of_titles_and_courses():
+    out = io.StringIO()
+    call_command("demo", "--scale", "0.01", stdout=out)
+    assert "Learning and training:" in out.getvalue(), out.getvalue()
+    assert Clan.objects.exists()
+    year = Registration.objects.values_list("year", flat=True).first()
+    assert Registration.objects.filter(status="recognised").exists()
+    assert not Registration.objects.filter(status__in=["registered", "self_assessed"]).exists()
+    assert Course.objects.count() == 3
+    ward01 = User.objects.get(username="ward01")
+    total, _rows = selectors.title_rates_for_user(ward01, year=year)
+    assert total.rates["family"].recognised > 0
+    district = User.objects.get(username="district")
+    training, _rows = selectors.training_rates_for_user(district, year=year)
+    assert training.figures.trained > 0
