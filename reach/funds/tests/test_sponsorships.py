@@ -29,6 +29,7 @@ from reach.registry.tests.factories import EnrolmentFactory, HouseholdFactory, P
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+SEPT_20 = D(2024, 9, 20)
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def sponsored(world):
     return sponsorship
 
 
-def _receive(world, sponsorship, amount, day=D(2024, 9, 20)):
+def _receive(world, sponsorship, amount, day=SEPT_20):
     return record_donation(
         actor=world.users["ward01"],
         fund=sponsorship.fund,
