@@ -6,6 +6,7 @@ enrolment status and attendance band; never a national ID, birth date or address
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -64,24 +65,35 @@ def _render(template: str, context: dict, language: str, *, pdf: bool) -> str | 
         return render_to_string(template, context)
 
 
+def _chosen(donor: Donor, sponsorship: Sponsorship | None, sponsorships: QuerySet | None):
+    if sponsorship is not None:
+        return donor.sponsorships.filter(pk=sponsorship.pk)
+    return sponsorships if sponsorships is not None else donor.sponsorships.all()
+
+
 def render_statement_html(
-    donor: Donor, *, year: int | None = None, sponsorship: Sponsorship | None = None
+    donor: Donor,
+    *,
+    year: int | None = None,
+    sponsorship: Sponsorship | None = None,
+    sponsorships: QuerySet | None = None,
 ) -> str:
-    """The statement (of one sponsorship, or all the donor's of the calendar `year`) as HTML."""
-    sponsorships = (
-        donor.sponsorships.filter(pk=sponsorship.pk) if sponsorship else donor.sponsorships.all()
-    )
-    context = _statement_context(donor, sponsorships, year=year, language=donor.language)
+    """The statement of one sponsorship, or of `sponsorships` (default: all the donor's), of
+    the calendar `year` if given, as HTML in the donor's language."""
+    chosen = _chosen(donor, sponsorship, sponsorships)
+    context = _statement_context(donor, chosen, year=year, language=donor.language)
     return str(_render(STATEMENT_TEMPLATE, context, donor.language, pdf=False))
 
 
 def render_statement_pdf(
-    donor: Donor, *, year: int | None = None, sponsorship: Sponsorship | None = None
+    donor: Donor,
+    *,
+    year: int | None = None,
+    sponsorship: Sponsorship | None = None,
+    sponsorships: QuerySet | None = None,
 ) -> bytes:
-    sponsorships = (
-        donor.sponsorships.filter(pk=sponsorship.pk) if sponsorship else donor.sponsorships.all()
-    )
-    context = _statement_context(donor, sponsorships, year=year, language=donor.language)
+    chosen = _chosen(donor, sponsorship, sponsorships)
+    context = _statement_context(donor, chosen, year=year, language=donor.language)
     return bytes(_render(STATEMENT_TEMPLATE, context, donor.language, pdf=True))
 
 
