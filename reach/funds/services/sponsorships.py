@@ -565,19 +565,31 @@ def apply_fallback(*, actor: User, sponsorship: Sponsorship, on: dt.date) -> Fal
         return FallbackResult(current.pk, reason, result, notice.pk)
 
 
-def apply_fallbacks(*, actor: User, on: dt.date) -> list[FallbackResult]:
+@dataclass
+class FallbackRun:
+    applied: list[FallbackResult]
+    refused: list[tuple[int, str]]  # sponsorship id, why (e.g. the fund cannot refund)
+
+
+def apply_fallbacks(*, actor: User, on: dt.date) -> FallbackRun:
     """Apply the fallback of every active sponsorship the actor may change whose student left,
-    moved or finished by `on` (idempotent: a second run finds nothing to do)."""
-    results = []
+    moved or finished by `on` (idempotent: a second run finds nothing to do). A sponsorship
+    the ledger refuses (a refund above the fund's free cash) is reported and left active, so
+    a later run tries again."""
+    run = FallbackRun(applied=[], refused=[])
     for sponsorship in Sponsorship.objects.filter(status=SponsorshipStatus.ACTIVE).select_related(
         "fund__unit", "fund__organisation"
     ):
         if not can_sponsor_through(actor, sponsorship.fund):
             continue
-        done = apply_fallback(actor=actor, sponsorship=sponsorship, on=on)
+        try:
+            done = apply_fallback(actor=actor, sponsorship=sponsorship, on=on)
+        except FundError as error:
+            run.refused.append((sponsorship.pk, str(error)))
+            continue
         if done is not None:
-            results.append(done)
-    return results
+            run.applied.append(done)
+    return run
 
 
 def propose_student(

@@ -8,7 +8,12 @@ import pytest
 from reach.accounts.models import AuditEvent
 from reach.common.errors import NotAllowed, OutOfScope
 from reach.funds.models import Instalment, InstalmentPayment, SponsorNotice, Transaction
-from reach.funds.services import DonationInput, InsufficientBalance, record_donation
+from reach.funds.services import (
+    DonationInput,
+    InsufficientBalance,
+    record_donation,
+    spend_to_student,
+)
 from reach.funds.services.sponsorships import (
     AlreadyAttached,
     AlreadyPaid,
@@ -188,7 +193,7 @@ def test_the_next_candidate_takes_over_when_the_student_leaves(world, sponsored)
     Enrolment.objects.filter(person=world.persons["ward1"]).update(status="dropped_out")
     # the ward's officer may not see the commuter (who lives in the other ward): no candidate
     # for them; the district's office may
-    results = apply_fallbacks(actor=world.users["district"], on=D(2024, 11, 1))
+    results = apply_fallbacks(actor=world.users["district"], on=D(2024, 11, 1)).applied
     assert [(r.reason, r.outcome) for r in results] == [("left", "transferred")]
     sponsored.refresh_from_db()
     # the commuter studies at the same school (and lives in the other ward)
@@ -200,13 +205,13 @@ def test_the_next_candidate_takes_over_when_the_student_leaves(world, sponsored)
         world.persons["commuter"],
         "vi",
     )
-    assert apply_fallbacks(actor=world.users["district"], on=D(2024, 11, 1)) == []
+    assert apply_fallbacks(actor=world.users["district"], on=D(2024, 11, 1)).applied == []
     assert SponsorNotice.objects.count() == 1
 
 
 def test_the_office_proposes_when_no_candidate_is_left(world, sponsored):
     Enrolment.objects.filter(school=world.schools["ward1"]).update(status="transferred")
-    (result,) = apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1))
+    (result,) = apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1)).applied
     assert (result.reason, result.outcome) == ("moved", "awaiting_proposal")
     sponsored.refresh_from_db()
     assert sponsored.status == "awaiting_proposal"
@@ -242,18 +247,59 @@ def test_a_refund_returns_what_was_received_and_not_paid(world, sponsored):
         actor=world.users["ward01"], instalment=first, voucher="PC-1", paid_on=D(2024, 9, 20)
     )
     Enrolment.objects.filter(person=world.persons["ward1"]).update(status="graduated")
-    (result,) = apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1))
+    (result,) = apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1)).applied
     assert (result.reason, result.outcome) == ("finished", "refunded")
     refund = Transaction.objects.get(kind="refund")
     assert sorted(e.amount for e in refund.entries.all()) == [-700_000, 700_000]
     assert SponsorNotice.objects.get().refund_minor == 700_000
     assert Instalment.objects.filter(sponsorship=sponsored, cancelled_at__isnull=True).count() == 1
-    assert apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1)) == []
+    assert apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1)).applied == []
     assert Transaction.objects.filter(kind="refund").count() == 1
 
 
 def test_a_student_who_still_studies_keeps_the_sponsorship(world, sponsored):
-    assert apply_fallbacks(actor=world.users["ward01"], on=D(2025, 3, 1)) == []
+    run = apply_fallbacks(actor=world.users["ward01"], on=D(2025, 3, 1))
+    assert run.applied == [] and run.refused == []
+
+
+def test_a_refund_the_fund_cannot_pay_is_reported_and_tried_again(world, sponsored):
+    sponsored.fallback = "refund"
+    sponsored.save()
+    receipt = _receive(world, sponsored, 600_000)
+    attach_receipt(
+        actor=world.users["ward01"],
+        sponsorship=sponsored,
+        donation_id=receipt.pk,
+        instalment_id=sponsored.instalments.get(number=1).pk,
+    )
+    spend_to_student(  # the free cash is spent on another pupil meanwhile
+        actor=world.users["ward01"],
+        fund=sponsored.fund,
+        recipient_id=world.persons["ward1"].pk,
+        amount_minor=600_000,
+        idempotency_key="other",
+        occurred_on=D(2024, 10, 1),
+    )
+    Enrolment.objects.filter(person=world.persons["ward1"]).update(status="dropped_out")
+    run = apply_fallbacks(actor=world.users["ward01"], on=D(2024, 11, 1))
+    assert run.applied == [] and [pk for pk, _why in run.refused] == [sponsored.pk]
+    sponsored.refresh_from_db()
+    assert sponsored.status == "active" and not SponsorNotice.objects.exists()
+
+
+def test_the_command_applies_the_fallbacks_once(world, sponsored):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Enrolment.objects.filter(person=world.persons["ward1"]).update(status="transferred")
+    Enrolment.objects.filter(person=world.persons["commuter"]).update(status="transferred")
+    out = StringIO()
+    call_command("sponsorship_fallbacks", "--today", "2024-11-01", stdout=out)
+    assert "1 fallbacks applied, 0 refused" in out.getvalue()
+    call_command("sponsorship_fallbacks", "--today", "2024-11-01", stdout=(out := StringIO()))
+    assert "0 fallbacks applied" in out.getvalue()
+    assert SponsorNotice.objects.get().kind == "awaiting_proposal"
 
 
 def test_the_statement_shows_no_full_name_id_or_address(world, sponsored):
