@@ -32,7 +32,7 @@ from reach.entitlements.models import EntitlementLine
 from reach.entitlements.notice import benefit_name
 from reach.entitlements.selectors import list_entitlements_for_user, list_objections_for_user
 from reach.funds.choices import AccountKind, TransactionKind
-from reach.funds.models import InstalmentPayment, Transaction
+from reach.funds.models import Fund, InstalmentPayment, Transaction
 from reach.payments.models import Disbursement
 from reach.registry.models import Person
 from reach.registry.selectors import get_person_for_user, list_enrolments_for_user
@@ -265,7 +265,7 @@ def _objection_events(user: User, person: Person) -> list[tuple[int, FileEvent]]
     return found
 
 
-def _fund_name(fund) -> str:
+def _fund_name(fund: Fund) -> str:
     return in_language(fund.names, get_language())
 
 
@@ -286,7 +286,7 @@ def support_for_user(user: User, person: Person) -> list[tuple[int, SupportLine]
         )
         for payment in restrict(Disbursement.objects.filter(person=person), user)
     ]
-    moves = (
+    moves = list(
         Transaction.objects.filter(
             recipient=person,
             kind__in=(TransactionKind.SPEND, TransactionKind.HAND_OVER),
@@ -296,7 +296,6 @@ def support_for_user(user: User, person: Person) -> list[tuple[int, SupportLine]
         .prefetch_related("entries__account")
         .order_by("occurred_on", "id")
     )
-    moves = list(moves)
     sponsors = {
         payment.transaction_id: payment.instalment.sponsorship.donor.name
         for payment in InstalmentPayment.objects.filter(

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,7 +212,7 @@ def _open_instalment(sponsorship: Sponsorship, instalment_id: int) -> Instalment
     return instalment
 
 
-def unattached_receipts(sponsorship: Sponsorship):
+def unattached_receipts(sponsorship: Sponsorship) -> QuerySet[Donation]:
     """The sponsor's cash receipts in the fund that no instalment holds yet."""
     return Donation.objects.filter(
         fund_id=sponsorship.fund_id,
