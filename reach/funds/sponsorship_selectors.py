@@ -96,7 +96,7 @@ def attendance_band(rate: int | None) -> str:
     if rate is None:
         return _("not recorded")
     if rate >= 90:
-        return _("regular (90% or more)")
+        return _("regular (at least 90%)")
     if rate >= 75:
         return _("fair (75-89%)")
     return _("irregular (below 75%)")

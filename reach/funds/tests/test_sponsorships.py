@@ -315,7 +315,7 @@ def test_the_statement_shows_no_full_name_id_or_address(world, sponsored):
     )
     (item,) = statement(sponsored.donor.sponsorships.all(), year=2024)
     assert item.student.name == "Nguyễn V. A."
-    assert (item.student.grade, item.student.attendance) == (7, "regular (90% or more)")
+    assert (item.student.grade, item.student.attendance) == (7, "regular (at least 90%)")
     assert (item.due_minor, item.paid_minor) == (2_000_000, 500_000)
     from reach.funds.sponsorship_letters import render_statement_html
 
