@@ -41,6 +41,7 @@ class Grant:
     unit_path: str | None = None
     school_id: int | None = None
     school_unit_path: str | None = None
+    organisation_id: int | None = None  # set when the membership is of an organisation
 
 
 def grants_of(user: User | None) -> tuple[Grant, ...]:
@@ -55,7 +56,13 @@ def grants_of(user: User | None) -> tuple[Grant, ...]:
         if m.unit is not None:
             grants.append(Grant(role=m.role, unit_path=m.unit.path))
         elif m.organisation is not None:
-            grants.append(Grant(role=m.role, unit_path=m.organisation.unit.path))
+            grants.append(
+                Grant(
+                    role=m.role,
+                    unit_path=m.organisation.unit.path,
+                    organisation_id=m.organisation_id,
+                )
+            )
         elif m.school is not None:
             grants.append(
                 Grant(role=m.role, school_id=m.school_id, school_unit_path=m.school.unit.path)

@@ -62,6 +62,7 @@ class AccountKind(models.TextChoices):
     PAID_OUT = "paid_out", _("Paid out")
     GOODS_IN = "goods_in", _("Goods received")
     HANDED_OVER = "handed_over", _("Goods handed over")
+    REFUNDED = "refunded", _("Refunded to donors")
 
 
 HELD_KINDS = (AccountKind.FREE_CASH, AccountKind.RESTRICTED_CASH, AccountKind.STOCK)
@@ -78,6 +79,7 @@ class TransactionKind(models.TextChoices):
     SPEND = "spend", _("Spend")
     HAND_OVER = "hand_over", _("Hand-over in kind")
     REVERSAL = "reversal", _("Reversal")
+    REFUND = "refund", _("Refund to a donor")
 
 
 # --- rounds ---
@@ -106,3 +108,32 @@ class CandidateOutcome(models.TextChoices):
     UNIT_QUOTA = "unit_quota", _("Quota of the commune or ward reached")
     BUDGET = "budget", _("Budget used up")
     ALREADY_AWARDED = "already_awarded", _("Already awarded for this purpose this year")
+
+
+# --- sponsorships ---
+class SponsorshipRhythm(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    TERM = "term", _("Per term")
+    YEAR = "year", _("Per school year")
+
+
+class SponsorshipFallback(models.TextChoices):
+    """What the donor chose, at the start, for the day the student leaves, moves or finishes."""
+
+    NEXT_CANDIDATE = "next_candidate", _("The next candidate of the same school")
+    OFFICE_PROPOSES = "office_proposes", _("A student the office proposes")
+    REFUND = "refund", _("A refund")
+
+
+class SponsorshipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    AWAITING_PROPOSAL = "awaiting_proposal", _("Waiting for the office's proposal")
+    REFUNDED = "refunded", _("Ended, refunded")
+    ENDED = "ended", _("Ended")
+
+
+class SponsorNoticeKind(models.TextChoices):
+    TRANSFERRED = "transferred", _("Sponsorship moved to another student")
+    AWAITING_PROPOSAL = "awaiting_proposal", _("The office will propose a student")
+    REFUNDED = "refunded", _("Sponsorship ended and refunded")
+    PROPOSED = "proposed", _("The office proposed a student")

@@ -1,8 +1,10 @@
 """The demo's funds (issue 19, seeds 001, 002, 004): a ward's learning-encouragement fund, the
 district youth union's "Tiếp sức đến trường" fund and Guiding county's student-aid fund
 (助学基金), each with donors, a few hundred donations in cash and in kind answering the year's
-campaigns (some with the donor's wishes), payments to pupils of the area, hand-overs of goods
-and one reversal: everything through the services, so every movement is audited."""
+campaigns (some with the donor's wishes), payments to pupils of the area, hand-overs of goods,
+one reversal, and a few sponsorships (đỡ đầu / 点对点) whose sponsor's receipts are attached and
+whose instalments due by the day of payment are paid: everything through the services, so
+every movement is audited."""
 
 import datetime as dt
 import random
@@ -20,6 +22,11 @@ from reach.funds.services import (
     record_donation,
     reverse_transaction,
     spend_to_student,
+)
+from reach.funds.services.sponsorships import (
+    attach_receipt,
+    create_sponsorship,
+    pay_instalment,
 )
 from reach.geo.models import Organisation, School, Unit
 from reach.registry.models import Enrolment
@@ -116,7 +123,15 @@ def _campaign_day(rng: random.Random, year: int) -> tuple[str, dt.date]:
 def set_up_demo_funds(*, actor, school_year: int, spent_on: dt.date) -> dict[str, int]:
     """Create the demo funds and fill them; returns counts of what was recorded."""
     rng = random.Random(19)
-    counts = {"funds": 0, "donations": 0, "payments": 0, "hand_overs": 0, "refused": 0}
+    counts = {
+        "funds": 0,
+        "donations": 0,
+        "payments": 0,
+        "hand_overs": 0,
+        "refused": 0,
+        "sponsorships": 0,
+        "instalments_paid": 0,
+    }
     for code, names, (
         org_code,
         org_name,
@@ -147,7 +162,80 @@ def set_up_demo_funds(*, actor, school_year: int, spent_on: dt.date) -> dict[str
         counts["payments"] += paid
         counts["hand_overs"] += handed
         counts["refused"] += refused
+        sponsored, instalments = _sponsor(
+            fund, donors, actor=actor, school_year=school_year, on=spent_on
+        )
+        counts["sponsorships"] += sponsored
+        counts["instalments_paid"] += instalments
     return counts
+
+
+SPONSORED_PUPILS = 3
+FALLBACKS = ["next_candidate", "office_proposes", "refund"]
+
+
+def _sponsor(fund: Fund, donors, *, actor, school_year: int, on: dt.date) -> tuple[int, int]:
+    """A few person donors each sponsor a pupil of the fund's area monthly for the school
+    year: their receipt for the first months is attached to the first instalment (an
+    off-schedule payment), and the instalments due by `on` are paid."""
+    pupils = list(
+        Enrolment.objects.filter(
+            under_paths("person__household__unit__path", (fund.unit.path,)),
+            school_year=school_year,
+            status="enrolled",
+        )
+        .order_by("-person_id")
+        .values_list("person_id", flat=True)[:SPONSORED_PUPILS]
+    )
+    sponsors = [d for d in donors if d.kind == "person"] or donors
+    amount = 300_000 if fund.currency == "VND" else 30_000  # 300,000 dong, 300 yuan
+    sponsored = paid = 0
+    for n, person_id in enumerate(pupils):
+        donor = sponsors[n % len(sponsors)]
+        sponsorship = create_sponsorship(
+            actor=actor,
+            fund=fund,
+            donor_id=donor.pk,
+            person_id=person_id,
+            amount_minor=amount,
+            rhythm="monthly",
+            starts_on=dt.date(school_year, 9, 1),
+            ends_on=dt.date(school_year + 1, 5, 31),
+            fallback=FALLBACKS[n % len(FALLBACKS)],
+        )
+        sponsored += 1
+        receipt = record_donation(
+            actor=actor,
+            fund=fund,
+            gift=DonationInput(
+                kind="receipt",
+                form="cash",
+                received_on=dt.date(school_year, 9, 5),
+                donor_id=donor.pk,
+                amount_minor=amount * 3,
+                note="sponsorship",
+            ),
+        )
+        due = list(sponsorship.instalments.filter(due_on__lte=on).order_by("number"))
+        if due:
+            attach_receipt(
+                actor=actor,
+                sponsorship=sponsorship,
+                donation_id=receipt.pk,
+                instalment_id=due[0].pk,
+            )
+        for instalment in due:
+            try:
+                pay_instalment(
+                    actor=actor,
+                    instalment=instalment,
+                    voucher=f"DEMO-{fund.code}-{sponsorship.pk}-{instalment.number}",
+                    paid_on=instalment.due_on,
+                )
+                paid += 1
+            except FundError:
+                pass
+    return sponsored, paid
 
 
 def _donate(fund: Fund, donors, rng: random.Random, *, actor, language: str, year: int) -> int:

@@ -10,7 +10,7 @@ model refuses both, and the database too where it can: see the migration's trigg
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from reach.common.scoping import ScopePath
@@ -25,6 +25,10 @@ from reach.funds.choices import (
     DonorKind,
     FundPurpose,
     RoundStatus,
+    SponsorNoticeKind,
+    SponsorshipFallback,
+    SponsorshipRhythm,
+    SponsorshipStatus,
     TransactionKind,
 )
 from reach.geo.models import Organisation, School, Unit
@@ -472,3 +476,176 @@ class RoundAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.person_id}: {self.amount_minor}"
+
+
+# --- sponsorships ---
+# A donor sponsors a named student (đỡ đầu / 点对点) through a fund: a schedule of instalments,
+# the sponsor's receipts attached to them, each instalment paid to the student once (a spend
+# of the fund's ledger with the instalment's idempotency key), and the fallback the donor chose
+# for the day the student leaves, moves or finishes. Seen by whoever may see the student.
+SPONSORSHIP_SCOPE = ScopePath(
+    unit_path="sponsorship__person__household__unit__path",
+    school="sponsorship__person__enrolments__school_id",
+)
+
+
+class Sponsorship(models.Model):
+    scope = ScopePath(
+        unit_path="person__household__unit__path", school="person__enrolments__school_id"
+    )
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="sponsorships")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="sponsorships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sponsorships")
+    school = models.ForeignKey(  # the student's school when it began: the fallback's pool
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount_minor = models.BigIntegerField(_("amount per instalment (minor units)"))
+    rhythm = models.CharField(_("rhythm"), max_length=12, choices=SponsorshipRhythm.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    fallback = models.CharField(_("fallback"), max_length=20, choices=SponsorshipFallback.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SponsorshipStatus.choices,
+        default=SponsorshipStatus.ACTIVE,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("sponsorship")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="sponsorship_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="sponsorship_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor_id} -> {self.person_id} ({self.fund_id})"
+
+
+class Instalment(models.Model):
+    """One due instalment of a sponsorship; paid at most once (`InstalmentPayment`)."""
+
+    scope = SPONSORSHIP_SCOPE
+
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.PROTECT, related_name="instalments"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    due_on = models.DateField(_("due on"))
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sponsorship", "number"]
+        verbose_name = _("instalment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsorship", "number"], name="instalment_once_per_number"
+            ),
+            models.UniqueConstraint(
+                fields=["sponsorship", "due_on"], name="instalment_once_per_due_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="instalment_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsorship_id}#{self.number}"
+
+
+class InstalmentPayment(models.Model):
+    """The payment of one instalment to the student: once per instalment, its voucher used
+    once, for the instalment's amount, debiting the fund by its ledger transaction."""
+
+    scope = ScopePath(
+        unit_path="instalment__sponsorship__person__household__unit__path",
+        school="instalment__sponsorship__person__enrolments__school_id",
+    )
+
+    instalment = models.OneToOneField(Instalment, on_delete=models.PROTECT, related_name="payment")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")  # paid to
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, related_name="instalment_payment"
+    )
+    voucher = models.CharField(_("voucher number"), max_length=60, unique=True)
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instalment payment")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="instalment_payment_positive"
+            ),
+            models.CheckConstraint(condition=~Q(voucher=""), name="instalment_payment_has_voucher"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher}: {self.amount_minor}"
+
+
+class SponsorReceipt(models.Model):
+    """A receipt of the sponsor (a `Donation`) attached by a clerk to an instalment it pays
+    for: once per receipt; more or less than the instalment's amount is shown, not refused."""
+
+    scope = SPONSORSHIP_SCOPE
+
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.PROTECT, related_name="receipts")
+    instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="receipts")
+    donation = models.OneToOneField(
+        Donation, on_delete=models.PROTECT, related_name="sponsor_receipt"
+    )
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    attached_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sponsor's receipt")
+
+    def __str__(self) -> str:
+        return f"{self.donation_id} -> {self.instalment_id}"
+
+
+class SponsorNotice(models.Model):
+    """What the donor is told (a letter, in their language; no e-mail server): once per event
+    of a sponsorship, `key` naming the event so a command run twice writes it once."""
+
+    scope = SPONSORSHIP_SCOPE
+
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=SponsorNoticeKind.choices)
+    key = models.CharField(_("event"), max_length=80, unique=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    former_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    new_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=30, blank=True)
+    refund_minor = models.BigIntegerField(_("refund (minor units)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice to a sponsor")
+
+    def __str__(self) -> str:
+        return self.key

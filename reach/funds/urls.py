@@ -1,10 +1,11 @@
 from django.urls import path
 
-from reach.funds import views, views_rounds
+from reach.funds import sponsorship_views, views, views_rounds
 
 app_name = "funds"
 urlpatterns = [
     path("", views.fund_list, name="list"),
+    path("new/", sponsorship_views.fund_create, name="new"),
     path("<int:fund_id>/", views.fund_detail, name="fund"),
     path("<int:fund_id>/donate/", views.donate, name="donate"),
     path("<int:fund_id>/spend/", views.spend, name="spend"),
@@ -24,4 +25,51 @@ urlpatterns = [
     path("rounds/<int:round_id>/return/", views_rounds.round_return, name="round-return"),
     path("rounds/<int:round_id>/publish/", views_rounds.round_publish, name="round-publish"),
     path("rounds/<int:round_id>/award/", views_rounds.round_award, name="round-award"),
+    # --- sponsorships ---
+    path(
+        "<int:fund_id>/restrictions/new/",
+        sponsorship_views.restriction_create,
+        name="restriction-new",
+    ),
+    path("sponsorships/", sponsorship_views.sponsorship_list, name="sponsorships"),
+    path(
+        "<int:fund_id>/sponsorships/new/",
+        sponsorship_views.sponsorship_create,
+        name="sponsorship-new",
+    ),
+    path(
+        "sponsorships/<int:sponsorship_id>/",
+        sponsorship_views.sponsorship_detail,
+        name="sponsorship",
+    ),
+    path(
+        "sponsorships/<int:sponsorship_id>/pay/",
+        sponsorship_views.sponsorship_pay,
+        name="sponsorship-pay",
+    ),
+    path(
+        "sponsorships/<int:sponsorship_id>/attach/",
+        sponsorship_views.sponsorship_attach,
+        name="sponsorship-attach",
+    ),
+    path(
+        "sponsorships/<int:sponsorship_id>/propose/",
+        sponsorship_views.sponsorship_propose,
+        name="sponsorship-propose",
+    ),
+    path(
+        "sponsorships/<int:sponsorship_id>/statement.pdf",
+        sponsorship_views.sponsorship_statement_pdf,
+        name="sponsorship-statement-pdf",
+    ),
+    path(
+        "sponsorships/<int:sponsorship_id>/letter.pdf",
+        sponsorship_views.sponsorship_letter_pdf,
+        name="sponsorship-letter-pdf",
+    ),
+    path(
+        "donors/<int:donor_id>/statement.pdf",
+        sponsorship_views.donor_statement_pdf,
+        name="donor-statement-pdf",
+    ),
 ]

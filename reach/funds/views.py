@@ -32,6 +32,7 @@ from reach.funds.services import (
 )
 from reach.funds.services.imports import DonationImportRejected, import_donations
 from reach.funds.services.restrictions import describe_restriction
+from reach.funds.sponsorship_forms import RestrictionForm
 from reach.geo.models import School
 
 
@@ -51,6 +52,13 @@ def _gift_form(request, fund: Fund, data=None) -> GiftForm:
         School.objects.filter(under_paths("unit__path", (fund.unit.path,))), request.user
     )
     return GiftForm(data, donors=donors, schools=schools)
+
+
+def _restriction_form(request, fund: Fund) -> RestrictionForm:
+    schools = restrict(
+        School.objects.filter(under_paths("unit__path", (fund.unit.path,))), request.user
+    )
+    return RestrictionForm(schools=schools)
 
 
 @login_required
@@ -87,6 +95,7 @@ def fund_detail(request, fund_id: int):
         "spend_form": SpendForm(restrictions=restrictions) if may_spend else None,
         "hand_over_form": HandOverForm(restrictions=restrictions) if may_spend else None,
         "reversal_form": ReversalForm() if may_spend else None,
+        "restriction_form": _restriction_form(request, fund) if may_spend else None,
     }
     return render(request, "funds/fund_detail.html", context)
 

@@ -30,6 +30,7 @@ from reach.casework.tests.factories import DropoutCaseFactory, WorkGroupFactory
 from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
+from reach.funds.models import SponsorNotice
 from reach.funds.services import DonationInput, record_donation, spend_to_student
 from reach.funds.services.rounds import (
     RoundInput,
@@ -40,6 +41,7 @@ from reach.funds.services.rounds import (
     publish_round,
     submit_round,
 )
+from reach.funds.services.sponsorships import create_sponsorship
 from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.learning.models import Participant, Registration
 from reach.learning.tests.factories import CourseFactory, CriteriaSetFactory
@@ -161,10 +163,11 @@ def matrix(world, settings, tmp_path) -> Matrix:
         )
         for key, person in persons.items()
     }
-    funds, donations = {}, {}
+    funds, donations, donors = {}, {}, {}
     for key in ("ward1", "ward2", "town"):
         fund = FundFactory(code=f"FUND-{key}", unit=world.units[key])
         funds[key] = fund
+        donors[key] = DonorFactory(unit=world.units[key], name=f"Donor {key}")
         donations[key] = record_donation(
             actor=admin,
             fund=fund,
@@ -172,7 +175,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
                 kind="receipt",
                 form="cash",
                 received_on=dt.date(2024, 10, 1),
-                donor_id=DonorFactory(unit=world.units[key], name=f"Donor {key}").pk,
+                donor_id=donors[key].pk,
                 amount_minor=1_000_000,
             ),
         )
@@ -210,6 +213,29 @@ def matrix(world, settings, tmp_path) -> Matrix:
     submit_round(actor=admin, round_=rounds["ward1"])
     approve_round(actor=world.users["district"], round_=rounds["ward1"])
     publish_round(actor=admin, round_=rounds["ward1"])
+    # sponsorships (issue 19): each fund's donor sponsors its place's pupil, with a letter
+    sponsorships = {}
+    for key in ("ward1", "ward2", "town"):
+        sponsorship = create_sponsorship(
+            actor=admin,
+            fund=funds[key],
+            donor_id=donors[key].pk,
+            person_id=world.persons[key].pk,
+            amount_minor=100_000,
+            rhythm="term",
+            starts_on=dt.date(2024, 9, 1),
+            ends_on=dt.date(2025, 5, 31),
+            fallback="office_proposes",
+        )
+        SponsorNotice.objects.create(
+            sponsorship=sponsorship,
+            kind="awaiting_proposal",
+            key=f"matrix-{key}",
+            language="vi",
+            former_person=world.persons[key],
+            reason="left",
+        )
+        sponsorships[key] = sponsorship
     # plans (issue 20): a plan per ward or town, with a task, a progress update and an import
     plans = {key: PlanFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
     tasks = {key: PlanTaskFactory(plan=plan) for key, plan in plans.items()}
@@ -257,6 +283,8 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "fund_id": _ids(funds),
             "donation_id": _ids(donations),
             "round_id": _ids(rounds),
+            "sponsorship_id": _ids(sponsorships),
+            "donor_id": _ids(donors),
             "plan_id": _ids(plans),
             "task_id": _ids(tasks),
             "update_id": _ids(updates),

@@ -26,7 +26,7 @@ from reach.funds.choices import (
     TransactionKind,
 )
 from reach.funds.models import Donation, Donor, Fund
-from reach.funds.permissions import FUND_ROLES, can_record_donation
+from reach.funds.permissions import FUND_ROLES, can_create_fund, can_record_donation
 from reach.funds.services.ledger import FundError, Line, account_for, lock_fund, post
 from reach.funds.services.restrictions import RestrictionInput, restriction_for
 from reach.geo.models import Organisation, Unit, is_under
@@ -49,8 +49,8 @@ def create_fund(
 ) -> Fund:
     """Set up a fund of `organisation` in `unit` (its own unit or one under it)."""
     require(
-        holds_role(actor, FUND_ROLES, over=unit.path),
-        _("Your role cannot set up funds in this unit."),
+        can_create_fund(actor, organisation, unit),
+        _("Your role cannot set up funds of this organisation in this unit."),
     )
     if not is_under(unit.path, organisation.unit.path):
         raise FundError(_("the fund's unit lies outside its organisation's"))

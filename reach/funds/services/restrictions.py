@@ -9,15 +9,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from reach.accounts.choices import AuditAction
 from reach.accounts.models import User
+from reach.accounts.permissions import require
 from reach.accounts.scoping import restrict
+from reach.accounts.services import record_audit_event, snapshot
 from reach.common.schoolyear import school_year_of
 from reach.funds.choices import FundPurpose
 from reach.funds.models import Fund, Restriction
-from reach.funds.services.ledger import FundError
+from reach.funds.permissions import can_manage_restrictions
+from reach.funds.services.ledger import FundError, lock_fund
 from reach.geo.models import School, Unit, is_under
 from reach.registry.choices import EducationLevel, EnrolmentStatus
 from reach.registry.models import Enrolment, Household, Person
@@ -144,3 +149,27 @@ def unmet(restriction: Restriction, *, recipient: Person, purpose: str, on: dt.d
     if restriction.household_id and restriction.household_id != recipient.household_id:
         reasons.append(_("the money is for the pupils of one named household only"))
     return reasons
+
+
+def add_restriction(*, actor: User, fund: Fund, wishes: RestrictionInput) -> Restriction:
+    """Add a pot to `fund` for `wishes` (or return the one that exists), audited. Raises
+    NotAllowed, or FundError for empty wishes or what `restriction_for` refuses."""
+    require(
+        can_manage_restrictions(actor, fund),
+        _("Your role cannot add restrictions to this fund."),
+    )
+    if wishes.empty:
+        raise FundError(_("a restriction restricts something: name a purpose, level or place"))
+    with transaction.atomic():
+        locked = lock_fund(fund.pk)
+        existing = set(locked.restrictions.values_list("pk", flat=True))
+        restriction = restriction_for(fund=locked, wishes=wishes, actor=actor)
+        if restriction.pk not in existing:
+            record_audit_event(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=restriction,
+                after=snapshot(restriction),
+                household_id=restriction.household_id or None,
+            )
+    return restriction

@@ -4,7 +4,15 @@ import pytest
 from django.core.management import call_command
 
 from reach.accounts.models import AuditEvent, User
-from reach.funds.models import Donation, RoundAward, ScholarshipRound, Transaction
+from reach.funds.models import (
+    Donation,
+    InstalmentPayment,
+    RoundAward,
+    ScholarshipRound,
+    SponsorReceipt,
+    Sponsorship,
+    Transaction,
+)
 from reach.funds.selectors import account_balances, list_funds_for_user
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +24,9 @@ def test_the_demo_fills_three_funds_with_gifts_payments_and_a_reversal_each():
     admin = User.objects.get(username="admin")
     funds = list_funds_for_user(admin)
     assert {fund.code for fund in funds} == {"VN26734-QKH", "VN761-TSDT", "CN522723-ZXJJ"}
-    assert Donation.objects.count() == 3 * 120
+    assert Donation.objects.exclude(note="sponsorship").count() == 3 * 120
+    assert Sponsorship.objects.count() == 9
+    assert InstalmentPayment.objects.exists() and SponsorReceipt.objects.count() == 9
     assert Donation.objects.filter(form="in_kind").exists()
     assert Transaction.objects.filter(kind="spend").count() > 3
     assert Transaction.objects.filter(kind="reversal").count() == 3
@@ -40,3 +50,4 @@ def test_the_demo_fills_three_funds_with_gifts_payments_and_a_reversal_each():
         assert all(a.transaction.fund_id == round_.fund_id for a in awards)
     assert {r.fund.currency for r in rounds.values()} == {"VND", "CNY"}
     assert "Scholarship rounds approved, published and paid: 2 rounds" in out.getvalue()
+    assert "9 sponsorships" in out.getvalue()
