@@ -34,7 +34,6 @@ from reach.indicators.deprivation import (
 from reach.indicators.detection import dropped_out_q
 from reach.indicators.parameters import IndicatorParameters, indicator_parameters
 from reach.indicators.selectors import TOTAL, group_by_unit
-from reach.payments.models import PaymentClaim
 from reach.registry.choices import EnrolmentStatus
 from reach.registry.models import Enrolment, Person
 
@@ -60,6 +59,7 @@ class FigureDefinition:
     note: str = ""
     reasons: dict[str, str] = field(default_factory=dict)
     purposes: tuple[str, ...] = ()
+    waived_kinds: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -122,24 +122,29 @@ def _indicator(indicator: Indicator, measure: Measure) -> Condition:
 
 
 def _poor_near_poor_pupils(year: int, _d: FigureDefinition, params: IndicatorParameters) -> Q:
-    pupils = Exists(Enrolment.objects.filter(person=OuterRef("pk"), school_year=year, status__in=ATTENDED))
+    pupils = Exists(
+        Enrolment.objects.filter(person=OuterRef("pk"), school_year=year, status__in=ATTENDED)
+    )
     return Q(pupils) & Q(household_status_in(year, params.right_age.household_statuses))
 
 
-def _tuition_entitled_and_paid(year: int, definition: FigureDefinition, _p) -> Q:
-    in_force = EntitlementLine.objects.filter(
+def _tuition_entitled_and_paid(
+    year: int, definition: FigureDefinition, _p: IndicatorParameters
+) -> Q:
+    """A line of the purposes in force for the year, delivered: an exemption or reduction is
+    given by waiving the fee (no cash moves, `payments/demo.py`), any other kind by its claim
+    paid in full."""
+    lines = EntitlementLine.objects.filter(
         person=OuterRef("pk"),
         school_year=year,
         status=LineStatus.IN_FORCE,
         benefit__purpose__in=definition.purposes,
     )
-    unpaid = PaymentClaim.objects.filter(
-        person=OuterRef("pk"), school_year=year, purpose__in=definition.purposes
-    ).filter(paid_minor__lt=F("amount_minor"))
-    paid = PaymentClaim.objects.filter(
-        person=OuterRef("pk"), school_year=year, purpose__in=definition.purposes
+    waived = lines.filter(benefit__kind__in=definition.waived_kinds)
+    paid = lines.exclude(benefit__kind__in=definition.waived_kinds).filter(
+        claims__paid_minor__gte=F("claims__amount_minor")
     )
-    return Q(Exists(in_force)) & Q(Exists(paid)) & ~Q(Exists(unpaid))
+    return Q(Exists(waived)) | Q(Exists(paid))
 
 
 def _enrolled_pupils(year: int, _d: FigureDefinition, params: IndicatorParameters) -> Q:
@@ -156,7 +161,9 @@ def _dropped_out_year_before(year: int, _d: FigureDefinition, params: IndicatorP
 
 def _returned(year: int, _d: FigureDefinition, params: IndicatorParameters) -> Q:
     return dropped_out_q(year - 1, params) & Q(
-        Exists(Enrolment.objects.filter(person=OuterRef("pk"), school_year=year, status__in=ATTENDED))
+        Exists(
+            Enrolment.objects.filter(person=OuterRef("pk"), school_year=year, status__in=ATTENDED)
+        )
     )
 
 
@@ -210,6 +217,7 @@ def _definition(code: str, node: dict) -> FigureDefinition:
         note=str(node.get("note", "")),
         reasons={k: str(v) for k, v in (node.get("reason") or {}).items()},
         purposes=tuple(node.get("purposes", ())),
+        waived_kinds=tuple(node.get("waived_kinds", ())),
     )
 
 
@@ -333,4 +341,3 @@ def persons_behind(
         return Person.objects.none()
     counted_numerator, counted_denominator = _qs(definition, school_year, params)
     return _under(persons, unit).filter(counted_numerator if numerator else counted_denominator)
-

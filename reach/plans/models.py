@@ -280,7 +280,9 @@ class Target(models.Model):
     baseline_value = models.DecimalField(
         _("baseline (%)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    baseline_year = models.PositiveSmallIntegerField(_("baseline school year"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline school year"), null=True, blank=True
+    )
     wording = models.TextField(_("as written in the plan"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 

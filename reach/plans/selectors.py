@@ -199,9 +199,7 @@ def list_my_tasks(user: User | None) -> QuerySet[PlanTask]:
 def targets_for_user(user: User | None) -> QuerySet[Target]:
     """The targets a user sees: those over their units and below (`restrict` over the target's
     unit: a ward its own, the district its wards' and its own), in plans they read."""
-    return restrict(Target.objects.all(), user).filter(
-        plan__in=plans_for_user(user).values("pk")
-    )
+    return restrict(Target.objects.all(), user).filter(plan__in=plans_for_user(user).values("pk"))
 
 
 def list_targets_for_user(user: User | None, plan: Plan) -> QuerySet[Target]:
@@ -214,7 +212,9 @@ def list_targets_for_user(user: User | None, plan: Plan) -> QuerySet[Target]:
 
 
 def get_target_for_user(user: User | None, target_id: int) -> Target | None:
-    return targets_for_user(user).select_related("plan", "unit", "task").filter(pk=target_id).first()
+    return (
+        targets_for_user(user).select_related("plan", "unit", "task").filter(pk=target_id).first()
+    )
 
 
 def persons_counted_for_user(user: User | None) -> QuerySet[Person]:

@@ -1,6 +1,6 @@
-"""Writes of plans: a plan with its legal bases, its targets, a task's progress with evidence. The task
-table's import is in `imports/services.py`. Each write checks its permission, owns its
-transaction and writes the audit event."""
+"""Writes of plans: a plan with its legal bases, its targets, a task's progress with
+evidence. The task table's import is in `imports/services.py`. Each write checks its
+permission, owns its transaction and writes the audit event."""
 
 import datetime as dt
 from dataclasses import dataclass

@@ -23,10 +23,10 @@ from reach.indicators.selectors import child_units_for_user
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
+from reach.plans.figures import persons_behind
 from reach.plans.forms import PlanForm, TaskTableForm, TaskUpdateForm
 from reach.plans.imports.services import commit_task_import, stage_task_import
 from reach.plans.targets import TargetProgress, sub_unit_figures, target_progress, year_label
-from reach.plans.figures import persons_behind
 
 
 def _plan(request, plan_id: int):
@@ -347,7 +347,9 @@ def target_persons(request, target_id: int):
     unit = target.unit
     if request.GET.get("unit"):
         unit = get_unit_for_user(request.user, request.GET["unit"])
-        if unit is None or not (unit == target.unit or unit.path.startswith(target.unit.path + ".")):
+        if unit is None or not (
+            unit == target.unit or unit.path.startswith(target.unit.path + ".")
+        ):
             raise Http404(_("No such unit"))
     listed = (
         persons_behind(

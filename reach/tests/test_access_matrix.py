@@ -33,7 +33,7 @@ from reach.entitlements.services.workflow import approve_run, publish_run, submi
 from reach.funds.services import DonationInput, record_donation, spend_to_student
 from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.payments.services.background import KIND as PAYMENTS
-from reach.plans.models import PlanTaskImport, TaskUpdate
+from reach.plans.models import PlanTaskImport, Target, TaskUpdate
 from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -188,6 +188,17 @@ def matrix(world, settings, tmp_path) -> Matrix:
         key: PlanTaskImport.objects.create(plan=plan, filename="t.xlsx")
         for key, plan in plans.items()
     }
+    # targets (issue 20): one per ward or town plan, over its unit, computed from its persons
+    targets = {
+        key: Target.objects.create(
+            plan=plan,
+            unit=world.units[key],
+            indicator="right_age_attendance",
+            value=90,
+            school_year=2024,
+        )  # fmt: skip
+        for key, plan in plans.items()
+    }
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -205,6 +216,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "task_id": _ids(tasks),
             "update_id": _ids(updates),
             "import_id": _ids(plan_imports),
+            "target_id": _ids(targets),
         }
     )
 

@@ -10,7 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from reach.accounts.models import AuditEvent
 from reach.common.errors import NotAllowed
+from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
+from reach.entitlements.tests.factories import EntitlementRunFactory
+from reach.payments.models import PaymentClaim
 from reach.plans import selectors
 from reach.plans.choices import TargetLight
 from reach.plans.figures import (
@@ -25,6 +28,7 @@ from reach.plans.models import Target
 from reach.plans.services import PlanError, create_target
 from reach.plans.targets import judge, target_progress
 from reach.plans.tests.factories import PlanFactory
+from reach.policy.models import Benefit, Policy, PolicyVersion
 from reach.registry.models import Person
 from reach.registry.tests.factories import (
     EnrolmentFactory,
@@ -113,23 +117,50 @@ def test_dropout_and_return_rates_from_enrolments(world):
     assert list(returned) == [left]
 
 
-def test_tuition_coverage_counts_pupils_entitled_and_paid_in_full(world, monkeypatch):
-    """Two poor pupils in ward 1: one with a tuition line in force paid in full, one without."""
-    from reach.plans import figures
+def _tuition_line(person, *, kind: str, run, paid: int | None = None) -> EntitlementLine:
+    """A tuition line in force for `person` in 2024 (and its claim, `paid` of 900)."""
+    policy = Policy.objects.get_or_create(
+        code="vn-test", defaults={"jurisdiction": "VN", "currency": "VND"}
+    )[0]
+    version = PolicyVersion.objects.get_or_create(
+        policy=policy, number=1, defaults={"document": {}, "checksum": "x", "source_file": "t"}
+    )[0]
+    benefit = Benefit.objects.create(
+        version=version, code=f"tuition_{kind}", kind=kind, purpose="tuition", condition={},
+        amount={}, effective_from=dt.date(2021, 10, 15),
+    )  # fmt: skip
+    enrolment = person.enrolments.get(school_year=2024)
+    line = EntitlementLine.objects.create(
+        run=run, enrolment=enrolment, person=person,
+        household=person.household, unit=person.household.unit, benefit=benefit,
+        benefit_code=benefit.code, policy_code="vn-test", school_year=2024, amount_minor=900,
+        currency="VND", status=LineStatus.IN_FORCE,
+    )  # fmt: skip
+    if paid is not None:
+        PaymentClaim.objects.create(
+            person=person, school_year=2024, purpose="tuition", line=line, currency="VND",
+            amount_minor=900, paid_minor=paid,
+        )  # fmt: skip
+    return line
 
-    ward1 = world.units["ward1"]
-    household = HouseholdFactory(unit=ward1)
-    HouseholdYearStatusFactory(household=household, year=2024, status="poor")
-    unpaid = PersonFactory(household=household, full_name="Unpaid pupil")
-    EnrolmentFactory(person=unpaid, school=world.schools["ward1"])
-    paid = world.persons["ward1"]
 
-    def entitled_and_paid(year, d, params):
-        return figures.Q(pk=paid.pk)  # the line and claim rows are the payments app's to test
-
-    assert EntitlementLine.objects.count() == 0  # no run here: the condition is checked below
-    monkeypatch.setitem(figures.CONDITIONS, "tuition_entitled_and_paid", entitled_and_paid)
-    assert figure(definition("tuition_exemption_coverage"), ward1, 2024) == FigureValue(1, 2, 50.0)
+def test_tuition_coverage_counts_fees_waived_and_support_paid_in_full(world):
+    """Ward 2's four poor or near-poor pupils: an exemption in force (the fee is waived: given),
+    support paid in full (given), support half paid and no line at all (not given)."""
+    ward2 = world.units["ward2"]
+    sibling = Person.objects.get(full_name="Sibling at home")
+    EnrolmentFactory(person=sibling, school=world.schools["ward2"], status="enrolled")
+    run = EntitlementRunFactory(policy_codes="vn-test", status="done")
+    _tuition_line(world.persons["ward2"], kind="exemption", run=run)
+    _tuition_line(world.persons["commuter"], kind="subsidy", run=run, paid=900)
+    _tuition_line(sibling, kind="grant", run=run, paid=450)
+    half = HouseholdFactory(unit=ward2)
+    HouseholdYearStatusFactory(household=half, year=2024, status="poor")
+    EnrolmentFactory(person=PersonFactory(household=half), school=world.schools["ward2"])
+    coverage = definition("tuition_exemption_coverage")
+    assert figure(coverage, ward2, 2024) == FigureValue(2, 4, 50.0)
+    given = persons_behind(coverage, ward2, 2024, numerator=True)
+    assert set(given) == {world.persons["ward2"], world.persons["commuter"]}
 
 
 @pytest.mark.parametrize(
