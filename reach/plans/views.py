@@ -23,8 +23,8 @@ from reach.indicators.selectors import child_units_for_user
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
-from reach.plans.figures import persons_behind
-from reach.plans.forms import PlanForm, TaskTableForm, TaskUpdateForm
+from reach.plans.figures import figure_definitions, persons_behind
+from reach.plans.forms import PlanForm, TargetForm, TaskTableForm, TaskUpdateForm
 from reach.plans.imports.services import commit_task_import, stage_task_import
 from reach.plans.targets import TargetProgress, sub_unit_figures, target_progress, year_label
 
@@ -137,6 +137,7 @@ def plan_detail(request, plan_id: int):
             "implementing": selectors.list_implementing_plans_for_user(request.user, plan),
             "can_manage": permissions.can_manage_plan(request.user, plan),
             "import_form": TaskTableForm(),
+            "target_form": _target_form(plan),
         },
     )
 
@@ -282,6 +283,51 @@ def overdue(request):
 def my_tasks(request):
     tasks = selectors.list_my_tasks(request.user)
     return render(request, "plans/task_list.html", {"tasks": tasks, "title": _("My tasks")})
+
+
+def _target_form(plan, data=None) -> TargetForm:
+    return TargetForm(
+        data,
+        indicators=figure_definitions().choices(),
+        tasks=plan.tasks.filter(number__gt="").order_by("position"),
+    )
+
+
+@login_required
+@require_POST
+def create_target(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    form = _target_form(plan, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The target was not set: check the form."))
+        return redirect("plans:plan", plan_id=plan.pk)
+    data = form.cleaned_data
+    unit = get_unit_for_user(request.user, data["unit"]) if data["unit"] else plan.unit
+    if unit is None:
+        messages.error(request, _("No such unit"))
+        return redirect("plans:plan", plan_id=plan.pk)
+    try:
+        target = services.create_target(
+            actor=request.user,
+            plan=plan,
+            indicator=data["indicator"],
+            value=data["value"],
+            direction=data["direction"],
+            unit=unit,
+            school_year=data["school_year"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            baseline_value=data["baseline_value"],
+            baseline_year=data["baseline_year"],
+            task=data["task"],
+            wording=data["wording"],
+        )
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("plans:plan", plan_id=plan.pk)
+    return redirect("plans:target", target_id=target.pk)
 
 
 def _target(request, target_id: int):

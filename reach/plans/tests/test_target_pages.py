@@ -96,3 +96,22 @@ def test_api_lists_targets_with_actual_numerator_denominator_and_light(world, ta
     assert body[3]["available"] is False and body[3]["reason"]
     ward = client_for(world, "ward01").get(f"/api/v1/plans/{plan.pk}/targets").json()
     assert [t["unit"] for t in ward] == ["26734"]
+
+
+def test_a_district_officer_sets_a_target_from_the_plan_page(world, targets):
+    plan, _ = targets
+    client = client_for(world, "district")
+    assert "Set the target" in client.get(f"/plans/{plan.pk}/").content.decode()
+    response = client.post(
+        f"/plans/{plan.pk}/targets/new/",
+        {"indicator": "dropout_rate", "direction": "at_most", "value": "2", "unit": "26737",
+         "school_year": "2024", "wording": "Giảm tỉ lệ bỏ học"},
+    )  # fmt: skip
+    target = Target.objects.get(indicator="dropout_rate")
+    assert response.status_code == 302 and response["Location"] == f"/plans/targets/{target.pk}/"
+    assert target.unit == world.units["ward2"] and target.direction == "at_most"
+    refused = client_for(world, "ward01").post(
+        f"/plans/{plan.pk}/targets/new/",
+        {"indicator": "dropout_rate", "direction": "at_most", "value": "2", "school_year": "2024"},
+    )
+    assert refused.status_code == 403
