@@ -3,7 +3,8 @@ compared, each with the table of its values; the same SVG on the page and in the
 
 from django.utils.translation import gettext as _
 
-from reach.common.charts import Chart, comparison_chart, trend_chart
+from reach.casework.choices import Reason
+from reach.common.charts import Chart, comparison_chart, composition_chart, trend_chart
 from reach.geo.models import Unit
 from reach.plans.figures import FigureValue
 from reach.plans.targets import TargetProgress, year_label
@@ -43,4 +44,19 @@ def comparison_chart_for(progress: TargetProgress, figures: dict[Unit, FigureVal
         target_label=target_label(progress),
         extra=[(_count(v.numerator), _count(v.denominator)) for v in figures.values()],
         extra_headers=(_("Counted"), _("Out of")),
+    )
+
+
+def reasons_chart_for(progress: TargetProgress, counts: dict[str, int]) -> Chart | None:
+    """The reasons found on the visits of the year's dropout cases, when any were recorded."""
+    if not counts:
+        return None
+    year = progress.actual_year
+    labels = dict(Reason.choices)
+    return composition_chart(
+        title=_("Reasons found on household visits, %(year)s")
+        % {"year": year_label(year) if year else "—"},
+        parts=[(str(labels.get(reason, reason)), n) for reason, n in counts.items()],
+        category_title=_("Reason"),
+        count_title=_("Visits"),
     )

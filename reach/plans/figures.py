@@ -3,7 +3,7 @@ numerator over a denominator of persons in one school year, computed set-based.
 
 `figure(definition, unit, school_year)` is one aggregate over the persons of `unit` and below
 (path prefix); `figure_by_sub_unit` is one GROUP BY over the same persons keyed by the sub-unit
-each lies under; `figure_trend` counts several school years in one statement; `persons_behind`
+each lies under; `figure_trend` counts several school years in one statement (those with records); `persons_behind`
 lists the persons of the numerator or denominator. Every function takes the persons to count
 (`persons`, from `restrict`), so a number equals the list behind it for the reader who sees it.
 Later periodic reports reuse the same definitions as their "figures".
@@ -60,6 +60,7 @@ class FigureDefinition:
     reasons: dict[str, str] = field(default_factory=dict)
     purposes: tuple[str, ...] = ()
     waived_kinds: tuple[str, ...] = ()
+    composition: str = ""  # a breakdown shown beside the figure (COMPOSITIONS of the views)
 
     @property
     def label(self) -> str:
@@ -111,6 +112,7 @@ class FigureValue(NamedTuple):
 
 
 NOT_AVAILABLE = FigureValue(None, None, None)
+NO_RECORDS = FigureValue(0, 0, None)
 
 
 # The conditions a definition may name: (school year, definition, parameters) -> Q over Person.
@@ -218,6 +220,7 @@ def _definition(code: str, node: dict) -> FigureDefinition:
         reasons={k: str(v) for k, v in (node.get("reason") or {}).items()},
         purposes=tuple(node.get("purposes", ())),
         waived_kinds=tuple(node.get("waived_kinds", ())),
+        composition=str(node.get("composition", "")),
     )
 
 
@@ -318,13 +321,26 @@ def figure_trend(
     years = sorted(set(school_years))
     if not definition.available:
         return {year: NOT_AVAILABLE for year in years}
+    recorded = years_with_records(unit, years)
     counts: dict[str, Count] = {}
-    for year in years:
+    for year in recorded:
         numerator, denominator = _qs(definition, year, params)
         counts[f"n{year}"] = Count("pk", filter=numerator)
         counts[f"d{year}"] = Count("pk", filter=denominator)
-    row = _under(persons, unit).aggregate(**counts) if years else {}
-    return {year: FigureValue.of(row[f"n{year}"], row[f"d{year}"]) for year in years}
+    row = _under(persons, unit).aggregate(**counts) if recorded else {}
+    return {
+        year: FigureValue.of(row[f"n{year}"], row[f"d{year}"]) if year in recorded else NO_RECORDS
+        for year in years
+    }
+
+
+def years_with_records(unit: Unit, years: list[int]) -> list[int]:
+    """Those of `years` with an enrolment in `unit` or below: a year the registry holds nothing
+    of has no figure (its ages and diplomas would be read from today's records)."""
+    enrolments = Enrolment.objects.filter(
+        under_paths("person__household__unit__path", (unit.path,)), school_year__in=years
+    )
+    return sorted(set(enrolments.values_list("school_year", flat=True).distinct()))
 
 
 def persons_behind(

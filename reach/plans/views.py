@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from reach.accounts.scoping import restrict
 from reach.accounts.services import record_export
+from reach.casework.selectors import reason_counts_for_user
 from reach.common.errors import DomainError, NotAllowed
 from reach.common.pdf import pdf_response, render_pdf
 from reach.geo.models import Organisation
 from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
 from reach.indicators.selectors import child_units_for_user
 from reach.plans import permissions, selectors, services
-from reach.plans.charts import comparison_chart_for, trend_chart_for
+from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
 from reach.plans.figures import figure_definitions, persons_behind
 from reach.plans.forms import PlanForm, TargetForm, TaskTableForm, TaskUpdateForm
@@ -343,11 +344,18 @@ def _target_context(request, target_id: int) -> dict:
     progress: TargetProgress = target_progress(target, persons=persons)
     children = child_units_for_user(request.user, target.unit)
     figures = sub_unit_figures(progress, children, persons=persons)
+    reasons = None
+    definition = progress.definition
+    if definition is not None and definition.composition == "dropout_reasons":
+        year = progress.actual_year or max(progress.trend)
+        counts = reason_counts_for_user(request.user, school_year=year, unit=target.unit)
+        reasons = reasons_chart_for(progress, counts)
     return {
         "target": target,
         "progress": progress,
         "trend": trend_chart_for(progress),
         "comparison": comparison_chart_for(progress, figures) if children else None,
+        "reasons": reasons,
         "actual_year": year_label(progress.actual_year) if progress.actual_year else None,
     }
 

@@ -115,3 +115,41 @@ def test_a_district_officer_sets_a_target_from_the_plan_page(world, targets):
         {"indicator": "dropout_rate", "direction": "at_most", "value": "2", "school_year": "2024"},
     )
     assert refused.status_code == 403
+
+
+def test_api_counts_each_target_in_two_statements(world, targets):
+    """Each target adds two statements (the years it has records of, its trend over them all),
+    whatever its records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, made = targets
+    client = client_for(world, "district")
+    client.get(f"/api/v1/plans/{plan.pk}/targets")  # the session and grants, read once
+    with CaptureQueriesContext(connection) as four:
+        client.get(f"/api/v1/plans/{plan.pk}/targets")
+    made["ward1"].delete()
+    made["ward2"].delete()
+    with CaptureQueriesContext(connection) as two:
+        client.get(f"/api/v1/plans/{plan.pk}/targets")
+    assert len(four) - len(two) == 4  # two a target; the unavailable figure counts nothing
+
+
+def test_a_dropout_target_shows_the_reasons_found_on_visits(world, targets):
+    from reach.casework.models import CaseVisitReason
+    from reach.casework.tests.factories import CaseVisitFactory, DropoutCaseFactory
+    from reach.registry.models import Enrolment
+
+    plan, _ = targets
+    Enrolment.objects.filter(person=world.persons["ward2"]).update(status="dropped_out")
+    visit = CaseVisitFactory(case=DropoutCaseFactory(person=world.persons["ward2"]))
+    for reason in ("economic_hardship", "distance"):
+        CaseVisitReason.objects.create(visit=visit, reason=reason)
+    target = Target.objects.create(
+        plan=plan, unit=world.units["ward2"], indicator="dropout_rate", value=1,
+        direction="at_most", school_year=2024,
+    )  # fmt: skip
+    html = client_for(world, "district").get(f"/plans/targets/{target.pk}/").content.decode()
+    reasons = html[html.index('id="reasons"') :]
+    assert "Economic hardship" in reasons and "Distance to school" in reasons
+    assert "50.0%" in html  # one of ward 2's two pupils at the dropout levels
