@@ -3,9 +3,10 @@ numerator over a denominator of persons in one school year, computed set-based.
 
 `figure(definition, unit, school_year)` is one aggregate over the persons of `unit` and below
 (path prefix); `figure_by_sub_unit` is one GROUP BY over the same persons keyed by the sub-unit
-each lies under; `figure_trend` counts several school years in one statement (those with records); `persons_behind`
-lists the persons of the numerator or denominator. Every function takes the persons to count
-(`persons`, from `restrict`), so a number equals the list behind it for the reader who sees it.
+each lies under; `figure_trend` counts several school years (those with records) in one
+statement; `persons_behind` lists the persons of the numerator or denominator. Every function
+takes the persons to count (`persons`, from `restrict`), so a number equals the list behind it
+for the reader who sees it.
 Later periodic reports reuse the same definitions as their "figures".
 """
 
