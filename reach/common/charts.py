@@ -94,6 +94,13 @@ def _number(value: float | None) -> str:
     return MISSING if value is None else f"{value:g}"
 
 
+def _top(values: list[float]) -> float:
+    """The top of a percentage axis: 100, or less when every value is small (a dropout rate of
+    1% on an axis to 100 is a flat line)."""
+    highest = max(values, default=100)
+    return 100 if highest > 60 else max(5, round(highest * 1.25 + 0.5))
+
+
 def _base(title: str, width: int, height: int) -> dict:
     return {
         "title": title,
@@ -132,12 +139,13 @@ def trend_chart(
     import altair as alt
 
     values = [{"year": label, "value": value} for label, value in points if value is not None]
+    top = _top([v["value"] for v in values] + ([target] if target is not None else []))
     line = (
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True, color="#2c6fbb")
         .encode(
             x=alt.X("year:N", title=x_title, sort=[label for label, _ in points]),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, top])),
         )
     )
     labels = line.mark_text(dy=-10, color="#2c6fbb").encode(text=alt.Text("value:Q"))
@@ -166,12 +174,13 @@ def comparison_chart(
     import altair as alt
 
     values = [{"unit": label, "value": value} for label, value in bars if value is not None]
+    top = _top([v["value"] for v in values] + ([target] if target is not None else []))
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar(color="#2c6fbb")
         .encode(
             y=alt.Y("unit:N", title=category_title, sort=[label for label, _ in bars]),
-            x=alt.X("value:Q", title=value_title, scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("value:Q", title=value_title, scale=alt.Scale(domain=[0, top])),
         )
     )
     text = chart.mark_text(align="left", dx=3, color="#000").encode(text=alt.Text("value:Q"))

@@ -48,6 +48,12 @@ class DefinitionError(ValueError):
 
 
 @dataclass(frozen=True)
+class Lights:
+    tolerance_points: float
+    margin_points: float
+
+
+@dataclass(frozen=True)
 class FigureDefinition:
     code: str
     labels: dict[str, str]
@@ -62,6 +68,7 @@ class FigureDefinition:
     purposes: tuple[str, ...] = ()
     waived_kinds: tuple[str, ...] = ()
     composition: str = ""  # a breakdown shown beside the figure (COMPOSITIONS of the views)
+    lights: Lights | None = None  # the figure's own thresholds, else the file's
 
     @property
     def label(self) -> str:
@@ -71,12 +78,6 @@ class FigureDefinition:
     def reason(self) -> str:
         """Why the figure is not available (in the reader's language); empty when it is."""
         return _in_language(self.reasons) if not self.available else ""
-
-
-@dataclass(frozen=True)
-class Lights:
-    tolerance_points: float
-    margin_points: float
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,9 @@ def _definition(code: str, node: dict) -> FigureDefinition:
     better = node.get("better", "higher")
     if better not in ("higher", "lower"):
         raise DefinitionError(f"{where}.better: higher or lower")
+    own_lights = _lights(node["lights"], f"{where}.lights") if "lights" in node else None
     return FigureDefinition(
+        lights=own_lights,
         code=code,
         labels={k: str(v) for k, v in labels.items()},
         source=str(node["source"]),
@@ -230,15 +233,18 @@ def load_definitions(path: Path) -> Definitions:
     figures = data.get("figures")
     if not isinstance(figures, dict) or not figures:
         raise DefinitionError("figures: at least one definition")
-    lights = data.get("lights") or {}
-    try:
-        thresholds = Lights(float(lights["tolerance_points"]), float(lights["margin_points"]))
-    except (KeyError, TypeError, ValueError) as error:
-        raise DefinitionError(f"lights: tolerance_points and margin_points ({error})") from error
     return Definitions(
         figures={code: _definition(code, node) for code, node in figures.items()},
-        lights=thresholds,
+        lights=_lights(data.get("lights"), "lights"),
     )
+
+
+def _lights(node: object, where: str) -> Lights:
+    try:
+        assert isinstance(node, dict)
+        return Lights(float(node["tolerance_points"]), float(node["margin_points"]))
+    except (AssertionError, KeyError, TypeError, ValueError) as error:
+        raise DefinitionError(f"{where}: tolerance_points and margin_points ({error})") from error
 
 
 @cache

@@ -132,6 +132,8 @@ def target_progress(
     else:
         trend = figure_trend(definition, target.unit, years, persons=persons)
     counted = [year for year, value in trend.items() if value.denominator]
+    if counted:  # the years before the first with anyone to count say nothing
+        trend = {year: value for year, value in trend.items() if year >= counted[0]}
     actual_year = counted[-1] if counted else None
     actual = trend[actual_year] if actual_year is not None else NOT_AVAILABLE
     light, expected = judge(
@@ -139,7 +141,7 @@ def target_progress(
         available=definition is not None and definition.available,
         actual=actual.value,
         actual_year=actual_year,
-        lights=definitions.lights,
+        lights=definition.lights if definition and definition.lights else definitions.lights,
         this_year=current_school_year() if this_year is None else this_year,
     )
     return TargetProgress(target, definition, trend, actual_year, actual, expected, light)

@@ -250,3 +250,30 @@ def test_create_target_is_audited_and_keeps_to_the_plans_unit(world):
             actor=world.users["ward01"], plan=plan, indicator=RIGHT_AGE, value=Decimal("90"),
             unit=world.units["ward1"], school_year=2024,
         )  # fmt: skip
+
+
+def test_a_figure_may_set_its_own_light_thresholds():
+    """Dropout rates are a few percent: 0.7% against at most 0% is behind, not within 5 points."""
+    dropout = definition("dropout_rate")
+    assert dropout.lights is not None and dropout.lights.margin_points < 1
+    target = Target(
+        indicator="dropout_rate", value=Decimal("0"), direction="at_most", school_year=2026
+    )
+    light, _ = judge(
+        target, available=True, actual=0.7, actual_year=2026, lights=dropout.lights, this_year=2026
+    )
+    assert light == TargetLight.BEHIND
+
+
+def test_the_definitions_file_names_known_conditions_and_every_language(tmp_path):
+    from reach.plans.figures import DefinitionError, load_definitions
+
+    bad = tmp_path / "figures.yaml"
+    bad.write_text(
+        "figures:\n  x:\n    label: {en: a, vi: b, zh-hans: c}\n    numerator: made_up\n"
+        "    denominator: child_population\n    source: s\n    confidence: low\n"
+        "lights: {tolerance_points: 1, margin_points: 5}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError, match="figures.x.numerator"):
+        load_definitions(bad)
