@@ -94,10 +94,10 @@ def _number(value: float | None) -> str:
     return MISSING if value is None else f"{value:g}"
 
 
-def _top(values: list[float]) -> float:
-    """The top of a percentage axis: 100, or less when every value is small (a dropout rate of
-    1% on an axis to 100 is a flat line)."""
-    highest = max(values, default=100)
+def _top(values: list[float], target: float | None) -> float:
+    """The top of a percentage axis: 100, or less when every value (and the target) is small
+    (a dropout rate of 1% on an axis to 100 is a flat line)."""
+    highest = max([*values, *([target] if target is not None else [])], default=100)
     return 100 if highest > 60 else max(5, round(highest * 1.25 + 0.5))
 
 
@@ -139,7 +139,7 @@ def trend_chart(
     import altair as alt
 
     values = [{"year": label, "value": value} for label, value in points if value is not None]
-    top = _top([v["value"] for v in values] + ([target] if target is not None else []))
+    top = _top([value for _, value in points if value is not None], target)
     line = (
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True, color="#2c6fbb")
@@ -174,7 +174,7 @@ def comparison_chart(
     import altair as alt
 
     values = [{"unit": label, "value": value} for label, value in bars if value is not None]
-    top = _top([v["value"] for v in values] + ([target] if target is not None else []))
+    top = _top([value for _, value in bars if value is not None], target)
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar(color="#2c6fbb")
