@@ -347,7 +347,7 @@ def years_with_records(unit: Unit, years: list[int]) -> list[int]:
     enrolments = Enrolment.objects.filter(
         under_paths("person__household__unit__path", (unit.path,)), school_year__in=years
     )
-    return sorted(set(enrolments.values_list("school_year", flat=True).distinct()))
+    return sorted(set(enrolments.order_by().values_list("school_year", flat=True).distinct()))
 
 
 def persons_behind(
