@@ -288,3 +288,8 @@ REACH_FUNDS_CHECKPOINT_EVERY = int(os.environ.get("REACH_FUNDS_CHECKPOINT_EVERY"
 # --- Plans and tasks (issue 20, app `plans`) ---
 # `reach plan_reminders` lists the tasks due within this many days.
 REACH_PLAN_REMINDER_DAYS = int(os.environ.get("REACH_PLAN_REMINDER_DAYS", "7"))
+
+# --- targets (issue 20: plan targets and charts) ---
+# The figures a plan's target is measured by (numerator, denominator, source, confidence) and
+# the thresholds of its lights: reach/plans/data/figures.yaml unless this names another file.
+REACH_FIGURE_DEFINITIONS = os.environ.get("REACH_FIGURE_DEFINITIONS") or None

@@ -1,4 +1,5 @@
-"""/api/v1/plans: the plans the caller sees (their units and below) and a plan's tasks."""
+"""/api/v1/plans: the plans the caller sees (their units and below), a plan's tasks and its
+targets with their computed actuals."""
 
 from ninja import Router
 
@@ -8,7 +9,8 @@ from reach.geo.selectors import unit_for_user_or_404
 from reach.plans import selectors
 from reach.plans.choices import AssignmentRole
 from reach.plans.models import Plan, PlanTask
-from reach.plans.schemas import PlanOut, TaskOut
+from reach.plans.schemas import PlanOut, TargetOut, TaskOut
+from reach.plans.targets import TargetProgress, target_progress
 
 router = Router(tags=["plans"])
 
@@ -71,3 +73,43 @@ def list_tasks(request, plan_id: int):
     """A plan's sections (number empty) and tasks, in table order."""
     plan = found(selectors.get_plan_for_user(request.user, plan_id), "No such plan")
     return [task_out(task) for task in selectors.list_tasks_for_user(request.user, plan)]
+
+
+def target_out(progress: TargetProgress) -> dict:
+    target, definition = progress.target, progress.definition
+    return {
+        "id": target.pk,
+        "indicator": target.indicator,
+        "label": progress.label,
+        "unit": target.unit.code,
+        "task": target.task_id,
+        "direction": target.direction,
+        "value": float(target.value),
+        "school_year": target.school_year,
+        "starts_on": target.starts_on,
+        "ends_on": target.ends_on,
+        "baseline_value": None if target.baseline_value is None else float(target.baseline_value),
+        "baseline_year": target.baseline_year,
+        "available": definition is not None and definition.available,
+        "reason": definition.reason if definition else "",
+        "actual": progress.actual.value,
+        "actual_year": progress.actual_year,
+        "numerator": progress.actual.numerator,
+        "denominator": progress.actual.denominator,
+        "expected": progress.expected,
+        "light": progress.light.value,
+        "source": definition.source if definition else "",
+        "confidence": definition.confidence if definition else "",
+    }
+
+
+@router.get("/plans/{plan_id}/targets", response={200: list[TargetOut], **READ_ERRORS})
+def list_targets(request, plan_id: int):
+    """A plan's targets the caller sees (over their units and below), each with its actual
+    computed over the persons the caller sees, its numerator, denominator and light."""
+    plan = found(selectors.get_plan_for_user(request.user, plan_id), "No such plan")
+    persons = selectors.persons_counted_for_user(request.user)
+    return [
+        target_out(target_progress(target, persons=persons))
+        for target in selectors.list_targets_for_user(request.user, plan)
+    ]

@@ -21,3 +21,18 @@ class ImportStatus(models.TextChoices):
     STAGED = "staged", _("Checked, not imported")
     REJECTED = "rejected", _("Rejected")
     COMMITTED = "committed", _("Imported")
+
+
+class TargetDirection(models.TextChoices):
+    AT_LEAST = "at_least", _("at least")
+    AT_MOST = "at_most", _("at most")
+
+
+class TargetLight(models.TextChoices):
+    """How a target's computed actual stands (not stored: derived on every read)."""
+
+    MET = "met", _("Met")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind")
+    NO_DATA = "no_data", _("No data for the period")
+    NOT_AVAILABLE = "not_available", _("Not available yet")

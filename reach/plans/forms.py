@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reach.plans.choices import TaskStatus
+from reach.common.schoolyear import FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR
+from reach.plans.choices import TargetDirection, TaskStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -42,3 +43,43 @@ class TaskUpdateForm(forms.Form):
 
 class TaskTableForm(forms.Form):
     file = forms.FileField(label=_("Task table (.xlsx or .csv)"))
+
+
+class TargetForm(forms.Form):
+    """A target as the plan states it; its actual is computed, never entered."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    direction = forms.ChoiceField(label=_("Direction"), choices=TargetDirection.choices)
+    value = forms.DecimalField(
+        label=_("Target (%)"), min_value=0, max_value=100, max_digits=4, decimal_places=1
+    )
+    unit = forms.CharField(label=_("Unit (code; the plan's when empty)"), required=False)
+    school_year = forms.IntegerField(
+        label=_("School year (2024 = 2024-2025)"),
+        min_value=FIRST_SCHOOL_YEAR,
+        max_value=LAST_SCHOOL_YEAR,
+        required=False,
+    )
+    starts_on = forms.DateField(label=_("or period from"), widget=DATE, required=False)
+    ends_on = forms.DateField(label=_("to"), widget=DATE, required=False)
+    baseline_value = forms.DecimalField(
+        label=_("Baseline (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+    )
+    baseline_year = forms.IntegerField(
+        label=_("Baseline school year"),
+        min_value=FIRST_SCHOOL_YEAR,
+        max_value=LAST_SCHOOL_YEAR,
+        required=False,
+    )
+    task = forms.ModelChoiceField(label=_("Task"), queryset=None, required=False)
+    wording = forms.CharField(label=_("As written in the plan"), widget=TEXT, required=False)
+
+    def __init__(self, *args, indicators, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = indicators
+        self.fields["task"].queryset = tasks

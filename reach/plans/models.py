@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reach.common.scoping import ScopePath
 from reach.geo.models import Organisation, Unit
-from reach.plans.choices import AssignmentRole, ImportStatus, TaskStatus
+from reach.plans.choices import AssignmentRole, ImportStatus, TargetDirection, TaskStatus
 
 
 class Plan(models.Model):
@@ -243,3 +243,74 @@ class PlanTaskImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.code}: {self.filename}"
+
+
+class Target(models.Model):
+    """A plan's target: a figure (`data/figures.yaml`), a value in percent and a direction, over
+    a unit and everything under it, for a school year or a date range, with the baseline the
+    plan states. Its actual is never typed: it is computed from the records on every read
+    (`reach.plans.targets`). A date range is measured in the school year its last day falls in.
+    """
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        PlanTask,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("task"),
+    )
+    indicator = models.CharField(_("indicator"), max_length=60)
+    value = models.DecimalField(_("target (%)"), max_digits=4, decimal_places=1)
+    direction = models.CharField(
+        _("direction"),
+        max_length=8,
+        choices=TargetDirection.choices,
+        default=TargetDirection.AT_LEAST,
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="plan_targets", verbose_name=_("unit")
+    )
+    school_year = models.PositiveSmallIntegerField(_("school year"), null=True, blank=True)
+    starts_on = models.DateField(_("period from"), null=True, blank=True)
+    ends_on = models.DateField(_("period to"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline school year"), null=True, blank=True
+    )
+    wording = models.TextField(_("as written in the plan"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = _("target")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=100), name="target_value_is_a_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True)
+                | Q(baseline_value__gte=0, baseline_value__lte=100),
+                name="target_baseline_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(school_year__isnull=False, starts_on__isnull=True, ends_on__isnull=True)
+                    | Q(
+                        school_year__isnull=True,
+                        starts_on__isnull=False,
+                        ends_on__isnull=False,
+                        starts_on__lte=models.F("ends_on"),
+                    )
+                ),
+                name="target_period_is_a_school_year_or_a_date_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.get_direction_display()} {self.value}% ({self.unit_id})"

@@ -35,3 +35,30 @@ class TaskOut(Schema):
     co_text: str
     deliverable: str
     status: str
+
+
+class TargetOut(Schema):
+    """A target with its actual computed from the records the caller sees (never typed)."""
+
+    id: int
+    indicator: str
+    label: str
+    unit: str
+    task: int | None
+    direction: str
+    value: float
+    school_year: int | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    baseline_value: float | None
+    baseline_year: int | None
+    available: bool
+    reason: str
+    actual: float | None
+    actual_year: int | None
+    numerator: int | None
+    denominator: int | None
+    expected: float | None
+    light: str
+    source: str
+    confidence: str

@@ -10,7 +10,15 @@ from reach.accounts.models import User
 from reach.accounts.scoping import grants_of, is_administrator, restrict
 from reach.geo.models import PATH_SEPARATOR, Organisation, Unit
 from reach.plans.choices import OPEN_STATUSES, AssignmentRole, TaskStatus
-from reach.plans.models import Plan, PlanTask, PlanTaskImport, TaskAssignment, TaskUpdate
+from reach.plans.models import (
+    Plan,
+    PlanTask,
+    PlanTaskImport,
+    Target,
+    TaskAssignment,
+    TaskUpdate,
+)
+from reach.registry.models import Person
 
 TASKS = Q(tasks__number__gt="")
 
@@ -186,6 +194,32 @@ def list_my_tasks(user: User | None) -> QuerySet[PlanTask]:
     return (
         _with_assignments(tasks).select_related("plan").order_by("-leads", "ends_on", "pk")  # type: ignore[misc]  # annotated above
     )
+
+
+def targets_for_user(user: User | None) -> QuerySet[Target]:
+    """The targets a user sees: those over their units and below (`restrict` over the target's
+    unit: a ward its own, the district its wards' and its own), in plans they read."""
+    return restrict(Target.objects.all(), user).filter(plan__in=plans_for_user(user).values("pk"))
+
+
+def list_targets_for_user(user: User | None, plan: Plan) -> QuerySet[Target]:
+    return (
+        targets_for_user(user)
+        .filter(plan=plan)
+        .select_related("plan", "unit", "task")
+        .order_by("position", "pk")
+    )
+
+
+def get_target_for_user(user: User | None, target_id: int) -> Target | None:
+    return (
+        targets_for_user(user).select_related("plan", "unit", "task").filter(pk=target_id).first()
+    )
+
+
+def persons_counted_for_user(user: User | None) -> QuerySet[Person]:
+    """The persons a target's actual is counted over for `user`: those they may see."""
+    return restrict(Person.objects.all(), user)
 
 
 def get_import_for_user(user: User | None, import_id: int) -> PlanTaskImport | None:

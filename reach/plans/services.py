@@ -1,9 +1,10 @@
-"""Writes of plans: a plan with its legal bases, a task's progress with evidence. The task
-table's import is in `imports/services.py`. Each write checks its permission, owns its
-transaction and writes the audit event."""
+"""Writes of plans: a plan with its legal bases, its targets, a task's progress with
+evidence. The task table's import is in `imports/services.py`. Each write checks its
+permission, owns its transaction and writes the audit event."""
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.files.uploadedfile import UploadedFile
@@ -17,8 +18,9 @@ from reach.accounts.services import record_audit_event, snapshot
 from reach.common.errors import Conflict, DomainError
 from reach.common.uploads import MB, UploadRefused, upload_limits
 from reach.geo.models import Organisation, Unit
-from reach.plans.choices import TaskStatus
-from reach.plans.models import Plan, PlanBasis, PlanTask, TaskUpdate
+from reach.plans.choices import TargetDirection, TaskStatus
+from reach.plans.figures import figure_definitions
+from reach.plans.models import Plan, PlanBasis, PlanTask, Target, TaskUpdate
 from reach.plans.permissions import can_manage_plan, can_update_task
 
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods", ".txt")
@@ -142,3 +144,60 @@ def record_task_update(
         after={"status": status, "update": update.pk, "evidence": update.evidence_name},
     )
     return update
+
+
+@transaction.atomic
+def create_target(
+    *,
+    actor: User,
+    plan: Plan,
+    indicator: str,
+    value: Decimal,
+    unit: Unit,
+    direction: str = TargetDirection.AT_LEAST,
+    school_year: int | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    baseline_value: Decimal | None = None,
+    baseline_year: int | None = None,
+    task: PlanTask | None = None,
+    wording: str = "",
+) -> Target:
+    """Set a target of `plan` over `unit` (the plan's unit or one below it): a figure of
+    `data/figures.yaml`, a value in percent and a direction, for a school year or a date
+    range. Its actual is computed, never given."""
+    require(can_manage_plan(actor, plan), _("Your role cannot set this plan's targets."))
+    if indicator not in figure_definitions().figures:
+        raise PlanError(_("Unknown indicator %(code)s.") % {"code": indicator})
+    if unit.pk != plan.unit_id and not unit.path.startswith(plan.unit.path + "."):
+        raise PlanError(_("A target's unit is the plan's unit or one under it."))
+    if direction not in TargetDirection.values:
+        raise PlanError(_("Unknown direction %(direction)s.") % {"direction": direction})
+    for number in (value, baseline_value):
+        if number is not None and not 0 <= number <= 100:
+            raise PlanError(_("A target and its baseline are percentages (0 to 100)."))
+    if (school_year is None) == (starts_on is None or ends_on is None) or (
+        school_year is not None and (starts_on or ends_on)
+    ):
+        raise PlanError(_("Give the target a school year, or a period from and to, not both."))
+    if starts_on and ends_on and starts_on > ends_on:
+        raise PlanError(_("The period ends before it starts."))
+    if task is not None and task.plan_id != plan.pk:
+        raise PlanError(_("The task belongs to another plan."))
+    target = Target.objects.create(
+        plan=plan,
+        task=task,
+        indicator=indicator,
+        value=value,
+        direction=direction,
+        unit=unit,
+        school_year=school_year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        baseline_value=baseline_value,
+        baseline_year=baseline_year,
+        wording=wording.strip(),
+        position=plan.targets.count(),
+    )
+    record_audit_event(actor=actor, action=AuditAction.CREATE, obj=target, after=snapshot(target))
+    return target

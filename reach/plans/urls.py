@@ -15,5 +15,9 @@ urlpatterns = [
     path("imports/<int:import_id>/commit/", views.commit_import, name="import-commit"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/update/", views.update_task, name="task-update"),
+    path("<int:plan_id>/targets/new/", views.create_target, name="target-new"),
+    path("targets/<int:target_id>/", views.target_detail, name="target"),
+    path("targets/<int:target_id>/persons/", views.target_persons, name="target-persons"),
+    path("targets/<int:target_id>/pdf/", views.target_pdf, name="target-pdf"),
     path("updates/<int:update_id>/evidence/", views.evidence, name="evidence"),
 ]

@@ -15,13 +15,19 @@ from django.views.decorators.http import require_POST
 
 from reach.accounts.scoping import restrict
 from reach.accounts.services import record_export
+from reach.casework.selectors import reason_counts_for_user
 from reach.common.errors import DomainError, NotAllowed
+from reach.common.pdf import pdf_response, render_pdf
 from reach.geo.models import Organisation
 from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
+from reach.indicators.selectors import child_units_for_user
 from reach.plans import permissions, selectors, services
+from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
-from reach.plans.forms import PlanForm, TaskTableForm, TaskUpdateForm
+from reach.plans.figures import figure_definitions, persons_behind
+from reach.plans.forms import PlanForm, TargetForm, TaskTableForm, TaskUpdateForm
 from reach.plans.imports.services import commit_task_import, stage_task_import
+from reach.plans.targets import TargetProgress, sub_unit_figures, target_progress, year_label
 
 
 def _plan(request, plan_id: int):
@@ -114,15 +120,25 @@ def _bases(request, text: str) -> list[services.Basis]:
 def plan_detail(request, plan_id: int):
     plan = _plan(request, plan_id)
     tasks = list(selectors.list_tasks_for_user(request.user, plan))
+    persons = selectors.persons_counted_for_user(request.user)
+    targets = [
+        (progress, trend_chart_for(progress))
+        for progress in (
+            target_progress(target, persons=persons)
+            for target in selectors.list_targets_for_user(request.user, plan)
+        )
+    ]
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
             "tasks": tasks,
+            "targets": targets,
             "implementing": selectors.list_implementing_plans_for_user(request.user, plan),
             "can_manage": permissions.can_manage_plan(request.user, plan),
             "import_form": TaskTableForm(),
+            "target_form": _target_form(plan),
         },
     )
 
@@ -268,3 +284,150 @@ def overdue(request):
 def my_tasks(request):
     tasks = selectors.list_my_tasks(request.user)
     return render(request, "plans/task_list.html", {"tasks": tasks, "title": _("My tasks")})
+
+
+def _target_form(plan, data=None) -> TargetForm:
+    return TargetForm(
+        data,
+        indicators=figure_definitions().choices(),
+        tasks=plan.tasks.filter(number__gt="").order_by("position"),
+    )
+
+
+@login_required
+@require_POST
+def create_target(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    form = _target_form(plan, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The target was not set: check the form."))
+        return redirect("plans:plan", plan_id=plan.pk)
+    data = form.cleaned_data
+    unit = get_unit_for_user(request.user, data["unit"]) if data["unit"] else plan.unit
+    if unit is None:
+        messages.error(request, _("No such unit"))
+        return redirect("plans:plan", plan_id=plan.pk)
+    try:
+        target = services.create_target(
+            actor=request.user,
+            plan=plan,
+            indicator=data["indicator"],
+            value=data["value"],
+            direction=data["direction"],
+            unit=unit,
+            school_year=data["school_year"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            baseline_value=data["baseline_value"],
+            baseline_year=data["baseline_year"],
+            task=data["task"],
+            wording=data["wording"],
+        )
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("plans:plan", plan_id=plan.pk)
+    return redirect("plans:target", target_id=target.pk)
+
+
+def _target(request, target_id: int):
+    target = selectors.get_target_for_user(request.user, target_id)
+    if target is None:
+        raise Http404(_("No such target"))
+    return target
+
+
+def _target_context(request, target_id: int) -> dict:
+    target = _target(request, target_id)
+    persons = selectors.persons_counted_for_user(request.user)
+    progress: TargetProgress = target_progress(target, persons=persons)
+    children = child_units_for_user(request.user, target.unit)
+    figures = sub_unit_figures(progress, children, persons=persons)
+    reasons = None
+    definition = progress.definition
+    if definition is not None and definition.composition == "dropout_reasons":
+        year = progress.actual_year or max(progress.trend)
+        counts = reason_counts_for_user(request.user, school_year=year, unit=target.unit)
+        reasons = reasons_chart_for(progress, counts)
+    return {
+        "target": target,
+        "progress": progress,
+        "trend": trend_chart_for(progress),
+        "comparison": comparison_chart_for(progress, figures) if children else None,
+        "reasons": reasons,
+        "actual_year": year_label(progress.actual_year) if progress.actual_year else None,
+    }
+
+
+@login_required
+def target_detail(request, target_id: int):
+    return render(request, "plans/target_detail.html", _target_context(request, target_id))
+
+
+@login_required
+def target_pdf(request, target_id: int):
+    context = _target_context(request, target_id)
+    content = render_pdf("plans/print/target.html", context, request=request)
+    record_export(
+        actor=request.user,
+        name="plans.target",
+        filters={"target_id": target_id},
+        rows=len(context["progress"].trend),
+        masked=False,
+    )
+    return pdf_response(content, filename=f"reach-target-{target_id}.pdf")
+
+
+PERSONS_SHOWN = 500
+
+
+@login_required
+def target_persons(request, target_id: int):
+    """The persons behind a target's number: its numerator or denominator, in a school year of
+    its trend, over its unit or one of its sub-units the reader sees."""
+    target = _target(request, target_id)
+    persons = selectors.persons_counted_for_user(request.user)
+    progress = target_progress(target, persons=persons)
+    part = request.GET.get("part", "numerator")
+    if part not in ("numerator", "denominator"):
+        raise Http404(_("No such list"))
+    try:
+        year = int(request.GET.get("year") or progress.actual_year or 0)
+    except ValueError:
+        raise Http404(_("No such school year")) from None
+    if year not in progress.trend:
+        year = progress.actual_year or max(progress.trend)
+    unit = target.unit
+    if request.GET.get("unit"):
+        unit = get_unit_for_user(request.user, request.GET["unit"])
+        if unit is None or not (
+            unit == target.unit or unit.path.startswith(target.unit.path + ".")
+        ):
+            raise Http404(_("No such unit"))
+    listed = (
+        persons_behind(
+            progress.definition, unit, year, numerator=part == "numerator", persons=persons
+        )
+        .select_related("household__unit")
+        .order_by("household__unit__path", "household__code", "full_name", "pk")
+        if progress.definition is not None
+        else persons.none()
+    )
+    total = listed.count()
+    return render(
+        request,
+        "plans/target_persons.html",
+        {
+            "target": target,
+            "progress": progress,
+            "part": part,
+            "year": year,
+            "year_label": year_label(year),
+            "unit": unit,
+            "persons": listed[:PERSONS_SHOWN],
+            "total": total,
+            "shown": min(total, PERSONS_SHOWN),
+            "years": [(y, year_label(y)) for y in progress.trend],
+        },
+    )

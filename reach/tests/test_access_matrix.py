@@ -46,7 +46,7 @@ from reach.funds.tests.factories import DonorFactory, FundFactory
 from reach.learning.models import Participant, Registration
 from reach.learning.tests.factories import CourseFactory, CriteriaSetFactory
 from reach.payments.services.background import KIND as PAYMENTS
-from reach.plans.models import PlanTaskImport, TaskUpdate
+from reach.plans.models import PlanTaskImport, Target, TaskUpdate
 from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
@@ -269,6 +269,17 @@ def matrix(world, settings, tmp_path) -> Matrix:
     courses = {key: CourseFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
     for key, course in courses.items():
         Participant.objects.create(course=course, person=persons[key])
+    # targets (issue 20): one per ward or town plan, over its unit, computed from its persons
+    targets = {
+        key: Target.objects.create(
+            plan=plan,
+            unit=world.units[key],
+            indicator="right_age_attendance",
+            value=90,
+            school_year=2024,
+        )  # fmt: skip
+        for key, plan in plans.items()
+    }
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -291,6 +302,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "import_id": _ids(plan_imports),
             "registration_id": _ids(registrations),
             "course_id": _ids(courses),
+            "target_id": _ids(targets),
         }
     )
 

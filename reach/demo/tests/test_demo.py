@@ -9,8 +9,11 @@ from reach.accounts.scoping import restrict
 from reach.entitlements.choices import LineStatus, RunStage
 from reach.entitlements.models import EntitlementLine, EntitlementRun
 from reach.payments.models import PaymentClaim
+from reach.plans.choices import TargetLight
+from reach.plans.models import Target
+from reach.plans.targets import target_progress
 from reach.policy.models import Policy
-from reach.registry.models import Household
+from reach.registry.models import Household, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +57,19 @@ def test_demo_publishes_each_jurisdictions_run_and_leaves_gaps_to_find():
     unpaid = lines.exclude(claims__isnull=False).count()
     assert full > part > 0 and unpaid > 0  # mostly paid, with gaps of both kinds
     assert full + part + unpaid == lines.count()
+
+    # the plans of both jurisdictions, with targets computed from these records
+    progress = {
+        (t.plan.code, t.indicator, t.unit.code): target_progress(t, persons=Person.objects.all())
+        for t in Target.objects.select_related("plan", "unit")
+    }
+    right_age = progress[("237/KH-BGDĐT", "right_age_attendance", "VN")].actual
+    assert right_age.denominator and 0 < right_age.numerator <= right_age.denominator
+    tuition = progress[("351/KH-GDĐT", "tuition_exemption_coverage", "761")].actual
+    given = EntitlementLine.objects.filter(
+        status=LineStatus.IN_FORCE, benefit__purpose="tuition", unit__path__startswith="VN."
+    )
+    assert tuition.denominator and tuition.numerator <= given.count()
+    scholarships = progress[("351/KH-GDĐT", "scholarship_coverage", "761")]
+    assert scholarships.light == TargetLight.NOT_AVAILABLE
+    assert progress[("GD-JYJ-2015", "dropout_rate", "522723000000")].actual.denominator

@@ -2,7 +2,8 @@
 schools and organisations, about 20,000 generated households in the school year before the
 current one and in the current one (advanced from the first, with its dropouts), the demo
 accounts, and the current year's entitlements approved, published and mostly paid (in
-December 2026: 2025 and 2026)."""
+December 2026: 2025 and 2026), the funds, and the plans of both jurisdictions with targets
+whose actuals come from those records."""
 
 import datetime as dt
 import time
@@ -21,6 +22,7 @@ from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.learning.demo import set_up_demo_learning
 from reach.payments.demo import set_up_demo_delivery
+from reach.plans.demo import set_up_demo_plans
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households, generate_next_school_year
@@ -128,6 +130,8 @@ class Command(BaseCommand):
             "Learning and training: "
             + ", ".join(f"{count} {what}" for what, count in learning.items())
         )
+        plans = set_up_demo_plans(actor=admin, school_year=current)
+        self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
