@@ -40,10 +40,6 @@ from reach.funds.services.restrictions import describe_restriction
 router = Router(tags=["funds"])
 
 
-def _fund(request, fund_id: int) -> Fund:
-    return found(selectors.get_fund_for_user(request.user, fund_id), _("No such fund"))
-
-
 def _fund_out(fund: Fund, language: str, free: int | None = None, restricted: int | None = None):
     return {
         "id": fund.pk,
@@ -103,7 +99,7 @@ def list_funds(request):
 
 @router.get("/funds/{fund_id}", response={200: FundDetail, **READ_ERRORS})
 def get_fund(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     rows = selectors.account_balances(fund)
     free = sum(r.balance for r in rows if r.account.kind == "free_cash")
     restricted = sum(r.balance for r in rows if r.account.kind == "restricted_cash")
@@ -134,7 +130,7 @@ def get_fund(request, fund_id: int):
 def list_entries(request, fund_id: int, limit: int = 200):
     """The latest entries of the fund's cash and stock; a pupil the caller may not see is
     not named."""
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     rows = selectors.fund_entries(fund, request.user, limit=max(1, min(limit, 1000)))
     return [
         {
@@ -155,7 +151,7 @@ def list_entries(request, fund_id: int, limit: int = 200):
 
 @router.get("/funds/{fund_id}/donations", response={200: list[DonationOut], **READ_ERRORS})
 def list_donations(request, fund_id: int, limit: int = 200):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     return [donation_out(d) for d in selectors.fund_donations(fund, limit=max(1, min(limit, 1000)))]
 
 
@@ -164,7 +160,7 @@ def create_donation(request, fund_id: int, body: DonationIn):
     """Record a pledge or a receipt, in cash or in kind, with the donor's wishes; 403 when the
     caller may not record into the fund, 409 for a receipt number already used, 422 for a gift
     that is not complete."""
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     wishes = body.wishes
     donation = record_donation(
         actor=request.user,
@@ -207,7 +203,7 @@ def create_spend(request, fund_id: int, body: SpendIn):
     restriction."""
     txn = spend_to_student(
         actor=request.user,
-        fund=_fund(request, fund_id),
+        fund=selectors.fund_for_user_or_404(request.user, fund_id),
         recipient_id=body.recipient,
         amount_minor=body.amount_minor,
         idempotency_key=body.idempotency_key,
@@ -224,7 +220,7 @@ def create_hand_over(request, fund_id: int, body: HandOverIn):
     """Hand goods of the fund's stock to a pupil (quantities, never below zero)."""
     txn = hand_over_items(
         actor=request.user,
-        fund=_fund(request, fund_id),
+        fund=selectors.fund_for_user_or_404(request.user, fund_id),
         recipient_id=body.recipient,
         item=body.item,
         quantity=body.quantity,
@@ -243,7 +239,7 @@ def create_reversal(request, fund_id: int, body: ReversalIn):
     reversed, or one whose money or goods are gone."""
     txn = reverse_transaction(
         actor=request.user,
-        fund=_fund(request, fund_id),
+        fund=selectors.fund_for_user_or_404(request.user, fund_id),
         transaction_id=body.transaction,
         reason=body.reason,
         occurred_on=body.occurred_on,
@@ -257,7 +253,10 @@ def upload_donation_list(request, fund_id: int, file: File[UploadedFile]):
     recorded with the same gift is skipped, so sending the list again records nothing twice.
     422 names every bad row."""
     result = import_donations(
-        actor=request.user, fund=_fund(request, fund_id), file=file, filename=file.name or ""
+        actor=request.user,
+        fund=selectors.fund_for_user_or_404(request.user, fund_id),
+        file=file,
+        filename=file.name or "",
     )
     return 201, {"recorded": result.recorded, "already": result.already}
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict
+from reach.common.errors import found
 from reach.funds.choices import HELD_KINDS, AccountKind, DonationKind
 from reach.funds.models import (
     Account,
@@ -32,6 +34,11 @@ def funds_for_user(user: User | None) -> QuerySet[Fund]:
 
 def get_fund_for_user(user: User | None, fund_id: int) -> Fund | None:
     return funds_for_user(user).select_related("unit", "organisation").filter(pk=fund_id).first()
+
+
+def fund_for_user_or_404(user: User | None, fund_id: int) -> Fund:
+    """A fund the user may see, else `OutOfScope` (404, as if it did not exist)."""
+    return found(get_fund_for_user(user, fund_id), _("No such fund"))
 
 
 def balance_of(account_id: int) -> int:

@@ -20,7 +20,7 @@ from reach.common.pdf import pdf_response
 from reach.funds import permissions, selectors
 from reach.funds import sponsorship_selectors as sponsor_reads
 from reach.funds.choices import SponsorshipStatus
-from reach.funds.models import Fund, Instalment, Sponsorship
+from reach.funds.models import Instalment, Sponsorship
 from reach.funds.services import RestrictionInput, create_fund
 from reach.funds.services.restrictions import add_restriction
 from reach.funds.services.sponsorships import (
@@ -41,10 +41,6 @@ from reach.funds.sponsorship_forms import (
 from reach.funds.sponsorship_letters import render_letter_pdf, render_statement_pdf
 from reach.geo.models import Organisation, School
 from reach.geo.selectors import unit_for_user_or_404
-
-
-def _fund(request, fund_id: int) -> Fund:
-    return found(selectors.get_fund_for_user(request.user, fund_id), _("No such fund"))
 
 
 def _sponsorship(request, sponsorship_id: int) -> Sponsorship:
@@ -113,7 +109,7 @@ def fund_create(request):
 @login_required
 @require_POST
 def restriction_create(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     schools = restrict(
         School.objects.filter(under_paths("unit__path", (fund.unit.path,))), request.user
     )
@@ -158,7 +154,7 @@ def sponsorship_list(request):
 
 @login_required
 def sponsorship_create(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     if not permissions.can_sponsor_through(request.user, fund):  # a reader: no form
         context = {"fund": fund, "fund_name": in_language(fund.names, request.LANGUAGE_CODE)}
         return render(request, "funds/sponsorship_create.html", context)

@@ -36,10 +36,6 @@ from reach.funds.sponsorship_forms import RestrictionForm
 from reach.geo.models import School
 
 
-def _fund(request, fund_id: int) -> Fund:
-    return found(selectors.get_fund_for_user(request.user, fund_id), _("No such fund"))
-
-
 def _restriction_choices(fund: Fund) -> list[tuple[int, str]]:
     return [
         (r.pk, describe_restriction(r)) for r in fund.restrictions.select_related("school", "unit")
@@ -73,7 +69,7 @@ def fund_list(request):
 
 @login_required
 def fund_detail(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     may_record = permissions.can_record_donation(request.user, fund)
     may_spend = permissions.can_spend_from(request.user, fund)
     restrictions = _restriction_choices(fund)
@@ -115,7 +111,7 @@ def _invalid(request, fund: Fund, form):
 @login_required
 @require_POST
 def donate(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     form = _gift_form(request, fund, request.POST)
     if not form.is_valid():
         return _invalid(request, fund, form)
@@ -163,7 +159,7 @@ def donate(request, fund_id: int):
 @login_required
 @require_POST
 def spend(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     form = SpendForm(request.POST, restrictions=_restriction_choices(fund))
     if not form.is_valid():
         return _invalid(request, fund, form)
@@ -192,7 +188,7 @@ def spend(request, fund_id: int):
 @login_required
 @require_POST
 def hand_over(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     form = HandOverForm(request.POST, restrictions=_restriction_choices(fund))
     if not form.is_valid():
         return _invalid(request, fund, form)
@@ -217,7 +213,7 @@ def hand_over(request, fund_id: int):
 @login_required
 @require_POST
 def reverse_movement(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     form = ReversalForm(request.POST)
     if not form.is_valid():
         return _invalid(request, fund, form)
@@ -239,7 +235,7 @@ def reverse_movement(request, fund_id: int):
 @login_required
 @require_POST
 def import_list(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     form = DonationListForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invalid(request, fund, form)

@@ -21,7 +21,7 @@ from reach.common.languages import in_language
 from reach.common.masking import mask_name
 from reach.funds import rounds_selectors, selectors
 from reach.funds.choices import FundPurpose, RoundStatus
-from reach.funds.models import Fund, ScholarshipRound
+from reach.funds.models import ScholarshipRound
 from reach.funds.rounds_criteria import describe_criteria
 from reach.funds.services.rounds import (
     RoundInput,
@@ -85,10 +85,6 @@ def _round(request, round_id: int) -> ScholarshipRound:
     return found(rounds_selectors.get_round_for_user(request.user, round_id), _("No such round"))
 
 
-def _fund(request, fund_id: int) -> Fund:
-    return found(selectors.get_fund_for_user(request.user, fund_id), _("No such fund"))
-
-
 @login_required
 def round_list(request):
     rounds = [
@@ -100,7 +96,7 @@ def round_list(request):
 
 @login_required
 def round_create(request, fund_id: int):
-    fund = _fund(request, fund_id)
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
     if not can_manage_round(request.user, fund):
         if request.method == "POST":
             raise NotAllowed(_("Your role cannot open a round of this fund."))
