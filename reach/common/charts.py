@@ -13,10 +13,11 @@ are fixed by this module, so altair's JSON-schema check (half the time of a char
 when they are built; the tests render each kind.
 """
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
 
@@ -85,8 +86,14 @@ def _converter() -> ModuleType:
 
 
 def render_svg(spec: dict) -> SafeString:
-    """A Vega-Lite specification as sanitised inline SVG."""
-    svg = _converter().vegalite_to_svg(spec)
+    """A Vega-Lite specification as sanitised inline SVG. The same specification always draws
+    the same SVG, so a chart seen again (a page reloaded, its PDF) is not drawn again."""
+    return _render(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=512)
+def _render(spec: str) -> SafeString:
+    svg = _converter().vegalite_to_svg(json.loads(spec))
     return mark_safe(sanitise_svg(svg))  # noqa: S308  # sanitised just above
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("targets/<int:target_id>/", views.target_detail, name="target"),
     path("targets/<int:target_id>/persons/", views.target_persons, name="target-persons"),
     path("targets/<int:target_id>/pdf/", views.target_pdf, name="target-pdf"),
+    path("targets/<int:target_id>/chart/", views.target_chart, name="target-chart"),
     path("updates/<int:update_id>/evidence/", views.evidence, name="evidence"),
 ]

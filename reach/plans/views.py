@@ -121,12 +121,11 @@ def plan_detail(request, plan_id: int):
     plan = _plan(request, plan_id)
     tasks = list(selectors.list_tasks_for_user(request.user, plan))
     persons = selectors.persons_counted_for_user(request.user)
+    # The charts come after the page, one request each (`target_chart`): a chart takes a few
+    # tenths of a second to draw, and the table of actuals should not wait for them.
     targets = [
-        (progress, trend_chart_for(progress))
-        for progress in (
-            target_progress(target, persons=persons)
-            for target in selectors.list_targets_for_user(request.user, plan)
-        )
+        target_progress(target, persons=persons)
+        for target in selectors.list_targets_for_user(request.user, plan)
     ]
     return render(
         request,
@@ -363,6 +362,16 @@ def _target_context(request, target_id: int) -> dict:
 @login_required
 def target_detail(request, target_id: int):
     return render(request, "plans/target_detail.html", _target_context(request, target_id))
+
+
+@login_required
+def target_chart(request, target_id: int):
+    """A target's trend chart with its table, loaded into the plan page after it opens."""
+    target = _target(request, target_id)
+    progress = target_progress(target, persons=selectors.persons_counted_for_user(request.user))
+    return render(
+        request, "plans/_chart.html", {"progress": progress, "chart": trend_chart_for(progress)}
+    )
 
 
 @login_required

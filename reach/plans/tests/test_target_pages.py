@@ -45,7 +45,12 @@ def test_plan_page_lists_its_targets_with_actual_light_and_chart(world, targets)
     block = html[html.index('id="targets"') :]
     assert "75.0%" in block and "(3 / 4" in block and "66.7%" in block
     assert "light-behind" in block and "light-met" in block
-    assert "Not available yet" in block and "<svg" in block and "chart-table" in block
+    assert "Not available yet" in block
+    # Each chart follows the page, in its own request, with its table.
+    assert block.count('hx-get="/plans/targets/') == plan.targets.count() == 4
+    assert "<svg" not in block
+    chart = client_for(world, "district").get(f"/plans/targets/{plan.targets.first().pk}/chart/")
+    assert "<svg" in chart.content.decode() and "chart-table" in chart.content.decode()
 
 
 def test_target_page_has_the_trend_the_sub_units_and_links_to_the_list_behind(world, targets):
