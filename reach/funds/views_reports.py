@@ -1,0 +1,60 @@
+"""A fund's year report: the page, the workbook and the PDF (seen by whoever may open the
+fund; the report names no person, yet each download is audited like every export)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from reach.accounts.services import record_export
+from reach.common.pdf import pdf_response, render_pdf
+from reach.common.xlsx import xlsx_response
+from reach.funds import reports, selectors
+
+
+def report_year(request) -> int:
+    """The `year` asked for (this year when absent or not a year)."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return timezone.localdate().year
+
+
+def _report(request, fund_id: int) -> reports.FundReport:
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
+    return reports.fund_report(fund, report_year(request))
+
+
+@login_required
+def fund_report(request, fund_id: int):
+    report = _report(request, fund_id)
+    return render(
+        request, "funds/fund_report.html", reports.report_context(report, request.LANGUAGE_CODE)
+    )
+
+
+def _audit(request, report: reports.FundReport, name: str) -> None:
+    record_export(
+        actor=request.user,
+        name=name,
+        filters={"fund": report.fund.pk, "year": report.year},
+        rows=1,
+        masked=False,
+    )
+
+
+@login_required
+def fund_report_xlsx(request, fund_id: int):
+    report = _report(request, fund_id)
+    out = reports.report_xlsx(report, request.LANGUAGE_CODE)
+    _audit(request, report, "funds.report.xlsx")
+    return xlsx_response(out, filename=reports.report_filename(report, "xlsx"))
+
+
+@login_required
+def fund_report_pdf(request, fund_id: int):
+    report = _report(request, fund_id)
+    content = render_pdf(
+        "funds/print/fund_report.html", reports.report_context(report, request.LANGUAGE_CODE)
+    )
+    _audit(request, report, "funds.report.pdf")
+    return pdf_response(content, filename=reports.report_filename(report, "pdf"))
