@@ -199,3 +199,18 @@ def test_the_api_answers_the_same_figures(world, ledger):
         "school_supplies": 70_000,
     }
     assert client.get(f"/api/v1/funds/{ledger.pk}/report", {"year": 1900}).status_code == 422
+
+
+def test_the_page_reads_in_vietnamese_and_chinese(world, ledger):
+    user = world.users["ward01"]
+    client = Client()
+    client.force_login(user)
+    for language, words in (("vi", "báo cáo năm 2024"), ("zh-hans", "2024年度报告")):
+        user.language = language
+        user.save(update_fields=["language"])
+        page = client.get(
+            reverse("funds:report", args=[ledger.pk]),
+            {"year": 2024},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert words in page.content.decode()
