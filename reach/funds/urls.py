@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:fund_id>/report/", views_reports.fund_report, name="report"),
     path("<int:fund_id>/report.xlsx", views_reports.fund_report_xlsx, name="report-xlsx"),
     path("<int:fund_id>/report.pdf", views_reports.fund_report_pdf, name="report-pdf"),
+    path(
+        "<int:fund_id>/hand-over-list.pdf",
+        views_reports.hand_over_list_pdf,
+        name="hand-over-list-pdf",
+    ),
     # --- rounds ---
     path("rounds/", views_rounds.round_list, name="rounds"),
     path("<int:fund_id>/rounds/new/", views_rounds.round_create, name="round-create"),

@@ -1,6 +1,8 @@
 """A fund's year report: the page, the workbook and the PDF (seen by whoever may open the
 fund; the report names no person, yet each download is audited like every export)."""
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils import timezone
 from reach.accounts.services import record_export
 from reach.common.pdf import pdf_response, render_pdf
 from reach.common.xlsx import xlsx_response
-from reach.funds import reports, selectors
+from reach.funds import handovers, reports, selectors
 
 
 def report_year(request) -> int:
@@ -58,3 +60,30 @@ def fund_report_pdf(request, fund_id: int):
     )
     _audit(request, report, "funds.report.pdf")
     return pdf_response(content, filename=reports.report_filename(report, "pdf"))
+
+
+def _day(raw: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+@login_required
+def hand_over_list_pdf(request, fund_id: int):
+    """The goods handed over from `start` to `end` (ISO dates; by default the `year`'s),
+    for signing; the pupils named as the reader may see them. Audited."""
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
+    year = report_year(request)
+    start = _day(request.GET.get("start", ""), dt.date(year, 1, 1))
+    end = _day(request.GET.get("end", ""), dt.date(year, 12, 31))
+    listing = handovers.hand_over_list(fund, request.user, start, end)
+    content = handovers.render_hand_over_pdf(listing, request.LANGUAGE_CODE)
+    record_export(
+        actor=request.user,
+        name="funds.hand_over_list",
+        filters={"fund": fund.pk, "start": start.isoformat(), "end": end.isoformat()},
+        rows=len(listing.rows),
+        masked=listing.masked,
+    )
+    return pdf_response(content, filename=handovers.hand_over_filename(listing))

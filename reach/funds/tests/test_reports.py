@@ -11,6 +11,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from reach.accounts.models import AuditEvent
+from reach.funds.handovers import hand_over_list, render_hand_over_html
 from reach.funds.reports import fund_report
 from reach.funds.services import (
     DonationInput,
@@ -214,3 +215,42 @@ def test_the_page_reads_in_vietnamese_and_chinese(world, ledger):
             HTTP_ACCEPT_LANGUAGE=language,
         )
         assert words in page.content.decode()
+
+
+def test_the_hand_over_list_names_pupils_as_the_reader_may_see_them(world, ledger):
+    hand_over_items(
+        actor=world.users["admin"],
+        fund=ledger,
+        recipient_id=world.persons["commuter"].pk,
+        item="bicycle",
+        quantity=3,
+        idempotency_key="h-2",
+        occurred_on=D(2024, 9, 6),
+    )
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+    full = hand_over_list(ledger, world.users["district"], start, end)
+    school_name = world.schools["ward1"].name
+    assert school_name
+    assert [(r.item, r.quantity, r.recipient, r.school) for r in full.rows] == [
+        ("bicycle", 2, "Pupil ward1", school_name),
+        ("bicycle", 3, "Pupil commuter", school_name),
+    ]
+    assert not full.masked
+    school = hand_over_list(ledger, world.users["school01"], start, end)
+    assert school.masked
+    assert [r.recipient for r in school.rows] == ["Pupil w.", "Pupil c."]
+    ward = hand_over_list(ledger, world.users["ward01"], start, end)
+    assert [r.recipient for r in ward.rows] == ["Pupil ward1", ""]  # the commuter lives in ward2
+    assert (
+        hand_over_list(ledger, world.users["district"], D(2025, 1, 1), D(2025, 12, 31)).rows == []
+    )
+    html = render_hand_over_html(ward, "en")
+    assert "Pupil commuter" not in html and "outside your area" in html
+
+
+def test_the_hand_over_pdf_is_audited_with_its_masking(world, ledger):
+    client = _client(world.users["school01"])
+    pdf = client.get(reverse("funds:hand-over-list-pdf", args=[ledger.pk]), {"year": 2024})
+    assert pdf.content.startswith(b"%PDF")
+    event = AuditEvent.objects.get(action="export", object_id="funds.hand_over_list")
+    assert event.after["masked"] is True and event.after["rows"] == 1
