@@ -22,6 +22,11 @@ urlpatterns = [
         views_reports.hand_over_list_pdf,
         name="hand-over-list-pdf",
     ),
+    path(
+        "<int:fund_id>/scholarship-share/",
+        views_reports.scholarship_share_page,
+        name="scholarship-share",
+    ),
     # --- rounds ---
     path("rounds/", views_rounds.round_list, name="rounds"),
     path("<int:fund_id>/rounds/new/", views_rounds.round_create, name="round-create"),

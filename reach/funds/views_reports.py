@@ -8,9 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reach.accounts.services import record_export
+from reach.common.languages import in_language
 from reach.common.pdf import pdf_response, render_pdf
+from reach.common.schoolyear import current_school_year
 from reach.common.xlsx import xlsx_response
 from reach.funds import handovers, reports, selectors
+from reach.funds.scholarship_share import scholarship_share
 
 
 def report_year(request) -> int:
@@ -87,3 +90,18 @@ def hand_over_list_pdf(request, fund_id: int):
         masked=listing.masked,
     )
     return pdf_response(content, filename=handovers.hand_over_filename(listing))
+
+
+@login_required
+def scholarship_share_page(request, fund_id: int):
+    """The share of the area's poor and near-poor pupils the fund gave a scholarship in a
+    school year (`school_year`, by default the current one), and the pupils behind it."""
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
+    raw = request.GET.get("school_year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else current_school_year()
+    share = scholarship_share(fund, year, request.user)
+    return render(
+        request,
+        "funds/scholarship_share.html",
+        {"share": share, "fund": fund, "fund_name": in_language(fund.names, request.LANGUAGE_CODE)},
+    )
