@@ -4,6 +4,7 @@ answer only whoever may open the fund."""
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.test import Client
@@ -167,6 +168,19 @@ def _client(user) -> Client:
 
 
 def test_the_page_the_workbook_and_the_pdf(world, ledger):
+    record_donation(
+        actor=world.users["admin"],
+        fund=ledger,
+        gift=DonationInput(
+            kind="receipt",
+            form="in_kind",
+            received_on=D(2024, 8, 2),
+            anonymous=True,
+            item="=SUM(A1)",
+            quantity=1,
+            item_unit="box",
+        ),
+    )
     client = _client(world.users["ward01"])
     page = client.get(reverse("funds:report", args=[ledger.pk]), {"year": 2024})
     assert page.status_code == 200
@@ -176,8 +190,19 @@ def test_the_page_the_workbook_and_the_pdf(world, ledger):
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(sheet.content))
     summary = workbook.get_sheet_by_name("Summary").to_python()
     assert ["Raised", 750000.0] in summary
+    goods = workbook.get_sheet_by_name("Goods").to_python()
+    assert ["=SUM(A1)", "box", 1.0, 0.0] in goods  # a typed formula stays text
+    with zipfile.ZipFile(io.BytesIO(sheet.content)) as archive:
+        assert not any(
+            b"<f>" in archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+        )
     pdf = client.get(reverse("funds:report-pdf", args=[ledger.pk]), {"year": 2024})
     assert pdf.content.startswith(b"%PDF")
+    for download in (sheet, pdf):
+        assert "no-store" in download["Cache-Control"]
+        assert "attachment" in download["Content-Disposition"]
     exports = AuditEvent.objects.filter(action="export", object_id__startswith="funds.report")
     assert exports.count() == 2
 
