@@ -2,8 +2,9 @@
 accounts, entries and donations, recording a donation, paying a pupil, handing over goods,
 reversing a movement, a donation's receipt (PDF) and a donation list (xlsx)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Router
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
 from reach.accounts.services import record_export
@@ -11,7 +12,7 @@ from reach.common.errors import found
 from reach.common.languages import in_language
 from reach.common.pdf import PDF, pdf_response
 from reach.common.schemas import ERRORS, READ_ERRORS, file_response
-from reach.funds import selectors
+from reach.funds import reports, selectors
 from reach.funds.models import Donation, Fund, Transaction
 from reach.funds.receipts import receipt_filename, render_receipt_pdf
 from reach.funds.schemas import (
@@ -20,6 +21,7 @@ from reach.funds.schemas import (
     EntryOut,
     FundDetail,
     FundOut,
+    FundReportOut,
     HandOverIn,
     ImportResult,
     ReversalIn,
@@ -123,6 +125,40 @@ def get_fund(request, fund_id: int):
             {"id": r.pk, "text": describe_restriction(r)}
             for r in fund.restrictions.select_related("school", "unit")
         ],
+    }
+
+
+@router.get("/funds/{fund_id}/report", response={200: FundReportOut, **READ_ERRORS})
+def get_fund_report(
+    request,
+    fund_id: int,
+    year: int | None = Query(None, ge=2000, le=2100),  # type: ignore[assignment]
+):
+    """The fund's report for a calendar year: raised, spent, refunded, the free and restricted
+    cash held on 1 January and 31 December, the breakdowns and the goods (sums of entries)."""
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
+    year = year or timezone.localdate().year
+    report = reports.fund_report(fund, year)
+
+    def lines(rows: list[reports.Line]) -> list[dict]:
+        return [{"key": r.key, "label": r.label, "amount_minor": r.amount} for r in rows]
+
+    return {
+        "fund": fund.pk,
+        "year": year,
+        "currency": fund.currency,
+        "raised_minor": report.raised,
+        "spent_minor": report.spent,
+        "refunded_minor": report.refunded,
+        "opening_free_minor": report.opening_free,
+        "opening_restricted_minor": report.opening_restricted,
+        "closing_free_minor": report.closing_free,
+        "closing_restricted_minor": report.closing_restricted,
+        "by_donor_kind": lines(report.by_donor_kind),
+        "by_campaign": lines(report.by_campaign),
+        "by_purpose": lines(report.by_purpose),
+        "by_unit": lines(report.by_unit),
+        "goods": [vars(g) for g in report.goods],
     }
 
 

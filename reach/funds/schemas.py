@@ -138,3 +138,37 @@ class TransactionOut(Schema):
 class ImportResult(Schema):
     recorded: int
     already: int
+
+
+# --- reports ---
+
+
+class ReportLineOut(Schema):
+    key: str = Field(description="The donor kind, campaign, purpose or unit id; '' for none")
+    label: str
+    amount_minor: int
+
+
+class ReportGoodsOut(Schema):
+    item: str
+    item_unit: str
+    received: int
+    handed_over: int
+
+
+class FundReportOut(Schema):
+    fund: int
+    year: int
+    currency: str
+    raised_minor: int
+    spent_minor: int
+    refunded_minor: int
+    opening_free_minor: int
+    opening_restricted_minor: int
+    closing_free_minor: int
+    closing_restricted_minor: int
+    by_donor_kind: list[ReportLineOut]
+    by_campaign: list[ReportLineOut]
+    by_purpose: list[ReportLineOut]
+    by_unit: list[ReportLineOut]
+    goods: list[ReportGoodsOut]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.funds import sponsorship_views, views, views_rounds
+from reach.funds import sponsorship_views, views, views_reports, views_rounds
 
 app_name = "funds"
 urlpatterns = [
@@ -13,6 +13,20 @@ urlpatterns = [
     path("<int:fund_id>/reverse/", views.reverse_movement, name="reverse"),
     path("<int:fund_id>/import/", views.import_list, name="import"),
     path("donations/<int:donation_id>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
+    # --- reports ---
+    path("<int:fund_id>/report/", views_reports.fund_report, name="report"),
+    path("<int:fund_id>/report.xlsx", views_reports.fund_report_xlsx, name="report-xlsx"),
+    path("<int:fund_id>/report.pdf", views_reports.fund_report_pdf, name="report-pdf"),
+    path(
+        "<int:fund_id>/hand-over-list.pdf",
+        views_reports.hand_over_list_pdf,
+        name="hand-over-list-pdf",
+    ),
+    path(
+        "<int:fund_id>/scholarship-share/",
+        views_reports.scholarship_share_page,
+        name="scholarship-share",
+    ),
     # --- rounds ---
     path("rounds/", views_rounds.round_list, name="rounds"),
     path("<int:fund_id>/rounds/new/", views_rounds.round_create, name="round-create"),
