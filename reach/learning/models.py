@@ -431,9 +431,10 @@ class Event(models.Model):
 
 class Commendation(models.Model):
     """An award to a collective (an organisation, or a unit) or a person, for a campaign (the
-    Month of a year) or for a year's work. `unit` is the unit whose list it appears on."""
+    Month of a year) or for a year's work. `unit` is the unit whose list it appears on.
+    School staff see only the commendations of their pupils (a person's name is personal data)."""
 
-    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+    scope = ScopePath(unit_path="unit__path", school="person__enrolments__school_id")
 
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("campaign"), max_length=8, choices=EventPeriod.choices)

@@ -2,8 +2,10 @@
 report counts equal the events, reads are scoped and writes need the role."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 
 from reach.accounts.models import AuditEvent
 from reach.common.errors import NotAllowed
@@ -157,3 +159,70 @@ def test_commendations_are_scoped(world):
             achievement="x", level="ward", award="Giấy khen", decision_number="Q",
             decided_on=dt.date(2024, 10, 20), person=world.persons["ward2"],
         )  # fmt: skip
+
+
+@pytest.fixture
+def month_2024(world):
+    actor = world.users["district"]
+    services.record_board(
+        actor=actor, unit=world.units["ward1"], established_on=dt.date(2022, 9, 1),
+        decision_number="12/QĐ-UBND",
+    )  # fmt: skip
+    for key, kind, participants in [("ward1", "gift", 40), ("ward1", "award", 60),
+                                    ("ward2", "visit", 7)]:  # fmt: skip
+        services.record_event(
+            actor=actor, unit=world.units[key], on=dt.date(2024, 9, 25), kind=kind,
+            name=f"{kind} {key}", participants=participants,
+        )  # fmt: skip
+    services.record_commendation(
+        actor=actor, unit=world.units["ward2"], year=2024, period="month",
+        achievement="Nhiều đóng góp", level="ward", award="Giấy khen",
+        decision_number="QĐ-ward2", decided_on=dt.date(2024, 10, 20), person=world.persons["ward2"],
+    )  # fmt: skip
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_show_the_rate_its_list_and_the_month(world, month_2024):
+    district = _client(world.users["district"])
+    page = district.get("/learning/boards/", {"unit": "761"}).content.decode()
+    assert re.search(r"<strong>50[.,]0%</strong>", page)
+    assert "Thạnh Lộc" in page.split('id="without-board"')[1]
+    month = district.get("/learning/month/", {"unit": "26734", "year": 2024}).content.decode()
+    assert "gift ward1" in month and "visit ward2" not in month
+    ward01 = _client(world.users["ward01"])
+    assert ward01.get("/learning/month/", {"unit": "26737", "year": 2024}).status_code == 404
+    listed = ward01.get("/learning/commendations/", {"year": 2024}).content.decode()
+    assert "Pupil ward2" not in listed
+    listed = district.get("/learning/commendations/", {"year": 2024}).content.decode()
+    assert "Pupil ward2" in listed
+
+
+def test_api_reads_equal_the_selectors_and_are_scoped(world, month_2024):
+    district = _client(world.users["district"])
+    boards = district.get("/api/v1/learning/boards", {"unit": "761"}).json()
+    assert boards["with_board"] == 1 and boards["total"] == 2 and boards["without"] == ["26737"]
+    report = district.get("/api/v1/learning/month-report", {"unit": "26734", "year": 2024}).json()
+    assert report["events"] == 2 and report["participants"] == 100
+    events = district.get("/api/v1/learning/events", {"year": 2024}).json()
+    assert sorted(e["name"] for e in events) == ["award ward1", "gift ward1", "visit ward2"]
+    ward01 = _client(world.users["ward01"])
+    assert [e["unit"] for e in ward01.get("/api/v1/learning/events").json()] == ["26734"] * 2
+    assert ward01.get("/api/v1/learning/commendations").json() == []
+    assert ward01.get("/api/v1/learning/month-report", {"unit": "26737"}).status_code == 404
+    county = _client(world.users["county"])
+    assert county.get("/api/v1/learning/boards").json()["total"] == 1  # its county's town
+
+
+def test_month_and_commendations_print_as_pdf(world, month_2024):
+    district = _client(world.users["district"])
+    for url, query in [
+        ("/learning/month/", {"unit": "26734", "year": 2024, "format": "pdf"}),
+        ("/learning/commendations/", {"unit": "26737", "year": 2024, "format": "pdf"}),
+    ]:
+        response = district.get(url, query)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
