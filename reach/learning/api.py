@@ -450,8 +450,8 @@ def get_boards(request, unit: str = ""):
                 "unit": u.code,
                 "name": u.name,
                 "has_board": u.has_board,
-                "established_on": u.board_established_on,
-                "decision_number": u.board_decision or "",
+                "established_on": u.established_on,
+                "decision_number": u.decision_number,
             }
             for u in rate.units
         ],

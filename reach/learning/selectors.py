@@ -411,11 +411,27 @@ def list_boards_for_user(user: User | None, unit: Unit | None = None) -> QuerySe
 
 
 @dataclass(frozen=True)
+class BoardUnit:
+    unit: Unit
+    has_board: bool
+    established_on: dt.date | None
+    decision_number: str
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+
+@dataclass(frozen=True)
 class BoardRate:
     """The sub-units of a unit (a district's wards) with an established board of their own,
     and the list of those without one: the rate is computed from the list."""
 
-    units: list[Unit]  # each with `has_board`, `board_established_on`, `board_decision`
+    units: list[BoardUnit]
 
     @property
     def total(self) -> int:
@@ -426,7 +442,7 @@ class BoardRate:
         return sum(1 for unit in self.units if unit.has_board)
 
     @property
-    def without(self) -> list[Unit]:
+    def without(self) -> list[BoardUnit]:
         return [unit for unit in self.units if not unit.has_board]
 
     @property
@@ -451,7 +467,7 @@ def board_rate_for_user(user: User | None, unit: Unit | None) -> BoardRate:
     established = Board.objects.filter(
         unit=OuterRef("pk"), organisation__isnull=True, status=BoardStatus.ESTABLISHED
     )
-    units = list(
+    units = (
         Unit.objects.filter(pk__in=children)
         .annotate(
             has_board=Exists(established),
@@ -460,7 +476,17 @@ def board_rate_for_user(user: User | None, unit: Unit | None) -> BoardRate:
         )
         .order_by("path")
     )
-    return BoardRate(units=units)
+    return BoardRate(
+        units=[
+            BoardUnit(
+                unit=unit,
+                has_board=unit.has_board,
+                established_on=unit.board_established_on,
+                decision_number=unit.board_decision or "",
+            )
+            for unit in units
+        ]
+    )
 
 
 def month_window(year: int) -> tuple[dt.date, dt.date]:
