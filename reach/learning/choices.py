@@ -60,11 +60,11 @@ class EventKind(models.TextChoices):
     GATHERING = "gathering", _("Gathering")
     AWARD = "award", _("Award")
     VISIT = "visit", _("Visit")
-    GIFT = "gift", _("Gift")
+    GIFT = "gift", _("Gift-giving")
 
 
 class CommendationLevel(models.TextChoices):
-    WARD = "ward", _("Ward / commune")
-    DISTRICT = "district", _("District")
-    PROVINCE = "province", _("Province / city")
-    NATIONAL = "national", _("National")
+    WARD = "ward", _("Ward / commune level")
+    DISTRICT = "district", _("District level")
+    PROVINCE = "province", _("Province / city level")
+    NATIONAL = "national", _("National level")

@@ -437,7 +437,7 @@ class Commendation(models.Model):
     scope = ScopePath(unit_path="unit__path", school="person__enrolments__school_id")
 
     year = models.PositiveSmallIntegerField(_("year"))
-    period = models.CharField(_("campaign"), max_length=8, choices=EventPeriod.choices)
+    period = models.CharField(_("commended for"), max_length=8, choices=EventPeriod.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="commendations")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -446,7 +446,7 @@ class Commendation(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commendations"
     )
     achievement = models.CharField(_("achievement"), max_length=500)
-    level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices)
+    level = models.CharField(_("award level"), max_length=10, choices=CommendationLevel.choices)
     award = models.CharField(_("award"), max_length=200)
     decision_number = models.CharField(_("decision number"), max_length=60)
     decided_on = models.DateField(_("decided on"))
