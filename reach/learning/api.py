@@ -14,14 +14,18 @@ from reach.learning.models import Clan, Course, CriteriaSet, Registration
 from reach.learning.parameters import this_year
 from reach.learning.schemas import (
     AttendanceIn,
+    BoardsOut,
     ClanIn,
     ClanOut,
+    CommendationOut,
     CompletionIn,
     CourseIn,
     CourseOut,
     CriteriaSetOut,
     DecisionIn,
     EvaluationIn,
+    EventOut,
+    MonthReportOut,
     ParticipantIn,
     ParticipantOut,
     PointsIn,
@@ -427,3 +431,92 @@ def mark_attendance(request, course_id: int, participant_id: int, body: Attendan
         actor=request.user, participant=participant, on=body.on, present=body.present
     )
     return {"id": attendance.pk, "on": attendance.on, "present": attendance.present}
+
+
+@router.get("/learning/boards", response={200: BoardsOut, **READ_ERRORS})
+def get_boards(request, unit: str = ""):
+    """The sub-units of the unit (or the caller's top units) with an established board of their
+    own, against the 100% aim of seed 004, with the list behind the rate."""
+    place = unit_for_user_or_404(request.user, unit)
+    rate = selectors.board_rate_for_user(request.user, place)
+    return {
+        "unit": place.code if place else None,
+        "with_board": rate.with_board,
+        "total": rate.total,
+        "rate": rate.rate,
+        "target": selectors.BOARD_TARGET,
+        "units": [
+            {
+                "unit": u.code,
+                "name": u.name,
+                "has_board": u.has_board,
+                "established_on": u.established_on,
+                "decision_number": u.decision_number,
+            }
+            for u in rate.units
+        ],
+        "without": [u.code for u in rate.without],
+    }
+
+
+@router.get("/learning/events", response={200: list[EventOut], **READ_ERRORS})
+def list_events(request, year: Year | None = None, unit: str = ""):
+    events = selectors.list_events_for_user(
+        request.user, unit_for_user_or_404(request.user, unit), year
+    )
+    return [
+        {
+            "id": e.pk,
+            "on": e.on,
+            "period": e.period,
+            "unit": e.unit.code,
+            "organisation": e.organisation.code if e.organisation else None,
+            "kind": e.kind,
+            "name": e.name,
+            "participants": e.participants,
+            "products": e.products,
+        }
+        for e in events[:1000]
+    ]
+
+
+@router.get("/learning/month-report", response={200: MonthReportOut, **READ_ERRORS})
+def get_month_report(request, unit: str = "", year: Year | None = None):
+    """The Learning Encouragement Month's report of a unit (a ward) for a year."""
+    place = found(unit_for_user_or_404(request.user, unit), _("Unit not found"))
+    report = selectors.month_report_for_user(request.user, place, year or this_year())
+    return {
+        "unit": place.code,
+        "year": report.year,
+        "events": report.event_count,
+        "participants": report.participants,
+        "by_kind": [
+            {"kind": kind, "events": n, "participants": p} for kind, _label, n, p in report.by_kind
+        ],
+        "funds": [{"currency": c, "receipts": n, "amount_minor": a} for c, n, a in report.funds],
+        "in_kind_receipts": report.in_kind_donations,
+    }
+
+
+@router.get("/learning/commendations", response={200: list[CommendationOut], **READ_ERRORS})
+def list_commendations(request, year: Year | None = None, unit: str = ""):
+    commendations = selectors.list_commendations_for_user(
+        request.user, unit_for_user_or_404(request.user, unit), year
+    )
+    return [
+        {
+            "id": c.pk,
+            "year": c.year,
+            "period": c.period,
+            "unit": c.unit.code,
+            "organisation": c.organisation.code if c.organisation else None,
+            "person_id": c.person_id,
+            "recipient": str(c.recipient),
+            "achievement": c.achievement,
+            "level": c.level,
+            "award": c.award,
+            "decision_number": c.decision_number,
+            "decided_on": c.decided_on,
+        }
+        for c in commendations[:1000]
+    ]

@@ -40,3 +40,31 @@ class ParticipantStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class BoardStatus(models.TextChoices):
+    """A learning-promotion board (Ban khuyến học) of a unit or an organisation."""
+
+    ESTABLISHED = "established", _("Established")
+    NOT_ESTABLISHED = "not_established", _("Not established")
+
+
+class EventPeriod(models.TextChoices):
+    MONTH = "month", _("Learning Encouragement Month (15/9-15/10)")
+    WEEK = "week", _("Lifelong-learning week")
+    OTHER = "other", _("Other")
+
+
+class EventKind(models.TextChoices):
+    PROPAGANDA = "propaganda", _("Propaganda")
+    GATHERING = "gathering", _("Gathering")
+    AWARD = "award", _("Award")
+    VISIT = "visit", _("Visit")
+    GIFT = "gift", _("Gift-giving")
+
+
+class CommendationLevel(models.TextChoices):
+    WARD = "ward", _("Ward / commune level")
+    DISTRICT = "district", _("District level")
+    PROVINCE = "province", _("Province / city level")
+    NATIONAL = "national", _("National level")

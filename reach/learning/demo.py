@@ -3,7 +3,8 @@ clans of the households sharing a family name, a year of family, clan and citize
 registrations taken through self-assessment, the board's evaluation and the decision; in
 District 12, courses (vocational with certificates, start-up skills, a literacy class) with
 participants from the poor, near-poor and newly-escaped households and the needs the young
-declared. Everything goes through the services, so every step is audited.
+declared; boards for most of the district's wards, a Learning Encouragement Month of events
+in the ward and a few commendations. Everything goes through the services, so every step is audited.
 
 The demo's family criteria set is labelled as invented for the demonstration: the points and
 pass mark of QĐ 242/QĐ-KHVN were not found (the shipped QĐ 448 set marks them "to confirm")."""
@@ -26,6 +27,9 @@ from reach.learning.services import (
     evaluate,
     load_criteria_sets,
     record_attendance,
+    record_board,
+    record_commendation,
+    record_event,
     record_training_need,
     register,
     save_criteria_set,
@@ -129,7 +133,91 @@ def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str,
         counts[f"citizens {_through(actor, registration, rng, year)}"] += 1
     district = Unit.objects.get(code=DISTRICT)
     counts.update(_demo_training(actor=actor, ward=district, year=year, rng=rng))
+    counts.update(_demo_month(actor=actor, district=district, ward=ward, year=year, rng=rng))
     return dict(counts)
+
+
+MONTH_EVENTS = [  # (day, month, kind, name, participants, products)
+    (15, 9, "propaganda", "Lễ phát động Tháng Khuyến học", 250, "Băng rôn, 2 bài trên loa phường"),
+    (20, 9, "gift", "Trao quà cho học sinh nghèo vượt khó", 60, "60 suất quà"),
+    (28, 9, "visit", "Thăm gia đình học sinh có hoàn cảnh khó khăn", 12, ""),
+    (5, 10, "award", "Trao học bổng khuyến học", 45, "45 suất học bổng"),
+    (14, 10, "gathering", "Tổng kết Tháng Khuyến học", 120, "Báo cáo tổng kết"),
+]
+
+
+def _demo_month(
+    *, actor: User, district: Unit, ward: Unit, year: int, rng: random.Random
+) -> dict[str, int]:
+    """Boards for most of the district's wards (one left without, so the list behind the rate
+    is not empty), a Month of events in the ward, a week's event, and a few commendations."""
+    wards = list(Unit.objects.filter(parent=district).order_by("path"))
+    # Every fifth ward, and the last but the demo ward, has none.
+    without = {w for n, w in enumerate(wards) if n % 5 == 4} | set(
+        [w for w in wards if w != ward][-1:]
+    )
+    boards = 0
+    for position, unit in enumerate(wards):
+        established = unit == ward or unit not in without
+        record_board(
+            actor=actor,
+            unit=unit,
+            established_on=dt.date(2022, 9, 1 + position % 20) if established else None,
+            decision_number=f"{10 + position}/QĐ-UBND" if established else "",
+        )
+        boards += established
+    for day, month, kind, name, participants, products in MONTH_EVENTS:
+        record_event(
+            actor=actor,
+            unit=ward,
+            on=dt.date(year, month, day),
+            kind=kind,
+            name=name,
+            participants=participants,
+            products=products,
+        )
+    record_event(
+        actor=actor,
+        unit=ward,
+        period="week",
+        on=dt.date(year, 10, 2),
+        kind="gathering",
+        name="Tuần lễ hưởng ứng học tập suốt đời",
+        participants=80,
+    )
+    people = list(
+        Person.objects.filter(household__unit__path__startswith=ward.path).order_by("pk")[:40]
+    )
+    for number, person in enumerate(rng.sample(people, k=min(3, len(people))), start=1):
+        record_commendation(
+            actor=actor,
+            unit=ward,
+            year=year,
+            period="month",
+            achievement="Tích cực đóng góp cho Tháng Khuyến học",
+            level="ward",
+            award="Giấy khen",
+            decision_number=f"{number}/QĐ-KH",
+            decided_on=dt.date(year, 10, 20),
+            person=person,
+        )
+    record_commendation(
+        actor=actor,
+        unit=ward,
+        year=year,
+        period="month",
+        achievement="Đơn vị tiêu biểu trong Tháng Khuyến học",
+        level="district",
+        award="Giấy khen",
+        decision_number="99/QĐ-UBND",
+        decided_on=dt.date(year, 10, 25),
+    )
+    return {
+        "boards": boards,
+        "wards without a board": len(wards) - boards,
+        "month events": len(MONTH_EVENTS),
+        "commendations": min(3, len(people)) + 1,
+    }
 
 
 def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) -> dict[str, int]:

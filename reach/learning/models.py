@@ -14,8 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from reach.common.scoping import ScopePath
 from reach.geo.models import Organisation, School, Unit
 from reach.learning.choices import (
+    BoardStatus,
+    CommendationLevel,
     Computed,
     CourseKind,
+    EventKind,
+    EventPeriod,
     ParticipantStatus,
     RegistrationStatus,
     Title,
@@ -342,3 +346,126 @@ class TrainingNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}"
+
+
+class Board(models.Model):
+    """A learning-promotion board (Ban khuyến học) of a unit, or of an organisation of it
+    (`organisation` set). Recorded also when not established, so the list of units without one
+    is a list of facts, not of gaps in the data."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="learning_boards")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_boards",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=BoardStatus.choices, default=BoardStatus.ESTABLISHED
+    )
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "organisation"]
+        verbose_name = _("learning-promotion board")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(organisation__isnull=True),
+                name="learning_board_once_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(organisation__isnull=False),
+                name="learning_board_once_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="established", established_on__isnull=False)
+                | (Q(status="not_established", established_on__isnull=True)),
+                name="learning_board_established_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation or self.unit)
+
+
+class Event(models.Model):
+    """An event of the Learning Encouragement Month (15/9-15/10) or of the lifelong-learning
+    week, organised by a unit (or an organisation of it)."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    on = models.DateField(_("date"))
+    period = models.CharField(
+        _("period"), max_length=8, choices=EventPeriod.choices, default=EventPeriod.MONTH
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="learning_events")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_events",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    products = models.TextField(_("products"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "pk"]
+        verbose_name = _("learning event")
+        indexes = [models.Index(fields=["on", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commendation(models.Model):
+    """An award to a collective (an organisation, or a unit) or a person, for a campaign (the
+    Month of a year) or for a year's work. `unit` is the unit whose list it appears on.
+    School staff see only the commendations of their pupils (a person's name is personal data)."""
+
+    scope = ScopePath(unit_path="unit__path", school="person__enrolments__school_id")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("commended for"), max_length=8, choices=EventPeriod.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="commendations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commendations"
+    )
+    achievement = models.CharField(_("achievement"), max_length=500)
+    level = models.CharField(_("award level"), max_length=10, choices=CommendationLevel.choices)
+    award = models.CharField(_("award"), max_length=200)
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decided_on = models.DateField(_("decided on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "unit", "pk"]
+        verbose_name = _("commendation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(person__isnull=True),
+                name="commendation_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} {self.year}: {self.recipient}"
+
+    @property
+    def recipient(self) -> object:
+        """The person, else the organisation, else the unit as a collective."""
+        return self.person or self.organisation or self.unit

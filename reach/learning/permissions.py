@@ -53,3 +53,9 @@ def can_manage_training(user: User | None, course_or_unit: Course | Unit) -> boo
 def can_record_need(user: User | None, unit: Unit) -> bool:
     """Whether `user` may record a person's declared training need (the person's unit)."""
     return holds_role(user, LEARNING_ROLES, over=unit.path)
+
+
+def can_manage_month(user: User | None, unit: Unit) -> bool:
+    """Whether `user` may record the boards, the Month's events and the commendations of
+    `unit` (a ward officer or an office over it)."""
+    return holds_role(user, LEARNING_ROLES, over=unit.path)

@@ -180,3 +180,72 @@ class ClanOut(Schema):
 class AttendanceIn(Schema):
     on: dt.date
     present: bool = True
+
+
+class BoardUnitOut(Schema):
+    unit: str
+    name: str
+    has_board: bool
+    established_on: dt.date | None
+    decision_number: str
+
+
+class BoardsOut(Schema):
+    """The sub-units with a board against the aim, and the list behind the rate."""
+
+    unit: str | None
+    with_board: int
+    total: int
+    rate: float | None
+    target: float
+    units: list[BoardUnitOut]
+    without: list[str]
+
+
+class EventOut(Schema):
+    id: int
+    on: dt.date
+    period: str
+    unit: str
+    organisation: str | None
+    kind: str
+    name: str
+    participants: int
+    products: str
+
+
+class KindCountOut(Schema):
+    kind: str
+    events: int
+    participants: int
+
+
+class FundsRaisedOut(Schema):
+    currency: str
+    receipts: int
+    amount_minor: int
+
+
+class MonthReportOut(Schema):
+    unit: str
+    year: int
+    events: int
+    participants: int
+    by_kind: list[KindCountOut]
+    funds: list[FundsRaisedOut]
+    in_kind_receipts: int
+
+
+class CommendationOut(Schema):
+    id: int
+    year: int
+    period: str
+    unit: str
+    organisation: str | None
+    person_id: int | None
+    recipient: str
+    achievement: str
+    level: str
+    award: str
+    decision_number: str
+    decided_on: dt.date

@@ -5,17 +5,28 @@ row lies under, and every number has the list behind it (`list_*` below)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict, under_paths
 from reach.geo.models import Organisation, School, Unit
 from reach.indicators.selectors import TOTAL, child_units_for_user, group_by_unit
-from reach.learning.choices import CourseKind, ParticipantStatus, RegistrationStatus, Title
+from reach.learning.choices import (
+    BoardStatus,
+    CourseKind,
+    EventKind,
+    EventPeriod,
+    ParticipantStatus,
+    RegistrationStatus,
+    Title,
+)
 from reach.learning.models import (
+    Board,
     Clan,
+    Commendation,
     Course,
     CriteriaSet,
+    Event,
     Participant,
     Registration,
     TrainingNeed,
@@ -389,3 +400,170 @@ def list_training_persons_for_user(
         raise ValueError(measure)
     persons = _under(restrict(Person.objects.all(), user), "household__unit__path", unit)
     return persons.filter(cond[measure]).select_related("household", "household__unit")
+
+
+# --- learning-promotion boards, the Month's events, commendations ---
+
+
+def list_boards_for_user(user: User | None, unit: Unit | None = None) -> QuerySet[Board]:
+    boards = restrict(Board.objects.select_related("unit", "organisation"), user)
+    return _under(boards, "unit__path", unit).order_by("unit__path", "organisation__code")
+
+
+@dataclass(frozen=True)
+class BoardUnit:
+    unit: Unit
+    has_board: bool
+    established_on: dt.date | None
+    decision_number: str
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+
+@dataclass(frozen=True)
+class BoardRate:
+    """The sub-units of a unit (a district's wards) with an established board of their own,
+    and the list of those without one: the rate is computed from the list."""
+
+    units: list[BoardUnit]
+
+    @property
+    def total(self) -> int:
+        return len(self.units)
+
+    @property
+    def with_board(self) -> int:
+        return sum(1 for unit in self.units if unit.has_board)
+
+    @property
+    def without(self) -> list[BoardUnit]:
+        return [unit for unit in self.units if not unit.has_board]
+
+    @property
+    def rate(self) -> float | None:
+        return percent(self.with_board, self.total)
+
+    @property
+    def meets_target(self) -> bool | None:
+        rate = self.rate
+        return None if rate is None else rate >= BOARD_TARGET
+
+
+# Seed 004 (Hải Phòng, Tháng Khuyến học 2022): "phấn đấu 100% các đơn vị ... có tổ chức khuyến
+# học" (Chỉ thị 04/CT-UBND 24/02/2022, Hướng dẫn 38/HD-KHHP 04/8/2022).
+BOARD_TARGET = 100.0
+
+
+def board_rate_for_user(user: User | None, unit: Unit | None) -> BoardRate:
+    """One query: the sub-units of `unit` the user sees, each annotated with its own board
+    (established, not an organisation's)."""
+    children = [child.pk for child in child_units_for_user(user, unit)]
+    established = Board.objects.filter(
+        unit=OuterRef("pk"), organisation__isnull=True, status=BoardStatus.ESTABLISHED
+    )
+    units = (
+        Unit.objects.filter(pk__in=children)
+        .annotate(
+            has_board=Exists(established),
+            board_established_on=Subquery(established.values("established_on")[:1]),
+            board_decision=Subquery(established.values("decision_number")[:1]),
+        )
+        .order_by("path")
+    )
+    return BoardRate(
+        units=[
+            BoardUnit(
+                unit=unit,
+                has_board=unit.has_board,
+                established_on=unit.board_established_on,
+                decision_number=unit.board_decision or "",
+            )
+            for unit in units
+        ]
+    )
+
+
+def month_window(year: int) -> tuple[dt.date, dt.date]:
+    """The Learning Encouragement Month: 15 September to 15 October."""
+    return dt.date(year, 9, 15), dt.date(year, 10, 15)
+
+
+def list_events_for_user(
+    user: User | None, unit: Unit | None = None, year: int | None = None
+) -> QuerySet[Event]:
+    events = _under(
+        restrict(Event.objects.select_related("unit", "organisation"), user), "unit__path", unit
+    )
+    if year is not None:
+        events = events.filter(on__year=year)
+    return events.order_by("on", "pk")
+
+
+@dataclass
+class MonthReport:
+    unit: Unit
+    year: int
+    events: list[Event]
+    by_kind: list[tuple[str, str, int, int]]  # kind, label, events, participants
+    funds: list[tuple[str, int, int]]  # currency, donations, amount (minor units)
+    in_kind_donations: int
+
+    @property
+    def event_count(self) -> int:
+        return len(self.events)
+
+    @property
+    def participants(self) -> int:
+        return sum(event.participants for event in self.events)
+
+
+def month_report_for_user(user: User | None, unit: Unit, year: int) -> MonthReport:
+    """The Month's report of a ward for a year: its events of the Month (by kind, with their
+    participants) and the donations its funds received (receipts, not pledges) in that year
+    under the campaign "learning_month", counted from reach/funds (read only)."""
+    from reach.funds.choices import Campaign, DonationForm, DonationKind
+    from reach.funds.models import Donation
+
+    events = list(list_events_for_user(user, unit, year).filter(period=EventPeriod.MONTH))
+    by_kind = [
+        (
+            kind,
+            str(label),
+            sum(1 for event in events if event.kind == kind),
+            sum(event.participants for event in events if event.kind == kind),
+        )
+        for kind, label in EventKind.choices
+    ]
+    donations = _under(restrict(Donation.objects.all(), user), "fund__unit__path", unit).filter(
+        campaign=Campaign.LEARNING_MONTH, kind=DonationKind.RECEIPT, received_on__year=year
+    )
+    funds = [
+        (row["fund__currency"], row["n"], row["amount"] or 0)
+        for row in donations.filter(form=DonationForm.CASH)
+        .values("fund__currency")
+        .annotate(n=Count("pk"), amount=Sum("amount_minor"))
+        .order_by("fund__currency")
+    ]
+    in_kind = donations.filter(form=DonationForm.IN_KIND).count()
+    return MonthReport(
+        unit=unit, year=year, events=events, by_kind=by_kind, funds=funds, in_kind_donations=in_kind
+    )
+
+
+def list_commendations_for_user(
+    user: User | None, unit: Unit | None = None, year: int | None = None
+) -> QuerySet[Commendation]:
+    commendations = _under(
+        restrict(Commendation.objects.select_related("unit", "organisation", "person"), user),
+        "unit__path",
+        unit,
+    )
+    if year is not None:
+        commendations = commendations.filter(year=year)
+    return commendations.order_by("-year", "unit__path", "level", "pk")

@@ -20,4 +20,7 @@ urlpatterns = [
     path("training/needs/", views.record_need, name="record-need"),
     path("courses/", views.course_list, name="courses"),
     path("courses/<int:course_id>/", views.course_detail, name="course"),
+    path("boards/", views.boards, name="boards"),
+    path("month/", views.month, name="month"),
+    path("commendations/", views.commendations, name="commendations"),
 ]

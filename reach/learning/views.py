@@ -22,7 +22,7 @@ from reach.accounts.services import record_export
 from reach.common.downloads import export_filters
 from reach.common.errors import DomainError, NotAllowed
 from reach.common.masking import mask_name
-from reach.common.pdf import pdf_response
+from reach.common.pdf import pdf_response, render_pdf
 from reach.common.xlsx import Sheet, write_workbook, xlsx_response
 from reach.geo.models import Organisation, School
 from reach.geo.selectors import unit_for_user_or_404
@@ -537,3 +537,60 @@ def course_detail(request, course_id: int):
             "participant_form": ParticipantForm(),
         },
     )
+
+
+@login_required
+def boards(request):
+    """The boards of the unit's sub-units (a district's wards) against the 100% aim, the list
+    of those without one, and every board recorded under the unit."""
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    return render(
+        request,
+        "learning/boards.html",
+        {
+            "unit": unit,
+            "rate": selectors.board_rate_for_user(request.user, unit),
+            "target": selectors.BOARD_TARGET,
+            "boards": selectors.list_boards_for_user(request.user, unit),
+        },
+    )
+
+
+@login_required
+def month(request):
+    """The Learning Encouragement Month's report of a unit (a ward) for a year; `format=pdf`
+    prints it."""
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    year = _year(request)
+    context = {
+        "unit": unit,
+        "year": year,
+        "report": selectors.month_report_for_user(request.user, unit, year)
+        if unit is not None
+        else None,
+        "week": selectors.list_events_for_user(request.user, unit, year).filter(period="week"),
+    }
+    if unit is not None and request.GET.get("format") == "pdf":
+        return pdf_response(
+            render_pdf("learning/print/month.html", context, request=request),
+            filename=f"learning-month-{unit.code}-{year}.pdf",
+        )
+    return render(request, "learning/month.html", context)
+
+
+@login_required
+def commendations(request):
+    """Commendations of the unit for a year; `format=pdf` prints the list."""
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    year = _year(request)
+    context = {
+        "unit": unit,
+        "year": year,
+        "commendations": selectors.list_commendations_for_user(request.user, unit, year),
+    }
+    if request.GET.get("format") == "pdf":
+        return pdf_response(
+            render_pdf("learning/print/commendations.html", context, request=request),
+            filename=f"commendations-{unit.code if unit else 'all'}-{year}.pdf",
+        )
+    return render(request, "learning/commendations.html", context)

@@ -43,7 +43,7 @@ from reach.funds.services.rounds import (
 )
 from reach.funds.services.sponsorships import create_sponsorship
 from reach.funds.tests.factories import DonorFactory, FundFactory
-from reach.learning.models import Participant, Registration
+from reach.learning.models import Board, Commendation, Event, Participant, Registration
 from reach.learning.tests.factories import CourseFactory, CriteriaSetFactory
 from reach.payments.services.background import KIND as PAYMENTS
 from reach.plans.models import PlanTaskImport, Target, TaskUpdate
@@ -269,6 +269,18 @@ def matrix(world, settings, tmp_path) -> Matrix:
     courses = {key: CourseFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
     for key, course in courses.items():
         Participant.objects.create(course=course, person=persons[key])
+    # learning boards, the Month's events and commendations (issue 21): one each per place,
+    # the commendation to its pupil (a name the other places' roles may not see)
+    for key in ("ward1", "ward2", "town"):
+        Board.objects.create(unit=world.units[key], established_on=dt.date(2022, 9, 1))
+        Event.objects.create(
+            unit=world.units[key], on=dt.date(2024, 9, 20), kind="gift", name=f"Gifts {key}"
+        )
+        Commendation.objects.create(
+            unit=world.units[key], year=2024, period="month", person=persons[key],
+            achievement="-", level="ward", award="-", decision_number=f"K-{key}",
+            decided_on=dt.date(2024, 10, 20),
+        )  # fmt: skip
     # targets (issue 20): one per ward or town plan, over its unit, computed from its persons
     targets = {
         key: Target.objects.create(

@@ -1,6 +1,7 @@
 """Every write of learning titles and training; each checks its permission, owns its
 transaction and writes the audit event (on the household where there is one)."""
 
+from reach.learning.services.month import record_board, record_commendation, record_event
 from reach.learning.services.titles import (
     LearningError,
     create_clan,
@@ -29,6 +30,9 @@ __all__ = [
     "evaluate",
     "load_criteria_sets",
     "record_attendance",
+    "record_board",
+    "record_commendation",
+    "record_event",
     "record_training_need",
     "register",
     "save_criteria_set",

@@ -4,7 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from reach.accounts.models import User
+from reach.geo.models import Unit
 from reach.learning import selectors
+from reach.learning.demo import DISTRICT, WARD
 from reach.learning.models import Clan, Course, Registration
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +27,9 @@ def test_the_demo_loads_clans_a_year_of_titles_and_courses():
     district = User.objects.get(username="district")
     training, _rows = selectors.training_rates_for_user(district, year=year)
     assert training.figures.trained > 0
+    rate = selectors.board_rate_for_user(district, Unit.objects.get(code=DISTRICT))
+    assert 0 < rate.with_board and rate.without, "most wards have a board, one at least not"
+    ward = Unit.objects.get(code=WARD)
+    report = selectors.month_report_for_user(ward01, ward, year)
+    assert report.event_count == 5 and report.participants > 0
+    assert selectors.list_commendations_for_user(ward01, year=year).count() == 4
