@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from reach.accounts.models import User
 from reach.accounts.permissions import may_see_unmasked
@@ -78,24 +78,32 @@ class ScholarshipShare:
         return self.percent >= self.aim.percent
 
 
-def scholarship_share(fund: Fund, school_year: int, user: User | None) -> ScholarshipShare:
-    aim = scholarship_aim()
-    start = dt.date(school_year, FIRST_MONTH, 1)
-    end = dt.date(school_year + 1, FIRST_MONTH, 1)
-    status = HouseholdYearStatus.objects.filter(
-        household=OuterRef("household"), year=school_year, status__in=aim.household_statuses
-    )
+def scholarship_received(school_year: int, *, fund: Fund | None = None) -> Q:
+    """Over persons (`OuterRef("pk")`): awarded in a round of the school year, or paid with a
+    scholarship purpose between September and August and not reversed; by `fund`, or by any
+    fund (a plan's scholarship-coverage figure, `reach/plans/data/figures.yaml`)."""
+    by_fund = {"fund": fund} if fund is not None else {}
     awarded = RoundAward.objects.filter(
-        person=OuterRef("pk"), round__fund=fund, school_year=school_year
+        person=OuterRef("pk"),
+        school_year=school_year,
+        **({"round__fund": fund} if fund is not None else {}),
     )
     paid = Transaction.objects.filter(
-        fund=fund,
         recipient=OuterRef("pk"),
         kind=TransactionKind.SPEND,
-        purpose__in=aim.spend_purposes,
-        occurred_on__gte=start,
-        occurred_on__lt=end,
+        purpose__in=scholarship_aim().spend_purposes,
+        occurred_on__gte=dt.date(school_year, FIRST_MONTH, 1),
+        occurred_on__lt=dt.date(school_year + 1, FIRST_MONTH, 1),
         reversal__isnull=True,
+        **by_fund,
+    )
+    return Q(Exists(awarded)) | Q(Exists(paid))
+
+
+def scholarship_share(fund: Fund, school_year: int, user: User | None) -> ScholarshipShare:
+    aim = scholarship_aim()
+    status = HouseholdYearStatus.objects.filter(
+        household=OuterRef("household"), year=school_year, status__in=aim.household_statuses
     )
     enrolled = Enrolment.objects.filter(
         person=OuterRef("pk"), school_year=school_year, status="enrolled"
@@ -103,7 +111,7 @@ def scholarship_share(fund: Fund, school_year: int, user: User | None) -> Schola
     pupils = (
         Person.objects.filter(under_paths("household__unit__path", (fund.unit.path,)))
         .filter(Exists(enrolled), Exists(status))
-        .annotate(received=Exists(awarded) | Exists(paid))
+        .annotate(received=scholarship_received(school_year, fund=fund))
     )
     totals = dict(
         pupils.order_by().values("received").annotate(n=Count("pk")).values_list("received", "n")

@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from reach.accounts.scoping import under_paths
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
+from reach.funds.scholarship_share import scholarship_received
 from reach.geo.models import Unit
 from reach.indicators.deprivation import (
     Indicator,
@@ -180,6 +181,7 @@ CONDITIONS: dict[str, Condition] = {
     "right_age_attending": _indicator(Indicator.RIGHT_AGE, Measure.ATTENDING),
     "poor_near_poor_pupils": _poor_near_poor_pupils,
     "tuition_entitled_and_paid": _tuition_entitled_and_paid,
+    "scholarship_received": lambda year, _d, _p: scholarship_received(year),
     "enrolled_pupils": _enrolled_pupils,
     "dropped_out": _dropped_out,
     "dropped_out_year_before": _dropped_out_year_before,

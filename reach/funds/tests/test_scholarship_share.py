@@ -115,6 +115,18 @@ def test_the_share_counts_awards_and_scholarship_payments(world, area):
     assert "351/KH-GDĐT" in scholarship_aim().source
 
 
+def test_a_plans_scholarship_coverage_counts_the_same_awards_and_payments(world, area):
+    """The plan figure (reach/plans/data/figures.yaml) reads the awards and scholarship payments
+    of every fund over the unit's poor and near-poor pupils: here the one fund of the ward."""
+    from reach.plans.figures import FigureValue, figure, figure_definitions
+
+    coverage = figure_definitions()["scholarship_coverage"]
+    assert coverage.available
+    assert figure(coverage, world.units["ward1"], 2024) == FigureValue(2, 3, 66.7)
+    # ward 26737: its own pupil and the commuter, neither awarded nor paid a scholarship
+    assert figure(coverage, world.units["ward2"], 2024) == FigureValue(0, 2, 0.0)
+
+
 def test_the_page_shows_the_share_and_a_masked_list_to_a_school(world, area):
     user = world.users["school01"]
     user.language = "en"

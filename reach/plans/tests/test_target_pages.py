@@ -32,8 +32,8 @@ def targets(world):
         )  # fmt: skip
         for i, key in enumerate(("d12", "ward1", "ward2"))
     }
-    made["scholarship"] = Target.objects.create(
-        plan=plan, unit=world.units["d12"], indicator="scholarship_coverage", value=50,
+    made["training"] = Target.objects.create(
+        plan=plan, unit=world.units["d12"], indicator="training_rate", value=50,
         school_year=2024, position=3,
     )  # fmt: skip
     return plan, made

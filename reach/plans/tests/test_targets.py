@@ -92,12 +92,12 @@ def test_a_trend_counts_every_recorded_year_in_one_statement(world):
 
 
 def test_a_figure_without_records_says_not_available_never_zero(world):
-    scholarships = definition("scholarship_coverage")
-    assert not scholarships.available and scholarships.reason
-    assert figure(scholarships, world.units["d12"], 2024) == FigureValue(None, None, None)
+    training = definition("training_rate")
+    assert not training.available and training.reason
+    assert figure(training, world.units["d12"], 2024) == FigureValue(None, None, None)
     plan = PlanFactory(unit=world.units["d12"])
     progress = target_progress(
-        make_target(plan, world.units["d12"], "scholarship_coverage"),
+        make_target(plan, world.units["d12"], "training_rate"),
         persons=Person.objects.all(),
     )
     assert progress.light == TargetLight.NOT_AVAILABLE
