@@ -35,7 +35,7 @@ from django.db.models import (
 from reach.common.languages import lang_key
 from reach.indicators.detection import risk_factors
 from reach.indicators.parameters import RISK_FACTORS, RiskWeights, risk_weights
-from reach.policy.catalog import FIELDS, Field, FieldType, Op
+from reach.policy.catalog import FIELDS, Field, FieldType, Op, labels
 from reach.policy.conditions import (
     LIST_OPS,
     NO_VALUE_OPS,
@@ -52,18 +52,13 @@ from reach.policy.facts import enrolment_facts
 from reach.registry.choices import EnrolmentStatus
 from reach.registry.models import Enrolment
 
-
-def _labels(vi: str, zh: str, en: str) -> dict[str, str]:
-    return {"vi": vi, "zh": zh, "en": en}
-
-
 ROUND_FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field(
             "risk_score",
             FieldType.INTEGER,
-            _labels("điểm nguy cơ bỏ học", "辍学风险分", "dropout risk score"),
+            labels("điểm nguy cơ bỏ học", "辍学风险分", "dropout risk score"),
             column="risk_score",
             source="the sum of the weights of indicators/data/risk.yaml's factors present",
             maximum=1000,
@@ -71,21 +66,21 @@ ROUND_FIELDS: dict[str, Field] = {
         Field(
             "at_risk",
             FieldType.BOOLEAN,
-            _labels("có nguy cơ bỏ học", "有辍学风险", "at risk of dropping out"),
+            labels("có nguy cơ bỏ học", "有辍学风险", "at risk of dropping out"),
             column="at_risk",
             source="risk score at or above risk.yaml's threshold",
         ),
         Field(
             "returning_dropout",
             FieldType.BOOLEAN,
-            _labels("trở lại học sau khi bỏ học", "辍学后返校", "returning after dropping out"),
+            labels("trở lại học sau khi bỏ học", "辍学后返校", "returning after dropping out"),
             column="returning_dropout",
             source="an enrolment of the year before ended as dropped out",
         ),
         Field(
             "attendance_rate",
             FieldType.INTEGER,
-            _labels("tỷ lệ chuyên cần (%)", "出勤率（%）", "attendance rate (%)"),
+            labels("tỷ lệ chuyên cần (%)", "出勤率（%）", "attendance rate (%)"),
             column="attendance_rate",
             source="enrolment.attendance_rate of the school year so far",
             maximum=100,

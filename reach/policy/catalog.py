@@ -78,47 +78,46 @@ class Field:
         return str(value)
 
 
-def _labels(vi: str, zh: str, en: str) -> dict[str, str]:
+def labels(vi: str, zh: str, en: str) -> dict[str, str]:
+    """A name in the three languages, keyed as policy files key them."""
     return {"vi": vi, "zh": zh, "en": en}
 
 
 LEVEL_LABELS = {
-    EducationLevel.PRESCHOOL: _labels("mầm non", "学前教育", "preschool"),
-    EducationLevel.PRIMARY: _labels("tiểu học", "小学", "primary"),
-    EducationLevel.LOWER_SECONDARY: _labels("trung học cơ sở", "初中", "lower secondary"),
-    EducationLevel.UPPER_SECONDARY: _labels("trung học phổ thông", "普通高中", "upper secondary"),
-    EducationLevel.VOCATIONAL_SECONDARY: _labels(
+    EducationLevel.PRESCHOOL: labels("mầm non", "学前教育", "preschool"),
+    EducationLevel.PRIMARY: labels("tiểu học", "小学", "primary"),
+    EducationLevel.LOWER_SECONDARY: labels("trung học cơ sở", "初中", "lower secondary"),
+    EducationLevel.UPPER_SECONDARY: labels("trung học phổ thông", "普通高中", "upper secondary"),
+    EducationLevel.VOCATIONAL_SECONDARY: labels(
         "trung cấp", "中等职业教育", "secondary vocational"
     ),
-    EducationLevel.HIGHER_EDUCATION: _labels("cao đẳng, đại học", "高等教育", "higher education"),
-    EducationLevel.CONTINUING_EDUCATION: _labels(
+    EducationLevel.HIGHER_EDUCATION: labels("cao đẳng, đại học", "高等教育", "higher education"),
+    EducationLevel.CONTINUING_EDUCATION: labels(
         "giáo dục thường xuyên", "继续教育", "continuing education"
     ),
 }
 HOUSEHOLD_STATUS_LABELS = {
-    HouseholdStatus.POOR: _labels("hộ nghèo", "贫困户", "poor"),
-    HouseholdStatus.NEAR_POOR: _labels("hộ cận nghèo", "近贫户", "near-poor"),
-    HouseholdStatus.ESCAPED_POOR: _labels(
-        "hộ mới thoát nghèo", "新脱贫户", "newly escaped poverty"
-    ),
-    HouseholdStatus.ESCAPED_NEAR_POOR: _labels(
+    HouseholdStatus.POOR: labels("hộ nghèo", "贫困户", "poor"),
+    HouseholdStatus.NEAR_POOR: labels("hộ cận nghèo", "近贫户", "near-poor"),
+    HouseholdStatus.ESCAPED_POOR: labels("hộ mới thoát nghèo", "新脱贫户", "newly escaped poverty"),
+    HouseholdStatus.ESCAPED_NEAR_POOR: labels(
         "hộ mới thoát cận nghèo", "新脱离近贫户", "newly escaped near-poverty"
     ),
-    HouseholdStatus.NONE: _labels("không nghèo", "非贫困户", "not poor"),
+    HouseholdStatus.NONE: labels("không nghèo", "非贫困户", "not poor"),
 }
 PROGRAM_LABELS = {
-    Program.BACHELOR: _labels("đại học", "本科", "bachelor"),
-    Program.ASSOCIATE: _labels("cao đẳng", "专科", "associate (junior college)"),
+    Program.BACHELOR: labels("đại học", "本科", "bachelor"),
+    Program.ASSOCIATE: labels("cao đẳng", "专科", "associate (junior college)"),
 }
 OWNERSHIP_LABELS = {
-    SchoolOwnership.PUBLIC: _labels("công lập", "公办", "public"),
-    SchoolOwnership.PRIVATE: _labels("ngoài công lập", "民办", "private"),
+    SchoolOwnership.PUBLIC: labels("công lập", "公办", "public"),
+    SchoolOwnership.PRIVATE: labels("ngoài công lập", "民办", "private"),
 }
 
 INCLUSIVE_LABELS = {
-    SchoolInclusive.YES: _labels("có", "是", "yes"),
-    SchoolInclusive.NO: _labels("không", "否", "no"),
-    SchoolInclusive.UNKNOWN: _labels("chưa rõ", "未知", "unknown"),
+    SchoolInclusive.YES: labels("có", "是", "yes"),
+    SchoolInclusive.NO: labels("không", "否", "no"),
+    SchoolInclusive.UNKNOWN: labels("chưa rõ", "未知", "unknown"),
 }
 
 
@@ -136,7 +135,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "level",
             FieldType.CHOICE,
-            _labels("cấp học", "学段", "level"),
+            labels("cấp học", "学段", "level"),
             column="level",
             source="enrolment.level",
             values=_choices(LEVEL_LABELS),
@@ -144,7 +143,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "grade",
             FieldType.INTEGER,
-            _labels("lớp", "年级", "grade"),
+            labels("lớp", "年级", "grade"),
             column="grade",
             source="enrolment.grade (year of study in vocational / higher education)",
             maximum=20,
@@ -153,12 +152,12 @@ FIELDS: dict[str, Field] = {
         _boolean(
             "boarding",
             "enrolment.boarding",
-            _labels("học sinh bán trú, nội trú", "寄宿", "boarding"),
+            labels("học sinh bán trú, nội trú", "寄宿", "boarding"),
         ),
         Field(
             "age",
             FieldType.INTEGER,
-            _labels("tuổi", "年龄", "age"),
+            labels("tuổi", "年龄", "age"),
             column="birth_date",
             source="person.birth_date, whole years at the reference date",
             maximum=150,
@@ -166,7 +165,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "age_by_birth_year",
             FieldType.INTEGER,
-            _labels("tuổi theo năm sinh", "按出生年份计的年龄", "age by year of birth"),
+            labels("tuổi theo năm sinh", "按出生年份计的年龄", "age by year of birth"),
             column="birth_date",
             source="person.birth_date: the school year's first year minus the year of birth "
             "(Vietnamese preschool classes are formed by year of birth)",
@@ -175,7 +174,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "household_status",
             FieldType.CHOICE,
-            _labels("tình trạng hộ", "家庭状况", "household status"),
+            labels("tình trạng hộ", "家庭状况", "household status"),
             column="household_status",
             source="household status of calendar year Y, 'none' without one",
             values=_choices(HOUSEHOLD_STATUS_LABELS),
@@ -183,24 +182,24 @@ FIELDS: dict[str, Field] = {
         _boolean(
             "ethnic_minority",
             "person.ethnic_minority",
-            _labels("người dân tộc thiểu số", "少数民族", "ethnic minority"),
+            labels("người dân tộc thiểu số", "少数民族", "ethnic minority"),
         ),
-        _boolean("orphan", "person.orphan", _labels("mồ côi", "孤儿", "orphan")),
-        _boolean("disabled", "person.disabled", _labels("khuyết tật", "残疾", "disabled")),
+        _boolean("orphan", "person.orphan", labels("mồ côi", "孤儿", "orphan")),
+        _boolean("disabled", "person.disabled", labels("khuyết tật", "残疾", "disabled")),
         _boolean(
             "martyr_child",
             "person.martyr_child",
-            _labels("con liệt sĩ", "烈士子女", "child of a martyr"),
+            labels("con liệt sĩ", "烈士子女", "child of a martyr"),
         ),
         _boolean(
             "extremely_difficult_commune",
             "the household's unit is an extremely difficult commune in year Y",
-            _labels("xã đặc biệt khó khăn", "特别困难乡镇", "extremely difficult commune"),
+            labels("xã đặc biệt khó khăn", "特别困难乡镇", "extremely difficult commune"),
         ),
         Field(
             "program",
             FieldType.CHOICE,
-            _labels("hệ đào tạo", "学历层次", "program"),
+            labels("hệ đào tạo", "学历层次", "program"),
             column="program",
             source="enrolment.program (higher education)",
             values=_choices(PROGRAM_LABELS),
@@ -209,7 +208,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "school_ownership",
             FieldType.CHOICE,
-            _labels("loại hình trường", "学校性质", "school ownership"),
+            labels("loại hình trường", "学校性质", "school ownership"),
             column="school_ownership",
             source="school.ownership ('public' without a school)",
             values=_choices(OWNERSHIP_LABELS),
@@ -217,7 +216,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "school_inclusive",
             FieldType.CHOICE,
-            _labels(
+            labels(
                 "trường mầm non công lập hoặc tư thục phổ huệ (普惠)",
                 "公办或普惠性民办幼儿园",
                 "public or inclusive (普惠) private kindergarten",
@@ -230,7 +229,7 @@ FIELDS: dict[str, Field] = {
         Field(
             "school_days",
             FieldType.INTEGER,
-            _labels("số ngày học", "在校天数", "school days"),
+            labels("số ngày học", "在校天数", "school days"),
             column="school_days",
             source="enrolment.school_days",
             maximum=366,
