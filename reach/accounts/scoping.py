@@ -15,11 +15,12 @@ from functools import cache
 
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
 
 from reach.accounts.choices import Role
 from reach.accounts.models import User
 from reach.common.scoping import ScopePath
-from reach.geo.models import PATH_SEPARATOR
+from reach.geo.models import PATH_SEPARATOR, Unit, UnitLink
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def grants_of(user: User | None) -> tuple[Grant, ...]:
     for m in user.memberships.select_related("unit", "organisation__unit", "school__unit"):
         if m.unit is not None:
             grants.append(Grant(role=m.role, unit_path=m.unit.path))
+            grants.extend(Grant(role=m.role, unit_path=path) for path in _successor_paths(m.unit))
         elif m.organisation is not None:
             grants.append(
                 Grant(
@@ -70,6 +72,16 @@ def grants_of(user: User | None) -> tuple[Grant, ...]:
     result = tuple(grants)
     user._reach_grants = result  # type: ignore[attr-defined]  # a per-request cache, not a field
     return result
+
+
+def _successor_paths(unit: Unit) -> list[str]:
+    """A membership of a unit closed by a reorganisation follows it: the units that took over
+    from it or from the units under it (District 12's office keeps its wards after they were
+    merged into wards of the city). Open units cost no query."""
+    if unit.valid_to is None or unit.valid_to >= timezone.localdate():
+        return []
+    links = UnitLink.objects.filter(under_paths("predecessor__path", (unit.path,)))
+    return sorted(set(links.values_list("successor__path", flat=True)))
 
 
 def scope_of(user) -> Scope:

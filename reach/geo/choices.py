@@ -13,6 +13,26 @@ class UnitLevel(models.TextChoices):
 UNIT_LEVEL_DEPTH = {level: depth for depth, level in enumerate(UnitLevel.values)}
 
 
+class UnitLinkKind(models.TextChoices):
+    """How a unit closed by a reorganisation hands over to the unit(s) after it. Which way a
+    figure may be carried follows from it (`CARRIES`): a merger's old units add up to the new
+    one, a split's new units add up to the old one, a renamed unit is the same place."""
+
+    MERGE = "merge", _("Merged into")
+    SPLIT = "split", _("Split into")
+    RENAME = "rename", _("Renamed")
+
+
+# (carries forward: the predecessor's figures count toward the successor in a trend; carries
+# back: the successor's figures can be shown under the predecessor), both exact, never
+# apportioned.
+CARRIES = {
+    UnitLinkKind.MERGE: (True, False),
+    UnitLinkKind.SPLIT: (False, True),
+    UnitLinkKind.RENAME: (True, True),
+}
+
+
 class SchoolOwnership(models.TextChoices):
     PUBLIC = "public", _("Public")
     PRIVATE = "private", _("Private")

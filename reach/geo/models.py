@@ -2,7 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from reach.common.scoping import ScopePath
-from reach.geo.choices import OrganisationKind, SchoolInclusive, SchoolOwnership, UnitLevel
+from reach.geo.choices import (
+    OrganisationKind,
+    SchoolInclusive,
+    SchoolOwnership,
+    UnitLevel,
+    UnitLinkKind,
+)
 
 PATH_SEPARATOR = "."
 
@@ -41,6 +47,33 @@ class Unit(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count(PATH_SEPARATOR)
+
+
+class UnitLink(models.Model):
+    """A typed link from a unit closed by a reorganisation to a unit that took over from it on
+    `date` (the successor's first day; the predecessor's `valid_to` is the day before).
+    Whether figures carry forward (old adds up to new) or back (new adds up to old) is kept
+    on the link, so a trend across the change says how it mapped the units."""
+
+    scope = ScopePath(unit_path="successor__path", school="successor__schools__id")
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
+    kind = models.CharField(_("kind"), max_length=10, choices=UnitLinkKind.choices)
+    date = models.DateField(_("date"))
+    carries_forward = models.BooleanField(_("figures carry forward"))
+    carries_back = models.BooleanField(_("figures carry back"))
+    source = models.CharField(_("legal source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["date", "successor__path", "predecessor__path"]
+        verbose_name = _("unit link")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} -> {self.successor} ({self.date})"
 
 
 class UnitYearAttribute(models.Model):

@@ -34,6 +34,34 @@ class Household(models.Model):
         return f"{self.code} {self.head_name}"
 
 
+class HouseholdPastUnit(models.Model):
+    """A unit a household belonged to until a reorganisation moved it: it was in `unit` up to
+    and including `valid_to`. The household's unit on a day is that of the earliest such row
+    ending on or after the day, else its current `unit` (`registry.placement`): records keep the
+    unit they had at the time, and a past year can be cut under the old units or the new."""
+
+    scope = ScopePath(
+        unit_path="household__unit__path",
+        school="household__members__enrolments__school_id",
+    )
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="past_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="past_households")
+    valid_to = models.DateField(_("valid to"))
+
+    class Meta:
+        ordering = ["household", "valid_to"]
+        verbose_name = _("past unit of a household")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "valid_to"], name="household_past_unit_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} in {self.unit_id} until {self.valid_to}"
+
+
 class HouseholdYearStatus(models.Model):
     """The poverty status a household held in one year, and the decision that set it."""
 

@@ -1,9 +1,10 @@
 """Reads of registry data. Every queryset of personal data starts from `restrict`; units
 come from `reach.geo.selectors`."""
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from reach.accounts.models import AuditEvent, User
@@ -11,7 +12,14 @@ from reach.accounts.scoping import is_administrator, restrict, under_paths
 from reach.common.schoolyear import current_school_year
 from reach.geo.models import Unit
 from reach.geo.selectors import units_for_user
-from reach.registry.models import Enrolment, Household, HouseholdYearStatus, ImportBatch, Person
+from reach.registry.models import (
+    Enrolment,
+    Household,
+    HouseholdPastUnit,
+    HouseholdYearStatus,
+    ImportBatch,
+    Person,
+)
 
 
 def default_school_year_for_user(user: User | None) -> int:
@@ -174,4 +182,33 @@ def get_enrolment_for_user(user: User | None, enrolment_id: int) -> Enrolment | 
         .select_related("school", "person__household__unit")
         .filter(pk=enrolment_id)
         .first()
+    )
+
+
+def household_unit_on(day: dt.date) -> Coalesce:
+    """An expression, on households, for the unit a household was in on `day`: the earliest
+    past unit it held until that day or later, else its current unit."""
+    past = HouseholdPastUnit.objects.filter(household=OuterRef("pk"), valid_to__gte=day)
+    return Coalesce(
+        Subquery(past.order_by("valid_to").values("unit_id")[:1]),
+        F("unit_id"),
+        output_field=IntegerField(),
+    )
+
+
+def households_in_unit_on(
+    households: QuerySet[Household], unit: Unit, day: dt.date
+) -> QuerySet[Household]:
+    """Of `households`, those that were in `unit` or below it on `day` (a report of a past
+    period finds its households under the units of that period)."""
+    units_then = Unit.objects.filter(under_paths("path", (unit.path,))).values("pk")
+    return households.annotate(unit_then=household_unit_on(day)).filter(unit_then__in=units_then)
+
+
+def units_valid_during(units: QuerySet[Unit], start: dt.date, end: dt.date) -> QuerySet[Unit]:
+    """Of `units`, those in force at some day of [start, end]: a 2024-2025 report shows the
+    wards of then, a 2025-2026 one the wards after the reorganisation."""
+    return units.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
     )

@@ -24,11 +24,18 @@ from reach.accounts.scoping import restrict
 from reach.accounts.services import record_audit_event, snapshot
 from reach.common.errors import Conflict, DomainError
 from reach.common.schoolyear import current_school_year
-from reach.geo.models import PATH_SEPARATOR, School
+from reach.geo.models import PATH_SEPARATOR, School, Unit
+from reach.geo.permissions import can_load_reference_data
 from reach.registry.choices import EducationLevel, EnrolmentStatus, HouseholdStatus
 from reach.registry.imports import values
 from reach.registry.imports.validation import REGISTERED_ELSEWHERE, STATUS_RULE
-from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
+from reach.registry.models import (
+    Enrolment,
+    Household,
+    HouseholdPastUnit,
+    HouseholdYearStatus,
+    Person,
+)
 from reach.registry.permissions import (
     can_add_person,
     can_change_record,
@@ -351,3 +358,51 @@ def set_household_status(
     record.status, record.decision = status, decision
     _write(actor=actor, obj=record, reason=reason)
     return record
+
+
+@dataclass(frozen=True)
+class HouseholdMoves:
+    """What moving households to their units' successors did: households moved per successor
+    code, and those left in a split unit (a split cannot tell which new unit a household is in:
+    they are moved one by one)."""
+
+    moved: dict[str, int]
+    left_in_split_units: dict[str, int]
+
+
+@transaction.atomic
+def move_households_to_successors(*, actor: User, date: dt.date) -> HouseholdMoves:
+    """After a reorganisation taking effect on `date`, move the households of each unit closed
+    the day before to its successor (a merger or renaming): each keeps its old unit as a past
+    unit until the day before, so a report of an earlier period still finds it there. One set
+    of statements per closed unit, one audit event per unit moved; running it again moves
+    nothing."""
+    require(can_load_reference_data(actor), _("only an administrator applies a reorganisation"))
+    last_day = date - dt.timedelta(days=1)
+    moved: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for old in Unit.objects.filter(valid_to=last_day).select_related("successor"):
+        households = Household.objects.filter(unit=old)
+        if old.successor is None:
+            if count := households.count():
+                left[old.code] = count
+            continue
+        HouseholdPastUnit.objects.bulk_create(
+            [
+                HouseholdPastUnit(household_id=pk, unit=old, valid_to=last_day)
+                for pk in households.values_list("pk", flat=True).iterator()
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        count = households.update(unit=old.successor, updated_at=timezone.now())
+        if count:
+            moved[old.successor.code] = moved.get(old.successor.code, 0) + count
+            record_audit_event(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=old,
+                reason=_("%(count)s households moved to %(unit)s from %(date)s")
+                % {"count": count, "unit": old.successor.code, "date": date.isoformat()},
+            )
+    return HouseholdMoves(moved=moved, left_in_split_units=left)
