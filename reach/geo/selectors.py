@@ -1,12 +1,14 @@
 """Reads of units and schools, scoped: the one way a page, the API or a command turns a
 unit's or school's code into a record the user may see."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict
 from reach.common.errors import OutOfScope
-from reach.geo.models import School, Unit
+from reach.geo.models import School, Unit, UnitLink, is_under
 
 
 def units_for_user(user: User | None) -> QuerySet[Unit]:
@@ -56,3 +58,28 @@ def school_for_user_or_404(user: User | None, code_or_id: str | int | None) -> S
     if school is None:
         raise OutOfScope("School not found")
     return school
+
+
+def unit_paths_on(unit: Unit, day: dt.date) -> tuple[str, ...]:
+    """The unit paths that stand for `unit` on `day`, so a figure of a period counts the same
+    households whichever side of a reorganisation the period lies: its own path while it is in
+    force; before it opened, the units it was formed from whose successors all lie within it (a
+    merger's old wards); after it closed, the units formed from it or from units under it whose
+    predecessors all lie within it (a split's new wards, a district's merged wards). Nothing is
+    apportioned: an old ward merged with another has no figure after the merger."""
+    not_yet_open = unit.valid_from is not None and day < unit.valid_from
+    already_closed = unit.valid_to is not None and day > unit.valid_to
+    if not (not_yet_open or already_closed):
+        return (unit.path,)
+    links = UnitLink.objects.values_list("predecessor__path", "successor__path")
+    # (near, far): before the unit opened, look back to the units it was formed from; after it
+    # closed, forward to the units formed from it
+    pairs = [(new, old) if not_yet_open else (old, new) for old, new in links]
+    theirs = {far for near, far in pairs if is_under(near, unit.path)}
+    return tuple(
+        sorted(
+            far
+            for far in theirs
+            if all(is_under(near, unit.path) for near, other in pairs if other == far)
+        )
+    )

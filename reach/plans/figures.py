@@ -10,6 +10,7 @@ for the reader who sees it.
 Later periodic reports reuse the same definitions as their "figures".
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,14 +19,17 @@ from typing import NamedTuple
 
 import yaml
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from reach.accounts.scoping import under_paths
+from reach.common.schoolyear import FIRST_MONTH
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
 from reach.funds.scholarship_share import scholarship_received
 from reach.geo.models import Unit
+from reach.geo.selectors import unit_paths_on
 from reach.indicators.deprivation import (
     Indicator,
     Measure,
@@ -35,9 +39,9 @@ from reach.indicators.deprivation import (
 )
 from reach.indicators.detection import dropped_out_q
 from reach.indicators.parameters import IndicatorParameters, indicator_parameters
-from reach.indicators.selectors import TOTAL, group_by_unit
+from reach.indicators.selectors import TOTAL
 from reach.registry.choices import EnrolmentStatus
-from reach.registry.models import Enrolment, Person
+from reach.registry.models import Enrolment, HouseholdPastUnit, Person
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "figures.yaml"
 ATTENDED = (EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED, EnrolmentStatus.TRANSFERRED)
@@ -269,9 +273,52 @@ def _qs(
     return numerator & denominator, denominator
 
 
-def _under(persons: QuerySet[Person] | None, unit: Unit) -> QuerySet[Person]:
+def school_year_day(school_year: int) -> dt.date:
+    """The day a school year's figures place households on: its first (2025 is counted under
+    the wards in force on 2025-09-01, after the reorganisation of 2025-07-01)."""
+    return dt.date(school_year, FIRST_MONTH, 1)
+
+
+class Placed(NamedTuple):
+    """Persons with the lookup of their household's unit path on a day, and the paths that
+    stand for the unit asked about on that day."""
+
+    persons: QuerySet[Person]
+    lookup: str
+    paths: tuple[str, ...]
+
+
+def _placed(
+    persons: QuerySet[Person] | None, unit: Unit, school_year: int, *, moved: bool | None = None
+) -> Placed:
+    """The persons of `unit` and below as the units stood in `school_year`: their household's
+    unit then (its current one unless a reorganisation moved it since: `HouseholdPastUnit`),
+    under the paths that stand for `unit` then (`unit_paths_on`). Without a reorganisation
+    since (`moved`, asked with one EXISTS unless the caller knows), the plain path prefix."""
     base = Person.objects.all() if persons is None else persons
-    return base.filter(under_paths("household__unit__path", (unit.path,)))
+    day = school_year_day(school_year)
+    paths = unit_paths_on(unit, day)
+    if moved is None:
+        moved = moved_since(day)
+    if not moved:
+        return Placed(base, "household__unit__path", paths)
+    past = HouseholdPastUnit.objects.filter(household=OuterRef("household_id"), valid_to__gte=day)
+    then = Coalesce(
+        Subquery(past.order_by("valid_to").values("unit__path")[:1]), F("household__unit__path")
+    )
+    return Placed(base.annotate(unit_path_then=then), "unit_path_then", paths)
+
+
+def moved_since(day: dt.date) -> bool:
+    """Whether a reorganisation has moved households out of a unit they were in on `day`."""
+    return HouseholdPastUnit.objects.filter(valid_to__gte=day).exists()
+
+
+def _under(
+    persons: QuerySet[Person] | None, unit: Unit, school_year: int, *, moved: bool | None = None
+) -> QuerySet[Person]:
+    placed = _placed(persons, unit, school_year, moved=moved)
+    return placed.persons.filter(under_paths(placed.lookup, placed.paths))
 
 
 def figure(
@@ -287,7 +334,7 @@ def figure(
     if not definition.available:
         return NOT_AVAILABLE
     numerator, denominator = _qs(definition, school_year, params)
-    counts = _under(persons, unit).aggregate(
+    counts = _under(persons, unit, school_year).aggregate(
         n=Count("pk", filter=numerator), d=Count("pk", filter=denominator)
     )
     return FigureValue.of(counts["n"], counts["d"])
@@ -307,9 +354,18 @@ def figure_by_sub_unit(
     if not definition.available:
         return {child: NOT_AVAILABLE for child in children}
     numerator, denominator = _qs(definition, school_year, params)
+    placed = _placed(persons, unit, school_year)
+    day = school_year_day(school_year)
+    sub_unit = Case(
+        *[
+            When(under_paths(placed.lookup, unit_paths_on(child, day)), then=Value(child.code))
+            for child in children
+        ],
+        default=Value(TOTAL),
+    )
     rows = (
-        _under(persons, unit)
-        .annotate(sub_unit=group_by_unit(children))
+        placed.persons.filter(under_paths(placed.lookup, placed.paths))
+        .annotate(sub_unit=sub_unit)
         .values("sub_unit")
         .annotate(n=Count("pk", filter=numerator), d=Count("pk", filter=denominator))
         .order_by()
@@ -326,30 +382,57 @@ def figure_trend(
     persons: QuerySet[Person] | None = None,
     params: IndicatorParameters | None = None,
 ) -> dict[int, FigureValue]:
-    """The figure in each of `school_years`, all counted in one statement."""
+    """The figure in each of `school_years`, all counted in one statement (one a year across
+    a reorganisation)."""
     years = sorted(set(school_years))
     if not definition.available:
         return {year: NOT_AVAILABLE for year in years}
-    recorded = years_with_records(unit, years)
-    counts: dict[str, Count] = {}
+    recorded, moved = years_with_records(unit, years)
+    # one statement for the years that place households alike: all of them, unless the unit
+    # opened or closed among them (the years either side count other paths) or a reorganisation
+    # moved households since the first (each year then places them where they were that year)
+    alike: dict[object, list[int]] = {}
     for year in recorded:
-        numerator, denominator = _qs(definition, year, params)
-        counts[f"n{year}"] = Count("pk", filter=numerator)
-        counts[f"d{year}"] = Count("pk", filter=denominator)
-    row = _under(persons, unit).aggregate(**counts) if recorded else {}
+        key = year if moved else unit_paths_on(unit, school_year_day(year))
+        alike.setdefault(key, []).append(year)
+    row: dict[str, int] = {}
+    for same in alike.values():
+        counts: dict[str, Count] = {}
+        for year in same:
+            numerator, denominator = _qs(definition, year, params)
+            counts[f"n{year}"] = Count("pk", filter=numerator)
+            counts[f"d{year}"] = Count("pk", filter=denominator)
+        row |= _under(persons, unit, same[0], moved=moved).aggregate(**counts)
     return {
         year: FigureValue.of(row[f"n{year}"], row[f"d{year}"]) if year in recorded else NO_RECORDS
         for year in years
     }
 
 
-def years_with_records(unit: Unit, years: list[int]) -> list[int]:
-    """Those of `years` with an enrolment in `unit` or below: a year the registry holds nothing
-    of has no figure (its ages and diplomas would be read from today's records)."""
-    enrolments = Enrolment.objects.filter(
-        under_paths("person__household__unit__path", (unit.path,)), school_year__in=years
+def years_with_records(unit: Unit, years: list[int]) -> tuple[list[int], bool]:
+    """Those of `years` with an enrolment in `unit` or below (under any unit that stands for it
+    in one of them), and whether a reorganisation has moved households since the first of
+    them: one statement. A year the registry holds nothing of has no figure (its ages and
+    diplomas would be read from today's records)."""
+    if not years:
+        return [], False
+    days = [school_year_day(year) for year in years]
+    paths = {unit.path}.union(*(unit_paths_on(unit, day) for day in days))
+    under = tuple(sorted(paths))
+    moved_out = HouseholdPastUnit.objects.filter(under_paths("unit__path", under))
+    rows = (
+        Enrolment.objects.filter(
+            under_paths("person__household__unit__path", under)
+            | Q(person__household__in=moved_out.values("household_id")),
+            school_year__in=years,
+        )
+        .annotate(moved=Exists(HouseholdPastUnit.objects.filter(valid_to__gte=min(days))))
+        .order_by()
+        .values_list("school_year", "moved")
+        .distinct()
     )
-    return sorted(set(enrolments.order_by().values_list("school_year", flat=True).distinct()))
+    recorded = {year: moved for year, moved in rows}
+    return sorted(recorded), any(recorded.values())
 
 
 def persons_behind(
@@ -365,4 +448,6 @@ def persons_behind(
     if not definition.available:
         return Person.objects.none()
     counted_numerator, counted_denominator = _qs(definition, school_year, params)
-    return _under(persons, unit).filter(counted_numerator if numerator else counted_denominator)
+    return _under(persons, unit, school_year).filter(
+        counted_numerator if numerator else counted_denominator
+    )

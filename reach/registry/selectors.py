@@ -205,10 +205,11 @@ def households_in_unit_on(
     return households.annotate(unit_then=household_unit_on(day)).filter(unit_then__in=units_then)
 
 
-def units_valid_during(units: QuerySet[Unit], start: dt.date, end: dt.date) -> QuerySet[Unit]:
-    """Of `units`, those in force at some day of [start, end]: a 2024-2025 report shows the
-    wards of then, a 2025-2026 one the wards after the reorganisation."""
+def units_valid_on(units: QuerySet[Unit], day: dt.date) -> QuerySet[Unit]:
+    """Of `units`, those in force on `day`: a 2024-2025 report (placed on its first day,
+    `plans.figures.school_year_day`) shows the wards of then, a 2025-2026 one the wards after
+    the reorganisation of 2025-07-01."""
     return units.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
     )

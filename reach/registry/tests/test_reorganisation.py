@@ -14,7 +14,7 @@ from reach.geo.choices import UnitLinkKind
 from reach.geo.models import Unit, UnitLink
 from reach.geo.services import DATA_DIR, ReferenceDataError, load_reorganisation, load_units
 from reach.registry.models import Household, HouseholdPastUnit
-from reach.registry.selectors import households_in_unit_on, units_valid_during
+from reach.registry.selectors import households_in_unit_on, units_valid_on
 from reach.registry.services import move_households_to_successors
 from reach.registry.tests.factories import HouseholdFactory
 
@@ -65,8 +65,8 @@ def test_a_report_period_picks_the_units_valid_in_it(district12):
     load_reorganisation(actor=command_line_actor(), path=MERGER)
     wards = Unit.objects.filter(level="commune", path__startswith="VN.79.")
 
-    school_year_2024 = units_valid_during(wards, dt.date(2024, 9, 1), dt.date(2025, 5, 31))
-    school_year_2025 = units_valid_during(wards, dt.date(2025, 9, 1), dt.date(2026, 5, 31))
+    school_year_2024 = units_valid_on(wards, dt.date(2024, 9, 1))
+    school_year_2025 = units_valid_on(wards, dt.date(2025, 9, 1))
 
     assert school_year_2024.count() == 11
     assert school_year_2025.count() == 5
