@@ -51,6 +51,7 @@ class Chart:
     title: str
     svg: SafeString
     table: Table
+    note: str = ""  # what the reader must know to read it (e.g. units mapped across a change)
 
 
 def sanitise_svg(svg: str) -> str:
@@ -108,9 +109,9 @@ def _top(values: list[float], target: float | None) -> float:
     return 100 if highest > 60 else max(5, round(highest * 1.25 + 0.5))
 
 
-def _base(title: str, width: int, height: int) -> dict:
+def _base(title: str, width: int, height: int, note: str = "") -> dict:
     return {
-        "title": title,
+        "title": {"text": title, "subtitle": note} if note else title,
         "width": width,
         "height": height,
         "config": {"font": FONT, "view": {"stroke": None}},
@@ -141,8 +142,9 @@ def trend_chart(
     x_title: str,
     y_title: str,
     target_label: str,
+    note: str = "",
 ) -> Chart:
-    """The value of each year as a line, the target as a dashed rule."""
+    """The value of each year as a line, the target as a dashed rule; `note` under the title."""
     import altair as alt
 
     values = [{"year": label, "value": value} for label, value in points if value is not None]
@@ -157,12 +159,12 @@ def trend_chart(
     )
     labels = line.mark_text(dy=-10, color="#2c6fbb").encode(text=alt.Text("value:Q"))
     chart = alt.layer(line, labels, *_target_layer(target, "y", target_label))
-    spec = chart.to_dict(validate=False) | _base(title, 420, 220)
+    spec = chart.to_dict(validate=False) | _base(title, 420, 220, note)
     table = Table(
         headers=(x_title, y_title),
         rows=tuple((label, _number(value)) for label, value in points),
     )
-    return Chart(title=title, svg=render_svg(spec), table=table)
+    return Chart(title=title, svg=render_svg(spec), table=table, note=note)
 
 
 def comparison_chart(

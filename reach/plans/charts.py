@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from reach.casework.choices import Reason
 from reach.common.charts import Chart, comparison_chart, composition_chart, trend_chart
 from reach.geo.models import Unit
-from reach.plans.figures import FigureValue
+from reach.plans.figures import FigureValue, counted_under
 from reach.plans.targets import TargetProgress, year_label
 
 
@@ -21,6 +21,16 @@ def target_label(progress: TargetProgress) -> str:
     }
 
 
+def reorganisation_note(progress: TargetProgress) -> str:
+    """Which years of the trend were counted under other units, across a reorganisation."""
+    mapped = counted_under(progress.target.unit, progress.trend)
+    return "; ".join(
+        _("%(year)s counted under %(units)s")
+        % {"year": year_label(year), "units": ", ".join(u.name for u in units) or "—"}
+        for year, units in mapped.items()
+    )
+
+
 def trend_chart_for(progress: TargetProgress) -> Chart:
     return trend_chart(
         title=progress.label,
@@ -29,6 +39,7 @@ def trend_chart_for(progress: TargetProgress) -> Chart:
         x_title=_("School year"),
         y_title=_("Actual (%)"),
         target_label=target_label(progress),
+        note=reorganisation_note(progress),
     )
 
 

@@ -314,6 +314,18 @@ def moved_since(day: dt.date) -> bool:
     return HouseholdPastUnit.objects.filter(valid_to__gte=day).exists()
 
 
+def counted_under(unit: Unit, school_years: Iterable[int]) -> dict[int, list[Unit]]:
+    """The years of `school_years` in which `unit` stands for other units (it had not opened
+    yet, or had closed), with the units counted for it: what a trend across a reorganisation
+    must say."""
+    mapped = {}
+    for year in sorted(set(school_years)):
+        paths = unit_paths_on(unit, school_year_day(year))
+        if paths != (unit.path,):
+            mapped[year] = list(Unit.objects.filter(path__in=paths).order_by("name"))
+    return mapped
+
+
 def _under(
     persons: QuerySet[Person] | None, unit: Unit, school_year: int, *, moved: bool | None = None
 ) -> QuerySet[Person]:

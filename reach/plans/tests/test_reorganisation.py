@@ -120,3 +120,26 @@ def test_the_list_behind_a_past_figure_is_the_old_wards_households(merged):
 
     assert counted.count() == 2
     assert {p.household.unit.code for p in counted} == {"D12-TA"}  # where they live now
+
+
+def test_the_trend_chart_says_which_years_were_counted_under_the_old_wards(merged):
+    from reach.plans.charts import trend_chart_for
+    from reach.plans.models import Target
+    from reach.plans.targets import target_progress
+    from reach.plans.tests.factories import PlanFactory
+    from reach.registry.models import Person
+
+    target = Target.objects.create(
+        plan=PlanFactory(),
+        unit=Unit.objects.get(code="D12-TA"),
+        indicator=RIGHT_AGE,
+        value="90",
+        school_year=2025,
+        baseline_year=2024,
+    )
+    progress = target_progress(target, persons=Person.objects.all(), this_year=2025)
+
+    chart = trend_chart_for(progress)
+
+    assert chart.note == "2024–2025 counted under Phường Thạnh Xuân, Phường Thới An"
+    assert "Phường Thạnh Xuân" in chart.svg  # on the chart itself, so in the PDF too
