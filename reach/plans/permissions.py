@@ -11,7 +11,7 @@ from reach.accounts.choices import EDITING_ROLES, Role
 from reach.accounts.models import User
 from reach.accounts.permissions import holds_role
 from reach.accounts.scoping import grants_of, is_administrator
-from reach.geo.models import Unit
+from reach.geo.models import Organisation, Unit
 from reach.plans.models import Plan, PlanTask
 
 PLANNING_ROLES = {Role.OFFICE, Role.WARD_OFFICER}
@@ -37,3 +37,9 @@ def can_update_task(user: User | None, task: PlanTask) -> bool:
     return user.memberships.filter(
         role__in=EDITING_ROLES, organisation__task_assignments__task=task
     ).exists()
+
+
+def can_merge_organisations(user: User | None, duplicate: Organisation, into: Organisation) -> bool:
+    """Whether `user` may merge `duplicate` (say, a department a task table named in a way Reach
+    did not know) into `into`: a planning role over both organisations' units."""
+    return all(holds_role(user, PLANNING_ROLES, over=o.unit.path) for o in (duplicate, into))

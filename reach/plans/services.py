@@ -1,6 +1,7 @@
 """Writes of plans: a plan with its legal bases, its targets, a task's progress with
-evidence. The task table's import is in `imports/services.py`. Each write checks its
-permission, owns its transaction and writes the audit event."""
+evidence, the merging of an organisation a task table named twice. The task table's import is
+in `imports/services.py`. Each write checks its permission, owns its transaction and writes the
+audit event."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from reach.common.uploads import MB, UploadRefused, upload_limits
 from reach.geo.models import Organisation, Unit
 from reach.plans.choices import TargetDirection, TaskStatus
 from reach.plans.figures import figure_definitions
-from reach.plans.models import Plan, PlanBasis, PlanTask, Target, TaskUpdate
-from reach.plans.permissions import can_manage_plan, can_update_task
+from reach.plans.models import OrganisationAlias, Plan, PlanBasis, PlanTask, Target, TaskUpdate
+from reach.plans.organisations import known_organisations, name_key
+from reach.plans.permissions import can_manage_plan, can_merge_organisations, can_update_task
 
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods", ".txt")
 
@@ -201,3 +203,64 @@ def create_target(
     )
     record_audit_event(actor=actor, action=AuditAction.CREATE, obj=target, after=snapshot(target))
     return target
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What merging an organisation into another moved: rows per kind of record, and the rows
+    the kept organisation already had (the same task lead, the same membership), dropped."""
+
+    moved: dict[str, int]
+    already_held: dict[str, int]
+
+
+@transaction.atomic
+def merge_organisation(*, actor: User, duplicate: Organisation, into: Organisation) -> Merged:
+    """Merge `duplicate` into `into`: every record that names the duplicate (task assignments,
+    memberships, funds, aliases, whatever app holds it) names `into` instead, the duplicate's
+    name and code become aliases of `into` so the next task table finds it, and the duplicate
+    is deleted. A record `into` already holds in the same place is dropped rather than doubled.
+    Audited on both."""
+    require(
+        can_merge_organisations(actor, duplicate, into),
+        _("Your role cannot merge these organisations."),
+    )
+    if duplicate.pk == into.pk:
+        raise PlanError(_("An organisation cannot be merged into itself."))
+    before = snapshot(duplicate)
+    moved: dict[str, int] = {}
+    held: dict[str, int] = {}
+    for relation in Organisation._meta.related_objects:
+        if relation.many_to_many or not relation.field.concrete:
+            continue  # a many-to-many through a model is moved with that model
+        model, name = relation.related_model, relation.field.name
+        label = str(model._meta.verbose_name_plural)
+        for row in model._default_manager.filter(**{name: duplicate}):
+            try:
+                with transaction.atomic():
+                    model._default_manager.filter(pk=row.pk).update(**{name: into})
+                moved[label] = moved.get(label, 0) + 1
+            except IntegrityError:
+                row.delete()
+                held[label] = held.get(label, 0) + 1
+    for text in (duplicate.name, duplicate.code):
+        key = name_key(text)
+        if key and key not in known_organisations(Organisation.objects.filter(pk=into.pk)):
+            OrganisationAlias.objects.get_or_create(
+                key=key, defaults={"organisation": into, "name": text}
+            )
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=duplicate,
+        before=before,
+        reason=_("merged into %(name)s") % {"name": into.name},
+    )
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=into,
+        reason=_("%(name)s merged into it") % {"name": duplicate.name},
+    )
+    duplicate.delete()
+    return Merged(moved=moved, already_held=held)
