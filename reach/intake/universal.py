@@ -123,3 +123,22 @@ def persons_behind(
         RateMeasure.NOT_COUNTED: population & ~counted,
     }[RateMeasure(measure)]
     return _under(persons, unit).filter(condition)
+
+
+def _figure_condition(code: str, counted: bool):
+    def condition(school_year: int, _definition: object, params: IndicatorParameters) -> Q:
+        rate = universal_definitions().rates[code]
+        pair = rate_conditions(rate, school_year, params=params)
+        return pair[0] if counted else pair[1]
+
+    return condition
+
+
+# The rates as conditions of the plans' figure engine (`reach/plans/figures.py`), so a plan's
+# target can be measured by them: `universal_<rate>` counted over `universal_<rate>_population`.
+FIGURE_CONDITIONS = {
+    name: _figure_condition(code, counted)
+    for code in ("preschool_five", "primary_right_age", "lower_secondary_attending",
+                 "lower_secondary_completed")
+    for name, counted in ((f"universal_{code}", True), (f"universal_{code}_population", False))
+}  # fmt: skip

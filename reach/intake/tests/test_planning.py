@@ -135,3 +135,16 @@ def test_a_ward_officer_sees_the_counts_of_their_ward_and_only_their_childrens_n
     assert plan.hidden == 0
     whole = selectors.intake_plan_for_user(officer, unit=district, school_year=YEAR, grade=1)
     assert [w.ward.code for w in whole.wards] == ["W1"]
+
+
+def test_the_demo_sets_places_that_leave_a_gap_in_some_wards(world):
+    from reach.intake.demo import set_up_demo_intake
+
+    for key in ("ward1", "ward2"):
+        for day in range(1, 11):
+            PersonFactory(household=world.households[key], birth_date=dt.date(2019, 1, day))
+    result = set_up_demo_intake(actor=world.users["admin"], school_year=YEAR)
+    assert result["capacities"] == 2  # one primary school per ward of the district
+    plan = planning.allocate(world.units["d12"], YEAR, 1)
+    gaps = {code: w.gap for code, w in plan.wards.items()}
+    assert gaps == {"26734": 2, "26737": -1}  # 10 children, 8 and 11 places

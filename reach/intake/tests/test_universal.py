@@ -138,3 +138,14 @@ def _admin():
     from reach.accounts.tests.factories import UserFactory
 
     return UserFactory(is_superuser=True)
+
+
+def test_a_plan_target_can_be_measured_by_a_rate(ward):
+    from reach.plans.figures import figure, figure_definitions
+
+    household = HouseholdFactory(unit=ward)
+    five = PersonFactory(household=household, birth_date=dt.date(2019, 1, 1))
+    PersonFactory(household=household, birth_date=dt.date(2019, 2, 1))
+    EnrolmentFactory(person=five, level="preschool", grade=None)
+    value = figure(figure_definitions()["universal_preschool_five"], ward, YEAR)
+    assert (value.numerator, value.denominator, value.value) == (1, 2, 50.0)
