@@ -42,9 +42,7 @@ def _from_level(level: str) -> list[str]:
     return [str(v) for v in LEVEL_ORDER[LEVEL_ORDER.index(level) :]]  # type: ignore[arg-type]
 
 
-def entry_q(
-    rule: EntryGradeRule, school_year: int, params: IndicatorParameters | None = None
-) -> Q:
+def entry_q(rule: EntryGradeRule, school_year: int, params: IndicatorParameters | None = None) -> Q:
     """The persons who reach `rule`'s entry grade in `school_year + 1`, as a condition over
     Person, read from this year's records."""
     params = params or indicator_parameters()

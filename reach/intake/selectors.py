@@ -130,7 +130,7 @@ def streaming_counts_for_user(
     """How many finishers took each next step: one GROUP BY."""
     rows = (
         list_finishers_for_user(user, unit=unit, school_year=school_year)
-        .values("next_step")
+        .values("next_step")  # type: ignore[misc]  # annotated by streaming.finishers
         .annotate(n=Count("pk"))
         .order_by()
     )

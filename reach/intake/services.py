@@ -85,7 +85,8 @@ def record_next_step(
         )
     read_from_registry = {NextStep.GRADE_10, NextStep.VOCATIONAL, NextStep.CONTINUING}
     existing = StreamingOutcome.objects.filter(person=person, school_year=school_year).first()
-    if row.next_step in read_from_registry and existing is None:
+    step = row.next_step  # type: ignore[attr-defined]  # annotated by streaming.finishers
+    if step in read_from_registry and existing is None:
         raise Conflict(
             _("The registry already shows the next step of %(name)s.") % {"name": person.full_name}
         )
@@ -115,7 +116,7 @@ def open_cases_for_unknown_next_steps(
     require(can_open_cases_from_lists(actor, unit), _("Your role cannot open cases."))
     next_year = school_year + 1
     rows = selectors.list_finishers_for_user(actor, unit=unit, school_year=school_year)
-    rows = rows.filter(next_step=NextStep.UNKNOWN).exclude(
+    rows = rows.filter(next_step=NextStep.UNKNOWN).exclude(  # type: ignore[misc]
         pk__in=DropoutCase.objects.filter(school_year=next_year).values("person_id")
     )
     if not is_administrator(actor):

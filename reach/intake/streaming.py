@@ -8,8 +8,8 @@ education: continuing), else from the outcome recorded for the finisher (work, o
 continuing education the registry does not hold), else unknown.
 """
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from reach.intake.choices import NextStep
 from reach.intake.models import StreamingOutcome

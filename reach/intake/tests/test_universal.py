@@ -87,12 +87,14 @@ def test_primary_right_age_counts_attending_primary_or_completed(ward):
 
 def test_lower_secondary_completed_reads_the_diploma_at_16_to_18(ward):
     household = HouseholdFactory(unit=ward)
-    PersonFactory(household=household, birth_date=dt.date(2008, 9, 1), education_completed="lower_secondary")  # 16
-    PersonFactory(household=household, birth_date=dt.date(2005, 9, 2), education_completed="upper_secondary")  # 18
-    PersonFactory(household=household, birth_date=dt.date(2006, 1, 1), education_completed="primary")  # 18, not
-    PersonFactory(household=household, birth_date=dt.date(2008, 9, 2), education_completed="lower_secondary")  # 15: out
-    PersonFactory(household=household, birth_date=dt.date(2005, 9, 1), education_completed="none")  # 19: out
-    # fmt: skip
+    for born, completed in [
+        (dt.date(2008, 9, 1), "lower_secondary"),  # 16: counted
+        (dt.date(2005, 9, 2), "upper_secondary"),  # 18: counted
+        (dt.date(2006, 1, 1), "primary"),  # 18: not counted
+        (dt.date(2008, 9, 2), "lower_secondary"),  # 15: outside the age group
+        (dt.date(2005, 9, 1), "none"),  # 19: outside the age group
+    ]:
+        PersonFactory(household=household, birth_date=born, education_completed=completed)
     rate = _rate(
         selectors.universal_rates_for_user(_admin(), unit=ward, school_year=YEAR),
         "lower_secondary_completed",

@@ -60,9 +60,7 @@ def test_intake_page_and_its_download(world):
     assert AuditEvent.objects.filter(object_id="intake.places").count() == 1
     school = _client(world.users["school01"])
     assert school.get("/intake/places/?year=2024&grade=1&unit=26734").status_code == 200
-    assert (
-        school.get("/intake/places/?year=2024&grade=1&unit=26734&format=xlsx").status_code == 403
-    )
+    assert school.get("/intake/places/?year=2024&grade=1&unit=26734&format=xlsx").status_code == 403
 
 
 def test_streaming_page_opens_cases_for_unknowns(world):

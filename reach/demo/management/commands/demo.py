@@ -132,7 +132,7 @@ class Command(BaseCommand):
             + ", ".join(f"{count} {what}" for what, count in learning.items())
         )
         intake = set_up_demo_intake(actor=admin, school_year=current)
-        self.stdout.write("Intake: " + ", ".join(f"{count} {what}" for what, count in intake.items()))
+        self.stdout.write("Intake: " + ", ".join(f"{n} {what}" for what, n in intake.items()))
         plans = set_up_demo_plans(actor=admin, school_year=current)
         self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
