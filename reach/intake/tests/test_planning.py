@@ -148,3 +148,15 @@ def test_the_demo_sets_places_that_leave_a_gap_in_some_wards(world):
     plan = planning.allocate(world.units["d12"], YEAR, 1)
     gaps = {code: w.gap for code, w in plan.wards.items()}
     assert gaps == {"26734": 2, "26737": -1}  # 10 children, 8 and 11 places
+
+
+def test_allocation_reads_wards_places_and_children_in_three_statements(
+    district, django_assert_num_queries
+):
+    w1 = _ward("W1")
+    CapacityFactory(school=SchoolFactory(unit=w1), school_year=YEAR + 1, grade=1, places=1)
+    for day in (1, 2, 3):
+        _child(w1, dt.date(2019, 1, day))
+    with django_assert_num_queries(3):
+        plan = planning.allocate(district, YEAR, 1)
+    assert len(plan.unplaced_ids) == 2
