@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "reach.funds",
     "reach.plans",
     "reach.learning",
+    "reach.intake",
     "reach.demo",
 ]
 
@@ -293,3 +294,9 @@ REACH_PLAN_REMINDER_DAYS = int(os.environ.get("REACH_PLAN_REMINDER_DAYS", "7"))
 # The figures a plan's target is measured by (numerator, denominator, source, confidence) and
 # the thresholds of its lights: reach/plans/data/figures.yaml unless this names another file.
 REACH_FIGURE_DEFINITIONS = os.environ.get("REACH_FIGURE_DEFINITIONS") or None
+
+# --- intake (issue 22: universal education, intake planning, streaming) ---
+# The universal-education rates (age groups, what counts as completed, the standard's levels and
+# thresholds) and the entry grades of intake planning: reach/intake/data/universal.yaml unless
+# this names another file.
+REACH_UNIVERSAL_DEFINITIONS = os.environ.get("REACH_UNIVERSAL_DEFINITIONS") or None

@@ -40,6 +40,7 @@ from reach.indicators.deprivation import (
 from reach.indicators.detection import dropped_out_q
 from reach.indicators.parameters import IndicatorParameters, indicator_parameters
 from reach.indicators.selectors import TOTAL
+from reach.intake.universal import FIGURE_CONDITIONS as UNIVERSAL_CONDITIONS
 from reach.registry.choices import EnrolmentStatus
 from reach.registry.models import Enrolment, HouseholdPastUnit, Person
 
@@ -190,6 +191,7 @@ CONDITIONS: dict[str, Condition] = {
     "dropped_out": _dropped_out,
     "dropped_out_year_before": _dropped_out_year_before,
     "returned": _returned,
+    **UNIVERSAL_CONDITIONS,
 }
 
 

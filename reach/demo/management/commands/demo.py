@@ -20,6 +20,7 @@ from reach.common.schoolyear import current_school_year
 from reach.funds.demo import set_up_demo_funds, set_up_demo_rounds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
+from reach.intake.demo import set_up_demo_intake
 from reach.learning.demo import set_up_demo_learning
 from reach.payments.demo import set_up_demo_delivery
 from reach.plans.demo import set_up_demo_plans
@@ -130,6 +131,8 @@ class Command(BaseCommand):
             "Learning and training: "
             + ", ".join(f"{count} {what}" for what, count in learning.items())
         )
+        intake = set_up_demo_intake(actor=admin, school_year=current)
+        self.stdout.write("Intake: " + ", ".join(f"{n} {what}" for what, n in intake.items()))
         plans = set_up_demo_plans(actor=admin, school_year=current)
         self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
