@@ -83,3 +83,9 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicators
         self.fields["task"].queryset = tasks
+
+
+class TargetChangeForm(TargetForm):
+    """A target changed by a decision: the same fields, and why."""
+
+    reason = forms.CharField(label=_("Why it changes (decision, date)"), max_length=300)

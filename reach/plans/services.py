@@ -148,6 +148,39 @@ def record_task_update(
     return update
 
 
+def _check_target(
+    plan: Plan,
+    *,
+    indicator: str,
+    value: Decimal,
+    unit: Unit,
+    direction: str,
+    school_year: int | None,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    baseline_value: Decimal | None,
+    task: PlanTask | None,
+) -> None:
+    """The rules a target of `plan` keeps, whether set or changed."""
+    if indicator not in figure_definitions().figures:
+        raise PlanError(_("Unknown indicator %(code)s.") % {"code": indicator})
+    if unit.pk != plan.unit_id and not unit.path.startswith(plan.unit.path + "."):
+        raise PlanError(_("A target's unit is the plan's unit or one under it."))
+    if direction not in TargetDirection.values:
+        raise PlanError(_("Unknown direction %(direction)s.") % {"direction": direction})
+    for number in (value, baseline_value):
+        if number is not None and not 0 <= number <= 100:
+            raise PlanError(_("A target and its baseline are percentages (0 to 100)."))
+    if (school_year is None) == (starts_on is None or ends_on is None) or (
+        school_year is not None and (starts_on or ends_on)
+    ):
+        raise PlanError(_("Give the target a school year, or a period from and to, not both."))
+    if starts_on and ends_on and starts_on > ends_on:
+        raise PlanError(_("The period ends before it starts."))
+    if task is not None and task.plan_id != plan.pk:
+        raise PlanError(_("The task belongs to another plan."))
+
+
 @transaction.atomic
 def create_target(
     *,
@@ -169,23 +202,18 @@ def create_target(
     `data/figures.yaml`, a value in percent and a direction, for a school year or a date
     range. Its actual is computed, never given."""
     require(can_manage_plan(actor, plan), _("Your role cannot set this plan's targets."))
-    if indicator not in figure_definitions().figures:
-        raise PlanError(_("Unknown indicator %(code)s.") % {"code": indicator})
-    if unit.pk != plan.unit_id and not unit.path.startswith(plan.unit.path + "."):
-        raise PlanError(_("A target's unit is the plan's unit or one under it."))
-    if direction not in TargetDirection.values:
-        raise PlanError(_("Unknown direction %(direction)s.") % {"direction": direction})
-    for number in (value, baseline_value):
-        if number is not None and not 0 <= number <= 100:
-            raise PlanError(_("A target and its baseline are percentages (0 to 100)."))
-    if (school_year is None) == (starts_on is None or ends_on is None) or (
-        school_year is not None and (starts_on or ends_on)
-    ):
-        raise PlanError(_("Give the target a school year, or a period from and to, not both."))
-    if starts_on and ends_on and starts_on > ends_on:
-        raise PlanError(_("The period ends before it starts."))
-    if task is not None and task.plan_id != plan.pk:
-        raise PlanError(_("The task belongs to another plan."))
+    _check_target(
+        plan,
+        indicator=indicator,
+        value=value,
+        unit=unit,
+        direction=direction,
+        school_year=school_year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        baseline_value=baseline_value,
+        task=task,
+    )
     target = Target.objects.create(
         plan=plan,
         task=task,
@@ -264,3 +292,61 @@ def merge_organisation(*, actor: User, duplicate: Organisation, into: Organisati
     )
     duplicate.delete()
     return Merged(moved=moved, already_held=held)
+
+
+TARGET_FIELDS = (
+    "indicator",
+    "value",
+    "direction",
+    "unit",
+    "school_year",
+    "starts_on",
+    "ends_on",
+    "baseline_value",
+    "baseline_year",
+    "task",
+    "wording",
+)
+
+
+@transaction.atomic
+def change_target(*, actor: User, target: Target, reason: str, **changes: object) -> Target:
+    """Change what `target` aims at (any of `TARGET_FIELDS`), by the rules of `create_target`.
+    A plan's target changes by a decision, so the reason is required and kept in the audit
+    trail with the values before and after; its actual is computed, never given."""
+    require(can_manage_plan(actor, target.plan), _("Your role cannot set this plan's targets."))
+    unknown = set(changes) - set(TARGET_FIELDS)
+    if unknown:
+        raise PlanError(
+            _("A target has no field %(field)s.") % {"field": ", ".join(sorted(unknown))}
+        )
+    if not reason.strip():
+        raise PlanError(_("Say why the target changes."))
+    before = snapshot(target)
+    for name, value in changes.items():
+        setattr(
+            target, name, value.strip() if isinstance(value, str) and name == "wording" else value
+        )
+    _check_target(
+        target.plan,
+        indicator=target.indicator,
+        value=Decimal(target.value),
+        unit=target.unit,
+        direction=target.direction,
+        school_year=target.school_year,
+        starts_on=target.starts_on,
+        ends_on=target.ends_on,
+        baseline_value=target.baseline_value,
+        task=target.task,
+    )
+    target.save()
+    target.refresh_from_db()  # the values as stored (95 as 95.0), for the audit trail
+    record_audit_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=target,
+        before=before,
+        after=snapshot(target),
+        reason=reason.strip(),
+    )
+    return target

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/update/", views.update_task, name="task-update"),
     path("<int:plan_id>/targets/new/", views.create_target, name="target-new"),
     path("targets/<int:target_id>/", views.target_detail, name="target"),
+    path("targets/<int:target_id>/change/", views.change_target, name="target-change"),
     path("targets/<int:target_id>/persons/", views.target_persons, name="target-persons"),
     path("targets/<int:target_id>/pdf/", views.target_pdf, name="target-pdf"),
     path("targets/<int:target_id>/chart/", views.target_chart, name="target-chart"),

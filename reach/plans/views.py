@@ -25,7 +25,13 @@ from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
 from reach.plans.figures import figure_definitions, persons_behind
-from reach.plans.forms import PlanForm, TargetForm, TaskTableForm, TaskUpdateForm
+from reach.plans.forms import (
+    PlanForm,
+    TargetChangeForm,
+    TargetForm,
+    TaskTableForm,
+    TaskUpdateForm,
+)
 from reach.plans.imports.services import commit_task_import, stage_task_import
 from reach.plans.targets import TargetProgress, sub_unit_figures, target_progress, year_label
 
@@ -285,12 +291,25 @@ def my_tasks(request):
     return render(request, "plans/task_list.html", {"tasks": tasks, "title": _("My tasks")})
 
 
-def _target_form(plan, data=None) -> TargetForm:
-    return TargetForm(
+def _target_form(plan, data=None, *, form_class=TargetForm, **kwargs) -> TargetForm:
+    return form_class(
         data,
         indicators=figure_definitions().choices(),
         tasks=plan.tasks.filter(number__gt="").order_by("position"),
+        **kwargs,
     )
+
+
+def _target_values(request, plan, form: TargetForm) -> dict | None:
+    """The form's target as the services take it, or None (with a message) for an unknown
+    unit code."""
+    data = form.cleaned_data
+    unit = get_unit_for_user(request.user, data["unit"]) if data["unit"] else plan.unit
+    if unit is None:
+        messages.error(request, _("No such unit"))
+        return None
+    fields = [name for name in services.TARGET_FIELDS if name != "unit"]
+    return {"unit": unit} | {name: data[name] for name in fields}
 
 
 @login_required
@@ -301,27 +320,11 @@ def create_target(request, plan_id: int):
     if not form.is_valid():
         messages.error(request, _("The target was not set: check the form."))
         return redirect("plans:plan", plan_id=plan.pk)
-    data = form.cleaned_data
-    unit = get_unit_for_user(request.user, data["unit"]) if data["unit"] else plan.unit
-    if unit is None:
-        messages.error(request, _("No such unit"))
+    values = _target_values(request, plan, form)
+    if values is None:
         return redirect("plans:plan", plan_id=plan.pk)
     try:
-        target = services.create_target(
-            actor=request.user,
-            plan=plan,
-            indicator=data["indicator"],
-            value=data["value"],
-            direction=data["direction"],
-            unit=unit,
-            school_year=data["school_year"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            baseline_value=data["baseline_value"],
-            baseline_year=data["baseline_year"],
-            task=data["task"],
-            wording=data["wording"],
-        )
+        target = services.create_target(actor=request.user, plan=plan, **values)
     except NotAllowed:
         raise
     except DomainError as error:
@@ -361,7 +364,39 @@ def _target_context(request, target_id: int) -> dict:
 
 @login_required
 def target_detail(request, target_id: int):
-    return render(request, "plans/target_detail.html", _target_context(request, target_id))
+    context = _target_context(request, target_id)
+    target = context["target"]
+    if permissions.can_manage_plan(request.user, target.plan):
+        initial = {name: getattr(target, name) for name in services.TARGET_FIELDS}
+        context["change_form"] = _target_form(
+            target.plan,
+            form_class=TargetChangeForm,
+            initial=initial | {"unit": target.unit.code, "task": target.task_id},
+        )
+    return render(request, "plans/target_detail.html", context)
+
+
+@login_required
+@require_POST
+def change_target(request, target_id: int):
+    """Change a target by a decision: the same rules as setting it, with the reason kept."""
+    target = _target(request, target_id)
+    form = _target_form(target.plan, request.POST, form_class=TargetChangeForm)
+    if not form.is_valid():
+        messages.error(request, _("The target was not changed: check the form."))
+        return redirect("plans:target", target_id=target.pk)
+    values = _target_values(request, target.plan, form)
+    if values is not None:
+        try:
+            services.change_target(
+                actor=request.user, target=target, reason=form.cleaned_data["reason"], **values
+            )
+            messages.success(request, _("The target was changed."))
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            messages.error(request, str(error))
+    return redirect("plans:target", target_id=target.pk)
 
 
 @login_required

@@ -122,6 +122,41 @@ def test_a_district_officer_sets_a_target_from_the_plan_page(world, targets):
     assert refused.status_code == 403
 
 
+def test_a_target_changes_by_a_decision_whose_reason_is_kept(world, targets):
+    from reach.accounts.models import AuditEvent
+
+    _plan, made = targets
+    target = made["ward2"]
+    client = client_for(world, "district")
+    assert 'id="change-target"' in client.get(f"/plans/targets/{target.pk}/").content.decode()
+    change = {"indicator": "right_age_attendance", "direction": "at_least", "value": "95",
+              "unit": "26737", "school_year": "2024"}  # fmt: skip
+
+    without_reason = client.post(f"/plans/targets/{target.pk}/change/", change)
+    target.refresh_from_db()
+    assert without_reason.status_code == 302 and target.value == 90
+
+    client.post(f"/plans/targets/{target.pk}/change/", change | {"reason": "QĐ 12/2025"})
+    target.refresh_from_db()
+    assert target.value == 95
+    event = AuditEvent.objects.get(object_type="plans.target", object_id=str(target.pk))
+    assert event.reason == "QĐ 12/2025"
+    assert (event.before["value"], event.after["value"]) == ("90.0", "95.0")
+
+
+def test_a_ward_cannot_change_the_districts_target(world, targets):
+    _plan, made = targets
+    ward = client_for(world, "ward01")
+    page = ward.get(f"/plans/targets/{made['ward1'].pk}/").content.decode()
+    assert 'id="change-target"' not in page
+    refused = ward.post(
+        f"/plans/targets/{made['ward1'].pk}/change/",
+        {"indicator": "right_age_attendance", "direction": "at_least", "value": "10",
+         "school_year": "2024", "reason": "x"},
+    )  # fmt: skip
+    assert refused.status_code == 403
+
+
 def test_api_counts_each_target_in_two_statements(world, targets):
     """Each target adds two statements (the years it has records of, its trend over them all),
     whatever its records."""
