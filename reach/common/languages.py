@@ -15,5 +15,11 @@ def lang_key(lang: str | None) -> str:
 
 
 def in_language(names: Mapping[str, str], lang: str | None) -> str:
-    """The name in `lang`, else in English, else in any language ("" when there is none)."""
-    return names.get(lang_key(lang)) or names.get("en") or next(iter(names.values()), "")
+    """The name in `lang` (keyed by its Django code, `zh-hans`, or by its short key, `zh`),
+    else in English, else in any language ("" when there is none)."""
+    return (
+        names.get((lang or "").lower())
+        or names.get(lang_key(lang))
+        or names.get("en")
+        or next(iter(names.values()), "")
+    )

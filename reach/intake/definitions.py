@@ -9,6 +9,7 @@ import yaml
 from django.conf import settings
 from django.utils.translation import get_language
 
+from reach.common.languages import in_language
 from reach.indicators.parameters import AgeBand
 from reach.registry.choices import (
     EducationCompleted,
@@ -49,11 +50,7 @@ class Rate:
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en").lower()
-        for key in (language, language.split("-")[0], "en"):
-            if key in self.labels:
-                return self.labels[key]
-        return self.code
+        return in_language(self.labels, get_language()) or self.code
 
     def level_reached(self, value: float | None) -> int | None:
         """The highest level whose threshold `value` reaches; None when no threshold is

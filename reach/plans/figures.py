@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from reach.accounts.scoping import under_paths
+from reach.common.languages import in_language
 from reach.common.schoolyear import FIRST_MONTH
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
@@ -99,11 +100,7 @@ class Definitions:
 
 
 def _in_language(labels: dict[str, str]) -> str:
-    language = (get_language() or "en").lower()
-    for key in (language, language.split("-")[0], "en"):
-        if key in labels:
-            return labels[key]
-    return next(iter(labels.values()), "")
+    return in_language(labels, get_language())
 
 
 class FigureValue(NamedTuple):
