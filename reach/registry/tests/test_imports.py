@@ -240,13 +240,14 @@ VI_HEADINGS = [
     "Mã hộ", "Mã đơn vị", "Họ tên chủ hộ", "Địa chỉ", "Tình trạng hộ", "Năm", "Họ và tên",
     "Giới tính", "Ngày sinh", "Số định danh", "Dân tộc", "Dân tộc thiểu số", "Quan hệ với chủ hộ",
     "Khuyết tật", "Mồ côi", "Con liệt sĩ", "Trẻ em bị bỏ lại", "Trẻ em di cư",
-    "Không có người nuôi dưỡng", "Người chăm sóc", "Quan hệ người chăm sóc", "Trình độ học vấn", "Mã trường", "Năm học", "Cấp học",
-    "Lớp", "Bán trú/nội trú", "Tình trạng học",
+    "Không có người nuôi dưỡng", "Người chăm sóc", "Quan hệ người chăm sóc", "Trình độ học vấn",
+    "Mã trường", "Năm học", "Cấp học", "Lớp", "Bán trú/nội trú", "Tình trạng học",
 ]  # fmt: skip
 ZH_HEADINGS = [
     "户编号", "单位代码", "户主姓名", "地址", "贫困状态", "年度", "姓名", "性别",
     "出生日期", "身份证号", "民族", "少数民族", "与户主关系", "残疾", "孤儿", "烈士子女",
-    "留守儿童", "随迁子女", "事实无人抚养", "照料人", "照料人关系", "文化程度", "学校代码", "学年", "学段", "年级", "寄宿", "就读状态",
+    "留守儿童", "随迁子女", "事实无人抚养", "照料人", "照料人关系", "文化程度",
+    "学校代码", "学年", "学段", "年级", "寄宿", "就读状态",
 ]  # fmt: skip
 
 
