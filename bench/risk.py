@@ -7,7 +7,7 @@ On a fresh SQLite file in a temporary directory (DATABASE_URL is ignored): gener
 for school year 2021 and advance them to 2022, 2023, 2024 and 2025 (`generate_next_school_year`
 plants each year's dropouts from recorded causes and a family circumstance that no record
 shows). The pupils enrolled in 2024 are scored and compared with those not attending in 2025:
-- with the hand-set weights of `reach/indicators/data/risk.yaml`;
+- with the weights of `reach/indicators/data/risk.yaml` (or of `--weights FILE`);
 - with the weights fitted on the two years before (the pupils of 2022 and 2023 and whether
   they attended the year after, as `reach fit_risk_weights --years 2022 2023` fits them),
   never on the year measured;
@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=12000)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--write", default=None, help="also write the fitted weights to this file")
+    parser.add_argument("--weights", default=None, help="score with this file, not risk.yaml")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
@@ -60,7 +61,7 @@ def main() -> None:
             outcome_rows,
             write_weights,
         )
-        from reach.indicators.parameters import RISK_FACTORS, risk_weights
+        from reach.indicators.parameters import RISK_FACTORS, load_risk_weights, risk_weights
         from reach.registry.generate import generate_households, generate_next_school_year
         from reach.registry.generate.next_year import LAST_GRADE, recorded_hazard
         from reach.registry.models import Enrolment, HouseholdYearStatus
@@ -88,7 +89,7 @@ def main() -> None:
                 else Q(grade__lt=last)
             )
             eligible |= Q(level=level) & below_last
-        shipped = risk_weights()
+        shipped = load_risk_weights(Path(args.weights)) if args.weights else risk_weights()
         started = time.perf_counter()
         features, outcomes = outcome_rows(unit=unit, years=FITTED_YEARS, base=shipped)
         note = f"generated demo data ({args.households} households, seed {args.seed}): bench.risk"
@@ -166,7 +167,12 @@ def main() -> None:
         fitted_cut = measure([score("fitted", p) >= fitted.threshold for p in pupils], dropped)
         limit = best_cut([hazard(p) for p in pupils], dropped)
         fitted_best = best_cut([score("fitted", p) for p in pupils], dropped)
-        print(_line(f"risk score >= {shipped.threshold} (shipped weights)", shipped_cut))
+        print(
+            _line(
+                f"risk score >= {shipped.threshold} ({args.weights or 'shipped weights'})",
+                shipped_cut,
+            )
+        )
         for threshold in sorted({shipped.threshold - 10, shipped.threshold + 10} - {0}):
             flags = [score("shipped", p) >= threshold for p in pupils]
             print(_line(f"  same score >= {threshold}", measure(flags, dropped)))

@@ -323,6 +323,11 @@ def risk_weights() -> RiskWeights:
     return _load_risk_weights(str(getattr(settings, "REACH_RISK_WEIGHTS", DATA_DIR / "risk.yaml")))
 
 
+def load_risk_weights(path: Path) -> RiskWeights:
+    """The weights of the file at `path`, read now (not cached)."""
+    return parse_risk_weights(_read(path), where=str(path))
+
+
 def forget_loaded_weights() -> None:
     """Read the weights file again at the next `risk_weights()` (after a fit rewrote it)."""
     _load_risk_weights.cache_clear()
