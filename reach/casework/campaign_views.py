@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reach.casework import permissions, selectors, services
+from reach.casework.choices import CARE_KINDS
 from reach.casework.forms import CampaignForm, TargetForm
 from reach.casework.services import CaseError
 from reach.indicators import selectors as lists
@@ -62,5 +63,8 @@ def campaign_detail(request, campaign_id: int):
         "rows": rows,
         "form": form,
         "can_edit": permissions.can_manage_campaign(request.user, campaign),
+        "care": selectors.care_children_for_user(request.user, campaign)
+        if campaign.kind in CARE_KINDS
+        else None,
     }
     return render(request, "casework/campaign_detail.html", context)

@@ -79,4 +79,11 @@ class Affiliation(models.TextChoices):
 class CampaignKind(models.TextChoices):
     AFTER_SUMMER = "after_summer", _("After the summer holidays")
     AFTER_TET = "after_tet", _("After Tet")
+    # Care visits to left-behind and other vulnerable children every February and August
+    # (facts 3.8, seed 002): before the spring and the autumn term.
+    CARE_FEBRUARY = "care_february", _("February care for left-behind children")
+    CARE_AUGUST = "care_august", _("August care for left-behind children")
     OTHER = "other", _("Other period")
+
+
+CARE_KINDS = (CampaignKind.CARE_FEBRUARY, CampaignKind.CARE_AUGUST)

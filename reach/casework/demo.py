@@ -1,7 +1,8 @@
 """The demo's casework: a work group in each commune and ward (a teacher, a ward or commune
 officer, a youth union secretary), the cases of the lists opened at the start of the school
-year, and its two campaigns with targets per commune (half of its out-of-school and dropped-out
-children)."""
+year, and its campaigns (two to bring children back, and in the Chinese county a February care
+campaign for left-behind children) with targets per commune (half of its out-of-school and
+dropped-out children)."""
 
 import datetime as dt
 import math
@@ -48,6 +49,7 @@ CAMPAIGNS = {  # district code -> (name, kind, start, end) with the school year'
     "522723000000": [
         ("{y}年秋季开学劝返复学", "after_summer", (0, 9, 1), (0, 10, 31)),
         ("{y1}年春节后劝返复学", "after_tet", (1, 2, 10), (1, 3, 20)),
+        ("{y1}年2月留守儿童关爱行动", "care_february", (1, 2, 1), (1, 2, 28)),
     ],
 }
 

@@ -325,3 +325,23 @@ def campaign_report_for_user(
     ]
     goal = sum(t.target_returns for t in targets) if targets else None
     return CampaignRow(campaign.unit, goal, found["handled"], found["returned"]), rows
+
+
+CARE_FLAGS = ("left_behind", "migrant", "unsupported", "orphan", "disabled")
+CHILD_AGE_LIMIT = 18
+
+
+def care_children_for_user(user: User | None, campaign: Campaign) -> dict[str, int]:
+    """The children (under 18 when the campaign starts) under the campaign's unit whom a care
+    campaign visits: how many carry each key-group flag, and how many carry any (`children`).
+    One statement over the persons `user` may see."""
+    start = campaign.starts_on
+    born_after = start.replace(year=start.year - CHILD_AGE_LIMIT, day=min(start.day, 28))
+    persons = restrict(Person.objects.all(), user).filter(
+        under_paths("household__unit__path", (campaign.unit.path,)), birth_date__gt=born_after
+    )
+    any_flag = Q()
+    for flag in CARE_FLAGS:
+        any_flag |= Q(**{flag: True})
+    counts = {flag: Count("pk", filter=Q(**{flag: True})) for flag in CARE_FLAGS}
+    return persons.aggregate(children=Count("pk", filter=any_flag), **counts)

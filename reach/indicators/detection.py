@@ -45,7 +45,18 @@ FACTOR_LABELS = {
     "disabled": _("disability"),
     "far_from_school": _("school outside the home commune, not boarding"),
     "older_sibling_dropped_out": _("an older sibling dropped out"),
+    "left_behind": _("left-behind child"),
+    "very_low_attendance": _("very low attendance"),
+    "recent_absences": _("attendance fell since last school year"),
+    "secondary_level": _("secondary school"),
+    "leaving_lower_secondary": _("last year of lower secondary"),
+    "upper_secondary_level": _("upper or vocational secondary"),
 }
+SECONDARY_LEVELS = (
+    EducationLevel.LOWER_SECONDARY,
+    EducationLevel.UPPER_SECONDARY,
+    EducationLevel.VOCATIONAL_SECONDARY,
+)
 FACTOR_FIELDS = tuple(f"risk_{name}" for name in RISK_FACTORS)
 
 
@@ -79,6 +90,11 @@ def risk_factors(school_year: int, weights: RiskWeights) -> dict[str, object]:
         status=EnrolmentStatus.DROPPED_OUT,
     )
     far = Q(school__isnull=False, boarding=False) & ~Q(school__unit=F("person__household__unit"))
+    attended_more_last_year = Enrolment.objects.filter(
+        person=OuterRef("person"),
+        school_year=school_year - 1,
+        attendance_rate__gte=OuterRef("attendance_rate") + weights.absences_drop_points,
+    )
     expressions = {
         "poor_household": household_status_in(
             school_year, weights.poor_statuses, household="person__household"
@@ -89,6 +105,16 @@ def risk_factors(school_year: int, weights: RiskWeights) -> dict[str, object]:
         "disabled": Q(person__disabled=True),
         "far_from_school": far,
         "older_sibling_dropped_out": Exists(older_dropout),
+        "left_behind": Q(person__left_behind=True),
+        # No day-by-day absences are recorded: the year's rate so far against last year's.
+        # A register mismatch (the cross-check's ledgers) is the next factor of this kind.
+        "very_low_attendance": Q(attendance_rate__lt=weights.very_low_attendance_below),
+        "recent_absences": Q(attendance_rate__isnull=False) & Q(Exists(attended_more_last_year)),
+        "secondary_level": Q(level__in=SECONDARY_LEVELS),
+        "leaving_lower_secondary": Q(level=EducationLevel.LOWER_SECONDARY, grade=9),
+        "upper_secondary_level": Q(
+            level__in=[EducationLevel.UPPER_SECONDARY, EducationLevel.VOCATIONAL_SECONDARY]
+        ),
     }
     return {
         f"risk_{name}": ExpressionWrapper(expression, output_field=BooleanField())
@@ -129,10 +155,11 @@ def scored_enrolments(
 
 
 def factors_of(enrolment: Enrolment, weights: RiskWeights | None = None) -> list[dict]:
-    """The factors present on a scored enrolment, with their labels and weights."""
+    """The factors present on a scored enrolment that add to its score, with their labels and
+    weights: they sum to the score."""
     weights = weights or risk_weights()
     return [
         {"code": name, "label": FACTOR_LABELS[name], "weight": weights.weights[name]}
         for name in RISK_FACTORS
-        if getattr(enrolment, f"risk_{name}", False)
+        if weights.weights[name] and getattr(enrolment, f"risk_{name}", False)
     ]

@@ -114,6 +114,9 @@ class RiskWeights:
     weights: dict[str, int]
     poor_statuses: tuple[str, ...]
     low_attendance_below: int
+    absences_drop_points: int = 15
+    very_low_attendance_below: int = 65
+    fitted: dict | None = None  # when fitted: the date, the years and unit used, the fit's figures
 
     @property
     def maximum(self) -> int:
@@ -128,6 +131,12 @@ RISK_FACTORS = (
     "disabled",
     "far_from_school",
     "older_sibling_dropped_out",
+    "left_behind",
+    "very_low_attendance",
+    "recent_absences",
+    "secondary_level",
+    "leaving_lower_secondary",
+    "upper_secondary_level",
 )
 
 
@@ -267,6 +276,19 @@ def parse_risk_weights(data: dict, where: str = "risk") -> RiskWeights:
     below = _get(factors["low_attendance"], "below_percent", f"{where}: low_attendance")
     if not isinstance(below, int) or not 0 < below <= 100:
         raise ParameterError(f"{where}: low_attendance: below_percent is 1 to 100")
+    drop = _get(factors["recent_absences"], "drop_points", f"{where}: recent_absences")
+    if not isinstance(drop, int) or not 0 < drop <= 100:
+        raise ParameterError(f"{where}: recent_absences: drop_points is 1 to 100")
+    very_low = _get(
+        factors["very_low_attendance"], "below_percent", f"{where}: very_low_attendance"
+    )
+    if not isinstance(very_low, int) or not 0 < very_low <= below:
+        raise ParameterError(
+            f"{where}: very_low_attendance: below_percent is 1 to low_attendance's below_percent"
+        )
+    fitted = data.get("fitted")
+    if fitted is not None and not isinstance(fitted, dict):
+        raise ParameterError(f"{where}: fitted: expected a mapping")
     return RiskWeights(
         threshold=threshold,
         weights=weights,
@@ -276,6 +298,9 @@ def parse_risk_weights(data: dict, where: str = "risk") -> RiskWeights:
             f"{where}: poor_household",
         ),
         low_attendance_below=below,
+        absences_drop_points=drop,
+        very_low_attendance_below=very_low,
+        fitted=fitted,
     )
 
 
@@ -296,3 +321,13 @@ def indicator_parameters() -> IndicatorParameters:
 
 def risk_weights() -> RiskWeights:
     return _load_risk_weights(str(getattr(settings, "REACH_RISK_WEIGHTS", DATA_DIR / "risk.yaml")))
+
+
+def load_risk_weights(path: Path) -> RiskWeights:
+    """The weights of the file at `path`, read now (not cached)."""
+    return parse_risk_weights(_read(path), where=str(path))
+
+
+def forget_loaded_weights() -> None:
+    """Read the weights file again at the next `risk_weights()` (after a fit rewrote it)."""
+    _load_risk_weights.cache_clear()

@@ -99,12 +99,14 @@ def _person_out(person, enrolments, masked: bool) -> dict:
     data = {}
     for field in (
         "full_name sex birth_date national_id ethnicity ethnic_minority disabled orphan "
-        "martyr_child relation education_completed vocational_certificate"
+        "martyr_child left_behind migrant unsupported caregiver_name caregiver_relation "
+        "relation education_completed vocational_certificate"
     ).split():
         data[field] = getattr(person, field)
     if masked:
         data["national_id"] = mask_id(person.national_id) if person.national_id else None
         data["birth_date"] = None
+        data["caregiver_name"] = ""
     data["masked"] = masked
     data["id"] = person.pk
     data["household_id"] = person.household_id

@@ -25,6 +25,19 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CaregiverRelation(models.TextChoices):
+    """Who cares for a child day to day when it is not both parents (facts 3.8: left-behind,
+    de-facto unsupported children)."""
+
+    PARENT = "parent", _("Parent")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Older sibling")
+    RELATIVE = "relative", _("Other relative")
+    FOSTER = "foster", _("Foster family or guardian")
+    INSTITUTION = "institution", _("Care institution or boarding school")
+    NONE = "none", _("No one")
+
+
 class EducationLevel(models.TextChoices):
     PRESCHOOL = "preschool", _("Preschool")
     PRIMARY = "primary", _("Primary")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from reach.common.scoping import ScopePath
 from reach.geo.models import School, Unit
 from reach.registry.choices import (
+    CaregiverRelation,
     EducationCompleted,
     EducationLevel,
     EnrolmentStatus,
@@ -101,6 +102,25 @@ class Person(models.Model):
     disabled = models.BooleanField(_("disabled"), default=False)
     orphan = models.BooleanField(_("orphan"), default=False)
     martyr_child = models.BooleanField(_("child of a martyr"), default=False)
+    # The key groups of dropout control (facts 3.8, 教基厅函〔2024〕15号) besides orphans and
+    # disabled children, and who cares for the child.
+    left_behind = models.BooleanField(
+        _("left-behind child"),
+        default=False,
+        help_text=_("Both parents, or the only parent, work away from home."),
+    )
+    migrant = models.BooleanField(
+        _("migrant child"), default=False, help_text=_("Lives away from their registered home.")
+    )
+    unsupported = models.BooleanField(
+        _("de-facto unsupported"),
+        default=False,
+        help_text=_("Parents alive but unable to support the child."),
+    )
+    caregiver_name = models.CharField(_("caregiver"), max_length=200, blank=True)
+    caregiver_relation = models.CharField(
+        _("caregiver's relation"), max_length=12, choices=CaregiverRelation.choices, blank=True
+    )
     relation = models.CharField(_("relation to head"), max_length=12, choices=Relation.choices)
     education_completed = models.CharField(
         _("highest education completed"),

@@ -65,6 +65,11 @@ class PersonOut(Schema):
     disabled: bool
     orphan: bool
     martyr_child: bool
+    left_behind: bool
+    migrant: bool
+    unsupported: bool
+    caregiver_name: str  # empty when masked
+    caregiver_relation: str
     relation: str
     education_completed: str
     vocational_certificate: bool
@@ -140,6 +145,11 @@ class PersonIn(Schema):
     disabled: bool = False
     orphan: bool = False
     martyr_child: bool = False
+    left_behind: bool = False
+    migrant: bool = False
+    unsupported: bool = False
+    caregiver_name: str = ""
+    caregiver_relation: str = ""
     education_completed: str = "none"
     vocational_certificate: bool = False
     enrolment: EnrolmentIn | None = None
@@ -158,6 +168,11 @@ class PersonPatch(Schema):
     disabled: bool | None = None
     orphan: bool | None = None
     martyr_child: bool | None = None
+    left_behind: bool | None = None
+    migrant: bool | None = None
+    unsupported: bool | None = None
+    caregiver_name: str | None = None
+    caregiver_relation: str | None = None
     relation: str | None = None
     education_completed: str | None = None
     vocational_certificate: bool | None = None

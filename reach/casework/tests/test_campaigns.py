@@ -138,3 +138,57 @@ def test_campaign_pages(client, world, campaign):
     client.post(response.url, {"unit": world.units["ward2"].pk, "target_returns": 3})
     page = client.get(response.url).content.decode()
     assert "Sau Tết 2025" in page and "Thạnh Lộc" in page
+
+
+@pytest.fixture
+def care_campaign(world):
+    return services.create_campaign(
+        actor=world.users["district"],
+        name="2月留守儿童关爱行动",
+        kind="care_february",
+        unit=world.units["d12"],
+        school_year=2024,
+        starts_on=dt.date(2025, 2, 1),
+        ends_on=dt.date(2025, 2, 28),
+    )
+
+
+def test_a_care_campaign_counts_the_visible_children_of_each_key_group(world, care_campaign):
+    ward1, ward2 = household_in(world.units["ward1"]), household_in(world.units["ward2"])
+    person_aged(9, household=ward1, left_behind=True, caregiver_name="Bà Lan")
+    person_aged(12, household=ward1, left_behind=True, migrant=True)
+    person_aged(7, household=ward1, unsupported=True)
+    person_aged(10, household=ward2, orphan=True)
+    person_aged(19, household=ward2, left_behind=True)  # an adult when the campaign starts
+
+    district = selectors.care_children_for_user(world.users["district"], care_campaign)
+    ward01 = selectors.care_children_for_user(world.users["ward01"], care_campaign)
+
+    assert district == {
+        "children": 4,
+        "left_behind": 2,
+        "migrant": 1,
+        "unsupported": 1,
+        "orphan": 1,
+        "disabled": 0,
+    }
+    assert (ward01["children"], ward01["orphan"]) == (3, 0)
+
+
+def test_a_care_campaign_page_shows_the_children_to_visit(client, world, care_campaign):
+    person_aged(9, household=household_in(world.units["ward1"]), left_behind=True)
+    client.force_login(world.users["district"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(f"/cases/campaigns/{care_campaign.pk}/").content.decode()
+
+    assert 'id="campaign-care"' in page
+    assert "February care for left-behind children" in page
+    assert "1 children under 18 in a key group" in page
+
+
+def test_a_return_campaign_page_has_no_care_counts(client, world, campaign):
+    client.force_login(world.users["district"])
+    assert (
+        'id="campaign-care"' not in client.get(f"/cases/campaigns/{campaign.pk}/").content.decode()
+    )

@@ -229,3 +229,21 @@ def test_a_refused_opening_returns_to_next_only_when_it_is_on_this_site(client, 
     assert (elsewhere.status_code, elsewhere.url) == (302, "/cases/")
     assert (scheme_relative.status_code, scheme_relative.url) == (302, "/cases/")
     assert (back.status_code, back.url) == (302, "/cases/follow-up/?year=2024")
+
+
+def test_case_page_shows_the_childs_key_groups_and_caregiver(client, world, child):
+    child.left_behind, child.orphan = True, True
+    child.caregiver_name, child.caregiver_relation = "Phạm Văn Ông", "grandparent"
+    child.save()
+    case = DropoutCaseFactory(person=child)
+
+    page = login(client, world).get(f"/cases/{case.pk}/").content.decode()
+
+    assert 'id="case-care"' in page
+    assert "left-behind child" in page and "orphan" in page
+    assert "Phạm Văn Ông (Grandparent)" in page
+
+
+def test_case_page_of_a_child_in_no_key_group_says_nothing_of_them(client, world, child):
+    case = DropoutCaseFactory(person=child)
+    assert 'id="case-care"' not in login(client, world).get(f"/cases/{case.pk}/").content.decode()

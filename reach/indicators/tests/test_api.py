@@ -67,7 +67,13 @@ def test_at_risk_list_gives_the_score_and_its_factors(children):
 
     (item,) = body["items"]
     assert item["full_name"] == "Trần Thị Dung"
-    assert {f["code"] for f in item["factors"]} == {"poor_household", "low_attendance", "orphan"}
+    assert {f["code"] for f in item["factors"]} == {
+        "poor_household",
+        "low_attendance",
+        "very_low_attendance",  # 50%
+        "orphan",
+        "secondary_level",
+    }
     assert item["risk_score"] == sum(f["weight"] for f in item["factors"])
 
 

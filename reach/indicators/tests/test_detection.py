@@ -83,6 +83,24 @@ FACTOR_CASES = {
         status="dropped_out",
         school_year=SCHOOL_YEAR - 1,
     ),
+    "left_behind": lambda pupil, e: _set(pupil, left_behind=True),
+    # 70% is below the very-low line (72) and so below the low one (85): both factors.
+    "very_low_attendance": lambda pupil, e: _set(e, attendance_rate=70),
+    # 88% this year (not low) after 100% in grade 4 last year: a fall of 12 points.
+    "recent_absences": lambda pupil, e: (
+        _set(e, attendance_rate=88),
+        enrol(pupil, "primary", grade=4, school_year=SCHOOL_YEAR - 1, attendance_rate=100),
+    ),
+    "secondary_level": lambda pupil, e: _set(e, level="lower_secondary", grade=6),
+    "leaving_lower_secondary": lambda pupil, e: _set(e, level="lower_secondary", grade=9),
+    "upper_secondary_level": lambda pupil, e: _set(e, level="upper_secondary", grade=10),
+}
+# The factors a case brings besides its own: very low attendance is also low; every secondary
+# level is secondary.
+ALSO_PRESENT = {
+    "very_low_attendance": {"low_attendance"},
+    "leaving_lower_secondary": {"secondary_level"},
+    "upper_secondary_level": {"secondary_level"},
 }
 
 
@@ -125,12 +143,15 @@ def test_each_factor_adds_its_weight_and_shows(world, factor):
         weights={name: 2**i for i, name in enumerate(RISK_FACTORS)},
         poor_statuses=("poor", "near_poor"),
         low_attendance_below=85,
+        very_low_attendance_below=72,
+        absences_drop_points=10,
     )
 
     scored = _scored(enrolment, weights)
 
-    assert scored.risk_score == weights.weights[factor]
-    assert [f["code"] for f in factors_of(scored, weights)] == [factor]
+    present = {factor} | ALSO_PRESENT.get(factor, set())
+    assert scored.risk_score == sum(weights.weights[name] for name in present)
+    assert {f["code"] for f in factors_of(scored, weights)} == present
 
 
 def test_attendance_at_the_limit_is_not_low(world):

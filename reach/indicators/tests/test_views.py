@@ -122,7 +122,8 @@ def test_at_risk_list_shows_each_pupils_factors(client, world):
 
     body = response.content.decode()
     assert "At risk" in body
-    assert body.count('class="badge" title="+') == 3  # poor household, low attendance, orphan
+    # poor household, low and very low attendance (60%), orphan
+    assert body.count('class="badge" title="+') == 4
 
 
 def test_detection_export_lists_every_row(client, world, out_of_school):

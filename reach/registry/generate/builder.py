@@ -34,6 +34,10 @@ from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Per
 T = TypeVar("T")
 HEAD_AGE_BANDS = ((22, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 88))
 HEAD_AGE_WEIGHTS = (8, 22, 25, 21, 15, 9)
+# Share of households whose working-age parents are away, leaving their children under 16 with
+# the household's eldest (demo data, not a statistic).
+LEFT_BEHIND_SHARE = {True: 0.12, False: 0.04}  # by china
+CHILD_RELATIONS = (Relation.CHILD, Relation.GRANDCHILD)
 
 
 @dataclass
@@ -292,10 +296,25 @@ class HouseholdBuilder:
             head_name=persons[0].full_name,
             address=self._address(commune),
         )
+        self._leave_behind(household.code, members, persons)
         statuses = [self._status(commune, year, status)]
         if status != HouseholdStatus.NONE:
             statuses.append(self._status(commune, year - 1, self._status_before(status)))
         return HouseholdRows(household, statuses, persons, enrolments)
+
+    def _leave_behind(self, code: str, members: list, persons: list[Person]) -> None:
+        """Mark the children under 16 of a household whose parents work away as left behind,
+        in the care of its eldest member. Drawn from the household's own stream, so the rest of
+        the generated data does not change with it."""
+        if random.Random(f"{code}:care").random() >= LEFT_BEHIND_SHARE[self.china]:
+            return
+        eldest = max(zip(members, persons, strict=True), key=lambda m: m[0][1])
+        for (relation, age, _sex), person in zip(members, persons, strict=True):
+            if relation in CHILD_RELATIONS and age < 16 and person is not eldest[1]:
+                person.left_behind = True
+                person.caregiver_name = eldest[1].full_name
+                grandparent = eldest[0][0] in (Relation.HEAD, Relation.SPOUSE, Relation.PARENT)
+                person.caregiver_relation = "grandparent" if grandparent else "relative"
 
     def _status(self, commune: CommuneContext, year: int, status: str) -> HouseholdYearStatus:
         decision = commune.decisions[year] if status != HouseholdStatus.NONE else ""

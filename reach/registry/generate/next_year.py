@@ -4,10 +4,10 @@ From the rows of school year `year` this writes the household statuses and enrol
 `year + 1`: pupils move up a grade or repeat one, change level and school, finish; children
 reach preschool and primary age; some out-of-school children return. Enrolled pupils drop out
 with a probability that grows with the household's poverty, low attendance, a repeated grade,
-being an orphan or disabled, studying far from home without boarding, an older sibling who
-dropped out, and a family circumstance that no record shows. They are the planted dropouts:
-pupils enrolled in `year` below the last grade of their level who, in `year + 1`, are not
-attending (their enrolment ends as dropped out, or they have none).
+being an orphan, disabled or left behind, studying far from home without boarding, an older
+sibling who dropped out, and a family circumstance that no record shows. They are the planted
+dropouts: pupils enrolled in `year` below the last grade of their level who, in `year + 1`,
+are not attending (their enrolment ends as dropped out, or they have none).
 
 Deterministic: each household draws from its own stream, seeded by its code and the year, so
 the result does not depend on chunking or on other households. Households that already have a
@@ -60,6 +60,7 @@ PER_POINT_OF_ABSENCE = 0.06  # below 90% attendance
 REPEATED = 0.9
 ORPHAN = 1.0
 DISABLED = 0.8
+LEFT_BEHIND = 0.7
 FAR_WITHOUT_BOARDING = 0.5
 OLDER_SIBLING_DROPPED_OUT = 1.1
 FAMILY_SPREAD = 0.8  # standard deviation of the unrecorded family circumstance
@@ -138,8 +139,27 @@ def dropout_probability(
     x += PER_POINT_OF_ABSENCE * max(0, 90 - attendance)
     x += REPEATED * pupil.repeated + ORPHAN * pupil.person["orphan"]
     x += DISABLED * pupil.person["disabled"] + FAR_WITHOUT_BOARDING * far
+    x += LEFT_BEHIND * pupil.person.get("left_behind", False)
     x += OLDER_SIBLING_DROPPED_OUT * pupil.older_sibling_dropped_out
     return _sigmoid(x - 0.2 if china else x)
+
+
+def recorded_hazard(
+    *,
+    enrolment: dict,
+    person: dict,
+    status: str,
+    repeated: bool,
+    older_sibling_dropped_out: bool,
+    far: bool,
+    china: bool,
+) -> float:
+    """The chance `dropout_probability` gives a pupil of an average family: the generator's
+    own hazard of what the registry records (`enrolment`: level, grade, attendance_rate;
+    `person`: orphan, disabled, left_behind), the best any score of those records can rank by.
+    """
+    pupil = _Pupil(person, 0, enrolment, repeated, older_sibling_dropped_out)
+    return dropout_probability(pupil=pupil, status=status, far=far, family=0.0, china=china)
 
 
 class _NextYear:
@@ -374,7 +394,15 @@ def _pupils(household_ids: list[int], year: int, day) -> dict[int, list[_Pupil]]
     persons = list(
         Person.objects.filter(household_id__in=household_ids)
         .order_by("household_id", "id")
-        .values("id", "household_id", "birth_date", "orphan", "disabled", "education_completed")
+        .values(
+            "id",
+            "household_id",
+            "birth_date",
+            "orphan",
+            "disabled",
+            "left_behind",
+            "education_completed",
+        )
     )
     ids = [p["id"] for p in persons]
     enrolments = Enrolment.objects.filter(person_id__in=ids, school_year__lte=year).values(

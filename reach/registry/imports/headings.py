@@ -22,6 +22,11 @@ PERSON_COLUMNS = (
     "disabled",
     "orphan",
     "martyr_child",
+    "left_behind",
+    "migrant",
+    "unsupported",
+    "caregiver_name",
+    "caregiver_relation",
     "education_completed",
 )
 ENROLMENT_COLUMNS = (
@@ -81,6 +86,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "disabled": ("Khuyết tật", "残疾"),
     "orphan": ("Mồ côi", "孤儿"),
     "martyr_child": ("Con liệt sĩ", "烈士子女", "child of a martyr"),
+    "left_behind": ("Trẻ em bị bỏ lại", "Cha mẹ đi làm xa", "留守儿童", "left-behind child"),
+    "migrant": ("Trẻ em di cư", "随迁子女", "流动儿童", "migrant child"),
+    "unsupported": ("Không có người nuôi dưỡng", "事实无人抚养", "de-facto unsupported"),
+    "caregiver_name": ("Người chăm sóc", "照料人", "监护人", "caregiver"),
+    "caregiver_relation": ("Quan hệ người chăm sóc", "照料人关系", "caregiver relation"),
     "education_completed": (
         "Trình độ học vấn",
         "Trình độ văn hóa",
@@ -150,6 +160,36 @@ HELP: dict[str, ColumnHelp] = {
     "orphan": ColumnHelp("Mồ côi: có / không", "孤儿：是 / 否", "Orphan: yes / no", 0),
     "martyr_child": ColumnHelp(
         "Con liệt sĩ: có / không", "烈士子女：是 / 否", "Child of a martyr: yes / no", 0
+    ),
+    "left_behind": ColumnHelp(
+        "Trẻ em bị bỏ lại (cha mẹ đi làm xa): có / không",
+        "留守儿童（父母外出务工）：是 / 否",
+        "Left-behind child (parents work away): yes / no",
+        0,
+    ),
+    "migrant": ColumnHelp(
+        "Trẻ em di cư (sống xa nơi thường trú): có / không",
+        "随迁子女（不在户籍地居住）：是 / 否",
+        "Migrant child (lives away from the registered home): yes / no",
+        0,
+    ),
+    "unsupported": ColumnHelp(
+        "Không có người nuôi dưỡng trên thực tế: có / không",
+        "事实无人抚养：是 / 否",
+        "De-facto unsupported: yes / no",
+        0,
+    ),
+    "caregiver_name": ColumnHelp(
+        "Họ tên người chăm sóc trẻ (nếu không phải cha mẹ)",
+        "照料人姓名（非父母时填写）",
+        "Name of the child's caregiver (when not the parents)",
+        "",
+    ),
+    "caregiver_relation": ColumnHelp(
+        "Quan hệ của người chăm sóc: grandparent, sibling, relative, foster, institution, none",
+        "照料人关系：grandparent、sibling、relative、foster、institution、none",
+        "Caregiver's relation: grandparent, sibling, relative, foster, institution, none",
+        "",
     ),
     "education_completed": ColumnHelp(
         "Trình độ học vấn cao nhất đã hoàn thành",

@@ -46,7 +46,8 @@ UPDATABLE = {
     "households": ("unit_id", "head_name", "address", "updated_at"),
     "statuses": ("status",),
     "persons": ("full_name", "sex", "birth_date", "national_id", "ethnicity", "ethnic_minority",
-                "relation", "disabled", "orphan", "martyr_child", "education_completed"),
+                "relation", "disabled", "orphan", "martyr_child", "left_behind", "migrant",
+                "unsupported", "caregiver_name", "caregiver_relation", "education_completed"),
     "enrolments": ("school_id", "grade", "boarding", "status"),
 }  # fmt: skip
 AUDIT_COLUMNS = ("action", "object_type", "object_id", "object_repr", "household_id", "before",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from reach.registry.choices import (
+    CaregiverRelation,
     EducationCompleted,
     EducationLevel,
     EnrolmentStatus,
@@ -23,6 +24,7 @@ TEXT_LIMITS = {
     "address": 300,
     "full_name": 200,
     "ethnicity": 60,
+    "caregiver_name": 200,
     "national_id": 20,
     "school_code": 30,
 }
@@ -30,11 +32,21 @@ CHOICE_COLUMNS = {
     "poverty_status": HouseholdStatus,
     "sex": Sex,
     "relation": Relation,
+    "caregiver_relation": CaregiverRelation,
     "education_completed": EducationCompleted,
     "level": EducationLevel,
     "enrollment_status": EnrolmentStatus,
 }
-BOOLEAN_COLUMNS = ("ethnic_minority", "disabled", "orphan", "martyr_child", "boarding")
+BOOLEAN_COLUMNS = (
+    "ethnic_minority",
+    "disabled",
+    "orphan",
+    "martyr_child",
+    "left_behind",
+    "migrant",
+    "unsupported",
+    "boarding",
+)
 STATUS_PAIR = ("poverty_status", "status_year")
 # What an empty cell means in a column the file has (columns it lacks are left untouched).
 BLANK_MEANS = {
@@ -45,6 +57,11 @@ BLANK_MEANS = {
     "disabled": False,
     "orphan": False,
     "martyr_child": False,
+    "left_behind": False,
+    "migrant": False,
+    "unsupported": False,
+    "caregiver_name": "",
+    "caregiver_relation": "",
 }
 ENROLMENT_BLANK_MEANS = {
     "school_code": None,

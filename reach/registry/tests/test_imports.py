@@ -239,13 +239,15 @@ def test_person_matched_by_name_and_birth_date_gets_national_id_and_other_values
 VI_HEADINGS = [
     "Mã hộ", "Mã đơn vị", "Họ tên chủ hộ", "Địa chỉ", "Tình trạng hộ", "Năm", "Họ và tên",
     "Giới tính", "Ngày sinh", "Số định danh", "Dân tộc", "Dân tộc thiểu số", "Quan hệ với chủ hộ",
-    "Khuyết tật", "Mồ côi", "Con liệt sĩ", "Trình độ học vấn", "Mã trường", "Năm học", "Cấp học",
-    "Lớp", "Bán trú/nội trú", "Tình trạng học",
+    "Khuyết tật", "Mồ côi", "Con liệt sĩ", "Trẻ em bị bỏ lại", "Trẻ em di cư",
+    "Không có người nuôi dưỡng", "Người chăm sóc", "Quan hệ người chăm sóc", "Trình độ học vấn",
+    "Mã trường", "Năm học", "Cấp học", "Lớp", "Bán trú/nội trú", "Tình trạng học",
 ]  # fmt: skip
 ZH_HEADINGS = [
     "户编号", "单位代码", "户主姓名", "地址", "贫困状态", "年度", "姓名", "性别",
     "出生日期", "身份证号", "民族", "少数民族", "与户主关系", "残疾", "孤儿", "烈士子女",
-    "文化程度", "学校代码", "学年", "学段", "年级", "寄宿", "就读状态",
+    "留守儿童", "随迁子女", "事实无人抚养", "照料人", "照料人关系", "文化程度",
+    "学校代码", "学年", "学段", "年级", "寄宿", "就读状态",
 ]  # fmt: skip
 
 
@@ -444,3 +446,28 @@ def test_poverty_status_and_status_year_go_together():
     rows[4]["status_year"] = ""
     rows[5]["poverty_status"] = "rich"
     assert errors_of(stage(rows)) == {(6, "status_year"), (7, "poverty_status")}
+
+
+def test_the_key_group_columns_flag_a_child_and_name_its_caregiver():
+    rows = good_rows()
+    rows[2] |= {
+        "left_behind": "có",
+        "caregiver_name": "Nguyễn Văn Ông",
+        "caregiver_relation": "grandparent",
+    }
+    rows[3] |= {"caregiver_relation": "neighbour"}
+    refused = stage(rows)
+    assert refused.status == ImportStatus.REJECTED
+    assert errors_of(refused) == {(5, "caregiver_relation")}
+
+    rows[3].pop("caregiver_relation")
+    batch = stage(rows)
+    commit_household_import(batch=batch)
+
+    child = Person.objects.get(full_name="Nguyễn Thị Bình")
+    assert (child.left_behind, child.migrant, child.caregiver_name, child.caregiver_relation) == (
+        True,
+        False,
+        "Nguyễn Văn Ông",
+        "grandparent",
+    )
