@@ -21,8 +21,8 @@ class NeedKind(models.TextChoices):
 
 class NeedStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    MET = "met", _("Met")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MET = "met", _("Answered")
+    WITHDRAWN = "withdrawn", _("No longer needed")
 
 
 class ProjectKind(models.TextChoices):

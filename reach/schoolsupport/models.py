@@ -53,7 +53,7 @@ class SchoolNeed(models.Model):
         _("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN
     )
     recorded_on = models.DateField(_("recorded on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("answered or withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -84,7 +84,7 @@ class SchoolProject(models.Model):
         SchoolNeed, on_delete=models.PROTECT, null=True, blank=True, related_name="projects"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ProjectKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("project title"), max_length=200)
     budget_minor = models.BigIntegerField(_("budget (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     funding = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices)
@@ -153,8 +153,8 @@ class TeacherPlacement(models.Model):
         "geo.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     subject = models.CharField(_("subject taught"), max_length=100, blank=True)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
 
     class Meta:
         ordering = ["school", "starts_on", "pk"]
@@ -213,8 +213,8 @@ class SchoolPairing(models.Model):
     helper = models.ForeignKey("geo.School", on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey("geo.School", on_delete=models.PROTECT, related_name="pairings")
     kind = models.CharField(_("kind"), max_length=20, choices=PairingKind.choices)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     focus = models.CharField(_("focus"), max_length=300, blank=True)
 
     class Meta:

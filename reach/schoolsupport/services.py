@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reach.accounts.choices import AuditAction
 from reach.accounts.models import User
@@ -428,6 +429,11 @@ _TIERS_BY_LEVEL = {
     UnitLevel.COMMUNE: {"county", "town", "village"},
     UnitLevel.VILLAGE: {"village"},
 }
+_TIER_LABELS = {
+    "county": gettext_lazy("county"),
+    "town": gettext_lazy("town"),
+    "village": gettext_lazy("village"),
+}
 _PAIR_TIERS = {
     PairingKind.COUNTY_TOWN: ("county", "town"),
     PairingKind.COUNTY_VILLAGE: ("county", "village"),
@@ -448,7 +454,7 @@ def pairing_problems(helper: School, school: School, kind: str) -> list[str]:
         if tier not in allowed:
             problems.append(
                 _("%(school)s, a school of a %(level)s, is not a %(tier)s school")
-                % {"school": who.name, "level": who.unit.get_level_display(), "tier": tier}
+                % {"school": who.name, "level": who.unit.get_level_display(), "tier": _TIER_LABELS[tier]}
             )
     return problems
 
