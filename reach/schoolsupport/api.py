@@ -341,9 +341,7 @@ def create_pairing(request, body: PairingIn):
     return 201, pairing_out(pairing)
 
 
-@router.post(
-    f"{PREFIX}/pairings/{{pairing_id}}/activities", response={201: ActivityOut, **ERRORS}
-)
+@router.post(f"{PREFIX}/pairings/{{pairing_id}}/activities", response={201: ActivityOut, **ERRORS})
 def create_activity(request, pairing_id: int, body: ActivityIn):
     pairing = found(selectors.get_pairing_for_user(request.user, pairing_id), _("No such pair"))
     activity = services.record_pairing_activity(

@@ -41,7 +41,11 @@ class ProjectStatus(models.TextChoices):
 
 # The moves a project's status may make; completed and cancelled are final.
 NEXT_STATUS = {
-    ProjectStatus.PLANNED: {ProjectStatus.UNDER_WAY, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
+    ProjectStatus.PLANNED: {
+        ProjectStatus.UNDER_WAY,
+        ProjectStatus.COMPLETED,
+        ProjectStatus.CANCELLED,
+    },
     ProjectStatus.UNDER_WAY: {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
     ProjectStatus.COMPLETED: set(),
     ProjectStatus.CANCELLED: set(),

@@ -4,6 +4,7 @@ is a handful of GROUP BY statements whatever the number of schools."""
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -48,7 +49,9 @@ def list_projects_for_user(user: User | None, school: School) -> QuerySet[School
 
 
 def get_need_for_user(user: User | None, need_id: int) -> SchoolNeed | None:
-    return restrict(SchoolNeed.objects.select_related("school__unit"), user).filter(pk=need_id).first()
+    return (
+        restrict(SchoolNeed.objects.select_related("school__unit"), user).filter(pk=need_id).first()
+    )
 
 
 def get_project_for_user(user: User | None, project_id: int) -> SchoolProject | None:
@@ -64,8 +67,12 @@ def get_pairing_for_user(user: User | None, pairing_id: int) -> SchoolPairing | 
 def list_pairings_for_user(user: User | None, school: School) -> QuerySet[SchoolPairing]:
     """The pairs `school` is in, helping or helped, that the user may see."""
     pairings = SchoolPairing.objects.filter(Q(school=school) | Q(helper=school))
-    return restrict(pairings, user).select_related("helper", "school").prefetch_related(
-        Prefetch("activities", queryset=PairingActivity.objects.order_by("held_on", "pk"))
+    return (
+        restrict(pairings, user)
+        .select_related("helper", "school")
+        .prefetch_related(
+            Prefetch("activities", queryset=PairingActivity.objects.order_by("held_on", "pk"))
+        )
     )
 
 
@@ -116,7 +123,7 @@ def school_plan_for_user(user: User | None, school: School) -> SchoolPlan:
 
 @dataclass
 class ReceivedRow:
-    school: School
+    school: School | None  # None: the total row
     extremely_difficult: bool = False
     poor_village: bool = False
     projects: int = 0
@@ -157,13 +164,10 @@ def poor_village_schools_for_user(
     return list_schools_for_user(user, unit).filter(poor)
 
 
-def _counted(rows_of: QuerySet, schools: list[int], **annotations) -> dict[int, dict]:
+def _counted(rows_of: QuerySet, schools: list[int], **annotations: Any) -> dict[int, dict]:
     """Per school of `schools`: the aggregates of its rows of `rows_of` (one GROUP BY)."""
     rows = (
-        rows_of.filter(school_id__in=schools)
-        .values("school_id")
-        .annotate(**annotations)
-        .order_by()
+        rows_of.filter(school_id__in=schools).values("school_id").annotate(**annotations).order_by()
     )
     return {row["school_id"]: row for row in rows}
 
@@ -175,15 +179,13 @@ def received_for_user(
     projects with their final cost per currency, teachers sent, trainings and pairs."""
     through = through or timezone.localdate()
     schools = list(
-        poor_village_schools_for_user(user, unit=unit, year=year).select_related(
-            "support_profile"
-        )
+        poor_village_schools_for_user(user, unit=unit, year=year).select_related("support_profile")
     )
     ids = [s.pk for s in schools]
     paths = extremely_difficult_paths(year)
     amounts: dict[int, dict[str, int]] = defaultdict(dict)
     projects: dict[int, int] = defaultdict(int)
-    for row in (
+    for group in (
         SchoolProject.objects.filter(
             school_id__in=ids, status=ProjectStatus.COMPLETED, completed_on__lte=through
         )
@@ -191,8 +193,8 @@ def received_for_user(
         .annotate(total=Sum("cost_minor"), n=Count("pk"))
         .order_by()
     ):
-        amounts[row["school_id"]][row["currency"]] = int(row["total"] or 0)
-        projects[row["school_id"]] += row["n"]
+        amounts[group["school_id"]][group["currency"]] = int(group["total"] or 0)
+        projects[group["school_id"]] += group["n"]
     sent = _counted(TeacherPlacement.objects.filter(starts_on__lte=through), ids, n=Count("pk"))
     trained = _counted(
         TeacherTraining.objects.filter(held_on__lte=through),
@@ -202,7 +204,7 @@ def received_for_user(
     )
     paired = _counted(SchoolPairing.objects.filter(starts_on__lte=through), ids, n=Count("pk"))
     rows = []
-    total = ReceivedRow(school=None)  # type: ignore[arg-type]
+    total = ReceivedRow(school=None)
     total_amounts: dict[str, int] = defaultdict(int)
     for school in schools:
         profile = getattr(school, "support_profile", None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,7 +66,7 @@ class StatusNotAllowed(SupportError, Conflict):
     """A move the record's status does not allow (a completed project cancelled, ...)."""
 
 
-def _audit(actor: User, action: AuditAction, obj, before: dict | None = None) -> None:
+def _audit(actor: User, action: AuditAction, obj: Model, before: dict | None = None) -> None:
     record_audit_event(actor=actor, action=action, obj=obj, before=before, after=snapshot(obj))
 
 
@@ -454,7 +454,11 @@ def pairing_problems(helper: School, school: School, kind: str) -> list[str]:
         if tier not in allowed:
             problems.append(
                 _("%(school)s, a school of a %(level)s, is not a %(tier)s school")
-                % {"school": who.name, "level": who.unit.get_level_display(), "tier": _TIER_LABELS[tier]}
+                % {
+                    "school": who.name,
+                    "level": who.unit.get_level_display(),
+                    "tier": _TIER_LABELS[tier],
+                }
             )
     return problems
 
@@ -471,9 +475,7 @@ def pair_schools(
     focus: str = "",
 ) -> SchoolPairing:
     """Pair `helper` with the school it supports (结对帮扶)."""
-    require(
-        can_pair_schools(actor, helper, school), _("Your role cannot pair these two schools.")
-    )
+    require(can_pair_schools(actor, helper, school), _("Your role cannot pair these two schools."))
     problems = pairing_problems(helper, school, kind)
     if problems:
         raise InvalidPairing("; ".join(problems))

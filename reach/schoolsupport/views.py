@@ -85,7 +85,14 @@ def _sheets(received: Received, lang: str, title: str) -> list[Sheet]:
         ),
         Sheet(
             name=_("Teachers sent"),
-            headings=[_("School"), _("Teacher"), _("Sent by"), _("Subject taught"), _("Starts on"), _("Ends on")],
+            headings=[
+                _("School"),
+                _("Teacher"),
+                _("Sent by"),
+                _("Subject taught"),
+                _("Starts on"),
+                _("Ends on"),
+            ],
             rows=(
                 [p.school.name, p.teacher_name, p.sent_by, p.subject, p.starts_on, p.ends_on]
                 for p in received.placements

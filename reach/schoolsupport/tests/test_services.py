@@ -48,7 +48,9 @@ def test_school_staff_record_a_need_of_their_own_school_and_it_is_audited(world)
         quantity=2,
     )
     assert need.status == "open"
-    assert AuditEvent.objects.filter(object_type="schoolsupport.schoolneed", object_id=str(need.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="schoolsupport.schoolneed", object_id=str(need.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize("user", ["school01", "ward01", "county", "nobody"])
@@ -101,7 +103,9 @@ def test_a_completed_project_cannot_be_cancelled_or_reopened(world):
     )
     for status in ("cancelled", "under_way", "planned"):
         with pytest.raises(StatusNotAllowed):
-            services.move_project(actor=world.users["ward01"], project=project, status=status, on=DAY)
+            services.move_project(
+                actor=world.users["ward01"], project=project, status=status, on=DAY
+            )
 
 
 def test_a_cancelled_project_leaves_its_need_open(world):
@@ -116,7 +120,9 @@ def test_a_cancelled_project_leaves_its_need_open(world):
 
 
 def test_a_need_of_another_school_cannot_be_answered(world):
-    other = SchoolNeed.objects.create(school=world.schools["ward2"], kind="toilets", recorded_on=DAY)
+    other = SchoolNeed.objects.create(
+        school=world.schools["ward2"], kind="toilets", recorded_on=DAY
+    )
     with pytest.raises(SupportError):
         _project(world, actor="district", need_id=other.pk)
 
@@ -135,7 +141,9 @@ def _funded(world, cash: int):
     record_donation(
         actor=world.users["admin"],
         fund=fund,
-        gift=DonationInput(kind="receipt", form="cash", received_on=DAY, amount_minor=cash, anonymous=True),
+        gift=DonationInput(
+            kind="receipt", form="cash", received_on=DAY, amount_minor=cash, anonymous=True
+        ),
     )
     return fund
 
