@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "reach.plans",
     "reach.learning",
     "reach.intake",
+    "reach.schoolsupport",
     "reach.demo",
 ]
 

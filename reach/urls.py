@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/", include("reach.plans.urls")),
     path("learning/", include("reach.learning.urls")),
     path("intake/", include("reach.intake.urls")),
+    path("school-support/", include("reach.schoolsupport.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -315,6 +315,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "registration_id": _ids(registrations),
             "course_id": _ids(courses),
             "target_id": _ids(targets),
+            "school_id": _ids(world.schools),
         }
     )
 

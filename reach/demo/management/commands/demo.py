@@ -28,6 +28,7 @@ from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households, generate_next_school_year
 from reach.registry.models import Household
+from reach.schoolsupport.demo import set_up_demo_school_support
 
 DEMO_PASSWORD = "demo"  # demo accounts only; documented in the README
 JURISDICTIONS = [  # (unit code, households, seed)
@@ -135,6 +136,10 @@ class Command(BaseCommand):
         self.stdout.write("Intake: " + ", ".join(f"{n} {what}" for what, n in intake.items()))
         plans = set_up_demo_plans(actor=admin, school_year=current)
         self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
+        support = set_up_demo_school_support(actor=admin, school_year=current)
+        self.stdout.write(
+            "School support: " + ", ".join(f"{n} {what}" for what, n in support.items())
+        )
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
