@@ -418,12 +418,22 @@ class Event(models.Model):
     name = models.CharField(_("name"), max_length=300)
     participants = models.PositiveIntegerField(_("participants"), default=0)
     products = models.TextField(_("products"), blank=True)
+    # What the organiser reports was raised at the event (minor units of `currency`); money
+    # received into a Reach fund is counted from the fund, never from here.
+    funds_raised_minor = models.PositiveBigIntegerField(_("funds raised"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-on", "pk"]
         verbose_name = _("learning event")
         indexes = [models.Index(fields=["on", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funds_raised_minor=0) | ~Q(currency=""),
+                name="learning_event_funds_have_currency",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -513,6 +513,8 @@ class MonthReport:
     by_kind: list[tuple[str, str, int, int]]  # kind, label, events, participants
     funds: list[tuple[str, int, int]]  # currency, donations, amount (minor units)
     in_kind_donations: int
+    # currency, events, amount (minor units): what the organisers report was raised at events
+    reported: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def event_count(self) -> int:
@@ -551,8 +553,23 @@ def month_report_for_user(user: User | None, unit: Unit, year: int) -> MonthRepo
         .order_by("fund__currency")
     ]
     in_kind = donations.filter(form=DonationForm.IN_KIND).count()
+    currencies = sorted({event.currency for event in events if event.funds_raised_minor})
+    reported = [
+        (
+            currency,
+            sum(1 for e in events if e.currency == currency and e.funds_raised_minor),
+            sum(e.funds_raised_minor for e in events if e.currency == currency),
+        )
+        for currency in currencies
+    ]
     return MonthReport(
-        unit=unit, year=year, events=events, by_kind=by_kind, funds=funds, in_kind_donations=in_kind
+        unit=unit,
+        year=year,
+        events=events,
+        by_kind=by_kind,
+        funds=funds,
+        in_kind_donations=in_kind,
+        reported=reported,
     )
 
 

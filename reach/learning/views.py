@@ -25,16 +25,19 @@ from reach.common.masking import mask_name
 from reach.common.pdf import pdf_response, render_pdf
 from reach.common.xlsx import Sheet, write_workbook, xlsx_response
 from reach.geo.models import Organisation, School
-from reach.geo.selectors import unit_for_user_or_404
+from reach.geo.selectors import get_unit_for_user, top_units_for_user, unit_for_user_or_404
 from reach.learning import permissions, selectors, services
 from reach.learning.certificates import certificate_filename, render_certificate_pdf
 from reach.learning.choices import RegistrationStatus, Title
 from reach.learning.criteria import CriterionInput, SetInput
 from reach.learning.forms import (
+    BoardForm,
+    CommendationForm,
     CompletionForm,
     CourseForm,
     CriteriaSetForm,
     DecisionForm,
+    EventForm,
     NeedForm,
     ParticipantForm,
     RegisterForm,
@@ -539,11 +542,62 @@ def course_detail(request, course_id: int):
     )
 
 
+def _posted_unit_and_organisation(request, form) -> tuple:
+    """The unit and the organisation a month form names, among those the user sees; a form
+    error on the field otherwise."""
+    unit = get_unit_for_user(request.user, form.cleaned_data["unit"].strip())
+    if unit is None:
+        form.add_error("unit", _("No such unit among those you see."))
+        return None, None
+    organisation = None
+    code = (form.cleaned_data.get("organisation") or "").strip()
+    if code:
+        organisation = restrict(Organisation.objects.filter(code=code), request.user).first()
+        if organisation is None:
+            form.add_error("organisation", _("No such organisation among those you see."))
+            return None, None
+    return unit, organisation
+
+
+def _saved(request, form, write) -> bool:
+    """Run `write()`; a refusal of the service (other than a missing role) becomes the form's
+    error."""
+    try:
+        write()
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, _("Recorded."))
+    return True
+
+
 @login_required
 def boards(request):
     """The boards of the unit's sub-units (a district's wards) against the 100% aim, the list
-    of those without one, and every board recorded under the unit."""
+    of those without one, and every board recorded under the unit; an officer establishes a
+    board (or records that there is none) here."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    form = BoardForm(initial={"unit": unit.code if unit else ""})
+    if request.method == "POST":
+        form = BoardForm(request.POST)
+        if form.is_valid():
+            board_unit, organisation = _posted_unit_and_organisation(request, form)
+            data = form.cleaned_data
+            if board_unit is not None and _saved(
+                request,
+                form,
+                lambda: services.record_board(
+                    actor=request.user,
+                    unit=board_unit,
+                    organisation=organisation,
+                    established_on=data["established_on"],
+                    decision_number=data["decision_number"],
+                    note=data["note"],
+                ),
+            ):
+                return redirect(request.get_full_path())
     return render(
         request,
         "learning/boards.html",
@@ -552,16 +606,55 @@ def boards(request):
             "rate": selectors.board_rate_for_user(request.user, unit),
             "target": selectors.BOARD_TARGET,
             "boards": selectors.list_boards_for_user(request.user, unit),
+            "form": form,
+            "can_manage": _manages_month(request.user, unit),
         },
     )
 
 
+def _manages_month(user, unit) -> bool:
+    """Whether to show the month's forms: the user may record in the unit shown, or (no unit
+    chosen) in a unit of their own."""
+    if unit is not None:
+        return permissions.can_manage_month(user, unit)
+    return any(permissions.can_manage_month(user, u) for u in top_units_for_user(user)[:20])
+
+
 @login_required
 def month(request):
-    """The Learning Encouragement Month's report of a unit (a ward) for a year; `format=pdf`
-    prints it."""
+    """The Learning Encouragement Month's report of a unit (a ward) for a year, and the form
+    for its events; `format=pdf` prints it."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
     year = _year(request)
+    form = EventForm(initial={"unit": unit.code if unit else "", "period": "month"})
+    if request.method == "POST":
+        form = EventForm(request.POST)
+        if form.is_valid():
+            event_unit, organisation = _posted_unit_and_organisation(request, form)
+            data = form.cleaned_data
+            if event_unit is not None and _saved(
+                request,
+                form,
+                lambda: services.record_event(
+                    actor=request.user,
+                    unit=event_unit,
+                    organisation=organisation,
+                    **{
+                        k: data[k]
+                        for k in (
+                            "on",
+                            "period",
+                            "kind",
+                            "name",
+                            "participants",
+                            "products",
+                            "funds_raised_minor",
+                            "currency",
+                        )
+                    },
+                ),
+            ):
+                return redirect(f"{request.path}?unit={event_unit.code}&year={data['on'].year}")
     context = {
         "unit": unit,
         "year": year,
@@ -575,14 +668,51 @@ def month(request):
             render_pdf("learning/print/month.html", context, request=request),
             filename=f"learning-month-{unit.code}-{year}.pdf",
         )
+    context.update(form=form, can_manage=_manages_month(request.user, unit))
     return render(request, "learning/month.html", context)
 
 
 @login_required
 def commendations(request):
-    """Commendations of the unit for a year; `format=pdf` prints the list."""
+    """Commendations of the unit for a year and the form to record one; `format=pdf` prints
+    the list."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
     year = _year(request)
+    form = CommendationForm(initial={"unit": unit.code if unit else "", "year": year})
+    if request.method == "POST":
+        form = CommendationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            to_unit, organisation = _posted_unit_and_organisation(request, form)
+            person = None
+            if to_unit is not None and data["person"]:
+                person = restrict(Person.objects.filter(pk=data["person"]), request.user).first()
+                if person is None:
+                    form.add_error("person", _("No such person among those you see."))
+                    to_unit = None
+            if to_unit is not None and _saved(
+                request,
+                form,
+                lambda: services.record_commendation(
+                    actor=request.user,
+                    unit=to_unit,
+                    organisation=organisation,
+                    person=person,
+                    **{
+                        k: data[k]
+                        for k in (
+                            "year",
+                            "period",
+                            "achievement",
+                            "level",
+                            "award",
+                            "decision_number",
+                            "decided_on",
+                        )
+                    },
+                ),
+            ):
+                return redirect(f"{request.path}?unit={to_unit.code}&year={data['year']}")
     context = {
         "unit": unit,
         "year": year,
@@ -593,4 +723,5 @@ def commendations(request):
             render_pdf("learning/print/commendations.html", context, request=request),
             filename=f"commendations-{unit.code if unit else 'all'}-{year}.pdf",
         )
+    context.update(form=form, can_manage=_manages_month(request.user, unit))
     return render(request, "learning/commendations.html", context)
