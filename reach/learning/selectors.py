@@ -21,6 +21,7 @@ from reach.learning.choices import (
     Title,
 )
 from reach.learning.models import (
+    Attendance,
     Board,
     Clan,
     Commendation,
@@ -290,6 +291,46 @@ def list_participants_for_user(user: User | None, course: Course) -> QuerySet[Pa
         .select_related("person", "person__household")
         .annotate(days_present=Count("attendance", filter=Q(attendance__present=True)))
     )
+
+
+def get_participant_for_user(user: User | None, pk: int) -> Participant | None:
+    """A participant the user sees, of a course the user sees."""
+    return (
+        restrict(Participant.objects.filter(pk=pk), user)
+        .filter(course__in=restrict(Course.objects.all(), user).values("pk"))
+        .select_related("course__unit", "course__provider", "person__household__unit")
+        .first()
+    )
+
+
+def sessions_of(course: Course) -> list[dt.date]:
+    """The days a course met: the days with an attendance mark (the dates name no one)."""
+    return list(
+        Attendance.objects.filter(participant__course=course)
+        .values_list("on", flat=True)
+        .distinct()
+        .order_by("on")
+    )
+
+
+def attendance_grid_for_user(
+    user: User | None, course: Course
+) -> tuple[list[dt.date], list[tuple[Participant, list[bool | None], float | None]]]:
+    """The course's sessions and, per participant the user sees, the mark of each session
+    (None: not marked) and the share of sessions present (percent, one decimal)."""
+    sessions = sessions_of(course)
+    participants = list(list_participants_for_user(user, course))
+    marks = {
+        (a.participant_id, a.on): a.present
+        for a in Attendance.objects.filter(participant__in=participants)
+    }
+    rows = []
+    for participant in participants:
+        row = [marks.get((participant.pk, day)) for day in sessions]
+        held = sum(1 for mark in row if mark is not None)
+        share = round(100 * sum(1 for mark in row if mark) / held, 1) if held else None
+        rows.append((participant, row, share))
+    return sessions, rows
 
 
 TRAINING_MEASURES = ("workers", "trained", "certified", "youth_need", "served")

@@ -6,6 +6,7 @@ training rates and the persons behind them (.xlsx), courses with participants an
 The services decide who may change what; their `NotAllowed` propagates as a 403, their other
 refusals come back as a message."""
 
+import datetime as dt
 import io
 
 from django.contrib import messages
@@ -27,7 +28,12 @@ from reach.common.xlsx import Sheet, write_workbook, xlsx_response
 from reach.geo.models import Organisation, School
 from reach.geo.selectors import get_unit_for_user, top_units_for_user, unit_for_user_or_404
 from reach.learning import permissions, selectors, services
-from reach.learning.certificates import certificate_filename, render_certificate_pdf
+from reach.learning.certificates import (
+    certificate_filename,
+    render_certificate_pdf,
+    render_training_certificate_pdf,
+    training_certificate_filename,
+)
 from reach.learning.choices import RegistrationStatus, Title
 from reach.learning.criteria import CriterionInput, SetInput
 from reach.learning.forms import (
@@ -539,6 +545,65 @@ def course_detail(request, course_id: int):
             "can_manage": can_manage,
             "participant_form": ParticipantForm(),
         },
+    )
+
+
+@login_required
+def course_attendance(request, course_id: int):
+    """The course's sessions and each participant's marks and share present; an officer marks
+    one session (a day) at a time: ticked present, the others absent."""
+    course = _course(request, course_id)
+    can_manage = permissions.can_manage_training(request.user, course)
+    raw_day = request.POST.get("on") or request.GET.get("on") or ""
+    try:
+        day = dt.date.fromisoformat(raw_day) if raw_day else None
+    except ValueError:
+        day = None
+        messages.error(request, _("Give the session's date."))
+    if request.method == "POST":
+        if not can_manage:
+            raise NotAllowed(_("Your role cannot mark attendance here."))
+        present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        try:
+            if day is None:
+                raise services.LearningError(_("Give the session's date."))
+            services.record_session(actor=request.user, course=course, on=day, present=present)
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Attendance recorded."))
+        return redirect(f"{request.path}?on={day.isoformat() if day else ''}")
+    sessions, rows = selectors.attendance_grid_for_user(request.user, course)
+    shown_day = day or min(max(dt.date.today(), course.starts_on), course.ends_on)
+    marked = {
+        p.pk for p, marks, _share in rows if shown_day in sessions and marks[sessions.index(shown_day)]
+    }
+    return render(
+        request,
+        "learning/course_attendance.html",
+        {
+            "course": course,
+            "sessions": sessions,
+            "rows": rows,
+            "can_manage": can_manage,
+            "day": shown_day,
+            "marked": marked,
+        },
+    )
+
+
+@login_required
+def training_certificate(request, participant_id: int):
+    """A completed participant's training certificate (PDF) in the language of the country
+    the person lives in."""
+    participant = selectors.get_participant_for_user(request.user, participant_id)
+    if participant is None or not participant.certificate_number:
+        raise Http404(_("No certificate"))
+    return pdf_response(
+        render_training_certificate_pdf(participant),
+        filename=training_certificate_filename(participant),
     )
 
 

@@ -17,6 +17,7 @@ from reach.learning.services.training import (
     complete_participation,
     create_course,
     record_attendance,
+    record_session,
     record_training_need,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "record_board",
     "record_commendation",
     "record_event",
+    "record_session",
     "record_training_need",
     "register",
     "save_criteria_set",
