@@ -9,6 +9,7 @@ from reach.learning.choices import (
     CourseKind,
     EventKind,
     EventPeriod,
+    OutreachChannel,
     Title,
 )
 from reach.registry.choices import EducationCompleted
@@ -199,4 +200,34 @@ class CommendationForm(forms.Form):
                 "organisation",
                 _("A commendation goes to a person or to a collective, not both."),
             )
+        return data
+
+
+class OutreachForm(forms.Form):
+    unit = forms.CharField(label=_("Unit code"), max_length=40)
+    on = _date(_("Date"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=OutreachChannel.choices)
+    audience = forms.CharField(label=_("Audience"), max_length=300)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    task = forms.IntegerField(
+        label=_("Plan task number"),
+        min_value=1,
+        required=False,
+        help_text=_("The number in the task page's address."),
+    )
+    campaign = forms.IntegerField(
+        label=_("Campaign number"),
+        min_value=1,
+        required=False,
+        help_text=_("The number in the campaign page's address."),
+    )
+    articles = forms.IntegerField(label=_("Articles"), min_value=0, initial=0)
+    clips = forms.IntegerField(label=_("Clips"), min_value=0, initial=0)
+    publications = forms.IntegerField(label=_("Publications"), min_value=0, initial=0)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("task") and not data.get("campaign"):
+            self.add_error(None, _("An outreach activity is done for a plan task or a campaign."))
         return data

@@ -28,6 +28,7 @@ from reach.learning.models import (
     Course,
     CriteriaSet,
     Event,
+    OutreachActivity,
     Participant,
     Registration,
     TrainingNeed,
@@ -625,3 +626,59 @@ def list_commendations_for_user(
     if year is not None:
         commendations = commendations.filter(year=year)
     return commendations.order_by("-year", "unit__path", "level", "pk")
+
+
+def list_outreach_for_user(
+    user: User | None,
+    unit: Unit | None = None,
+    year: int | None = None,
+    *,
+    task_id: int | None = None,
+    campaign_id: int | None = None,
+) -> QuerySet[OutreachActivity]:
+    activities = _under(
+        restrict(
+            OutreachActivity.objects.select_related("unit", "task", "task__plan", "campaign"),
+            user,
+        ),
+        "unit__path",
+        unit,
+    )
+    if year is not None:
+        activities = activities.filter(on__year=year)
+    if task_id is not None:
+        activities = activities.filter(task_id=task_id)
+    if campaign_id is not None:
+        activities = activities.filter(campaign_id=campaign_id)
+    return activities.order_by("-on", "pk")
+
+
+@dataclass(frozen=True)
+class OutreachProducts:
+    activities: int
+    articles: int
+    clips: int
+    publications: int
+
+    @property
+    def total(self) -> int:
+        return self.articles + self.clips + self.publications
+
+
+def outreach_products(activities: QuerySet[OutreachActivity]) -> OutreachProducts:
+    """What the activities produced, summed in one query."""
+    row = activities.order_by().aggregate(
+        n=Count("pk"), articles=Sum("articles"), clips=Sum("clips"), publications=Sum("publications")
+    )
+    return OutreachProducts(
+        activities=row["n"],
+        articles=row["articles"] or 0,
+        clips=row["clips"] or 0,
+        publications=row["publications"] or 0,
+    )
+
+
+def outreach_products_for_task(user: User | None, task_id: int) -> OutreachProducts:
+    """The products of a plan task's outreach activities the user sees (the plan task page's
+    count of what was produced)."""
+    return outreach_products(list_outreach_for_user(user, task_id=task_id))

@@ -31,4 +31,5 @@ urlpatterns = [
     path("boards/", views.boards, name="boards"),
     path("month/", views.month, name="month"),
     path("commendations/", views.commendations, name="commendations"),
+    path("outreach/", views.outreach, name="outreach"),
 ]

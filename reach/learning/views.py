@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from reach.accounts.permissions import may_see_unmasked
 from reach.accounts.scoping import restrict
 from reach.accounts.services import record_export
+from reach.casework.models import Campaign
 from reach.common.downloads import export_filters
 from reach.common.errors import DomainError, NotAllowed
 from reach.common.masking import mask_name
@@ -45,12 +46,14 @@ from reach.learning.forms import (
     DecisionForm,
     EventForm,
     NeedForm,
+    OutreachForm,
     ParticipantForm,
     RegisterForm,
 )
 from reach.learning.models import Clan, CriteriaSet
 from reach.learning.parameters import targets, training_parameters
 from reach.learning.schemas import FIRST_YEAR, LAST_YEAR
+from reach.plans.models import PlanTask
 from reach.registry.models import Household, Person
 
 MEASURE_LABELS = {
@@ -790,3 +793,69 @@ def commendations(request):
         )
     context.update(form=form, can_manage=_manages_month(request.user, unit))
     return render(request, "learning/commendations.html", context)
+
+
+@login_required
+def outreach(request):
+    """Outreach activities of the unit in a year with what they produced, and the form to
+    record one for a plan task or a campaign."""
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    year = _year(request)
+    form = OutreachForm(initial={"unit": unit.code if unit else ""})
+    if request.method == "POST":
+        form = OutreachForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            place, _organisation = _posted_unit_and_organisation(request, form)
+            task = campaign = None
+            if data["task"]:
+                task = restrict(PlanTask.objects.filter(pk=data["task"]), request.user).first()
+                if task is None:
+                    form.add_error("task", _("No such task among those you see."))
+            if data["campaign"]:
+                campaign = restrict(
+                    Campaign.objects.filter(pk=data["campaign"]), request.user
+                ).first()
+                if campaign is None:
+                    form.add_error("campaign", _("No such campaign among those you see."))
+            if (
+                place is not None
+                and not form.errors
+                and _saved(
+                    request,
+                    form,
+                    lambda: services.record_outreach(
+                        actor=request.user,
+                        unit=place,
+                        task=task,
+                        campaign=campaign,
+                        **{
+                            k: data[k]
+                            for k in (
+                                "on",
+                                "channel",
+                                "audience",
+                                "name",
+                                "articles",
+                                "clips",
+                                "publications",
+                                "note",
+                            )
+                        },
+                    ),
+                )
+            ):
+                return redirect(f"{request.path}?unit={place.code}&year={data['on'].year}")
+    activities = selectors.list_outreach_for_user(request.user, unit, year)
+    return render(
+        request,
+        "learning/outreach.html",
+        {
+            "unit": unit,
+            "year": year,
+            "activities": activities[:500],
+            "totals": selectors.outreach_products(activities),
+            "form": form,
+            "can_manage": _manages_month(request.user, unit),
+        },
+    )

@@ -23,6 +23,7 @@ from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
 from reach.indicators.selectors import child_units_for_user
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
+from reach.learning.selectors import outreach_products_for_task
 from reach.plans.choices import ImportStatus
 from reach.plans.figures import figure_definitions, persons_behind
 from reach.plans.forms import PlanForm, TargetForm, TaskTableForm, TaskUpdateForm
@@ -222,6 +223,7 @@ def task_detail(request, task_id: int):
             "updates": selectors.list_updates_for_task(task),
             "can_update": permissions.can_update_task(request.user, task),
             "form": TaskUpdateForm(initial={"status": task.status}),
+            "outreach": outreach_products_for_task(request.user, task.pk),
         },
     )
 

@@ -2,6 +2,7 @@
 transaction and writes the audit event (on the household where there is one)."""
 
 from reach.learning.services.month import record_board, record_commendation, record_event
+from reach.learning.services.outreach import record_outreach
 from reach.learning.services.titles import (
     LearningError,
     create_clan,
@@ -34,6 +35,7 @@ __all__ = [
     "record_board",
     "record_commendation",
     "record_event",
+    "record_outreach",
     "record_session",
     "record_training_need",
     "register",
