@@ -28,7 +28,7 @@ from reach.common.pdf import pdf_response, render_pdf
 from reach.common.xlsx import Sheet, write_workbook, xlsx_response
 from reach.geo.models import Organisation, School
 from reach.geo.selectors import get_unit_for_user, top_units_for_user, unit_for_user_or_404
-from reach.learning import permissions, selectors, services
+from reach.learning import exports, permissions, selectors, services
 from reach.learning.certificates import (
     certificate_filename,
     render_certificate_pdf,
@@ -65,6 +65,14 @@ MEASURE_LABELS = {
 }
 
 
+def _download(request, sheet: Sheet, *, name: str, filters: dict, filename: str, masked: bool):
+    """One sheet as a workbook download, audited (`record_export`)."""
+    out = io.BytesIO()
+    (rows,) = write_workbook(out, [sheet])
+    record_export(actor=request.user, name=name, filters=filters, rows=rows, masked=masked)
+    return xlsx_response(out, filename=filename)
+
+
 def _year(request) -> int:
     """The year asked for (2000 to 2100), else the latest with records the user sees."""
     raw = request.GET.get("year", "")
@@ -93,6 +101,17 @@ def overview(request):
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
     year = _year(request)
     total, rows = selectors.title_rates_for_user(request.user, year=year, unit=unit)
+    if request.GET.get("format") == "xlsx":
+        return _download(
+            request,
+            exports.title_rates_sheet(
+                total, rows, titles=Title.choices, title=f"{_('Learning titles')} {year}"
+            ),
+            name="learning.title_rates",
+            filters=export_filters(request.GET, year=year),
+            filename=f"reach-learning-rates-{unit.code if unit else 'all'}-{year}.xlsx",
+            masked=False,
+        )
     return render(
         request,
         "learning/overview.html",
@@ -117,6 +136,20 @@ def registration_list(request):
     registrations = selectors.list_registrations_for_user(
         request.user, year=year, title=title, status=status, unit=unit
     )
+    if request.GET.get("format") == "xlsx":
+        masked = not may_see_unmasked(request.user, unit)
+        return _download(
+            request,
+            exports.registrations_sheet(
+                registrations.order_by("unit__path", "title", "pk").iterator(chunk_size=2000),
+                masked=masked,
+                title=f"{_('Registrations')} {year}",
+            ),
+            name="learning.registrations",
+            filters=export_filters(request.GET, year=year),
+            filename=f"reach-learning-registrations-{year}{'-public' if masked else ''}.xlsx",
+            masked=masked,
+        )
     sets = selectors.latest_criteria_sets()
     form = RegisterForm(initial={"year": year})
     form.fields["criteria_set"].widget.choices = [(s.pk, str(s)) for s in sets]
@@ -647,6 +680,18 @@ def boards(request):
     of those without one, and every board recorded under the unit; an officer establishes a
     board (or records that there is none) here."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    if request.GET.get("format") == "xlsx":
+        return _download(
+            request,
+            exports.board_sheet(
+                selectors.board_rate_for_user(request.user, unit),
+                title=_("Learning-promotion boards"),
+            ),
+            name="learning.boards",
+            filters=export_filters(request.GET),
+            filename=f"reach-learning-boards-{unit.code if unit else 'all'}.xlsx",
+            masked=False,
+        )
     form = BoardForm(initial={"unit": unit.code if unit else ""})
     if request.method == "POST":
         form = BoardForm(request.POST)
