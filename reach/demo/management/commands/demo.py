@@ -20,7 +20,7 @@ from reach.common.schoolyear import current_school_year
 from reach.funds.demo import set_up_demo_funds, set_up_demo_rounds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
-from reach.learning.demo import set_up_demo_learning
+from reach.learning.demo import set_up_demo_learning, set_up_demo_outreach
 from reach.payments.demo import set_up_demo_delivery
 from reach.plans.demo import set_up_demo_plans
 from reach.policy.calc import default_policies_dir
@@ -132,6 +132,7 @@ class Command(BaseCommand):
         )
         plans = set_up_demo_plans(actor=admin, school_year=current)
         self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
+        self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in set_up_demo_outreach(actor=admin, year=current).items()))  # noqa: E501
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
