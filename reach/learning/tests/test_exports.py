@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
