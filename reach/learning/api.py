@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from reach.accounts.scoping import restrict
+from reach.casework.models import Campaign
 from reach.common.errors import found
 from reach.common.schemas import ERRORS, READ_ERRORS
 from reach.geo.models import Organisation, School
@@ -39,7 +40,6 @@ from reach.learning.schemas import (
     TrainingPersonOut,
     Year,
 )
-from reach.casework.models import Campaign
 from reach.plans.models import PlanTask
 from reach.registry.models import Household, Person
 

@@ -668,7 +668,10 @@ class OutreachProducts:
 def outreach_products(activities: QuerySet[OutreachActivity]) -> OutreachProducts:
     """What the activities produced, summed in one query."""
     row = activities.order_by().aggregate(
-        n=Count("pk"), articles=Sum("articles"), clips=Sum("clips"), publications=Sum("publications")
+        n=Count("pk"),
+        articles=Sum("articles"),
+        clips=Sum("clips"),
+        publications=Sum("publications"),
     )
     return OutreachProducts(
         activities=row["n"],

@@ -20,9 +20,7 @@ urlpatterns = [
     path("training/needs/", views.record_need, name="record-need"),
     path("courses/", views.course_list, name="courses"),
     path("courses/<int:course_id>/", views.course_detail, name="course"),
-    path(
-        "courses/<int:course_id>/attendance/", views.course_attendance, name="course-attendance"
-    ),
+    path("courses/<int:course_id>/attendance/", views.course_attendance, name="course-attendance"),
     path(
         "participants/<int:participant_id>/certificate.pdf",
         views.training_certificate,

@@ -614,7 +614,9 @@ def course_attendance(request, course_id: int):
     sessions, rows = selectors.attendance_grid_for_user(request.user, course)
     shown_day = day or min(max(dt.date.today(), course.starts_on), course.ends_on)
     marked = {
-        p.pk for p, marks, _share in rows if shown_day in sessions and marks[sessions.index(shown_day)]
+        p.pk
+        for p, marks, _share in rows
+        if shown_day in sessions and marks[sessions.index(shown_day)]
     }
     return render(
         request,

@@ -21,9 +21,9 @@ from reach.common.pdf import pdf_response, render_pdf
 from reach.geo.models import Organisation
 from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
 from reach.indicators.selectors import child_units_for_user
+from reach.learning.selectors import outreach_products_for_task
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
-from reach.learning.selectors import outreach_products_for_task
 from reach.plans.choices import ImportStatus
 from reach.plans.figures import figure_definitions, persons_behind
 from reach.plans.forms import PlanForm, TargetForm, TaskTableForm, TaskUpdateForm

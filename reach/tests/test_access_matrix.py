@@ -269,9 +269,12 @@ def matrix(world, settings, tmp_path) -> Matrix:
     courses = {key: CourseFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
     participants = {
         key: Participant.objects.create(
-            course=course, person=persons[key], status="completed",
-            completed_on=dt.date(2024, 6, 30), certificate_number=f"CC-{key}",
-        )  # fmt: skip
+            course=course,
+            person=persons[key],
+            status="completed",
+            completed_on=dt.date(2024, 6, 30),
+            certificate_number=f"CC-{key}",
+        )
         for key, course in courses.items()
     }
     # learning boards, the Month's events and commendations (issue 21): one each per place,

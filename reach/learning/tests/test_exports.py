@@ -51,7 +51,10 @@ def test_the_registrations_export_is_the_list_scoped_and_audited(world, recognis
     event = AuditEvent.objects.get(action="export", object_id="learning.registrations")
     assert event.after["rows"] == 2 and event.after["filters"]["status"] == "recognised"
     # Outside the scope: refused like the page.
-    assert district.get("/learning/registrations/", {**query, "unit": "522723100000"}).status_code == 404
+    assert (
+        district.get("/learning/registrations/", {**query, "unit": "522723100000"}).status_code
+        == 404
+    )
 
 
 def test_a_school_reader_gets_the_names_masked(world, recognised):

@@ -132,7 +132,8 @@ class Command(BaseCommand):
         )
         plans = set_up_demo_plans(actor=admin, school_year=current)
         self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
-        self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in set_up_demo_outreach(actor=admin, year=current).items()))  # noqa: E501
+        outreach = set_up_demo_outreach(actor=admin, year=current)
+        self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
