@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from reach.accounts.scoping import restrict
+from reach.casework.models import Campaign
 from reach.common.errors import found
 from reach.common.schemas import ERRORS, READ_ERRORS
 from reach.geo.models import Organisation, School
@@ -26,6 +27,8 @@ from reach.learning.schemas import (
     EvaluationIn,
     EventOut,
     MonthReportOut,
+    OutreachIn,
+    OutreachOut,
     ParticipantIn,
     ParticipantOut,
     PointsIn,
@@ -37,6 +40,7 @@ from reach.learning.schemas import (
     TrainingPersonOut,
     Year,
 )
+from reach.plans.models import PlanTask
 from reach.registry.models import Household, Person
 
 router = Router(tags=["learning"])
@@ -475,6 +479,8 @@ def list_events(request, year: Year | None = None, unit: str = ""):
             "name": e.name,
             "participants": e.participants,
             "products": e.products,
+            "funds_raised_minor": e.funds_raised_minor,
+            "currency": e.currency,
         }
         for e in events[:1000]
     ]
@@ -495,6 +501,9 @@ def get_month_report(request, unit: str = "", year: Year | None = None):
         ],
         "funds": [{"currency": c, "receipts": n, "amount_minor": a} for c, n, a in report.funds],
         "in_kind_receipts": report.in_kind_donations,
+        "reported_at_events": [
+            {"currency": c, "events": n, "amount_minor": a} for c, n, a in report.reported
+        ],
     }
 
 
@@ -520,3 +529,58 @@ def list_commendations(request, year: Year | None = None, unit: str = ""):
         }
         for c in commendations[:1000]
     ]
+
+
+def outreach_out(activity) -> dict:
+    return {
+        "id": activity.pk,
+        "unit": activity.unit.code,
+        "on": activity.on,
+        "channel": activity.channel,
+        "audience": activity.audience,
+        "name": activity.name,
+        "task": activity.task_id,
+        "campaign": activity.campaign_id,
+        "articles": activity.articles,
+        "clips": activity.clips,
+        "publications": activity.publications,
+    }
+
+
+@router.get("/learning/outreach", response={200: list[OutreachOut], **READ_ERRORS})
+def list_outreach(
+    request,
+    year: Year | None = None,
+    unit: str = "",
+    task: int | None = None,
+    campaign: int | None = None,
+):
+    """Outreach activities the user sees; `task` or `campaign` narrows them to what was done
+    for one plan task or campaign."""
+    activities = selectors.list_outreach_for_user(
+        request.user,
+        unit_for_user_or_404(request.user, unit),
+        year,
+        task_id=task,
+        campaign_id=campaign,
+    )
+    return [outreach_out(a) for a in activities[:1000]]
+
+
+@router.post("/learning/outreach", response={201: OutreachOut, **ERRORS})
+def create_outreach(request, body: OutreachIn):
+    activity = services.record_outreach(
+        actor=request.user,
+        unit=found(unit_for_user_or_404(request.user, body.unit), _("No such unit")),
+        on=body.on,
+        channel=body.channel,
+        audience=body.audience,
+        name=body.name,
+        task=_visible(request, PlanTask, body.task),
+        campaign=_visible(request, Campaign, body.campaign),
+        articles=body.articles,
+        clips=body.clips,
+        publications=body.publications,
+        note=body.note,
+    )
+    return 201, outreach_out(activity)

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from reach.common.pdf import render_pdf
-from reach.learning.models import Registration
+from reach.learning.models import Participant, Registration
 
 CERTIFICATE_TEMPLATE = "learning/print/certificate.html"
 
@@ -32,3 +32,24 @@ def render_certificate_pdf(registration: Registration) -> bytes:
 
 def certificate_filename(registration: Registration) -> str:
     return f"certificate-{registration.title}-{registration.year}-{registration.pk}.pdf"
+
+
+TRAINING_TEMPLATE = "learning/print/training_certificate.html"
+
+
+def person_language(participant: Participant) -> str:
+    """The language of the country the person lives in (Reach records no person's own)."""
+    country = participant.person.household.unit.path.split(".")[0]
+    return getattr(settings, "REACH_COUNTRY_LANGUAGES", {}).get(country, "en")
+
+
+def render_training_certificate_pdf(participant: Participant) -> bytes:
+    with translation.override(person_language(participant)):
+        return render_pdf(
+            TRAINING_TEMPLATE,
+            {"participant": participant, "course": participant.course},
+        )
+
+
+def training_certificate_filename(participant: Participant) -> str:
+    return f"training-certificate-{participant.course.code}-{participant.pk}.pdf"

@@ -68,3 +68,16 @@ class CommendationLevel(models.TextChoices):
     DISTRICT = "district", _("District level")
     PROVINCE = "province", _("Province / city level")
     NATIONAL = "national", _("National level")
+
+
+class OutreachChannel(models.TextChoices):
+    """Where a communication activity reaches people."""
+
+    LOUDSPEAKER = "loudspeaker", _("Ward loudspeaker / radio")
+    PRESS = "press", _("Newspaper or magazine")
+    TELEVISION = "television", _("Television")
+    ONLINE = "online", _("Website or social media")
+    MEETING = "meeting", _("Meeting or gathering")
+    PRINT = "print", _("Leaflets, posters, banners")
+    VISIT = "visit", _("Home visits")
+    OTHER = "other", _("Other")

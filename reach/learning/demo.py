@@ -14,6 +14,7 @@ import random
 from collections import defaultdict
 
 from reach.accounts.models import User
+from reach.casework.models import Campaign
 from reach.common.errors import DomainError
 from reach.geo.models import Unit
 from reach.learning.criteria import CriterionInput, SetInput
@@ -30,11 +31,13 @@ from reach.learning.services import (
     record_board,
     record_commendation,
     record_event,
+    record_outreach,
     record_training_need,
     register,
     save_criteria_set,
     self_assess,
 )
+from reach.plans.models import PlanTask
 from reach.registry.models import Household, HouseholdYearStatus, Person
 
 WARD = "26734"
@@ -175,6 +178,9 @@ def _demo_month(
             name=name,
             participants=participants,
             products=products,
+            # What the organisers report was raised at the two hand-outs (demo figures).
+            funds_raised_minor={"gift": 12_000_000, "award": 22_500_000}.get(kind, 0),
+            currency="VND",
         )
     record_event(
         actor=actor,
@@ -293,3 +299,38 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             continue
         counts["needs declared"] += 1
     return counts
+
+
+OUTREACH = [  # (day, month, channel, name, audience, articles, clips, publications)
+    (10, 9, "loudspeaker", "Phát thanh về Tháng Khuyến học", "Người dân trong phường", 4, 0, 0),
+    (18, 9, "online", "Clip gương học sinh vượt khó", "Phụ huynh, học sinh", 1, 2, 0),
+    (1, 10, "print", "Tờ rơi về học bổng và hỗ trợ học tập", "Hộ nghèo, cận nghèo", 0, 0, 500),
+]
+
+
+def set_up_demo_outreach(*, actor: User, year: int) -> dict[str, int]:
+    """A few outreach activities of the demo ward for the first task of the district's plan
+    (after the plans' demo), or for a campaign over the ward when there is no plan."""
+    ward = Unit.objects.get(code=WARD)
+    parts = ward.path.split(".")
+    ancestors = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    task = (
+        PlanTask.objects.filter(plan__unit__path__in=ancestors)
+        .exclude(number="")
+        .order_by("plan__unit__path", "plan_id", "position")
+        .first()
+    )
+    campaign = (
+        Campaign.objects.filter(unit__path__in=ancestors).order_by("-starts_on").first()
+        if task is None
+        else None
+    )
+    if task is None and campaign is None:
+        return {}
+    for day, month, channel, name, audience, articles, clips, publications in OUTREACH:
+        record_outreach(
+            actor=actor, unit=ward, on=dt.date(year, month, day), channel=channel, name=name,
+            audience=audience, task=task, campaign=campaign, articles=articles, clips=clips,
+            publications=publications,
+        )  # fmt: skip
+    return {"outreach activities": len(OUTREACH)}

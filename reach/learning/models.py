@@ -20,6 +20,7 @@ from reach.learning.choices import (
     CourseKind,
     EventKind,
     EventPeriod,
+    OutreachChannel,
     ParticipantStatus,
     RegistrationStatus,
     Title,
@@ -418,12 +419,22 @@ class Event(models.Model):
     name = models.CharField(_("name"), max_length=300)
     participants = models.PositiveIntegerField(_("participants"), default=0)
     products = models.TextField(_("products"), blank=True)
+    # What the organiser reports was raised at the event (minor units of `currency`); money
+    # received into a Reach fund is counted from the fund, never from here.
+    funds_raised_minor = models.PositiveBigIntegerField(_("funds raised"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-on", "pk"]
         verbose_name = _("learning event")
         indexes = [models.Index(fields=["on", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funds_raised_minor=0) | ~Q(currency=""),
+                name="learning_event_funds_have_currency",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -469,3 +480,56 @@ class Commendation(models.Model):
     def recipient(self) -> object:
         """The person, else the organisation, else the unit as a collective."""
         return self.person or self.organisation or self.unit
+
+
+class OutreachActivity(models.Model):
+    """A communication activity (issue 21, point 5): a channel, an audience, a date and what it
+    produced (articles, clips, publications), done for a plan task or a campaign so that the
+    plan's deliverables count what was actually produced."""
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="outreach_activities")
+    on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=12, choices=OutreachChannel.choices)
+    audience = models.CharField(_("audience"), max_length=300)
+    name = models.CharField(_("name"), max_length=300)
+    task = models.ForeignKey(
+        "plans.PlanTask",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_activities",
+        verbose_name=_("plan task"),
+    )
+    campaign = models.ForeignKey(
+        "casework.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_activities",
+        verbose_name=_("campaign"),
+    )
+    articles = models.PositiveIntegerField(_("articles"), default=0)
+    clips = models.PositiveIntegerField(_("clips"), default=0)
+    publications = models.PositiveIntegerField(_("publications"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "pk"]
+        verbose_name = _("outreach activity")
+        verbose_name_plural = _("outreach activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False) | Q(campaign__isnull=False),
+                name="outreach_for_a_task_or_campaign",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def products(self) -> int:
+        return self.articles + self.clips + self.publications

@@ -59,3 +59,9 @@ def can_manage_month(user: User | None, unit: Unit) -> bool:
     """Whether `user` may record the boards, the Month's events and the commendations of
     `unit` (a ward officer or an office over it)."""
     return holds_role(user, LEARNING_ROLES, over=unit.path)
+
+
+def can_record_outreach(user: User | None, unit: Unit) -> bool:
+    """Whether `user` may record an outreach activity of `unit` (a ward officer or an office
+    over it)."""
+    return holds_role(user, LEARNING_ROLES, over=unit.path)

@@ -212,6 +212,14 @@ class EventOut(Schema):
     name: str
     participants: int
     products: str
+    funds_raised_minor: int
+    currency: str
+
+
+class ReportedFundsOut(Schema):
+    currency: str
+    events: int
+    amount_minor: int
 
 
 class KindCountOut(Schema):
@@ -234,6 +242,7 @@ class MonthReportOut(Schema):
     by_kind: list[KindCountOut]
     funds: list[FundsRaisedOut]
     in_kind_receipts: int
+    reported_at_events: list[ReportedFundsOut]
 
 
 class CommendationOut(Schema):
@@ -249,3 +258,31 @@ class CommendationOut(Schema):
     award: str
     decision_number: str
     decided_on: dt.date
+
+
+class OutreachIn(Schema):
+    unit: str
+    on: dt.date
+    channel: str
+    audience: str
+    name: str
+    task: int | None = None
+    campaign: int | None = None
+    articles: int = Field(0, ge=0)
+    clips: int = Field(0, ge=0)
+    publications: int = Field(0, ge=0)
+    note: str = ""
+
+
+class OutreachOut(Schema):
+    id: int
+    unit: str
+    on: dt.date
+    channel: str
+    audience: str
+    name: str
+    task: int | None
+    campaign: int | None
+    articles: int
+    clips: int
+    publications: int

@@ -21,12 +21,14 @@ from reach.learning.choices import (
     Title,
 )
 from reach.learning.models import (
+    Attendance,
     Board,
     Clan,
     Commendation,
     Course,
     CriteriaSet,
     Event,
+    OutreachActivity,
     Participant,
     Registration,
     TrainingNeed,
@@ -292,6 +294,46 @@ def list_participants_for_user(user: User | None, course: Course) -> QuerySet[Pa
     )
 
 
+def get_participant_for_user(user: User | None, pk: int) -> Participant | None:
+    """A participant the user sees, of a course the user sees."""
+    return (
+        restrict(Participant.objects.filter(pk=pk), user)
+        .filter(course__in=restrict(Course.objects.all(), user).values("pk"))
+        .select_related("course__unit", "course__provider", "person__household__unit")
+        .first()
+    )
+
+
+def sessions_of(course: Course) -> list[dt.date]:
+    """The days a course met: the days with an attendance mark (the dates name no one)."""
+    return list(
+        Attendance.objects.filter(participant__course=course)
+        .values_list("on", flat=True)
+        .distinct()
+        .order_by("on")
+    )
+
+
+def attendance_grid_for_user(
+    user: User | None, course: Course
+) -> tuple[list[dt.date], list[tuple[Participant, list[bool | None], float | None]]]:
+    """The course's sessions and, per participant the user sees, the mark of each session
+    (None: not marked) and the share of sessions present (percent, one decimal)."""
+    sessions = sessions_of(course)
+    participants = list(list_participants_for_user(user, course))
+    marks = {
+        (a.participant_id, a.on): a.present
+        for a in Attendance.objects.filter(participant__in=participants)
+    }
+    rows = []
+    for participant in participants:
+        row = [marks.get((participant.pk, day)) for day in sessions]
+        held = sum(1 for mark in row if mark is not None)
+        share = round(100 * sum(1 for mark in row if mark) / held, 1) if held else None
+        rows.append((participant, row, share))
+    return sessions, rows
+
+
 TRAINING_MEASURES = ("workers", "trained", "certified", "youth_need", "served")
 
 
@@ -513,6 +555,8 @@ class MonthReport:
     by_kind: list[tuple[str, str, int, int]]  # kind, label, events, participants
     funds: list[tuple[str, int, int]]  # currency, donations, amount (minor units)
     in_kind_donations: int
+    # currency, events, amount (minor units): what the organisers report was raised at events
+    reported: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def event_count(self) -> int:
@@ -551,8 +595,23 @@ def month_report_for_user(user: User | None, unit: Unit, year: int) -> MonthRepo
         .order_by("fund__currency")
     ]
     in_kind = donations.filter(form=DonationForm.IN_KIND).count()
+    currencies = sorted({event.currency for event in events if event.funds_raised_minor})
+    reported = [
+        (
+            currency,
+            sum(1 for e in events if e.currency == currency and e.funds_raised_minor),
+            sum(e.funds_raised_minor for e in events if e.currency == currency),
+        )
+        for currency in currencies
+    ]
     return MonthReport(
-        unit=unit, year=year, events=events, by_kind=by_kind, funds=funds, in_kind_donations=in_kind
+        unit=unit,
+        year=year,
+        events=events,
+        by_kind=by_kind,
+        funds=funds,
+        in_kind_donations=in_kind,
+        reported=reported,
     )
 
 
@@ -567,3 +626,62 @@ def list_commendations_for_user(
     if year is not None:
         commendations = commendations.filter(year=year)
     return commendations.order_by("-year", "unit__path", "level", "pk")
+
+
+def list_outreach_for_user(
+    user: User | None,
+    unit: Unit | None = None,
+    year: int | None = None,
+    *,
+    task_id: int | None = None,
+    campaign_id: int | None = None,
+) -> QuerySet[OutreachActivity]:
+    activities = _under(
+        restrict(
+            OutreachActivity.objects.select_related("unit", "task", "task__plan", "campaign"),
+            user,
+        ),
+        "unit__path",
+        unit,
+    )
+    if year is not None:
+        activities = activities.filter(on__year=year)
+    if task_id is not None:
+        activities = activities.filter(task_id=task_id)
+    if campaign_id is not None:
+        activities = activities.filter(campaign_id=campaign_id)
+    return activities.order_by("-on", "pk")
+
+
+@dataclass(frozen=True)
+class OutreachProducts:
+    activities: int
+    articles: int
+    clips: int
+    publications: int
+
+    @property
+    def total(self) -> int:
+        return self.articles + self.clips + self.publications
+
+
+def outreach_products(activities: QuerySet[OutreachActivity]) -> OutreachProducts:
+    """What the activities produced, summed in one query."""
+    row = activities.order_by().aggregate(
+        n=Count("pk"),
+        articles=Sum("articles"),
+        clips=Sum("clips"),
+        publications=Sum("publications"),
+    )
+    return OutreachProducts(
+        activities=row["n"],
+        articles=row["articles"] or 0,
+        clips=row["clips"] or 0,
+        publications=row["publications"] or 0,
+    )
+
+
+def outreach_products_for_task(user: User | None, task_id: int) -> OutreachProducts:
+    """The products of a plan task's outreach activities the user sees (the plan task page's
+    count of what was produced)."""
+    return outreach_products(list_outreach_for_user(user, task_id=task_id))

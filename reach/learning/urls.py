@@ -20,7 +20,14 @@ urlpatterns = [
     path("training/needs/", views.record_need, name="record-need"),
     path("courses/", views.course_list, name="courses"),
     path("courses/<int:course_id>/", views.course_detail, name="course"),
+    path("courses/<int:course_id>/attendance/", views.course_attendance, name="course-attendance"),
+    path(
+        "participants/<int:participant_id>/certificate.pdf",
+        views.training_certificate,
+        name="training-certificate",
+    ),
     path("boards/", views.boards, name="boards"),
     path("month/", views.month, name="month"),
     path("commendations/", views.commendations, name="commendations"),
+    path("outreach/", views.outreach, name="outreach"),
 ]

@@ -6,6 +6,7 @@ training rates and the persons behind them (.xlsx), courses with participants an
 The services decide who may change what; their `NotAllowed` propagates as a 403, their other
 refusals come back as a message."""
 
+import datetime as dt
 import io
 
 from django.contrib import messages
@@ -19,29 +20,40 @@ from django.views.decorators.http import require_POST
 from reach.accounts.permissions import may_see_unmasked
 from reach.accounts.scoping import restrict
 from reach.accounts.services import record_export
+from reach.casework.models import Campaign
 from reach.common.downloads import export_filters
 from reach.common.errors import DomainError, NotAllowed
 from reach.common.masking import mask_name
 from reach.common.pdf import pdf_response, render_pdf
 from reach.common.xlsx import Sheet, write_workbook, xlsx_response
 from reach.geo.models import Organisation, School
-from reach.geo.selectors import unit_for_user_or_404
-from reach.learning import permissions, selectors, services
-from reach.learning.certificates import certificate_filename, render_certificate_pdf
+from reach.geo.selectors import get_unit_for_user, top_units_for_user, unit_for_user_or_404
+from reach.learning import exports, permissions, selectors, services
+from reach.learning.certificates import (
+    certificate_filename,
+    render_certificate_pdf,
+    render_training_certificate_pdf,
+    training_certificate_filename,
+)
 from reach.learning.choices import RegistrationStatus, Title
 from reach.learning.criteria import CriterionInput, SetInput
 from reach.learning.forms import (
+    BoardForm,
+    CommendationForm,
     CompletionForm,
     CourseForm,
     CriteriaSetForm,
     DecisionForm,
+    EventForm,
     NeedForm,
+    OutreachForm,
     ParticipantForm,
     RegisterForm,
 )
 from reach.learning.models import Clan, CriteriaSet
 from reach.learning.parameters import targets, training_parameters
 from reach.learning.schemas import FIRST_YEAR, LAST_YEAR
+from reach.plans.models import PlanTask
 from reach.registry.models import Household, Person
 
 MEASURE_LABELS = {
@@ -51,6 +63,14 @@ MEASURE_LABELS = {
     "youth_need": gettext_lazy("Members 16-30 who declared a need for vocational training"),
     "served": gettext_lazy("Served"),
 }
+
+
+def _download(request, sheet: Sheet, *, name: str, filters: dict, filename: str, masked: bool):
+    """One sheet as a workbook download, audited (`record_export`)."""
+    out = io.BytesIO()
+    (rows,) = write_workbook(out, [sheet])
+    record_export(actor=request.user, name=name, filters=filters, rows=rows, masked=masked)
+    return xlsx_response(out, filename=filename)
 
 
 def _year(request) -> int:
@@ -81,6 +101,17 @@ def overview(request):
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
     year = _year(request)
     total, rows = selectors.title_rates_for_user(request.user, year=year, unit=unit)
+    if request.GET.get("format") == "xlsx":
+        return _download(
+            request,
+            exports.title_rates_sheet(
+                total, rows, titles=Title.choices, title=f"{_('Learning titles')} {year}"
+            ),
+            name="learning.title_rates",
+            filters=export_filters(request.GET, year=year),
+            filename=f"reach-learning-rates-{unit.code if unit else 'all'}-{year}.xlsx",
+            masked=False,
+        )
     return render(
         request,
         "learning/overview.html",
@@ -105,6 +136,20 @@ def registration_list(request):
     registrations = selectors.list_registrations_for_user(
         request.user, year=year, title=title, status=status, unit=unit
     )
+    if request.GET.get("format") == "xlsx":
+        masked = not may_see_unmasked(request.user, unit)
+        return _download(
+            request,
+            exports.registrations_sheet(
+                registrations.order_by("unit__path", "title", "pk").iterator(chunk_size=2000),
+                masked=masked,
+                title=f"{_('Registrations')} {year}",
+            ),
+            name="learning.registrations",
+            filters=export_filters(request.GET, year=year),
+            filename=f"reach-learning-registrations-{year}{'-public' if masked else ''}.xlsx",
+            masked=masked,
+        )
     sets = selectors.latest_criteria_sets()
     form = RegisterForm(initial={"year": year})
     form.fields["criteria_set"].widget.choices = [(s.pk, str(s)) for s in sets]
@@ -540,10 +585,134 @@ def course_detail(request, course_id: int):
 
 
 @login_required
+def course_attendance(request, course_id: int):
+    """The course's sessions and each participant's marks and share present; an officer marks
+    one session (a day) at a time: ticked present, the others absent."""
+    course = _course(request, course_id)
+    can_manage = permissions.can_manage_training(request.user, course)
+    raw_day = request.POST.get("on") or request.GET.get("on") or ""
+    try:
+        day = dt.date.fromisoformat(raw_day) if raw_day else None
+    except ValueError:
+        day = None
+        messages.error(request, _("Give the session's date."))
+    if request.method == "POST":
+        if not can_manage:
+            raise NotAllowed(_("Your role cannot mark attendance here."))
+        present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        try:
+            if day is None:
+                raise services.LearningError(_("Give the session's date."))
+            services.record_session(actor=request.user, course=course, on=day, present=present)
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Attendance recorded."))
+        return redirect(f"{request.path}?on={day.isoformat() if day else ''}")
+    sessions, rows = selectors.attendance_grid_for_user(request.user, course)
+    shown_day = day or min(max(dt.date.today(), course.starts_on), course.ends_on)
+    marked = {
+        p.pk
+        for p, marks, _share in rows
+        if shown_day in sessions and marks[sessions.index(shown_day)]
+    }
+    return render(
+        request,
+        "learning/course_attendance.html",
+        {
+            "course": course,
+            "sessions": sessions,
+            "rows": rows,
+            "can_manage": can_manage,
+            "day": shown_day,
+            "marked": marked,
+        },
+    )
+
+
+@login_required
+def training_certificate(request, participant_id: int):
+    """A completed participant's training certificate (PDF) in the language of the country
+    the person lives in."""
+    participant = selectors.get_participant_for_user(request.user, participant_id)
+    if participant is None or not participant.certificate_number:
+        raise Http404(_("No certificate"))
+    return pdf_response(
+        render_training_certificate_pdf(participant),
+        filename=training_certificate_filename(participant),
+    )
+
+
+def _posted_unit_and_organisation(request, form) -> tuple:
+    """The unit and the organisation a month form names, among those the user sees; a form
+    error on the field otherwise."""
+    unit = get_unit_for_user(request.user, form.cleaned_data["unit"].strip())
+    if unit is None:
+        form.add_error("unit", _("No such unit among those you see."))
+        return None, None
+    organisation = None
+    code = (form.cleaned_data.get("organisation") or "").strip()
+    if code:
+        organisation = restrict(Organisation.objects.filter(code=code), request.user).first()
+        if organisation is None:
+            form.add_error("organisation", _("No such organisation among those you see."))
+            return None, None
+    return unit, organisation
+
+
+def _saved(request, form, write) -> bool:
+    """Run `write()`; a refusal of the service (other than a missing role) becomes the form's
+    error."""
+    try:
+        write()
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, _("Recorded."))
+    return True
+
+
+@login_required
 def boards(request):
     """The boards of the unit's sub-units (a district's wards) against the 100% aim, the list
-    of those without one, and every board recorded under the unit."""
+    of those without one, and every board recorded under the unit; an officer establishes a
+    board (or records that there is none) here."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    if request.GET.get("format") == "xlsx":
+        return _download(
+            request,
+            exports.board_sheet(
+                selectors.board_rate_for_user(request.user, unit),
+                title=_("Learning-promotion boards"),
+            ),
+            name="learning.boards",
+            filters=export_filters(request.GET),
+            filename=f"reach-learning-boards-{unit.code if unit else 'all'}.xlsx",
+            masked=False,
+        )
+    form = BoardForm(initial={"unit": unit.code if unit else ""})
+    if request.method == "POST":
+        form = BoardForm(request.POST)
+        if form.is_valid():
+            board_unit, organisation = _posted_unit_and_organisation(request, form)
+            data = form.cleaned_data
+            if board_unit is not None and _saved(
+                request,
+                form,
+                lambda: services.record_board(
+                    actor=request.user,
+                    unit=board_unit,
+                    organisation=organisation,
+                    established_on=data["established_on"],
+                    decision_number=data["decision_number"],
+                    note=data["note"],
+                ),
+            ):
+                return redirect(request.get_full_path())
     return render(
         request,
         "learning/boards.html",
@@ -552,16 +721,55 @@ def boards(request):
             "rate": selectors.board_rate_for_user(request.user, unit),
             "target": selectors.BOARD_TARGET,
             "boards": selectors.list_boards_for_user(request.user, unit),
+            "form": form,
+            "can_manage": _manages_month(request.user, unit),
         },
     )
 
 
+def _manages_month(user, unit) -> bool:
+    """Whether to show the month's forms: the user may record in the unit shown, or (no unit
+    chosen) in a unit of their own."""
+    if unit is not None:
+        return permissions.can_manage_month(user, unit)
+    return any(permissions.can_manage_month(user, u) for u in top_units_for_user(user)[:20])
+
+
 @login_required
 def month(request):
-    """The Learning Encouragement Month's report of a unit (a ward) for a year; `format=pdf`
-    prints it."""
+    """The Learning Encouragement Month's report of a unit (a ward) for a year, and the form
+    for its events; `format=pdf` prints it."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
     year = _year(request)
+    form = EventForm(initial={"unit": unit.code if unit else "", "period": "month"})
+    if request.method == "POST":
+        form = EventForm(request.POST)
+        if form.is_valid():
+            event_unit, organisation = _posted_unit_and_organisation(request, form)
+            data = form.cleaned_data
+            if event_unit is not None and _saved(
+                request,
+                form,
+                lambda: services.record_event(
+                    actor=request.user,
+                    unit=event_unit,
+                    organisation=organisation,
+                    **{
+                        k: data[k]
+                        for k in (
+                            "on",
+                            "period",
+                            "kind",
+                            "name",
+                            "participants",
+                            "products",
+                            "funds_raised_minor",
+                            "currency",
+                        )
+                    },
+                ),
+            ):
+                return redirect(f"{request.path}?unit={event_unit.code}&year={data['on'].year}")
     context = {
         "unit": unit,
         "year": year,
@@ -575,14 +783,51 @@ def month(request):
             render_pdf("learning/print/month.html", context, request=request),
             filename=f"learning-month-{unit.code}-{year}.pdf",
         )
+    context.update(form=form, can_manage=_manages_month(request.user, unit))
     return render(request, "learning/month.html", context)
 
 
 @login_required
 def commendations(request):
-    """Commendations of the unit for a year; `format=pdf` prints the list."""
+    """Commendations of the unit for a year and the form to record one; `format=pdf` prints
+    the list."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
     year = _year(request)
+    form = CommendationForm(initial={"unit": unit.code if unit else "", "year": year})
+    if request.method == "POST":
+        form = CommendationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            to_unit, organisation = _posted_unit_and_organisation(request, form)
+            person = None
+            if to_unit is not None and data["person"]:
+                person = restrict(Person.objects.filter(pk=data["person"]), request.user).first()
+                if person is None:
+                    form.add_error("person", _("No such person among those you see."))
+                    to_unit = None
+            if to_unit is not None and _saved(
+                request,
+                form,
+                lambda: services.record_commendation(
+                    actor=request.user,
+                    unit=to_unit,
+                    organisation=organisation,
+                    person=person,
+                    **{
+                        k: data[k]
+                        for k in (
+                            "year",
+                            "period",
+                            "achievement",
+                            "level",
+                            "award",
+                            "decision_number",
+                            "decided_on",
+                        )
+                    },
+                ),
+            ):
+                return redirect(f"{request.path}?unit={to_unit.code}&year={data['year']}")
     context = {
         "unit": unit,
         "year": year,
@@ -593,4 +838,71 @@ def commendations(request):
             render_pdf("learning/print/commendations.html", context, request=request),
             filename=f"commendations-{unit.code if unit else 'all'}-{year}.pdf",
         )
+    context.update(form=form, can_manage=_manages_month(request.user, unit))
     return render(request, "learning/commendations.html", context)
+
+
+@login_required
+def outreach(request):
+    """Outreach activities of the unit in a year with what they produced, and the form to
+    record one for a plan task or a campaign."""
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    year = _year(request)
+    form = OutreachForm(initial={"unit": unit.code if unit else ""})
+    if request.method == "POST":
+        form = OutreachForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            place, _organisation = _posted_unit_and_organisation(request, form)
+            task = campaign = None
+            if data["task"]:
+                task = restrict(PlanTask.objects.filter(pk=data["task"]), request.user).first()
+                if task is None:
+                    form.add_error("task", _("No such task among those you see."))
+            if data["campaign"]:
+                campaign = restrict(
+                    Campaign.objects.filter(pk=data["campaign"]), request.user
+                ).first()
+                if campaign is None:
+                    form.add_error("campaign", _("No such campaign among those you see."))
+            if (
+                place is not None
+                and not form.errors
+                and _saved(
+                    request,
+                    form,
+                    lambda: services.record_outreach(
+                        actor=request.user,
+                        unit=place,
+                        task=task,
+                        campaign=campaign,
+                        **{
+                            k: data[k]
+                            for k in (
+                                "on",
+                                "channel",
+                                "audience",
+                                "name",
+                                "articles",
+                                "clips",
+                                "publications",
+                                "note",
+                            )
+                        },
+                    ),
+                )
+            ):
+                return redirect(f"{request.path}?unit={place.code}&year={data['on'].year}")
+    activities = selectors.list_outreach_for_user(request.user, unit, year)
+    return render(
+        request,
+        "learning/outreach.html",
+        {
+            "unit": unit,
+            "year": year,
+            "activities": activities[:500],
+            "totals": selectors.outreach_products(activities),
+            "form": form,
+            "can_manage": _manages_month(request.user, unit),
+        },
+    )

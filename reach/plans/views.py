@@ -21,6 +21,7 @@ from reach.common.pdf import pdf_response, render_pdf
 from reach.geo.models import Organisation
 from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
 from reach.indicators.selectors import child_units_for_user
+from reach.learning.selectors import outreach_products_for_task
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
@@ -228,6 +229,7 @@ def task_detail(request, task_id: int):
             "updates": selectors.list_updates_for_task(task),
             "can_update": permissions.can_update_task(request.user, task),
             "form": TaskUpdateForm(initial={"status": task.status}),
+            "outreach": outreach_products_for_task(request.user, task.pk),
         },
     )
 

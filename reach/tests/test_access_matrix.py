@@ -267,8 +267,16 @@ def matrix(world, settings, tmp_path) -> Matrix:
         for key in ("ward1", "ward2", "town")
     }
     courses = {key: CourseFactory(unit=world.units[key]) for key in ("ward1", "ward2", "town")}
-    for key, course in courses.items():
-        Participant.objects.create(course=course, person=persons[key])
+    participants = {
+        key: Participant.objects.create(
+            course=course,
+            person=persons[key],
+            status="completed",
+            completed_on=dt.date(2024, 6, 30),
+            certificate_number=f"CC-{key}",
+        )
+        for key, course in courses.items()
+    }
     # learning boards, the Month's events and commendations (issue 21): one each per place,
     # the commendation to its pupil (a name the other places' roles may not see)
     for key in ("ward1", "ward2", "town"):
@@ -314,6 +322,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "import_id": _ids(plan_imports),
             "registration_id": _ids(registrations),
             "course_id": _ids(courses),
+            "participant_id": _ids(participants),
             "target_id": _ids(targets),
             "school_id": _ids(world.schools),
         }

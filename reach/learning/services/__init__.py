@@ -2,6 +2,7 @@
 transaction and writes the audit event (on the household where there is one)."""
 
 from reach.learning.services.month import record_board, record_commendation, record_event
+from reach.learning.services.outreach import record_outreach
 from reach.learning.services.titles import (
     LearningError,
     create_clan,
@@ -17,6 +18,7 @@ from reach.learning.services.training import (
     complete_participation,
     create_course,
     record_attendance,
+    record_session,
     record_training_need,
 )
 
@@ -33,6 +35,8 @@ __all__ = [
     "record_board",
     "record_commendation",
     "record_event",
+    "record_outreach",
+    "record_session",
     "record_training_need",
     "register",
     "save_criteria_set",

@@ -11,6 +11,7 @@ from reach.accounts.choices import AuditAction
 from reach.accounts.models import User
 from reach.accounts.permissions import require
 from reach.accounts.services import record_audit_event, snapshot
+from reach.common.money import CURRENCY_EXPONENTS
 from reach.geo.models import Organisation, Unit
 from reach.learning.choices import BoardStatus, CommendationLevel, EventKind, EventPeriod
 from reach.learning.models import Board, Commendation, Event
@@ -78,7 +79,11 @@ def record_event(
     organisation: Organisation | None = None,
     participants: int = 0,
     products: str = "",
+    funds_raised_minor: int = 0,
+    currency: str = "",
 ) -> Event:
+    """An event of the Month or the week; `funds_raised_minor` is what the organiser reports
+    was raised at it (in `currency`)."""
     require(can_manage_month(actor, unit), _("Your role cannot record events in this unit."))
     _organisation_of(unit, organisation)
     if kind not in EventKind.values:
@@ -89,6 +94,10 @@ def record_event(
         raise LearningError(_("The number of participants cannot be negative."))
     if not name.strip():
         raise LearningError(_("An event needs a name."))
+    if funds_raised_minor < 0:
+        raise LearningError(_("The funds raised cannot be negative."))
+    if funds_raised_minor and currency not in CURRENCY_EXPONENTS:
+        raise LearningError(_("Give the currency of the funds raised."))
     event = Event.objects.create(
         unit=unit,
         organisation=organisation,
@@ -98,6 +107,8 @@ def record_event(
         name=name.strip(),
         participants=participants,
         products=products.strip(),
+        funds_raised_minor=funds_raised_minor,
+        currency=currency if funds_raised_minor else "",
     )
     record_audit_event(actor=actor, action=AuditAction.CREATE, obj=event, after=snapshot(event))
     return event

@@ -7,6 +7,7 @@ audited on the person's household.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -209,3 +210,26 @@ def record_training_need(
         household_id=person.household_id,
     )
     return need
+
+
+@transaction.atomic
+def record_session(
+    *, actor: User, course: Course, on: dt.date, present: Iterable[int]
+) -> list[Attendance]:
+    """Mark one session (day) of a course: the enrolled or completed participants whose ids
+    are in `present` were there, the others were not. Each mark is audited like
+    `record_attendance`."""
+    require(can_manage_training(actor, course), _("Your role cannot mark attendance here."))
+    present_ids = set(present)
+    participants = list(
+        course.participants.exclude(status=ParticipantStatus.WITHDRAWN).select_related(
+            "course", "person"
+        )
+    )
+    unknown = present_ids - {p.pk for p in participants}
+    if unknown:
+        raise LearningError(_("Someone marked present is not a participant of this course."))
+    return [
+        record_attendance(actor=actor, participant=p, on=on, present=p.pk in present_ids)
+        for p in participants
+    ]

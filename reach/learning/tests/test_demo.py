@@ -33,3 +33,9 @@ def test_the_demo_loads_clans_a_year_of_titles_and_courses():
     report = selectors.month_report_for_user(ward01, ward, year)
     assert report.event_count == 5 and report.participants > 0
     assert selectors.list_commendations_for_user(ward01, year=year).count() == 4
+    assert report.reported == [("VND", 2, 34_500_000)]
+    assert "Outreach: 3 outreach activities" in out.getvalue(), out.getvalue()
+    (activity,) = selectors.list_outreach_for_user(district, year=year)[:1]
+    assert activity.task_id is not None, "the demo ties its outreach to the plan's first task"
+    task_products = selectors.outreach_products_for_task(district, activity.task_id)
+    assert task_products.activities == 3 and task_products.publications == 500

@@ -21,7 +21,7 @@ from reach.funds.demo import set_up_demo_funds, set_up_demo_rounds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.intake.demo import set_up_demo_intake
-from reach.learning.demo import set_up_demo_learning
+from reach.learning.demo import set_up_demo_learning, set_up_demo_outreach
 from reach.payments.demo import set_up_demo_delivery
 from reach.plans.demo import set_up_demo_plans
 from reach.policy.calc import default_policies_dir
@@ -140,6 +140,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "School support: " + ", ".join(f"{n} {what}" for what, n in support.items())
         )
+        outreach = set_up_demo_outreach(actor=admin, year=current)
+        self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
