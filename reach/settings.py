@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "reach.funds",
     "reach.plans",
     "reach.learning",
+    "reach.reports",
     "reach.demo",
 ]
 
@@ -293,3 +294,8 @@ REACH_PLAN_REMINDER_DAYS = int(os.environ.get("REACH_PLAN_REMINDER_DAYS", "7"))
 # The figures a plan's target is measured by (numerator, denominator, source, confidence) and
 # the thresholds of its lights: reach/plans/data/figures.yaml unless this names another file.
 REACH_FIGURE_DEFINITIONS = os.environ.get("REACH_FIGURE_DEFINITIONS") or None
+
+# --- Periodic reports (issue 20, app `reports`) ---
+# The report templates and reporting calendar: reach/reports/data/templates.yaml unless this
+# names another file.
+REACH_REPORT_TEMPLATES = os.environ.get("REACH_REPORT_TEMPLATES") or None

@@ -1,0 +1,55 @@
+"""Who may change reports. Seeing a report is `restrict` over its unit; changing it is a role.
+
+- Preparing and submitting (open, write the narrative, submit, resubmit): the reporter's own
+  staff: an office or ward officer whose membership is of the report's unit itself (not of a
+  unit above it: the level above checks, it does not sign for the level below), or, for an
+  organisation's report, an editing member of that organisation; administrators.
+- Accepting or returning: an office or ward officer over the unit above the report's unit (for
+  an organisation's report, above the organisation's unit; the organisations' own chain is to
+  confirm); administrators. Nobody accepts a report they submitted.
+"""
+
+from reach.accounts.choices import EDITING_ROLES, Role
+from reach.accounts.models import User
+from reach.accounts.permissions import holds_role
+from reach.accounts.scoping import grants_of, is_administrator
+from reach.geo.models import Organisation, Unit
+from reach.reports.models import Report
+
+REPORTING_ROLES = {Role.OFFICE.value, Role.WARD_OFFICER.value}
+
+
+def can_prepare_report(
+    user: User | None, unit: Unit, organisation: Organisation | None = None
+) -> bool:
+    """Whether `user` may open, fill and submit the report of `unit` (or `organisation`)."""
+    if is_administrator(user):
+        return True
+    editing = {str(role) for role in EDITING_ROLES}
+    for grant in grants_of(user):
+        if organisation is not None:
+            if grant.organisation_id == organisation.pk and grant.role in editing:
+                return True
+        elif (
+            grant.organisation_id is None
+            and grant.unit_path == unit.path
+            and grant.role in REPORTING_ROLES
+        ):
+            return True
+    return False
+
+
+def can_submit_report(user: User | None, report: Report) -> bool:
+    return can_prepare_report(user, report.unit, report.organisation)
+
+
+def can_decide_report(user: User | None, report: Report) -> bool:
+    """Whether `user` may accept or return `report`: the level above it."""
+    if user is not None and report.submitted_by_id is not None and user.pk == report.submitted_by_id:
+        return False
+    if is_administrator(user):
+        return True
+    parent = report.unit.parent
+    if parent is None:
+        return False
+    return holds_role(user, REPORTING_ROLES, over=parent.path)
