@@ -38,6 +38,7 @@ from reach.payments.api import router as payments_router
 from reach.plans.api import router as plans_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
+from reach.reports.api import router as reports_router
 from reach.studentfile.api import router as studentfile_router
 
 NUL = "\x00"
@@ -132,3 +133,4 @@ api.add_router("/", rounds_router)  # before funds: /funds/rounds is not a fund
 api.add_router("/", funds_router)
 api.add_router("/", plans_router)
 api.add_router("/", learning_router)
+api.add_router("/", reports_router)
