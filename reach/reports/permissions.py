@@ -2,7 +2,8 @@
 
 - Preparing and submitting (open, write the narrative, submit, resubmit): the reporter's own
   staff: an office or ward officer whose membership is of the report's unit itself (not of a
-  unit above it: the level above checks, it does not sign for the level below), or, for an
+  unit above it: the level above checks, it does not sign for the level below), or of the
+  unit's own administration placed there (its education office or people's committee); for an
   organisation's report, an editing member of that organisation; administrators.
 - Accepting or returning: an office or ward officer over the unit above the report's unit (for
   an organisation's report, above the organisation's unit; the organisations' own chain is to
@@ -13,10 +14,13 @@ from reach.accounts.choices import EDITING_ROLES, Role
 from reach.accounts.models import User
 from reach.accounts.permissions import holds_role
 from reach.accounts.scoping import grants_of, is_administrator
+from reach.geo.choices import OrganisationKind
 from reach.geo.models import Organisation, Unit
 from reach.reports.models import Report
 
 REPORTING_ROLES = {Role.OFFICE.value, Role.WARD_OFFICER.value}
+# The organisations that are a unit's own administration: their officers sign the unit's report.
+ADMINISTRATIONS = (OrganisationKind.EDUCATION_OFFICE, OrganisationKind.PEOPLES_COMMITTEE)
 
 
 def can_prepare_report(
@@ -25,18 +29,17 @@ def can_prepare_report(
     """Whether `user` may open, fill and submit the report of `unit` (or `organisation`)."""
     if is_administrator(user):
         return True
-    editing = {str(role) for role in EDITING_ROLES}
-    for grant in grants_of(user):
-        if organisation is not None:
-            if grant.organisation_id == organisation.pk and grant.role in editing:
-                return True
-        elif (
-            grant.organisation_id is None
-            and grant.unit_path == unit.path
-            and grant.role in REPORTING_ROLES
-        ):
-            return True
-    return False
+    grants = grants_of(user)
+    if organisation is not None:
+        editing = {str(role) for role in EDITING_ROLES}
+        return any(g.organisation_id == organisation.pk and g.role in editing for g in grants)
+    own = [g for g in grants if g.unit_path == unit.path and g.role in REPORTING_ROLES]
+    if any(g.organisation_id is None for g in own):
+        return True
+    through = [g.organisation_id for g in own if g.organisation_id is not None]
+    return bool(through) and Organisation.objects.filter(
+        pk__in=through, kind__in=ADMINISTRATIONS
+    ).exists()
 
 
 def can_submit_report(user: User | None, report: Report) -> bool:

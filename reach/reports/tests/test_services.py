@@ -208,3 +208,27 @@ def test_an_organisation_reports_and_signs(world):
             organisation=union,
             period=SCHOOL_YEAR_2024,
         )
+
+
+def test_an_organisation_of_another_kind_in_the_unit_does_not_sign_the_units_report(world):
+    from reach.accounts.tests.factories import MembershipFactory, UserFactory
+
+    union = OrganisationFactory(kind="youth_union", unit=world.units["ward1"], code="YU-2")
+    office = OrganisationFactory(kind="peoples_committee", unit=world.units["ward1"], code="UB-1")
+    member, officer = UserFactory(username="member"), UserFactory(username="officer")
+    MembershipFactory(user=member, role="ward_officer", organisation=union)
+    MembershipFactory(user=officer, role="ward_officer", organisation=office)
+    with pytest.raises(NotAllowed):
+        open_report(
+            actor=member,
+            template_code="vn_ward_school_year",
+            unit=world.units["ward1"],
+            period=SCHOOL_YEAR_2024,
+        )
+    report = open_report(
+        actor=officer,
+        template_code="vn_ward_school_year",
+        unit=world.units["ward1"],
+        period=SCHOOL_YEAR_2024,
+    )
+    assert report.unit == world.units["ward1"]

@@ -23,6 +23,7 @@ from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.learning.demo import set_up_demo_learning
 from reach.payments.demo import set_up_demo_delivery
 from reach.plans.demo import set_up_demo_plans
+from reach.reports.demo import set_up_demo_reports
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households, generate_next_school_year
@@ -132,6 +133,8 @@ class Command(BaseCommand):
         )
         plans = set_up_demo_plans(actor=admin, school_year=current)
         self.stdout.write("Plans: " + ", ".join(f"{count} {what}" for what, count in plans.items()))
+        reports = set_up_demo_reports(actor=admin, school_year=current - 1)
+        self.stdout.write("Reports: " + ", ".join(f"{n} {what}" for what, n in reports.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
