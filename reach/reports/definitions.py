@@ -87,9 +87,7 @@ def _template(code: str, node: dict, known_figures: set[str]) -> ReportTemplate:
         unknown = [f for f in figures if f not in known_figures]
         if unknown:
             raise TemplateError(f"{where}.sections[{i}]: unknown figures {', '.join(unknown)}")
-        sections.append(
-            Section(str(section["key"]), _labels(section.get("title"), where), figures)
-        )
+        sections.append(Section(str(section["key"]), _labels(section.get("title"), where), figures))
     if not sections:
         raise TemplateError(f"{where}.sections: at least one")
     narrative = tuple(

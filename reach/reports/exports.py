@@ -27,11 +27,23 @@ def report_xlsx(content: ReportContent, *, actor: User, events) -> HttpResponse:
     figures = Sheet(
         name=_("Figures"),
         preamble=_heading(report),
-        headings=[_("Section"), _("Figure"), _("Counted"), _("Out of"), _("Value (%)"),
-                  _("Returned")],  # fmt: skip
+        headings=[
+            _("Section"),
+            _("Figure"),
+            _("Counted"),
+            _("Out of"),
+            _("Value (%)"),
+            _("Returned"),
+        ],  # fmt: skip
         rows=[
-            (section.title, row.label, row.value.numerator, row.value.denominator,
-             row.value.value, row.returned)  # fmt: skip
+            (
+                section.title,
+                row.label,
+                row.value.numerator,
+                row.value.denominator,
+                row.value.value,
+                row.returned,
+            )  # fmt: skip
             for section in content.sections
             for row in section.rows
         ],

@@ -20,8 +20,11 @@ class OpenReportForm(forms.Form):
     review = forms.ChoiceField(
         label=_("Review"),
         required=False,
-        choices=[("", "—"), ("interim_review", _("Interim review")),
-                 ("final_review", _("Final review"))],  # fmt: skip
+        choices=[
+            ("", "—"),
+            ("interim_review", _("Interim review")),
+            ("final_review", _("Final review")),
+        ],  # fmt: skip
     )
     starts_on = forms.DateField(
         label=_("Review from"), required=False, widget=forms.DateInput(attrs={"type": "date"})

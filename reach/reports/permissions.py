@@ -37,9 +37,10 @@ def can_prepare_report(
     if any(g.organisation_id is None for g in own):
         return True
     through = [g.organisation_id for g in own if g.organisation_id is not None]
-    return bool(through) and Organisation.objects.filter(
-        pk__in=through, kind__in=ADMINISTRATIONS
-    ).exists()
+    return (
+        bool(through)
+        and Organisation.objects.filter(pk__in=through, kind__in=ADMINISTRATIONS).exists()
+    )
 
 
 def can_submit_report(user: User | None, report: Report) -> bool:
@@ -48,7 +49,11 @@ def can_submit_report(user: User | None, report: Report) -> bool:
 
 def can_decide_report(user: User | None, report: Report) -> bool:
     """Whether `user` may accept or return `report`: the level above it."""
-    if user is not None and report.submitted_by_id is not None and user.pk == report.submitted_by_id:
+    if (
+        user is not None
+        and report.submitted_by_id is not None
+        and user.pk == report.submitted_by_id
+    ):
         return False
     if is_administrator(user):
         return True

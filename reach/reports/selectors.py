@@ -73,9 +73,9 @@ def board_for_user(
     today = today or timezone.localdate()
     due_on = period.ends_on + dt.timedelta(days=template.due_days)
     children = restrict(
-        Unit.objects.filter(parent=unit).exclude(valid_to__lt=period.starts_on).exclude(
-            valid_from__gt=period.ends_on
-        ),
+        Unit.objects.filter(parent=unit)
+        .exclude(valid_to__lt=period.starts_on)
+        .exclude(valid_from__gt=period.ends_on),
         user,
     ).order_by("path")
     reports = {

@@ -5,6 +5,7 @@ permission, owns its transaction, records the step in the report's history and w
 audit event."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,7 +38,9 @@ def _template(code: str) -> ReportTemplate:
     return template
 
 
-def _event(report: Report, actor: User, action: str, reason: str = "", figures=()) -> None:
+def _event(
+    report: Report, actor: User, action: str, reason: str = "", figures: Iterable[str] = ()
+) -> None:
     ReportEvent.objects.create(
         report=report,
         action=action,
@@ -49,8 +52,10 @@ def _event(report: Report, actor: User, action: str, reason: str = "", figures=(
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("unit", "organisation").get(
-        pk=report.pk
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit", "organisation")
+        .get(pk=report.pk)
     )
 
 
@@ -202,7 +207,9 @@ def return_report(
     template = _template(report.template)
     unknown = sorted(set(figures) - set(template.figure_codes))
     if unknown:
-        raise ReportError(_("No such figure in this report: %(codes)s.") % {"codes": ", ".join(unknown)})
+        raise ReportError(
+            _("No such figure in this report: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     figures = {code: text or reason for code, text in figures.items()}
     before = snapshot(report)
     report.status = ReportStatus.RETURNED

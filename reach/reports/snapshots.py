@@ -143,9 +143,7 @@ def live_figures(report: Report) -> dict[str, FigureValue]:
         return {}
     definitions = _definitions(template)
     if not template.rolls_up:
-        return {
-            code: figure(d, report.unit, report.school_year) for code, d in definitions.items()
-        }
+        return {code: figure(d, report.unit, report.school_year) for code, d in definitions.items()}
     included = {
         row["code"] for row in (report.snapshot or {}).get("sub_units", []) if not row["missing"]
     }

@@ -65,9 +65,11 @@ def open_report(request):
     organisation = None
     unit = None
     if data["organisation"]:
-        organisation = restrict(Organisation.objects.all(), request.user).filter(
-            code=data["organisation"]
-        ).first()
+        organisation = (
+            restrict(Organisation.objects.all(), request.user)
+            .filter(code=data["organisation"])
+            .first()
+        )
         if organisation is None:
             raise Http404(_("No such organisation"))
     else:
@@ -156,8 +158,7 @@ def accept_report(request, report_id: int):
 def return_report(request, report_id: int):
     report = _report(request, report_id)
     figures = {
-        code: request.POST.get(f"reason_{code}", "")
-        for code in request.POST.getlist("figures")
+        code: request.POST.get(f"reason_{code}", "") for code in request.POST.getlist("figures")
     }
     try:
         services.return_report(
@@ -209,7 +210,11 @@ def board(request):
         period = period_of(template.period, day)
     except PeriodError:
         raise Http404(_("This template's periods are given by their plan")) from None
-    rows = selectors.board_for_user(request.user, unit=unit, template=template, period=period) if unit else []
+    rows = (
+        selectors.board_for_user(request.user, unit=unit, template=template, period=period)
+        if unit
+        else []
+    )
     return render(
         request,
         "reports/board.html",

@@ -106,7 +106,10 @@ def test_returned_report_is_resubmitted_and_its_history_kept(world, ward_report)
         district,
     )
     assert report.returned_figures == {}
-    assert AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk)).count() == 6
+    assert (
+        AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk)).count()
+        == 6
+    )
 
 
 def test_a_signed_report_cannot_be_edited(world, ward_report):

@@ -23,11 +23,11 @@ from reach.geo.services import DATA_DIR, load_schools, load_units
 from reach.learning.demo import set_up_demo_learning
 from reach.payments.demo import set_up_demo_delivery
 from reach.plans.demo import set_up_demo_plans
-from reach.reports.demo import set_up_demo_reports
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households, generate_next_school_year
 from reach.registry.models import Household
+from reach.reports.demo import set_up_demo_reports
 
 DEMO_PASSWORD = "demo"  # demo accounts only; documented in the README
 JURISDICTIONS = [  # (unit code, households, seed)
