@@ -299,3 +299,6 @@ REACH_FIGURE_DEFINITIONS = os.environ.get("REACH_FIGURE_DEFINITIONS") or None
 # The report templates and reporting calendar: reach/reports/data/templates.yaml unless this
 # names another file.
 REACH_REPORT_TEMPLATES = os.environ.get("REACH_REPORT_TEMPLATES") or None
+# The DHIS2 mapping of report figures and units (codes "to confirm" until a server's are known):
+# reach/reports/data/dhis2.yaml unless this names another file.
+REACH_DHIS2_MAPPING = os.environ.get("REACH_DHIS2_MAPPING") or None

@@ -4,17 +4,22 @@ frozen snapshot, drift and history, and the board of a period."""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
 
+from reach.accounts.permissions import require
+from reach.accounts.services import record_export
 from reach.common.errors import OutOfScope, found
 from reach.common.schemas import READ_ERRORS
 from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
 from reach.plans.figures import FigureValue
 from reach.reports import selectors
 from reach.reports.definitions import get_template
+from reach.reports.dhis2 import build_export, load_mapping
 from reach.reports.models import Report
 from reach.reports.periods import PeriodError, period_of
-from reach.reports.schemas import BoardOut, ReportDetailOut, ReportOut
+from reach.reports.permissions import can_export_dhis2
+from reach.reports.schemas import BoardOut, Dhis2Out, ReportDetailOut, ReportOut
 from reach.reports.snapshots import drift
 
 router = Router(tags=["reports"])
@@ -94,6 +99,25 @@ def get_board(request, template: str, unit: str = "", day: dt.date | None = None
             for row in rows
         ],
     }
+
+
+@router.get("/reports/dhis2", response={200: Dhis2Out, **READ_ERRORS})
+def dhis2_export(request, unit: str = "", year: int | None = None):
+    """The accepted figures of the reports the caller sees as a DHIS2 `dataValueSet`, by the
+    mapping kept as data, with what could not be mapped (listed, not sent). Audited."""
+    require(can_export_dhis2(request.user), _("Your role cannot export to DHIS2."))
+    reports = selectors.list_accepted_reports_for_user(
+        request.user, unit=unit_for_user_or_404(request.user, unit), school_year=year
+    )
+    export = build_export(reports, load_mapping())
+    record_export(
+        actor=request.user,
+        name="reports.dhis2.json",
+        filters={"unit": unit, "year": year},
+        rows=len(export.data_values),
+        masked=False,
+    )
+    return {"dataValueSet": export.as_json(), "unmapped": export.unmapped}
 
 
 @router.get("/reports/{report_id}", response={200: ReportDetailOut, **READ_ERRORS})

@@ -61,3 +61,9 @@ def can_decide_report(user: User | None, report: Report) -> bool:
     if parent is None:
         return False
     return holds_role(user, REPORTING_ROLES, over=parent.path)
+
+
+def can_export_dhis2(user: User | None) -> bool:
+    """Whether `user` may download the DHIS2 export of the accepted reports they see: an office
+    or ward officer (counts only, but a country's official figures); administrators."""
+    return is_administrator(user) or any(g.role in REPORTING_ROLES for g in grants_of(user))

@@ -74,3 +74,12 @@ class BoardOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     rows: list[BoardRowOut]
+
+
+class DataValueSetOut(Schema):
+    dataValues: list[dict[str, str]]  # noqa: N815  # DHIS2's own field name
+
+
+class Dhis2Out(Schema):
+    dataValueSet: DataValueSetOut  # noqa: N815
+    unmapped: list[str]

@@ -105,3 +105,15 @@ def board_for_user(
             state = BoardState(report.status)
         rows.append(BoardRow(child, report, state, report.due_on if report else due_on, late))
     return rows
+
+
+def list_accepted_reports_for_user(
+    user: User | None, *, unit: Unit | None = None, school_year: int | None = None
+) -> list[Report]:
+    """The accepted reports of units (not organisations) `user` sees, for the DHIS2 export."""
+    reports = list_reports_for_user(user, unit=unit, status=ReportStatus.ACCEPTED).filter(
+        organisation__isnull=True
+    )
+    if school_year is not None:
+        reports = reports.filter(school_year=school_year)
+    return list(reports)

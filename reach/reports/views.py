@@ -5,6 +5,8 @@ accept, return with a reason (whole or figure by figure); the board of a period;
 The services decide who may change what (`reach.reports.permissions`); their `NotAllowed`
 propagates as a 403, their other refusals come back as a message."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reach.accounts.scoping import restrict
+from reach.accounts.services import record_export
+from reach.common.downloads import CSV, download_response, export_filters
 from reach.common.errors import DomainError, NotAllowed
 from reach.geo.models import Organisation
 from reach.geo.selectors import get_unit_for_user, home_unit_for_user, unit_for_user_or_404
@@ -22,6 +26,7 @@ from reach.reports import permissions, selectors, services
 from reach.reports.choices import EDITABLE, ReportStatus
 from reach.reports.content import report_content
 from reach.reports.definitions import get_template, report_templates
+from reach.reports.dhis2 import build_export, load_mapping
 from reach.reports.exports import report_pdf, report_xlsx
 from reach.reports.forms import OpenReportForm, ReturnForm
 from reach.reports.periods import PeriodError, given_period, period_of
@@ -48,6 +53,7 @@ def report_list(request):
             "unit": unit,
             "reports": [(r, templates.get(r.template)) for r in reports[:500]],
             "form": OpenReportForm(initial={"day": timezone.localdate()}),
+            "can_export_dhis2": permissions.can_export_dhis2(request.user),
         },
     )
 
@@ -227,3 +233,30 @@ def board(request):
             "rows": rows,
         },
     )
+
+
+@login_required
+def dhis2_export(request):
+    """The DHIS2 export as a download: `?format=csv` (else the dataValueSets JSON). Audited."""
+    if not permissions.can_export_dhis2(request.user):
+        raise NotAllowed(_("Your role cannot export to DHIS2."))
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit"))
+    year = request.GET.get("year")
+    reports = selectors.list_accepted_reports_for_user(
+        request.user, unit=unit, school_year=int(year) if year and year.isdigit() else None
+    )
+    export = build_export(reports, load_mapping())
+    as_csv = request.GET.get("format") == "csv"
+    record_export(
+        actor=request.user,
+        name=f"reports.dhis2.{'csv' if as_csv else 'json'}",
+        filters=export_filters(request.GET),
+        rows=len(export.data_values),
+        masked=False,
+    )
+    if as_csv:
+        return download_response(
+            export.as_csv().encode("utf-8"), filename="reach-dhis2.csv", content_type=CSV
+        )
+    body = json.dumps(export.as_json(), ensure_ascii=False, indent=1).encode("utf-8")
+    return download_response(body, filename="reach-dhis2.json", content_type="application/json")
