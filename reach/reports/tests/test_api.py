@@ -52,3 +52,16 @@ def test_board_api(world, ward_report):
     assert body["period_label"] == "2024–2025"
     assert [(r["unit"], r["state"]) for r in body["rows"]][0] == ("26734", "submitted")
     assert body["rows"][1]["state"] in ("missing", "late")
+
+
+def test_report_list_queries_do_not_grow_with_the_reports(
+    world, ward_report, ward2_officer, django_assert_max_num_queries
+):
+    client = api(world.users["district"])
+    ward_report("ward1")
+    client.get("/api/v1/reports/")  # warm the session and the caches
+    with django_assert_max_num_queries(8) as one:
+        assert len(client.get("/api/v1/reports/").json()) == 1
+    ward_report("ward2", ward2_officer)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get("/api/v1/reports/").json()) == 2
