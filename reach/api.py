@@ -39,6 +39,7 @@ from reach.payments.api import router as payments_router
 from reach.plans.api import router as plans_router
 from reach.policy.api import router as policy_router
 from reach.registry.api import router as registry_router
+from reach.reports.api import router as reports_router
 from reach.schoolsupport.api import router as schoolsupport_router
 from reach.studentfile.api import router as studentfile_router
 
@@ -136,3 +137,4 @@ api.add_router("/", plans_router)
 api.add_router("/", learning_router)
 api.add_router("/", intake_router)
 api.add_router("/", schoolsupport_router)
+api.add_router("/", reports_router)

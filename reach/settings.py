@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "reach.learning",
     "reach.intake",
     "reach.schoolsupport",
+    "reach.reports",
     "reach.demo",
 ]
 
@@ -301,3 +302,11 @@ REACH_FIGURE_DEFINITIONS = os.environ.get("REACH_FIGURE_DEFINITIONS") or None
 # thresholds) and the entry grades of intake planning: reach/intake/data/universal.yaml unless
 # this names another file.
 REACH_UNIVERSAL_DEFINITIONS = os.environ.get("REACH_UNIVERSAL_DEFINITIONS") or None
+
+# --- Periodic reports (issue 20, app `reports`) ---
+# The report templates and reporting calendar: reach/reports/data/templates.yaml unless this
+# names another file.
+REACH_REPORT_TEMPLATES = os.environ.get("REACH_REPORT_TEMPLATES") or None
+# The DHIS2 mapping of report figures and units (codes "to confirm" until a server's are known):
+# reach/reports/data/dhis2.yaml unless this names another file.
+REACH_DHIS2_MAPPING = os.environ.get("REACH_DHIS2_MAPPING") or None

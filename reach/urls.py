@@ -26,6 +26,7 @@ urlpatterns = [
     path("learning/", include("reach.learning.urls")),
     path("intake/", include("reach.intake.urls")),
     path("school-support/", include("reach.schoolsupport.urls")),
+    path("reports/", include("reach.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -51,6 +51,7 @@ from reach.plans.tests.factories import PlanFactory, PlanTaskFactory
 from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.models import Household, ImportBatch, Person
+from reach.reports.services import open_report, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -300,6 +301,19 @@ def matrix(world, settings, tmp_path) -> Matrix:
         )  # fmt: skip
         for key, plan in plans.items()
     }
+    # reports (issue 20): a submitted report per ward or town, with its frozen snapshot
+    reports = {
+        key: submit_report(
+            actor=admin,
+            report=open_report(
+                actor=admin,
+                template_code="cn_town_quarterly" if key == "town" else "vn_ward_school_year",
+                unit=world.units[key],
+                day=dt.date(2025, 1, 15),
+            ),
+        )
+        for key in ("ward1", "ward2", "town")
+    }
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -325,6 +339,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "participant_id": _ids(participants),
             "target_id": _ids(targets),
             "school_id": _ids(world.schools),
+            "report_id": _ids(reports),
         }
     )
 

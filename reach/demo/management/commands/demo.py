@@ -28,6 +28,7 @@ from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.generate import generate_households, generate_next_school_year
 from reach.registry.models import Household
+from reach.reports.demo import set_up_demo_reports
 from reach.schoolsupport.demo import set_up_demo_school_support
 
 DEMO_PASSWORD = "demo"  # demo accounts only; documented in the README
@@ -142,6 +143,8 @@ class Command(BaseCommand):
         )
         outreach = set_up_demo_outreach(actor=admin, year=current)
         self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()))
+        reports = set_up_demo_reports(actor=admin, school_year=current - 1)
+        self.stdout.write("Reports: " + ", ".join(f"{n} {what}" for what, n in reports.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
