@@ -18,7 +18,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -239,15 +238,11 @@ def coverage(*, user: User, school_year: int, unit: Unit | None = None) -> tuple
     in_force = EntitlementLine.objects.filter(
         person=OuterRef("pk"), school_year=school_year, status=LineStatus.IN_FORCE
     )
-    # The pupils with a line not paid in full: one pass over the year's lines in force, each
+    # The pupils with a line not paid in full: one pass over the scope's lines in force, each
     # meeting its claim (as `lines_in_force` compares them), read once into a list that each
-    # pupil is looked up in, instead of searching each pupil's lines and claims again. The list
-    # is only asked about the pupils in scope, so it needs no scope of its own (which would
-    # cost a look-up of each line's household).
+    # pupil is looked up in, instead of searching each pupil's lines and claims again.
     unserved = (
-        _with_paid(
-            EntitlementLine.objects.filter(status=LineStatus.IN_FORCE, school_year=school_year)
-        )
+        lines_in_force(user=user, school_year=school_year, unit=unit)
         .filter(paid__lt=F("amount_minor"))
         .order_by()
         .values("person_id")
@@ -263,9 +258,8 @@ def coverage(*, user: User, school_year: int, unit: Unit | None = None) -> tuple
         default=Value(1 + SERVED_WEIGHT),
         output_field=BigIntegerField(),
     )
-    pupils = in_scope(
-        Person.objects.filter(Exists(enrolled), Exists(poor)), user, unit, path="household__unit__path"
-    )
+    poor_enrolled = Person.objects.filter(Exists(enrolled), Exists(poor))
+    pupils = in_scope(poor_enrolled, user, unit, path="household__unit__path")
     rows = (
         pupils.order_by()
         .values("household__unit__path")
