@@ -13,13 +13,23 @@ the explanation and `reach calc`), computes each amount and saves every line wit
 
 The set-based run is timed `--repeat` times, each on the same pupils with no lines before it
 (the previous attempt's run and lines are deleted, not timed); the fastest is reported, as a
-shared machine's other work only ever slows a run down, and every time is printed.
+shared machine's other work only ever slows a run down, and every time is printed, with the
+seconds of each stage of the fastest run (the engine's steps, timed from outside).
+
+The physical limit, measured in the same run on the same file: a raw-SQL probe that reads the
+facts of every enrolment once (the run's own facts subquery) and writes as many lines into a
+copy of the lines table (its columns, checks, foreign keys and every index the lines keep), in
+one INSERT ... SELECT and one commit; it judges nothing and computes nothing. `limit_ratio` is
+the run's fastest time over the probe's fastest.
 """
 
 import argparse
+import re
 import statistics
 import tempfile
 import time
+from collections import defaultdict
+from contextlib import contextmanager
 
 from bench import set_up_django
 
@@ -224,6 +234,120 @@ def baseline(*, sample: int, students: int) -> tuple[int, int, float]:
     return len(ids), lines, elapsed
 
 
+# The engine's steps as the run calls them (reach.entitlements.services.runs), timed from outside.
+STAGES = (
+    "keep_previous",
+    "delete_lines",
+    "fact_keys",
+    "add_candidates",
+    "has_several_enrolments",
+    "drop_later_enrolments",
+    "amount_groups",
+    "add_amounts",
+    "drop_exclusive_losers",
+    "write_lines",
+    "staged_groups",
+    "count_persons",
+    "line_diff",
+)
+
+
+@contextmanager
+def stage_timer(seconds: dict[str, float]):
+    """Time each engine step the run calls into `seconds` (summed over calls), for as long as
+    the block lasts."""
+    from reach.entitlements import engine
+
+    originals = {name: getattr(engine, name) for name in STAGES}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[name] += time.perf_counter() - started
+
+        return wrapper
+
+    for name, function in originals.items():
+        setattr(engine, name, timed(name, function))
+    try:
+        yield
+    finally:
+        for name, function in originals.items():
+            setattr(engine, name, function)
+
+
+PROBE_TABLE = "bench_probe_line"
+
+
+def limit_probe(*, lines: int, students: int) -> float:
+    """Seconds to read the facts of every enrolment once and write `lines` lines into a copy of
+    the lines table with its indexes, in one statement and one commit (the probe's table is
+    dropped afterwards, not timed). The enrolments are numbered 1..students (generate_pupils),
+    so each fact gives `lines // students` lines and the first `lines % students` one more."""
+    from django.db import connection, transaction
+
+    from reach.entitlements.engine import FACT_TABLE, facts_source
+    from reach.entitlements.models import EntitlementLine
+
+    table = EntitlementLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
+        schema = cursor.fetchall()
+    rename = re.compile(rf'"?{table}"?')
+    create = [sql for kind, _, sql in schema if kind == "table"]
+    indexes = [
+        rename.sub(PROBE_TABLE, sql).replace(f'INDEX "{name}"', f'INDEX "probe_{name}"', 1)
+        for kind, name, sql in schema
+        if kind == "index"
+    ]
+    per_fact, extra = divmod(lines, students)
+    slots = per_fact + (1 if extra else 0)
+    facts, params = facts_source(school_year=SCHOOL_YEAR, scope_path=None)
+    fact = connection.ops.quote_name(FACT_TABLE)
+    run_id, benefit_id = _probe_keys()
+    insert = (
+        f"INSERT INTO {PROBE_TABLE} (run_id, enrolment_id, person_id, household_id, unit_id, "  # noqa: S608
+        "benefit_id, benefit_code, policy_code, school_year, first_month, months, amount_minor, "
+        "currency, in_kind, funding, status) "
+        f"SELECT {run_id}, {fact}.id, {fact}.person_id, {fact}.household_id, {fact}.unit_id, "
+        f"{benefit_id}, 'b' || k.k, 'probe', {SCHOOL_YEAR}, 0, NULL, 1000000, 'VND', '[]', "
+        f"'[]', 'draft' FROM {facts} CROSS JOIN (WITH RECURSIVE s(k) AS (SELECT 0 UNION ALL "
+        f"SELECT k + 1 FROM s WHERE k < {slots - 1}) SELECT k FROM s) k "
+        f"WHERE k.k < {per_fact} OR {fact}.id <= {extra}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {PROBE_TABLE}")
+        cursor.execute(rename.sub(PROBE_TABLE, create[0], count=1))
+        for sql in indexes:
+            cursor.execute(sql)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(insert, params)
+        written = cursor.rowcount
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {PROBE_TABLE}")
+    assert written == lines, (written, lines)
+    return elapsed
+
+
+def _probe_keys() -> tuple[int, int]:
+    """A run and a benefit for the probe's lines to refer to."""
+    from reach.entitlements.models import EntitlementRun
+    from reach.policy.models import Benefit
+
+    run = EntitlementRun.objects.order_by("pk").first()
+    benefit = Benefit.objects.order_by("pk").first()
+    assert run is not None and benefit is not None
+    return run.pk, benefit.pk
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1_000_000)
@@ -269,18 +393,21 @@ def main() -> None:
         def progress(done: int, total: int) -> None:
             reported.append(done)
 
-        timings, run = [], None
+        timings, stages, run = [], [], None
         for _ in range(max(1, args.repeat)):
             if run is not None:  # back to no lines at all, not timed
                 delete_lines(run.lines.all())
                 run.delete()
                 reported.clear()
+            stages.append(defaultdict(float))
             started = time.perf_counter()
-            run = run_entitlements(
-                policy_codes=POLICIES, school_year=SCHOOL_YEAR, unit=None, progress=progress
-            )
+            with stage_timer(stages[-1]):
+                run = run_entitlements(
+                    policy_codes=POLICIES, school_year=SCHOOL_YEAR, unit=None, progress=progress
+                )
             timings.append(time.perf_counter() - started)
         set_based_s = min(timings)
+        fastest = stages[timings.index(set_based_s)]
         lines = EntitlementLine.objects.filter(run=run).count()
         print(
             f"set-based run {run.pk} of {', '.join(POLICIES)}: {lines} lines for "
@@ -293,6 +420,20 @@ def main() -> None:
             print(f"  {row['policy']}/{row['benefit']}: {row['lines']} lines")
         for warning in run.totals["warnings"]:
             print(f"  warning: {warning}")
+        staged = sum(fastest.values())
+        print(
+            "stages of the fastest run (s): "
+            + ", ".join(f"{name} {fastest[name]:.2f}" for name in STAGES if name in fastest)
+            + f", the rest (run bookkeeping, totals, audit) {set_based_s - staged:.2f}"
+        )
+
+        probes = [limit_probe(lines=lines, students=args.students) for _ in range(2)]
+        limit_s = min(probes)
+        print(
+            f"limit probe: the facts of {args.students} enrolments read once and {lines} lines "
+            "written into a copy of the lines table with its indexes, one statement: "
+            f"{', '.join(f'{seconds:.2f}' for seconds in probes)} s (fastest {limit_s:.2f})"
+        )
 
         started = time.perf_counter()
         again = run_entitlements(policy_codes=POLICIES, school_year=SCHOOL_YEAR, unit=None)
@@ -306,7 +447,8 @@ def main() -> None:
 
         print(
             f"students={args.students} set_based_s={set_based_s:.2f} "
-            f"baseline_s={baseline_s:.1f} speedup={baseline_s / set_based_s:.1f}"
+            f"baseline_s={baseline_s:.1f} speedup={baseline_s / set_based_s:.1f} "
+            f"limit_s={limit_s:.2f} limit_ratio={set_based_s / limit_s:.1f}"
         )
 
 

@@ -18,7 +18,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -41,7 +40,7 @@ from reach.registry.models import Enrolment, HouseholdYearStatus, Person
 TARGET_PERCENT = 100  # seed 000: 100% of pupils of poor and near-poor households served
 POOR_STATUSES = (HouseholdStatus.POOR, HouseholdStatus.NEAR_POOR)
 HOUSEHOLD_PATH = "person__household__unit__path"
-NOT_ENTITLED, ENTITLED, SERVED = 0, 1, 2  # a pupil's coverage state
+SERVED_WEIGHT = 1 << 32  # above any count of pupils (see `coverage`)
 
 PURPOSE = Coalesce(NullIf(F("benefit__purpose"), Value("")), F("benefit_code"))
 
@@ -62,6 +61,11 @@ def lines_in_force(*, user: User, school_year: int, unit: Unit | None = None) ->
     per line wherever `paid` and `gap` are used; a correlated subquery would be evaluated again
     at each use."""
     lines = EntitlementLine.objects.filter(status=LineStatus.IN_FORCE, school_year=school_year)
+    return _with_paid(in_scope(lines, user, unit))
+
+
+def _with_paid(lines: QuerySet) -> QuerySet:
+    """`lines` with their purpose, what was paid for them (`paid`) and their gap."""
     claim = FilteredRelation(
         "person__payment_claims",
         condition=Q(person__payment_claims__school_year=F("school_year"))
@@ -69,8 +73,7 @@ def lines_in_force(*, user: User, school_year: int, unit: Unit | None = None) ->
         & Q(person__payment_claims__first_month=F("first_month")),
     )
     return (
-        in_scope(lines, user, unit)
-        .annotate(purpose=PURPOSE)
+        lines.annotate(purpose=PURPOSE)
         .annotate(purpose_claim=claim)
         .annotate(
             paid=Coalesce(F("purpose_claim__paid_minor"), Value(0), output_field=BigIntegerField())
@@ -91,16 +94,23 @@ def claims_without_entitlement(
     *, user: User, school_year: int, unit: Unit | None = None
 ) -> QuerySet:
     """Payments (by pupil, purpose and months) for which no line is in force: paid without
-    entitlement."""
-    in_force = EntitlementLine.objects.annotate(purpose=PURPOSE).filter(
-        status=LineStatus.IN_FORCE,
-        school_year=OuterRef("school_year"),
-        person=OuterRef("person"),
-        purpose=OuterRef("purpose"),
-        first_month=OuterRef("first_month"),
-    )
+    entitlement.
+
+    A claim is first checked against the line it was claimed for (one look-up by primary key):
+    nearly always that line is in force and of the claim's purpose and months, and the search
+    of the pupil's lines of the year is left for the others."""
+    same_key = {
+        "status": LineStatus.IN_FORCE,
+        "school_year": OuterRef("school_year"),
+        "person": OuterRef("person"),
+        "purpose": OuterRef("purpose"),
+        "first_month": OuterRef("first_month"),
+    }
+    lines = EntitlementLine.objects.annotate(purpose=PURPOSE)
+    own_line = lines.filter(pk=OuterRef("line_id"), **same_key)
+    in_force = lines.filter(**same_key)
     claims = PaymentClaim.objects.filter(school_year=school_year, paid_minor__gt=0)
-    return in_scope(claims, user, unit).filter(~Exists(in_force))
+    return in_scope(claims, user, unit).filter(~Exists(own_line)).filter(~Exists(in_force))
 
 
 @dataclass
@@ -219,28 +229,48 @@ class CoverageRow:
 def coverage(*, user: User, school_year: int, unit: Unit | None = None) -> tuple[CoverageRow, list]:
     """The coverage of the scope, and of each unit one level below it (the units a user
     drills into), from one group-by over the pupils' household units."""
-    pupils = poor_pupils(user=user, school_year=school_year, unit=unit)
-    # One state per pupil, grouped on: each EXISTS is evaluated once (and `unserved` only for
-    # the entitled), where a count per flag would evaluate them again for each count.
-    state = Case(
-        When(entitled=False, then=Value(NOT_ENTITLED)),
-        When(unserved=True, then=Value(ENTITLED)),
-        default=Value(SERVED),
-        output_field=IntegerField(),
+    enrolled = Enrolment.objects.filter(
+        person=OuterRef("pk"), school_year=school_year, status=EnrolmentStatus.ENROLLED
     )
+    poor = HouseholdYearStatus.objects.filter(
+        household=OuterRef("household"), year=school_year, status__in=POOR_STATUSES
+    )
+    in_force = EntitlementLine.objects.filter(
+        person=OuterRef("pk"), school_year=school_year, status=LineStatus.IN_FORCE
+    )
+    # The pupils with a line not paid in full: one pass over the scope's lines in force, each
+    # meeting its claim (as `lines_in_force` compares them), read once into a list that each
+    # pupil is looked up in, instead of searching each pupil's lines and claims again.
+    unserved = (
+        lines_in_force(user=user, school_year=school_year, unit=unit)
+        .filter(paid__lt=F("amount_minor"))
+        .order_by()
+        .values("person_id")
+    )
+    # Each pupil's state in one expression, so that each look-up is made once (and `unserved`
+    # only for the entitled), summed per unit: an entitled pupil adds 1, a served one also
+    # SERVED_WEIGHT, so one sum holds both counts (the entitled below SERVED_WEIGHT, the served
+    # above it) and the rows are grouped by unit alone, as the scan meets them, not sorted by
+    # unit and state.
+    weight = Case(
+        When(~Exists(in_force), then=Value(0)),
+        When(pk__in=unserved, then=Value(1)),
+        default=Value(1 + SERVED_WEIGHT),
+        output_field=BigIntegerField(),
+    )
+    poor_enrolled = Person.objects.filter(Exists(enrolled), Exists(poor))
+    pupils = in_scope(poor_enrolled, user, unit, path="household__unit__path")
     rows = (
         pupils.order_by()
-        .annotate(state=state)
-        .values("household__unit__path", "state")
-        .annotate(pupils=Count("id"))
+        .values("household__unit__path")
+        .annotate(pupils=Count("id"), weight=Sum(weight))
     )
     total = CoverageRow(unit, 0, 0, 0)
     below: dict[str, CoverageRow] = {}
     depth = len(unit.path.split(PATH_SEPARATOR)) if unit is not None else 0
     for row in rows:
         path = row["household__unit__path"]
-        entitled = row["pupils"] if row["state"] >= ENTITLED else 0
-        served = row["pupils"] if row["state"] == SERVED else 0
+        served, entitled = divmod(row["weight"] or 0, SERVED_WEIGHT)
         total.pupils += row["pupils"]
         total.entitled += entitled
         total.served += served
