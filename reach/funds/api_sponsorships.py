@@ -52,7 +52,7 @@ class SponsorshipOut(Schema):
     note: str
 
 
-class InstalmentOut(Schema):
+class SponsorInstalmentOut(Schema):
     id: int
     number: int
     due_on: dt.date
@@ -64,7 +64,7 @@ class InstalmentOut(Schema):
     receipts: list[str]
 
 
-class NoticeOut(Schema):
+class SponsorNoticeOut(Schema):
     id: int
     kind: str
     language: str
@@ -79,16 +79,16 @@ class SponsorshipDetail(SponsorshipOut):
     due_minor: int
     received_minor: int
     paid_minor: int
-    instalments: list[InstalmentOut]
-    notices: list[NoticeOut]
+    instalments: list[SponsorInstalmentOut]
+    notices: list[SponsorNoticeOut]
 
 
-class ReceiptIn(Schema):
+class SponsorReceiptIn(Schema):
     donation: int
     instalment: int
 
 
-class ReceiptOut(Schema):
+class SponsorReceiptOut(Schema):
     id: int
     donation: int
     instalment: int
@@ -214,9 +214,9 @@ def post_sponsorship(request, fund_id: int, payload: SponsorshipIn):
 
 
 @router.post(
-    "/funds/sponsorships/{sponsorship_id}/receipts", response={201: ReceiptOut, **ERRORS}
+    "/funds/sponsorships/{sponsorship_id}/receipts", response={201: SponsorReceiptOut, **ERRORS}
 )
-def post_receipt(request, sponsorship_id: int, payload: ReceiptIn):
+def post_receipt(request, sponsorship_id: int, payload: SponsorReceiptIn):
     """Attach a receipt of the sponsor (a cash donation to the fund) to an instalment, whatever
     its date or amount; 409 when the receipt is attached already."""
     link = attach_receipt(

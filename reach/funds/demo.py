@@ -405,6 +405,7 @@ def set_up_demo_rounds(*, checker, school_year: int, paid_on: dt.date) -> dict[s
     from reach.funds.models import Account
     from reach.funds.selectors import balance_of
     from reach.funds.services.rounds import (
+        DEFAULT_OBJECTION_DAYS,
         RoundInput,
         approve_round,
         award_round,
@@ -440,8 +441,10 @@ def set_up_demo_rounds(*, checker, school_year: int, paid_on: dt.date) -> dict[s
         counts["candidates"] += draw_candidates(actor=maker, round_=round_)
         submit_round(actor=maker, round_=round_)
         approve_round(actor=checker, round_=round_)
-        publish_round(actor=maker, round_=round_)
-        result = award_round(actor=maker, round_=round_, on=paid_on)
+        # the notice posted a week and a day before the payment: its objection period is over
+        posted = paid_on - dt.timedelta(days=DEFAULT_OBJECTION_DAYS + 1)
+        publish_round(actor=maker, round_=round_, today=posted)
+        result = award_round(actor=maker, round_=round_, on=paid_on, today=paid_on)
         counts["awards"] += len(result.paid)
         counts["refused"] += len(result.refused)
     return counts

@@ -32,6 +32,20 @@ urlpatterns = [
     path("<int:fund_id>/rounds/new/", views_rounds.round_create, name="round-create"),
     path("rounds/<int:round_id>/", views_rounds.round_detail, name="round"),
     path("rounds/<int:round_id>/notice/", views_rounds.round_notice, name="round-notice"),
+    path(
+        "rounds/<int:round_id>/notice.xlsx",
+        views_rounds.round_notice_xlsx,
+        name="round-notice-xlsx",
+    ),
+    path(
+        "rounds/<int:round_id>/notice.pdf", views_rounds.round_notice_pdf, name="round-notice-pdf"
+    ),
+    path("rounds/<int:round_id>/objections/", views_rounds.round_objection, name="round-objection"),
+    path(
+        "rounds/<int:round_id>/objections/resolve/",
+        views_rounds.round_objection_resolve,
+        name="round-objection-resolve",
+    ),
     path("rounds/<int:round_id>/draw/", views_rounds.round_draw, name="round-draw"),
     path("rounds/<int:round_id>/nominate/", views_rounds.round_nominate, name="round-nominate"),
     path("rounds/<int:round_id>/submit/", views_rounds.round_submit, name="round-submit"),

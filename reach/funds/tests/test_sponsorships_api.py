@@ -34,7 +34,9 @@ def test_a_sponsorship_is_set_up_read_attached_and_paid_once_through_the_api(wor
     fund = FundFactory(unit=world.units["ward1"])
     donor = DonorFactory(unit=world.units["ward1"], name="Bà Lan")
     ward = client_for(world.users["ward01"])
-    created = post(ward, f"/api/v1/funds/{fund.pk}/sponsorships", body(donor, world.persons["ward1"]))
+    created = post(
+        ward, f"/api/v1/funds/{fund.pk}/sponsorships", body(donor, world.persons["ward1"])
+    )
     assert created.status_code == 201, created.content
     detail = created.json()
     assert [i["due_on"] for i in detail["instalments"]] == ["2024-09-05", "2025-01-01"]
