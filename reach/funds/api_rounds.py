@@ -15,6 +15,7 @@ from reach.common.masking import mask_name
 from reach.common.schemas import ERRORS, READ_ERRORS
 from reach.common.schoolyear import school_year_of
 from reach.funds import rounds_selectors, selectors
+from reach.funds.distribution import item_stock, state_support
 from reach.funds.models import ScholarshipRound
 from reach.funds.round_notice import masked_line, notice_lines
 from reach.funds.services.matching import suggest_students
@@ -269,6 +270,18 @@ class SuggestionOut(Schema):
     enrolment: int
     need: int
     reasons: list[str]
+    state_minor: dict[str, int] = Field(
+        description="What the state already pays the pupil that school year, per currency"
+    )
+    state_benefits: list[str]
+
+
+class GoodsOut(Schema):
+    item: str
+    item_unit: str
+    received: int
+    handed_over: int
+    in_stock: int
 
 
 @router.get("/funds/{fund_id}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS})
@@ -290,6 +303,7 @@ def list_suggestions(request, fund_id: int, filters: Query[SuggestionFilter]):
         restriction=restriction,
         limit=max(1, min(filters.limit, 500)),
     )
+    state = state_support([s.person_id for s in rows], year)
     return [
         {
             "person": s.person_id,
@@ -297,9 +311,19 @@ def list_suggestions(request, fund_id: int, filters: Query[SuggestionFilter]):
             "enrolment": s.enrolment_id,
             "need": s.need,
             "reasons": list(s.reasons),
+            "state_minor": state[s.person_id].total_minor if s.person_id in state else {},
+            "state_benefits": state[s.person_id].benefits if s.person_id in state else [],
         }
         for s in rows
     ]
+
+
+@router.get("/funds/{fund_id}/goods", response={200: list[GoodsOut], **READ_ERRORS})
+def list_goods(request, fund_id: int):
+    """The fund's goods by item: received (donations in kind), handed over, in stock (sums of
+    the ledger's entries)."""
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
+    return [vars(i) for i in item_stock(fund)]
 
 
 # --- public notice and objections ---

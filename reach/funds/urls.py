@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.funds import sponsorship_views, views, views_reports, views_rounds
+from reach.funds import sponsorship_views, views, views_matching, views_reports, views_rounds
 
 app_name = "funds"
 urlpatterns = [
@@ -53,6 +53,13 @@ urlpatterns = [
     path("rounds/<int:round_id>/return/", views_rounds.round_return, name="round-return"),
     path("rounds/<int:round_id>/publish/", views_rounds.round_publish, name="round-publish"),
     path("rounds/<int:round_id>/award/", views_rounds.round_award, name="round-award"),
+    # --- matching and goods by item ---
+    path("<int:fund_id>/matching/", views_matching.matching, name="matching"),
+    path(
+        "<int:fund_id>/matching/hand-over/",
+        views_matching.matching_hand_over,
+        name="matching-hand-over",
+    ),
     # --- sponsorships ---
     path(
         "<int:fund_id>/restrictions/new/",

@@ -205,9 +205,7 @@ def round_notice(request, round_id: int):
 
 @login_required
 def round_notice_xlsx(request, round_id: int):
-    round_ = _round(request, round_id)
-    if round_.published_at is None:
-        raise OutOfScope(_("The notice of this round is not published yet."))
+    round_ = _round(request, round_id)  # before publication: the heading, no pupil
     out = io.BytesIO()
     rows = write_notice_xlsx(out, round_)
     record_notice_export(request.user, round_, rows, "xlsx")
@@ -216,9 +214,7 @@ def round_notice_xlsx(request, round_id: int):
 
 @login_required
 def round_notice_pdf(request, round_id: int):
-    round_ = _round(request, round_id)
-    if round_.published_at is None:
-        raise OutOfScope(_("The notice of this round is not published yet."))
+    round_ = _round(request, round_id)  # before publication: the heading, no pupil
     content, rows = render_notice_pdf(round_, request=request)
     record_notice_export(request.user, round_, rows, "pdf")
     return pdf_response(content, filename=notice_filename(round_, "pdf"))
