@@ -32,6 +32,7 @@ from reach.common.uploads import refused_upload
 from reach.entitlements.api import router as entitlements_router
 from reach.funds.api import router as funds_router
 from reach.funds.api_rounds import router as rounds_router
+from reach.funds.api_sponsorships import router as sponsorships_router
 from reach.indicators.api import router as indicators_router
 from reach.intake.api import router as intake_router
 from reach.learning.api import router as learning_router
@@ -132,6 +133,7 @@ api.add_router("/", studentfile_router)
 api.add_router("/", indicators_router)
 api.add_router("/", casework_router)
 api.add_router("/", rounds_router)  # before funds: /funds/rounds is not a fund
+api.add_router("/", sponsorships_router)  # nor /funds/sponsorships
 api.add_router("/", funds_router)
 api.add_router("/", plans_router)
 api.add_router("/", learning_router)

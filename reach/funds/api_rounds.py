@@ -7,21 +7,33 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from reach.common.errors import found
 from reach.common.languages import in_language
+from reach.common.masking import mask_name
 from reach.common.schemas import ERRORS, READ_ERRORS
 from reach.common.schoolyear import school_year_of
 from reach.funds import rounds_selectors, selectors
+from reach.funds.distribution import item_stock, state_support
 from reach.funds.models import ScholarshipRound
+from reach.funds.round_notice import masked_line, notice_lines
 from reach.funds.services.matching import suggest_students
+from reach.funds.services.round_objections import (
+    dismiss_round_objection,
+    record_round_objection,
+    uphold_round_objection,
+)
 from reach.funds.services.rounds import (
+    DEFAULT_OBJECTION_DAYS,
+    RoundError,
     RoundInput,
     approve_round,
     award_round,
     create_round,
     draw_candidates,
     nominate,
+    payable_from,
     publish_round,
     return_round,
     submit_round,
@@ -62,6 +74,8 @@ class RoundOut(Schema):
     quota_per_school: int | None
     quota_per_unit: int | None
     totals: dict | None = None
+    objections_until: dt.date | None = None
+    payable_from: dt.date | None = None
 
 
 class CandidateOut(Schema):
@@ -122,6 +136,8 @@ def _out(round_: ScholarshipRound, language: str, totals: bool = False) -> dict:
         "quota_per_school": round_.quota_per_school,
         "quota_per_unit": round_.quota_per_unit,
         "totals": rounds_selectors.round_totals(round_) if totals else None,
+        "objections_until": round_.objections_until,
+        "payable_from": payable_from(round_),
     }
 
 
@@ -211,8 +227,14 @@ def post_return(request, round_id: int, payload: RoundReasonIn):
 
 
 @router.post("/funds/rounds/{round_id}/publish", response={200: RoundOut, **ERRORS})
-def post_publish(request, round_id: int):
-    return _step(request, round_id, lambda r: publish_round(actor=request.user, round_=r))
+def post_publish(request, round_id: int, objection_days: int = DEFAULT_OBJECTION_DAYS):
+    """Publish the approved round's notice; objections are taken for `objection_days` days and
+    the awards are paid after that."""
+    return _step(
+        request,
+        round_id,
+        lambda r: publish_round(actor=request.user, round_=r, objection_days=objection_days),
+    )
 
 
 @router.post("/funds/rounds/{round_id}/awards", response={200: AwardResultOut, **ERRORS})
@@ -248,6 +270,18 @@ class SuggestionOut(Schema):
     enrolment: int
     need: int
     reasons: list[str]
+    state_minor: dict[str, int] = Field(
+        description="What the state already pays the pupil that school year, per currency"
+    )
+    state_benefits: list[str]
+
+
+class GoodsOut(Schema):
+    item: str
+    item_unit: str
+    received: int
+    handed_over: int
+    in_stock: int
 
 
 @router.get("/funds/{fund_id}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS})
@@ -269,6 +303,7 @@ def list_suggestions(request, fund_id: int, filters: Query[SuggestionFilter]):
         restriction=restriction,
         limit=max(1, min(filters.limit, 500)),
     )
+    state = state_support([s.person_id for s in rows], year)
     return [
         {
             "person": s.person_id,
@@ -276,6 +311,138 @@ def list_suggestions(request, fund_id: int, filters: Query[SuggestionFilter]):
             "enrolment": s.enrolment_id,
             "need": s.need,
             "reasons": list(s.reasons),
+            "state_minor": state[s.person_id].total_minor if s.person_id in state else {},
+            "state_benefits": state[s.person_id].benefits if s.person_id in state else [],
         }
         for s in rows
     ]
+
+
+@router.get("/funds/{fund_id}/goods", response={200: list[GoodsOut], **READ_ERRORS})
+def list_goods(request, fund_id: int):
+    """The fund's goods by item: received (donations in kind), handed over, in stock (sums of
+    the ledger's entries)."""
+    fund = selectors.fund_for_user_or_404(request.user, fund_id)
+    return [vars(i) for i in item_stock(fund)]
+
+
+# --- public notice and objections ---
+
+
+class RoundNoticeLineOut(Schema):
+    line: int
+    name: str = Field(description="Shortened to the family name and initials")
+    school: str
+    unit: str
+    score: int
+    amount_minor: int
+
+
+class RoundNoticeOut(Schema):
+    round: int
+    published: bool
+    objections_until: dt.date | None
+    payable_from: dt.date | None
+    currency: str
+    lines: list[RoundNoticeLineOut]
+
+
+class RoundObjectionIn(Schema):
+    line: int
+    raised_by: str
+    reason: str
+    contact: str = ""
+
+
+class RoundObjectionOut(Schema):
+    id: int
+    line: int
+    name: str
+    raised_by: str
+    reason: str
+    status: str
+    resolution: str
+    recorded_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+class RoundResolutionIn(Schema):
+    objection: int
+    decision: str = Field(description="uphold (the award withdrawn) or dismiss")
+    resolution: str
+
+
+def _objection_out(objection) -> dict:
+    return {
+        "id": objection.pk,
+        "line": objection.candidate_id,
+        "name": mask_name(objection.candidate.person.full_name),
+        "raised_by": objection.raised_by,
+        "reason": objection.reason,
+        "status": objection.status,
+        "resolution": objection.resolution,
+        "recorded_at": objection.recorded_at,
+        "resolved_at": objection.resolved_at,
+    }
+
+
+@router.get("/funds/rounds/{round_id}/notice", response={200: RoundNoticeOut, **READ_ERRORS})
+def get_notice(request, round_id: int):
+    """The round's public notice (empty before publication), masked as the documents are."""
+    round_ = _round(request, round_id)
+    return {
+        "round": round_.pk,
+        "published": round_.published_at is not None,
+        "objections_until": round_.objections_until,
+        "payable_from": payable_from(round_),
+        "currency": round_.fund.currency,
+        "lines": [masked_line(c) for c in notice_lines(round_)],
+    }
+
+
+@router.get(
+    "/funds/rounds/{round_id}/objections", response={200: list[RoundObjectionOut], **READ_ERRORS}
+)
+def list_objections(request, round_id: int):
+    """The objections to the round's notice whose pupil the caller may see."""
+    round_ = _round(request, round_id)
+    return [_objection_out(o) for o in rounds_selectors.objections_for_user(request.user, round_)]
+
+
+@router.post("/funds/rounds/{round_id}/objections", response={201: RoundObjectionOut, **ERRORS})
+def post_objection(request, round_id: int, payload: RoundObjectionIn):
+    """Record an objection to a line of the published notice within its period (409 after)."""
+    objection = record_round_objection(
+        actor=request.user,
+        round_=_round(request, round_id),
+        candidate_id=payload.line,
+        raised_by=payload.raised_by,
+        reason=payload.reason,
+        contact=payload.contact,
+    )
+    return 201, _objection_out(objection)
+
+
+@router.post(
+    "/funds/rounds/{round_id}/objections/resolve", response={200: RoundObjectionOut, **ERRORS}
+)
+def post_resolution(request, round_id: int, payload: RoundResolutionIn):
+    """Uphold an open objection (the pupil's award is withdrawn) or dismiss it, saying why."""
+    round_ = _round(request, round_id)
+    objection = found(
+        rounds_selectors.objections_for_user(request.user, round_)
+        .filter(pk=payload.objection)
+        .first(),
+        _("No such objection"),
+    )
+    if payload.decision == "uphold":
+        done = uphold_round_objection(
+            actor=request.user, objection=objection, resolution=payload.resolution
+        )
+    elif payload.decision == "dismiss":
+        done = dismiss_round_objection(
+            actor=request.user, objection=objection, reason=payload.resolution
+        )
+    else:
+        raise RoundError(_("decide uphold or dismiss"))
+    return _objection_out(done)

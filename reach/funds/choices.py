@@ -108,6 +108,13 @@ class CandidateOutcome(models.TextChoices):
     UNIT_QUOTA = "unit_quota", _("Quota of the commune or ward reached")
     BUDGET = "budget", _("Budget used up")
     ALREADY_AWARDED = "already_awarded", _("Already awarded for this purpose this year")
+    OBJECTION_UPHELD = "objection_upheld", _("Withdrawn: an objection to the notice upheld")
+
+
+class RoundObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld: the award is withdrawn")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 # --- sponsorships ---

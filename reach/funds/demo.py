@@ -405,6 +405,7 @@ def set_up_demo_rounds(*, checker, school_year: int, paid_on: dt.date) -> dict[s
     from reach.funds.models import Account
     from reach.funds.selectors import balance_of
     from reach.funds.services.rounds import (
+        DEFAULT_OBJECTION_DAYS,
         RoundInput,
         approve_round,
         award_round,
@@ -414,7 +415,7 @@ def set_up_demo_rounds(*, checker, school_year: int, paid_on: dt.date) -> dict[s
         submit_round,
     )
 
-    counts = {"rounds": 0, "candidates": 0, "awards": 0, "refused": 0}
+    counts = {"rounds": 0, "candidates": 0, "awards": 0, "refused": 0, "objections": 0}
     for fund_code, code, names, maker_name, tiers, quota in DEMO_ROUNDS:
         fund = Fund.objects.get(code=fund_code)
         maker = User.objects.get(username=maker_name)
@@ -440,8 +441,39 @@ def set_up_demo_rounds(*, checker, school_year: int, paid_on: dt.date) -> dict[s
         counts["candidates"] += draw_candidates(actor=maker, round_=round_)
         submit_round(actor=maker, round_=round_)
         approve_round(actor=checker, round_=round_)
-        publish_round(actor=maker, round_=round_)
-        result = award_round(actor=maker, round_=round_, on=paid_on)
+        # the notice posted a week and a day before the payment: its objection period is over
+        posted = paid_on - dt.timedelta(days=DEFAULT_OBJECTION_DAYS + 1)
+        publish_round(actor=maker, round_=round_, today=posted)
+        counts["objections"] += _object_and_dismiss(round_, maker, checker, posted)
+        result = award_round(actor=maker, round_=round_, on=paid_on, today=paid_on)
         counts["awards"] += len(result.paid)
         counts["refused"] += len(result.refused)
     return counts
+
+
+def _object_and_dismiss(round_, maker, checker, posted: dt.date) -> int:
+    """An objection to the notice's first line, recorded on the day it is posted and
+    dismissed by the checker: the notice page shows how one is taken and answered."""
+    from reach.funds.choices import CandidateOutcome
+    from reach.funds.services.round_objections import (
+        dismiss_round_objection,
+        record_round_objection,
+    )
+
+    first = round_.candidates.filter(outcome=CandidateOutcome.SELECTED).order_by("-score").first()
+    if first is None:
+        return 0
+    objection = record_round_objection(
+        actor=maker,
+        round_=round_,
+        candidate_id=first.pk,
+        raised_by="Demo",
+        reason="The family's income rose this year.",
+        today=posted,
+    )
+    dismiss_round_objection(
+        actor=checker,
+        objection=objection,
+        reason="The household is still listed as poor for this year.",
+    )
+    return 1

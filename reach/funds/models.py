@@ -24,6 +24,7 @@ from reach.funds.choices import (
     DonationKind,
     DonorKind,
     FundPurpose,
+    RoundObjectionStatus,
     RoundStatus,
     SponsorNoticeKind,
     SponsorshipFallback,
@@ -390,6 +391,8 @@ class ScholarshipRound(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     published_at = models.DateTimeField(_("notice published at"), null=True, blank=True)
+    # The last day objections to the notice are taken; awards are paid only after it.
+    objections_until = models.DateField(_("objections until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-school_year", "code"]
@@ -476,6 +479,54 @@ class RoundAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.person_id}: {self.amount_minor}"
+
+
+class RoundObjection(models.Model):
+    """An objection to a pupil listed on a round's public notice, raised within the objection
+    period; upheld, the pupil's award is withdrawn before payment; dismissed, with the reason."""
+
+    scope = ScopePath(unit_path="candidate__unit__path", school="candidate__school_id")
+
+    round = models.ForeignKey(ScholarshipRound, on_delete=models.PROTECT, related_name="objections")
+    candidate = models.ForeignKey(
+        RoundCandidate, on_delete=models.PROTECT, related_name="objections"
+    )
+    raised_by = models.CharField(_("raised by"), max_length=200)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RoundObjectionStatus.choices,
+        default=RoundObjectionStatus.OPEN,
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("objection to a round's notice")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=RoundObjectionStatus.OPEN, resolved_at__isnull=True)
+                | (~Q(status=RoundObjectionStatus.OPEN) & Q(resolved_at__isnull=False)),
+                name="round_objection_resolved_iff_not_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RoundObjectionStatus.OPEN) | ~Q(resolution=""),
+                name="round_objection_resolution_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"objection {self.pk} to {self.round_id}/{self.candidate_id} ({self.status})"
 
 
 # --- sponsorships ---

@@ -9,7 +9,7 @@ from reach.accounts.models import User
 from reach.accounts.scoping import restrict
 from reach.common.languages import lang_key
 from reach.funds.choices import CandidateOutcome
-from reach.funds.models import RoundAward, RoundCandidate, ScholarshipRound
+from reach.funds.models import RoundAward, RoundCandidate, RoundObjection, ScholarshipRound
 from reach.funds.rounds_criteria import describe_criteria
 
 
@@ -73,4 +73,11 @@ def public_notice_rows(round_: ScholarshipRound) -> QuerySet[RoundCandidate]:
         round_.candidates.filter(Q(outcome=CandidateOutcome.SELECTED))
         .select_related("person", "school", "unit")
         .order_by("unit__path", "-score", "person_id")
+    )
+
+
+def objections_for_user(user: User | None, round_: ScholarshipRound) -> QuerySet[RoundObjection]:
+    """The objections to the round's notice whose pupil `user` may see, latest first."""
+    return restrict(RoundObjection.objects.filter(round=round_), user).select_related(
+        "candidate__person", "candidate__school", "candidate__unit"
     )

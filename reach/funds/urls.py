@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach.funds import sponsorship_views, views, views_reports, views_rounds
+from reach.funds import sponsorship_views, views, views_matching, views_reports, views_rounds
 
 app_name = "funds"
 urlpatterns = [
@@ -32,6 +32,20 @@ urlpatterns = [
     path("<int:fund_id>/rounds/new/", views_rounds.round_create, name="round-create"),
     path("rounds/<int:round_id>/", views_rounds.round_detail, name="round"),
     path("rounds/<int:round_id>/notice/", views_rounds.round_notice, name="round-notice"),
+    path(
+        "rounds/<int:round_id>/notice.xlsx",
+        views_rounds.round_notice_xlsx,
+        name="round-notice-xlsx",
+    ),
+    path(
+        "rounds/<int:round_id>/notice.pdf", views_rounds.round_notice_pdf, name="round-notice-pdf"
+    ),
+    path("rounds/<int:round_id>/objections/", views_rounds.round_objection, name="round-objection"),
+    path(
+        "rounds/<int:round_id>/objections/resolve/",
+        views_rounds.round_objection_resolve,
+        name="round-objection-resolve",
+    ),
     path("rounds/<int:round_id>/draw/", views_rounds.round_draw, name="round-draw"),
     path("rounds/<int:round_id>/nominate/", views_rounds.round_nominate, name="round-nominate"),
     path("rounds/<int:round_id>/submit/", views_rounds.round_submit, name="round-submit"),
@@ -39,6 +53,13 @@ urlpatterns = [
     path("rounds/<int:round_id>/return/", views_rounds.round_return, name="round-return"),
     path("rounds/<int:round_id>/publish/", views_rounds.round_publish, name="round-publish"),
     path("rounds/<int:round_id>/award/", views_rounds.round_award, name="round-award"),
+    # --- matching and goods by item ---
+    path("<int:fund_id>/matching/", views_matching.matching, name="matching"),
+    path(
+        "<int:fund_id>/matching/hand-over/",
+        views_matching.matching_hand_over,
+        name="matching-hand-over",
+    ),
     # --- sponsorships ---
     path(
         "<int:fund_id>/restrictions/new/",

@@ -5,6 +5,7 @@ return, publish, pay). The public notice lists the selected pupils, masked as en
 notices are. The services decide who may do what; their refusals come back as a message."""
 
 import datetime as dt
+import io
 import json
 
 from django import forms
@@ -18,12 +19,27 @@ from django.views.decorators.http import require_POST
 
 from reach.common.errors import DomainError, NotAllowed, OutOfScope, found
 from reach.common.languages import in_language
-from reach.common.masking import mask_name
+from reach.common.pdf import pdf_response
+from reach.common.xlsx import xlsx_response
 from reach.funds import rounds_selectors, selectors
 from reach.funds.choices import FundPurpose, RoundStatus
 from reach.funds.models import ScholarshipRound
+from reach.funds.round_notice import (
+    masked_line,
+    notice_filename,
+    notice_lines,
+    record_notice_export,
+    render_notice_pdf,
+    write_notice_xlsx,
+)
 from reach.funds.rounds_criteria import describe_criteria
+from reach.funds.services.round_objections import (
+    dismiss_round_objection,
+    record_round_objection,
+    uphold_round_objection,
+)
 from reach.funds.services.rounds import (
+    DEFAULT_OBJECTION_DAYS,
     RoundInput,
     approve_round,
     award_round,
@@ -31,6 +47,7 @@ from reach.funds.services.rounds import (
     create_round,
     draw_candidates,
     nominate,
+    payable_from,
     publish_round,
     return_round,
     submit_round,
@@ -156,28 +173,109 @@ def round_detail(request, round_id: int):
         "is_submitted": round_.status == RoundStatus.SUBMITTED,
         "is_approved": round_.status == RoundStatus.APPROVED,
         "today": dt.date.today().isoformat(),
+        "objection_days": DEFAULT_OBJECTION_DAYS,
+        "payable_from": payable_from(round_),
+        "payable": (payable_from(round_) or dt.date.max) <= dt.date.today(),
     }
     return render(request, "funds/round_detail.html", context)
 
 
 @login_required
 def round_notice(request, round_id: int):
-    """The public notice of an approved, published round: masked names, school, amount."""
+    """The public notice of an approved, published round (masked names, school, amount, the
+    line number to quote), its objection period, the objections recorded (as the reader may
+    see their pupils) and, for the fund's officers, the forms to record and resolve them."""
     round_ = _round(request, round_id)
-    rows = []
-    if round_.published_at is not None:
-        rows = [
-            {
-                "name": mask_name(c.person.full_name),
-                "school": c.school.name if c.school_id else "",
-                "unit": c.unit.name,
-                "score": c.score,
-                "amount_minor": c.amount_minor,
-            }
-            for c in rounds_selectors.public_notice_rows(round_)
-        ]
-    context = {"round": round_, "name": in_language(round_.names, request.LANGUAGE_CODE)}
-    return render(request, "funds/round_notice.html", {**context, "rows": rows})
+    rows = [masked_line(c) for c in notice_lines(round_)]
+    may_manage = can_manage_round(request.user, round_.fund)
+    today = dt.date.today()
+    context = {
+        "round": round_,
+        "name": in_language(round_.names, request.LANGUAGE_CODE),
+        "rows": rows,
+        "objections": rounds_selectors.objections_for_user(request.user, round_),
+        "taking_objections": may_manage
+        and round_.objections_until is not None
+        and today <= round_.objections_until,
+        "may_resolve": may_manage,
+        "payable_from": payable_from(round_),
+    }
+    return render(request, "funds/round_notice.html", context)
+
+
+@login_required
+def round_notice_xlsx(request, round_id: int):
+    round_ = _round(request, round_id)  # before publication: the heading, no pupil
+    out = io.BytesIO()
+    rows = write_notice_xlsx(out, round_)
+    record_notice_export(request.user, round_, rows, "xlsx")
+    return xlsx_response(out, filename=notice_filename(round_, "xlsx"))
+
+
+@login_required
+def round_notice_pdf(request, round_id: int):
+    round_ = _round(request, round_id)  # before publication: the heading, no pupil
+    content, rows = render_notice_pdf(round_, request=request)
+    record_notice_export(request.user, round_, rows, "pdf")
+    return pdf_response(content, filename=notice_filename(round_, "pdf"))
+
+
+def _to_notice(request, round_id: int, action):
+    round_ = _round(request, round_id)
+    try:
+        action(round_)
+    except (NotAllowed, OutOfScope):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("funds:round-notice", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_objection(request, round_id: int):
+    """Record an objection to a line of the notice."""
+    try:
+        line = int(request.POST.get("line", ""))
+    except ValueError:
+        messages.error(request, _("Give the line number"))
+        return redirect("funds:round-notice", round_id=round_id)
+
+    def record(round_):
+        record_round_objection(
+            actor=request.user,
+            round_=round_,
+            candidate_id=line,
+            raised_by=request.POST.get("raised_by", ""),
+            contact=request.POST.get("contact", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The objection is recorded."))
+
+    return _to_notice(request, round_id, record)
+
+
+@login_required
+@require_POST
+def round_objection_resolve(request, round_id: int):
+    """Uphold (the award withdrawn) or dismiss an open objection, saying why."""
+    text = request.POST.get("resolution", "")
+
+    def resolve(round_):
+        objection = (
+            rounds_selectors.objections_for_user(request.user, round_)
+            .filter(pk=request.POST.get("objection") or 0)
+            .first()
+        )
+        if objection is None:
+            raise OutOfScope(_("No such objection"))
+        if request.POST.get("decision") == "uphold":
+            uphold_round_objection(actor=request.user, objection=objection, resolution=text)
+        else:
+            dismiss_round_objection(actor=request.user, objection=objection, reason=text)
+        messages.success(request, _("The objection is resolved."))
+
+    return _to_notice(request, round_id, resolve)
 
 
 def _act(request, round_id: int, action) -> object:
@@ -241,7 +339,13 @@ def round_return(request, round_id: int):
 @login_required
 @require_POST
 def round_publish(request, round_id: int):
-    return _act(request, round_id, lambda r: publish_round(actor=request.user, round_=r))
+    raw = request.POST.get("objection_days", "")
+    days = int(raw) if raw.isdigit() else DEFAULT_OBJECTION_DAYS
+    return _act(
+        request,
+        round_id,
+        lambda r: publish_round(actor=request.user, round_=r, objection_days=days),
+    )
 
 
 @login_required

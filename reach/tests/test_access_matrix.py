@@ -32,6 +32,7 @@ from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.funds.models import SponsorNotice
 from reach.funds.services import DonationInput, record_donation, spend_to_student
+from reach.funds.services.round_objections import record_round_objection
 from reach.funds.services.rounds import (
     RoundInput,
     approve_round,
@@ -214,6 +215,11 @@ def matrix(world, settings, tmp_path) -> Matrix:
     submit_round(actor=admin, round_=rounds["ward1"])
     approve_round(actor=world.users["district"], round_=rounds["ward1"])
     publish_round(actor=admin, round_=rounds["ward1"])
+    for key in ("ward1", "commuter"):  # objections to its notice: each seen as its pupil is
+        record_round_objection(
+            actor=admin, round_=rounds["ward1"], raised_by="-", reason="-",
+            candidate_id=rounds["ward1"].candidates.get(person=world.persons[key]).pk,
+        )  # fmt: skip
     # sponsorships (issue 19): each fund's donor sponsors its place's pupil, with a letter
     sponsorships = {}
     for key in ("ward1", "ward2", "town"):

@@ -31,7 +31,12 @@ from reach.accounts.permissions import holds_role, require
 from reach.accounts.scoping import restrict, under_paths
 from reach.accounts.services import record_audit_event
 from reach.common.errors import Conflict, DomainError, OutOfScope
-from reach.funds.choices import CandidateOutcome, CandidateSource, RoundStatus
+from reach.funds.choices import (
+    CandidateOutcome,
+    CandidateSource,
+    RoundObjectionStatus,
+    RoundStatus,
+)
 from reach.funds.models import Fund, RoundAward, RoundCandidate, ScholarshipRound
 from reach.funds.permissions import can_spend_from
 from reach.funds.rounds_criteria import (
@@ -516,23 +521,73 @@ def return_round(*, actor: User, round_: ScholarshipRound, reason: str) -> Schol
     return locked
 
 
-def publish_round(*, actor: User, round_: ScholarshipRound) -> ScholarshipRound:
+# The objection period of a round's notice, in days (to confirm: no seed or policy file says
+# how long a fund's notice is posted; the entitlements' notice takes 7 days by default).
+DEFAULT_OBJECTION_DAYS = 7
+
+
+def publish_round(
+    *,
+    actor: User,
+    round_: ScholarshipRound,
+    objection_days: int = DEFAULT_OBJECTION_DAYS,
+    today: dt.date | None = None,
+) -> ScholarshipRound:
+    """Publish the approved round's notice: objections are taken from `today` for
+    `objection_days` days (to `objections_until` included); the awards are paid after that.
+    Publishing again changes nothing."""
     require(can_manage_round(actor, round_.fund), _("Your role cannot publish this round."))
+    if not 0 <= objection_days <= 90:
+        raise RoundError(_("an objection period lasts 0 to 90 days"))
+    today = today or timezone.localdate()
     with transaction.atomic():
         locked = _lock_round(round_.pk)
         if locked.status != RoundStatus.APPROVED:
             raise RoundFrozen(_("only an approved round's notice is published"))
         if locked.published_at is None:
             locked.published_at = timezone.now()
-            locked.save(update_fields=["published_at"])
+            locked.objections_until = today + dt.timedelta(days=objection_days)
+            locked.save(update_fields=["published_at", "objections_until"])
             record_audit_event(
                 actor=actor,
                 action=AuditAction.UPDATE,
                 obj=locked,
                 reason="publish",
-                after={"published_at": locked.published_at.isoformat()},
+                after={
+                    "published_at": locked.published_at.isoformat(),
+                    "objections_until": locked.objections_until.isoformat(),
+                },
             )
     return locked
+
+
+def payable_from(round_: ScholarshipRound) -> dt.date | None:
+    """The first day the round's awards may be paid: the day after its objection period; None
+    while its notice is not published."""
+    if round_.published_at is None or round_.objections_until is None:
+        return None
+    return round_.objections_until + dt.timedelta(days=1)
+
+
+def require_awards_final(round_: ScholarshipRound, today: dt.date) -> None:
+    """Refuse (RoundFrozen) while the round's awards are not final: the round not approved, its
+    notice not published, its objection period not over, or an objection still open."""
+    if round_.status != RoundStatus.APPROVED:
+        raise RoundFrozen(_("a round is paid once approved"))
+    first_day = payable_from(round_)
+    if first_day is None:
+        raise RoundFrozen(_("a round is paid once its public notice is published"))
+    if today < first_day:
+        raise RoundFrozen(
+            _("objections are taken until %(day)s: the awards are paid after that")
+            % {"day": round_.objections_until.isoformat() if round_.objections_until else ""}
+        )
+    still_open = round_.objections.filter(status=RoundObjectionStatus.OPEN).count()
+    if still_open:
+        raise RoundFrozen(
+            _("%(count)s objections to the notice are still open: resolve them first")
+            % {"count": still_open}
+        )
 
 
 def outcome_counts(round_: ScholarshipRound) -> dict[str, int]:
@@ -558,6 +613,10 @@ def _award_one(
         done = RoundAward.objects.filter(round=locked, person=candidate.person_id).first()
         if done is not None:
             return done
+        if not locked.candidates.filter(
+            pk=candidate.pk, outcome=CandidateOutcome.SELECTED
+        ).exists():  # withdrawn on an objection meanwhile
+            raise RoundError(_("the award was withdrawn on an objection"))
         if (
             locked.exclusive
             and RoundAward.objects.filter(
@@ -610,15 +669,20 @@ def _award_one(
 
 
 def award_round(
-    *, actor: User, round_: ScholarshipRound, on: dt.date, person_ids: list[int] | None = None
+    *,
+    actor: User,
+    round_: ScholarshipRound,
+    on: dt.date,
+    person_ids: list[int] | None = None,
+    today: dt.date | None = None,
 ) -> AwardResult:
-    """Pay every selected candidate not yet paid (or those of `person_ids`): each award its own
+    """Once the awards are final (`require_awards_final` on `today`, the real date unless
+    given), pay every selected candidate not yet paid (or those of `person_ids`): each award its own
     transaction, so a refusal (the fund's cash runs out, a pupil already awarded elsewhere)
     stops nobody else's and is reported by pupil. Running it again pays no one twice."""
     require(can_manage_round(actor, round_.fund), _("Your role cannot pay this round."))
-    round_.refresh_from_db(fields=["status"])
-    if round_.status != RoundStatus.APPROVED:
-        raise RoundFrozen(_("a round is paid once approved"))
+    round_.refresh_from_db(fields=["status", "published_at", "objections_until"])
+    require_awards_final(round_, today or timezone.localdate())
     candidates = (
         round_.candidates.filter(outcome=CandidateOutcome.SELECTED, award__isnull=True)
         .select_related("person")
@@ -658,8 +722,10 @@ __all__ = [
     "create_round",
     "draw_candidates",
     "nominate",
+    "payable_from",
     "publish_round",
     "rank",
+    "require_awards_final",
     "return_round",
     "submit_round",
 ]

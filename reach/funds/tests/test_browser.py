@@ -2,8 +2,11 @@
 round, draws and submits it; the district office approves, publishes and pays it; the pupil's
 file shows the award and the fund's report shows the cash going down."""
 
+import datetime as dt
+
 import pytest
 
+from reach.funds.models import ScholarshipRound
 from reach.funds.tests.factories import FundFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,6 +63,11 @@ def test_donate_open_a_round_approve_publish_pay_and_see_the_award(world, live_s
     page.wait_for_selector("strong:has-text('Approved')")
     page.click("button:has-text('Publish the notice')")
     page.wait_for_selector("text=public notice")
+    # the notice's week of objections passes
+    ScholarshipRound.objects.filter(code="WALK-2024").update(
+        objections_until=dt.date.today() - dt.timedelta(days=1)
+    )
+    page.reload()
     page.fill("form[action$='/award/'] input[name=on]", "2024-11-01")
     page.click("button:has-text('Pay the selected pupils')")
     page.wait_for_selector("text=1 awards paid")

@@ -48,6 +48,9 @@ def test_the_demo_fills_three_funds_with_gifts_payments_and_a_reversal_each():
         assert awards.exists()
         assert sum(a.amount_minor for a in awards) <= round_.budget_minor
         assert all(a.transaction.fund_id == round_.fund_id for a in awards)
+        # its notice's objection period was over, and its one objection dismissed, before pay
+        assert round_.objections_until < min(a.transaction.occurred_on for a in awards)
+        assert [o.status for o in round_.objections.all()] == ["dismissed"]
     assert {r.fund.currency for r in rounds.values()} == {"VND", "CNY"}
     assert "Scholarship rounds approved, published and paid: 2 rounds" in out.getvalue()
     assert "9 sponsorships" in out.getvalue()

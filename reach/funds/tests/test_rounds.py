@@ -29,6 +29,7 @@ from reach.funds.services.rounds import (
     create_round,
     draw_candidates,
     nominate,
+    publish_round,
     submit_round,
 )
 from reach.funds.tests.factories import DonorFactory, FundFactory
@@ -37,6 +38,7 @@ from reach.registry.tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2024, 10, 15)
+WEEK = dt.timedelta(days=7)
 POOR_OR_NEAR = {"field": "household_status", "op": "in", "value": ["poor", "near_poor"]}
 RULES = [
     {
@@ -94,10 +96,12 @@ def make_round(world, fund, **changes):
 
 
 def approved(world, fund, checker, **changes):
+    """A round approved and published on DAY, its objection period (7 days) over."""
     round_ = make_round(world, fund, **changes)
     draw_candidates(actor=world.users["district"], round_=round_)
     submit_round(actor=world.users["district"], round_=round_)
-    return approve_round(actor=checker, round_=round_)
+    approve_round(actor=checker, round_=round_)
+    return publish_round(actor=world.users["district"], round_=round_, today=DAY - WEEK)
 
 
 def outcomes(round_) -> dict[str, str]:
@@ -206,8 +210,8 @@ def test_awards_debit_the_fund_through_the_ledger_once_and_are_audited(world, fu
         AuditEvent.objects.filter(
             object_type="funds.scholarshipround", object_id=str(round_.pk)
         ).count()
-        == 4
-    )  # create, draw, submit, approve
+        == 5
+    )  # create, draw, submit, approve, publish
 
 
 def test_the_fund_never_goes_below_zero_and_the_refusal_names_the_pupil(world, checker):

@@ -73,6 +73,13 @@ def test_a_round_through_the_api_from_opening_to_payment(world, fund):
     assert maker.post(f"/api/v1/funds/rounds/{round_id}/approve").status_code == 422
     assert checker.post(f"/api/v1/funds/rounds/{round_id}/approve").json()["status"] == "approved"
     assert maker.post(f"/api/v1/funds/rounds/{round_id}/publish").json()["published"]
+    early = maker.post(
+        f"/api/v1/funds/rounds/{round_id}/awards",
+        {"occurred_on": "2024-10-20"},
+        content_type="application/json",
+    )
+    assert early.status_code == 409 and "objections are taken until" in early.json()["detail"]
+    end_objection_period(round_id)
     paid = maker.post(
         f"/api/v1/funds/rounds/{round_id}/awards",
         {"occurred_on": "2024-10-20"},
@@ -84,6 +91,13 @@ def test_a_round_through_the_api_from_opening_to_payment(world, fund):
     ward = client_for(world.users["ward01"])
     assert ward.get(f"/api/v1/funds/rounds/{round_id}").status_code == 404
     assert ward.get("/api/v1/funds/rounds").json() == []
+
+
+def end_objection_period(round_id: int) -> None:
+    """The notice's week of objections passes."""
+    ScholarshipRound.objects.filter(pk=round_id).update(
+        objections_until=dt.date.today() - dt.timedelta(days=1)
+    )
 
 
 def test_invalid_criteria_are_refused_with_the_path_of_the_error(world, fund):

@@ -81,7 +81,7 @@ def area(world):
     draw_candidates(actor=admin, round_=round_)
     submit_round(actor=admin, round_=round_)
     approve_round(actor=world.users["district"], round_=round_)
-    publish_round(actor=admin, round_=round_)
+    publish_round(actor=admin, round_=round_, today=D(2024, 10, 20))
     award_round(
         actor=admin, round_=round_, on=D(2024, 11, 1), person_ids=[world.persons["ward1"].pk]
     )
