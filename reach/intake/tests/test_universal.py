@@ -151,3 +151,46 @@ def test_a_plan_target_can_be_measured_by_a_rate(ward):
     EnrolmentFactory(person=five, level="preschool", grade=None)
     value = figure(figure_definitions()["universal_preschool_five"], ward, YEAR)
     assert (value.numerator, value.denominator, value.value) == (1, 2, 50.0)
+
+
+def test_literacy_counts_by_age_band_and_a_literacy_class_moves_the_person(ward):
+    """The persons not counted are the literacy class's list; completing the class with its
+    certificate raises the person's education level and so the ward's literacy rate."""
+    import datetime as dt
+
+    from reach.learning.services.training import add_participant, complete_participation
+    from reach.learning.tests.factories import CourseFactory
+
+    household = HouseholdFactory(unit=ward)
+    # ages on 1 September 2024: 15 and 35 are in the band, 14 and 36 are not
+    unread = PersonFactory(household=household, birth_date=dt.date(2009, 9, 1), relation="child")
+    PersonFactory(
+        household=household, birth_date=dt.date(1989, 9, 1), education_completed="primary"
+    )
+    PersonFactory(household=household, birth_date=dt.date(2009, 9, 2))  # 14
+    PersonFactory(household=household, birth_date=dt.date(1988, 9, 1))  # 36
+    admin = _admin()
+
+    def literacy():
+        return _rate(
+            selectors.universal_rates_for_user(admin, unit=ward, school_year=YEAR),
+            "literate_15_35",
+        )
+
+    assert (literacy().counted, literacy().population) == (1, 2)
+    not_counted = selectors.list_rate_persons_for_user(
+        admin, rate=literacy().rate, measure="not_counted", unit=ward, school_year=YEAR
+    )
+    assert list(not_counted) == [unread]
+
+    course = CourseFactory(
+        unit=ward, kind="literacy", certificate=True, completes_level="primary",
+        starts_on=dt.date(2024, 3, 1),
+    )  # fmt: skip
+    participant = add_participant(actor=admin, course=course, person=unread)
+    complete_participation(
+        actor=admin, participant=participant, completed_on=dt.date(2024, 6, 1),
+        certificate_number="XMC-1",
+    )  # fmt: skip
+
+    assert (literacy().counted, literacy().population) == (2, 2)
