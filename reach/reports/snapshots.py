@@ -11,7 +11,7 @@ snapshots and recomputes each rate from the sums."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from reach.geo.models import Unit
@@ -23,6 +23,7 @@ from reach.plans.figures import (
     figure_by_sub_unit,
     figure_definitions,
 )
+from reach.registry.selectors import units_valid_on
 from reach.reports.choices import ReportStatus
 from reach.reports.definitions import ReportTemplate, get_template
 from reach.reports.models import Report
@@ -52,11 +53,12 @@ def summed(values: Iterable[FigureValue]) -> FigureValue:
 
 
 def sub_units_of(report: Report) -> list[Unit]:
-    """The units directly below the report's unit that exist in its period."""
-    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=report.ends_on)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=report.starts_on)
-    )
-    return list(Unit.objects.filter(valid, parent=report.unit).order_by("path"))
+    """The units directly below the report's unit in force on its period's first day, the day
+    its figures place households on (`reach.plans.figures`): a 2024-2025 report of District 12
+    lists its eleven wards; after the reorganisation of 2025-07-01 the city's 2025-2026 report
+    lists the five wards formed from them."""
+    children = Unit.objects.filter(parent=report.unit).order_by("path")
+    return list(units_valid_on(children, report.starts_on))
 
 
 def _definitions(template: ReportTemplate) -> dict[str, FigureDefinition]:
