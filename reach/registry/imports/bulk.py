@@ -18,6 +18,8 @@ def _adapter(field: models.Field):
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
+        if connection.vendor == "sqlite":  # stores a date as its ISO text
+            return lambda value: value if isinstance(value, str) else value.isoformat()
         return lambda value: ops.adapt_datefield_value(
             dt.date.fromisoformat(value) if isinstance(value, str) else value
         )
