@@ -204,14 +204,14 @@ class RowParser:
         return row
 
     def _status(self, row: StagedRow, given: dict) -> None:
-        pair = [column for column in STATUS_PAIR if column in given]
-        row.status_given = bool(pair)
-        if len(pair) == 1:
-            missing = STATUS_PAIR[1] if pair == [STATUS_PAIR[0]] else STATUS_PAIR[0]
+        status, year = given.get(STATUS_PAIR[0], _MISSING), given.get(STATUS_PAIR[1], _MISSING)
+        row.status_given = status is not _MISSING or year is not _MISSING
+        if (status is _MISSING) != (year is _MISSING):
+            missing = STATUS_PAIR[1] if year is _MISSING else STATUS_PAIR[0]
             reason = _("poverty_status and status_year go together: give both or neither")
             self.findings.error(row.line, missing, reason)
-        elif pair and all(given[column] is not _INVALID for column in pair):
-            row.data.update((column, given[column]) for column in pair)
+        elif row.status_given and status is not _INVALID and year is not _INVALID:
+            row.data[STATUS_PAIR[0]], row.data[STATUS_PAIR[1]] = status, year
 
     def _enrolment(self, row: StagedRow, given: dict, blank: list[str]) -> None:
         columns = [column for column in ENROLMENT_COLUMNS if column in given]

@@ -148,7 +148,8 @@ def stage_into(
     check of a large file calls it too. Raises UploadRefused past a cap on rows or columns."""
     staging = _Staging(batch, user, progress_every)
     try:
-        staging.read(file, filename, upload, progress)
+        with bulk.write_cache():
+            staging.read(file, filename, upload, progress)
     except UnreadableFile as unreadable:
         staging.findings.error(0, "", str(unreadable))
     findings = staging.findings
@@ -312,7 +313,7 @@ def merge_locked_batch(batch: ImportBatch, user: User | None, progress: Progress
     findings = Findings()
     checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
     try:
-        with transaction.atomic():
+        with bulk.write_cache(), transaction.atomic():
             merge = Merge(
                 checks=checks, write=True, actor=user, reason=f"import {batch.filename} #{batch.pk}"
             )
