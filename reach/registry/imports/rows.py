@@ -138,7 +138,8 @@ class RowParser:
              for position, column in enumerate(columns) if column),
             key=lambda item: order[item[0]],
         )  # fmt: skip
-        self.national_id_position = next((p for c, p, *_rest in self.plan if c == "national_id"), None)
+        positions = {column: position for column, position, *_rest in self.plan}
+        self.national_id_position = positions.get("national_id")
 
     @staticmethod
     def _parser(column: str, today: dt.date):
