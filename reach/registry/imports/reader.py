@@ -16,7 +16,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from reach.common.uploads import Upload, check_columns, check_rows, check_upload
+from reach.common.uploads import Upload, check_columns, check_rows, check_upload, upload_limits
 
 
 class UnreadableFile(Exception):
@@ -57,11 +57,15 @@ def _width(cells: list[object]) -> int:
 def _non_empty(
     numbered: Iterator[tuple[int, list[object]]], heading_line: int
 ) -> Iterator[tuple[int, list[object]]]:
-    """The data rows, refused past the caps on rows (empty lines count) and columns."""
+    """The data rows, refused past the caps on rows (empty lines count) and columns. The caps
+    are read once: a row is checked in full only when it could pass one."""
+    limits = upload_limits()
     for line, cells in numbered:
-        check_rows(line - heading_line)
+        if line - heading_line > limits.rows:
+            check_rows(line - heading_line)
         if not _is_empty(cells):
-            check_columns(_width(cells))
+            if len(cells) > limits.columns:  # its filled width is no more than its length
+                check_columns(_width(cells))
             yield line, cells
 
 

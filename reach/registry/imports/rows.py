@@ -74,6 +74,42 @@ _GROUPED = frozenset(STATUS_PAIR + ENROLMENT_COLUMNS)  # kept only when their gr
 _COLUMN_ORDER = {column: position for position, column in enumerate(COLUMNS)}
 
 
+# Columns whose cells rarely repeat: parsed every time. The others (codes, choices, yes/no,
+# years, a household's head and address on each member's row) are parsed once per distinct
+# cell text and file, up to MEMO_SIZE texts per column.
+UNREPEATED_COLUMNS = frozenset({"full_name", "national_id", "birth_date"})
+MEMO_SIZE = 10_000
+_BLANK = object()
+_MISSING = object()
+
+
+class _Bad:
+    """A cell that cannot be read, and why."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _outcome(raw: object, column: str, parse):
+    """The canonical value of one cell, `_BLANK`, or `_Bad` with the reason."""
+    if raw is None or raw == "":
+        return _BLANK
+    if type(raw) is str and raw.isascii():
+        value = " ".join(raw.split())
+    elif isinstance(raw, dt.date) and column == "birth_date":
+        value = raw
+    else:
+        value = values.text(raw)
+    if value == "":
+        return _BLANK
+    try:
+        return parse(value)
+    except values.BadValue as bad:
+        return _Bad(str(bad))
+
+
 @dataclass
 class StagedRow:
     """One data row: its spreadsheet line and its canonical values (JSON-ready).
@@ -114,11 +150,13 @@ class RowParser:
         self.findings = findings
         order = {column: position for position, column in enumerate(COLUMNS)}
         self.plan = sorted(
-            ((column, position, self._parser(column, today))
+            ((column, position, self._parser(column, today),
+              None if column in UNREPEATED_COLUMNS else {})
              for position, column in enumerate(columns) if column),
             key=lambda item: order[item[0]],
         )  # fmt: skip
-        self.national_id_position = next((p for c, p, _ in self.plan if c == "national_id"), None)
+        positions = {column: position for column, position, *_rest in self.plan}
+        self.national_id_position = positions.get("national_id")
 
     @staticmethod
     def _parser(column: str, today: dt.date):
@@ -149,25 +187,23 @@ class RowParser:
         given: dict[str, object] = {}
         blank: list[str] = []
         width = len(cells)
-        for column, position, parse in self.plan:
+        for column, position, parse, memo in self.plan:
             raw = cells[position] if position < width else None
-            if raw is None or raw == "":
-                blank.append(column)
-                continue
-            if type(raw) is str and raw.isascii():
-                value = " ".join(raw.split())
-            elif isinstance(raw, dt.date) and column == "birth_date":
-                value = raw
+            if memo is not None and type(raw) is str:
+                outcome = memo.get(raw, _MISSING)
+                if outcome is _MISSING:
+                    outcome = _outcome(raw, column, parse)
+                    if len(memo) < MEMO_SIZE:
+                        memo[raw] = outcome
             else:
-                value = values.text(raw)
-            if value == "":
+                outcome = _outcome(raw, column, parse)
+            if outcome is _BLANK:
                 blank.append(column)
-                continue
-            try:
-                given[column] = parse(value)
-            except values.BadValue as bad:
-                error(line, column, str(bad))
+            elif type(outcome) is _Bad:
+                error(line, column, outcome.reason)
                 given[column] = _INVALID
+            else:
+                given[column] = outcome
         row = StagedRow(line=line, data={})
         data = row.data
         for column in blank:
@@ -186,14 +222,14 @@ class RowParser:
         return row
 
     def _status(self, row: StagedRow, given: dict) -> None:
-        pair = [column for column in STATUS_PAIR if column in given]
-        row.status_given = bool(pair)
-        if len(pair) == 1:
-            missing = STATUS_PAIR[1] if pair == [STATUS_PAIR[0]] else STATUS_PAIR[0]
+        status, year = given.get(STATUS_PAIR[0], _MISSING), given.get(STATUS_PAIR[1], _MISSING)
+        row.status_given = status is not _MISSING or year is not _MISSING
+        if (status is _MISSING) != (year is _MISSING):
+            missing = STATUS_PAIR[1] if year is _MISSING else STATUS_PAIR[0]
             reason = _("poverty_status and status_year go together: give both or neither")
             self.findings.error(row.line, missing, reason)
-        elif pair and all(given[column] is not _INVALID for column in pair):
-            row.data.update((column, given[column]) for column in pair)
+        elif row.status_given and status is not _INVALID and year is not _INVALID:
+            row.data[STATUS_PAIR[0]], row.data[STATUS_PAIR[1]] = status, year
 
     def _enrolment(self, row: StagedRow, given: dict, blank: list[str]) -> None:
         columns = [column for column in ENROLMENT_COLUMNS if column in given]
