@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "reach.funds",
     "reach.plans",
     "reach.learning",
+    "reach.crosscheck",
     "reach.demo",
 ]
 
