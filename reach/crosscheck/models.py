@@ -50,8 +50,9 @@ class CrosscheckRun(models.Model):
 
 
 class RegisterRow(models.Model):
-    """One pupil of the uploaded school register, staged for its run; `person` is the registry's
-    person it was matched with (national ID, else name and birth date in the run's unit)."""
+    """One pupil of the uploaded school register, staged for its run. The comparison matches it
+    with the registry's person (national ID, else name and birth date in the run's unit) and
+    marks the rows it found no one for (`unmatched`: on a school register, not in the registry)."""
 
     scope = ScopePath(unit_path="run__unit__path", school="school_id")
 
@@ -64,11 +65,10 @@ class RegisterRow(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, related_name="+")
     grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=EnrolmentStatus.choices)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    unmatched = models.BooleanField(_("not in the registry"), default=False)
 
     class Meta:
         ordering = ["run", "line"]
-        indexes = [models.Index(fields=["run", "person"])]
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.line}"
