@@ -33,6 +33,7 @@ from reach.entitlements.api import router as entitlements_router
 from reach.funds.api import router as funds_router
 from reach.funds.api_rounds import router as rounds_router
 from reach.indicators.api import router as indicators_router
+from reach.crosscheck.api import router as crosscheck_router
 from reach.learning.api import router as learning_router
 from reach.payments.api import router as payments_router
 from reach.plans.api import router as plans_router
@@ -132,3 +133,4 @@ api.add_router("/", rounds_router)  # before funds: /funds/rounds is not a fund
 api.add_router("/", funds_router)
 api.add_router("/", plans_router)
 api.add_router("/", learning_router)
+api.add_router("/", crosscheck_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("funds/", include("reach.funds.urls")),
     path("plans/", include("reach.plans.urls")),
     path("learning/", include("reach.learning.urls")),
+    path("crosschecks/", include("reach.crosscheck.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
