@@ -153,7 +153,9 @@ def baseline(run, *, sample: int) -> tuple[int, int, int, float]:
     with transaction.atomic():
         # The look-ups a row-by-row comparison needs (rolled back with the rest, not timed).
         with connection.cursor() as cursor:
-            cursor.execute("CREATE INDEX bench_register_id ON crosscheck_registerrow (run_id, national_id)")
+            cursor.execute(
+                "CREATE INDEX bench_register_id ON crosscheck_registerrow (run_id, national_id)"
+            )
             cursor.execute(
                 "CREATE INDEX bench_register_name "
                 "ON crosscheck_registerrow (run_id, full_name, birth_date)"

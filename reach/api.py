@@ -29,11 +29,11 @@ from reach.common.errors import (
     log_database_error,
 )
 from reach.common.uploads import refused_upload
+from reach.crosscheck.api import router as crosscheck_router
 from reach.entitlements.api import router as entitlements_router
 from reach.funds.api import router as funds_router
 from reach.funds.api_rounds import router as rounds_router
 from reach.indicators.api import router as indicators_router
-from reach.crosscheck.api import router as crosscheck_router
 from reach.learning.api import router as learning_router
 from reach.payments.api import router as payments_router
 from reach.plans.api import router as plans_router

@@ -35,15 +35,15 @@ def list_runs(request, unit: str = "", limit: int = 100):
     return [_run_out(run) for run in runs[: max(1, min(limit, 1000))]]
 
 
-@router.get("/crosschecks/{run_id}", response={200: RunOut, **READ_ERRORS})
-def get_run(request, run_id: int):
-    return _run_out(selectors.get_run_for_user(request.user, run_id))
+@router.get("/crosschecks/{check_id}", response={200: RunOut, **READ_ERRORS})
+def get_run(request, check_id: int):
+    return _run_out(selectors.get_run_for_user(request.user, check_id))
 
 
-@router.get("/crosschecks/{run_id}/findings", response={200: list[FindingOut], **READ_ERRORS})
-def list_findings(request, run_id: int, list: str = "not_in_register", limit: int = 1000):  # noqa: A002
+@router.get("/crosschecks/{check_id}/findings", response={200: list[FindingOut], **READ_ERRORS})
+def list_findings(request, check_id: int, list: str = "not_in_register", limit: int = 1000):  # noqa: A002
     """One list of a run: not_in_register, not_attending, poor_dropouts or dropouts."""
-    run = selectors.get_run_for_user(request.user, run_id)
+    run = selectors.get_run_for_user(request.user, check_id)
     if list not in selectors.LIST_KEYS:
         list = "not_in_register"  # noqa: A001
     masked = not may_see_unmasked(request.user, run.unit)
@@ -88,8 +88,8 @@ def upload_register(request, unit: Form[str], month: Form[str], file: File[Uploa
     return _run_out(run)
 
 
-@router.post("/crosschecks/{run_id}/compare", response={200: RunOut, **ERRORS})
-def compare_register(request, run_id: int):
+@router.post("/crosschecks/{check_id}/compare", response={200: RunOut, **ERRORS})
+def compare_register(request, check_id: int):
     """Compare a staged register with the registry; opens cases for the suspected dropouts."""
-    run = selectors.get_run_for_user(request.user, run_id)
+    run = selectors.get_run_for_user(request.user, check_id)
     return _run_out(services.compare_register(actor=request.user, run=run))

@@ -31,7 +31,9 @@ class CrosscheckRun(models.Model):
     compared_at = models.DateTimeField(_("compared at"), null=True, blank=True)
     register_rows = models.PositiveIntegerField(_("register rows"), default=0)
     matched = models.PositiveIntegerField(_("register rows found in the registry"), default=0)
-    outside_unit = models.PositiveIntegerField(_("register rows living outside the unit"), default=0)
+    outside_unit = models.PositiveIntegerField(
+        _("register rows living outside the unit"), default=0
+    )
     school_age = models.PositiveIntegerField(_("school-age children"), default=0)
     not_in_register = models.PositiveIntegerField(_("in no school register"), default=0)
     not_attending = models.PositiveIntegerField(_("register and attendance disagree"), default=0)

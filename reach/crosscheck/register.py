@@ -73,7 +73,9 @@ def read_register(file: IO[bytes], filename: str, *, today: dt.date) -> list[Reg
     return lines
 
 
-def _columns(headings: list[object], line: int, errors: list[dict[str, object]]) -> list[str | None]:
+def _columns(
+    headings: list[object], line: int, errors: list[dict[str, object]]
+) -> list[str | None]:
     columns: list[str | None] = []
     for heading in headings:
         text = normalise_heading(heading) if heading is not None else ""
@@ -109,7 +111,7 @@ def _lines(
         for column, parse in (
             ("national_id", lambda v: values.bounded_text(values.national_id(v), 20)),
             ("full_name", lambda v: values.bounded_text(v, 200)),
-            ("birth_date", lambda v: values.birth_date(raw.get("birth_date") or v, today)),
+            ("birth_date", lambda v: values.birth_date(v, today)),
             ("school_code", lambda v: values.bounded_text(v, 40)),
             ("grade", lambda v: values.whole_number(v, 1, 12) if v else None),
             ("status", lambda v: values.choice(v, EnrolmentStatus)),

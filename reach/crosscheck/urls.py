@@ -6,7 +6,7 @@ app_name = "crosscheck"
 urlpatterns = [
     path("", views.history, name="history"),
     path("upload/", views.upload, name="upload"),
-    path("<int:run_id>/", views.run_detail, name="run"),
-    path("<int:run_id>/compare/", views.compare, name="compare"),
-    path("<int:run_id>/<str:key>.xlsx", views.export_list, name="export"),
+    path("<int:check_id>/", views.run_detail, name="run"),
+    path("<int:check_id>/compare/", views.compare, name="compare"),
+    path("<int:check_id>/<str:list_key>.xlsx", views.export_list, name="export"),
 ]

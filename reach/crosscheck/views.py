@@ -84,24 +84,26 @@ def upload(request):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            return redirect("crosscheck:run", run_id=run.pk)
+            return redirect("crosscheck:run", check_id=run.pk)
         return render(request, "crosscheck/upload.html", context, status=422)
     return render(request, "crosscheck/upload.html", context)
 
 
 @login_required
-def run_detail(request, run_id: int):
+def run_detail(request, check_id: int):
     """A staged run's preview, or a compared run's ledgers and lists."""
-    run = selectors.get_run_for_user(request.user, run_id)
+    run = selectors.get_run_for_user(request.user, check_id)
     context: dict[str, object] = {"run": run, "titles": _titles()}
     if run.status == RunStatus.STAGED:
         context["rows"] = selectors.list_register_rows_for_user(request.user, run)[:PREVIEW_ROWS]
         context["may_compare"] = can_crosscheck(request.user, run.unit)
     else:
         context["lists"] = [
-            (key, _titles()[key], selectors.list_findings_for_user(request.user, run, key)[
-                :PAGE_ROWS
-            ])
+            (
+                key,
+                _titles()[key],
+                selectors.list_findings_for_user(request.user, run, key)[:PAGE_ROWS],
+            )
             for key in ("not_in_register", "not_attending", "poor_dropouts")
         ]
         context["unmatched"] = run.rows.filter(unmatched=True)[:PAGE_ROWS]
@@ -111,30 +113,30 @@ def run_detail(request, run_id: int):
 
 @login_required
 @require_POST
-def compare(request, run_id: int):
-    run = selectors.get_run_for_user(request.user, run_id)
+def compare(request, check_id: int):
+    run = selectors.get_run_for_user(request.user, check_id)
     try:
         services.compare_register(actor=request.user, run=run)
     except DomainError as error:
         messages.error(request, str(error))
-    return redirect("crosscheck:run", run_id=run.pk)
+    return redirect("crosscheck:run", check_id=run.pk)
 
 
 @login_required
-def export_list(request, run_id: int, key: str):
+def export_list(request, check_id: int, list_key: str):
     """One list of a run as .xlsx, masked unless the reader may see it unmasked; audited."""
-    if key not in selectors.LIST_KEYS:
+    if list_key not in selectors.LIST_KEYS:
         raise Http404
-    run = selectors.get_run_for_user(request.user, run_id)
-    findings = selectors.list_findings_for_user(request.user, run, key)
+    run = selectors.get_run_for_user(request.user, check_id)
+    findings = selectors.list_findings_for_user(request.user, run, list_key)
     masked = not may_see_unmasked(request.user, run.unit)
     out = io.BytesIO()
-    count = write_list(out, run, _titles()[key], findings.iterator(), masked=masked)
+    count = write_list(out, run, _titles()[list_key], findings.iterator(), masked=masked)
     record_export(
         actor=request.user,
-        name=f"crosscheck.{key}",
+        name=f"crosscheck.{list_key}",
         filters=export_filters(request.GET, run=run.pk),
         rows=count,
         masked=masked,
     )
-    return xlsx_response(out, filename=f"crosscheck-{run.pk}-{key}.xlsx")
+    return xlsx_response(out, filename=f"crosscheck-{run.pk}-{list_key}.xlsx")

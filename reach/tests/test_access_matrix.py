@@ -27,6 +27,7 @@ from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.api import api
 from reach.casework.models import Campaign
 from reach.casework.tests.factories import DropoutCaseFactory, WorkGroupFactory
+from reach.crosscheck.models import CrosscheckRun, Finding
 from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
@@ -292,6 +293,20 @@ def matrix(world, settings, tmp_path) -> Matrix:
         )  # fmt: skip
         for key, plan in plans.items()
     }
+    # register cross-checks (issue 22): a compared run per ward or town, its pupil a dropout
+    checks = {}
+    for key in ("ward1", "ward2", "town"):
+        checks[key] = CrosscheckRun.objects.create(
+            unit=world.units[key],
+            month=dt.date(2024, 10, 1),
+            school_year=2024,
+            filename="r.csv",
+            status="compared",
+        )
+        Finding.objects.create(
+            run=checks[key], kind="dropout", person=persons[key],
+            household=persons[key].household, poor=True,
+        )  # fmt: skip
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -315,6 +330,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "registration_id": _ids(registrations),
             "course_id": _ids(courses),
             "target_id": _ids(targets),
+            "check_id": _ids(checks),
         }
     )
 
@@ -325,6 +341,7 @@ UNSCOPED = {
     "code": "vn-poverty-education",
     "school_year": 2024,
     "gap": "unpaid",
+    "list_key": "dropouts",
 }
 
 

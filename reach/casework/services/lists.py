@@ -117,14 +117,27 @@ def open_cases_from_lists(
     for kind in kinds:
         select = _candidates(kind, reader=actor, school_year=school_year, unit=unit)
         counts[kind] = _insert_cases(
-            select, actor=actor, school_year=school_year, kind=kind, opened_on=opened_on, stamp=stamp
+            select,
+            actor=actor,
+            school_year=school_year,
+            kind=kind,
+            opened_on=opened_on,
+            stamp=stamp,
         )
-    _audit_new_cases(actor=actor, school_year=school_year, stamp=stamp, reason="opened from the lists")
+    _audit_new_cases(
+        actor=actor, school_year=school_year, stamp=stamp, reason="opened from the lists"
+    )
     return counts
 
 
 def _insert_cases(
-    select: QuerySet, *, actor: User, school_year: int, kind: str, opened_on: dt.date, stamp
+    select: QuerySet,
+    *,
+    actor: User,
+    school_year: int,
+    kind: str,
+    opened_on: dt.date,
+    stamp: dt.datetime,
 ) -> int:
     """INSERT ... SELECT the new cases of `select` (annotated with the `case_` columns of a
     person's case); the number inserted."""
@@ -161,7 +174,7 @@ def _insert_cases(
         return max(cursor.rowcount, 0)
 
 
-def _audit_new_cases(*, actor: User, school_year: int, stamp, reason: str) -> None:
+def _audit_new_cases(*, actor: User, school_year: int, stamp: dt.datetime, reason: str) -> None:
     new_cases = DropoutCase.objects.filter(
         school_year=school_year, source=CaseSource.LIST, created_at=stamp
     )

@@ -49,7 +49,9 @@ def ward(db) -> Ward:
 
     def child(key, household, age, *, national_id=None, enrolment=None):
         person = PersonFactory(
-            household=household, full_name=f"Child {key}", birth_date=born(age),
+            household=household,
+            full_name=f"Child {key}",
+            birth_date=born(age),
             national_id=national_id,
         )
         if enrolment:
@@ -67,7 +69,9 @@ def ward(db) -> Ward:
     child("young", plain, 4)
     PersonFactory(household=plain, full_name="Adult", birth_date=born(30), relation="head")
     # (b) on the register as enrolled, dropped out in the registry; also a dropout (not poor).
-    child("registered_not_attending", plain, 12, national_id="079000000002", enrolment="dropped_out")
+    child(
+        "registered_not_attending", plain, 12, national_id="079000000002", enrolment="dropped_out"
+    )
     # (b) the other way: attending in the registry, the register says dropped out.
     child("attending_registered_out", plain, 11, national_id="079000000003", enrolment="enrolled")
     # (c) a dropout of a poor household, the register agrees.
@@ -77,25 +81,62 @@ def ward(db) -> Ward:
 
     p = w.persons
     w.register = [
-        {"national_id": "079000000001", "full_name": "Child ok", "birth_date": p["ok"].birth_date,
-         "school_code": "SCH-W1", "grade": 4, "status": "enrolled"},
-        {"full_name": "Child ok_by_name", "birth_date": p["ok_by_name"].birth_date,
-         "school_code": "SCH-W1", "grade": 5, "status": "đang học"},
-        {"national_id": "079000000002", "full_name": "Child registered_not_attending",
-         "birth_date": p["registered_not_attending"].birth_date, "school_code": "SCH-W1",
-         "grade": 7, "status": "在读"},
-        {"national_id": "079000000003", "full_name": "Child attending_registered_out",
-         "birth_date": p["attending_registered_out"].birth_date, "school_code": "SCH-W1",
-         "grade": 6, "status": "bỏ học"},
-        {"national_id": "079000000004", "full_name": "Child poor_dropout",
-         "birth_date": p["poor_dropout"].birth_date, "school_code": "SCH-W1", "grade": 8,
-         "status": "dropped_out"},
-        {"national_id": "079000000005", "full_name": "Child commuter",
-         "birth_date": p["commuter"].birth_date, "school_code": "SCH-W1", "grade": 4,
-         "status": "enrolled"},
+        {
+            "national_id": "079000000001",
+            "full_name": "Child ok",
+            "birth_date": p["ok"].birth_date,
+            "school_code": "SCH-W1",
+            "grade": 4,
+            "status": "enrolled",
+        },
+        {
+            "full_name": "Child ok_by_name",
+            "birth_date": p["ok_by_name"].birth_date,
+            "school_code": "SCH-W1",
+            "grade": 5,
+            "status": "đang học",
+        },
+        {
+            "national_id": "079000000002",
+            "full_name": "Child registered_not_attending",
+            "birth_date": p["registered_not_attending"].birth_date,
+            "school_code": "SCH-W1",
+            "grade": 7,
+            "status": "在读",
+        },
+        {
+            "national_id": "079000000003",
+            "full_name": "Child attending_registered_out",
+            "birth_date": p["attending_registered_out"].birth_date,
+            "school_code": "SCH-W1",
+            "grade": 6,
+            "status": "bỏ học",
+        },
+        {
+            "national_id": "079000000004",
+            "full_name": "Child poor_dropout",
+            "birth_date": p["poor_dropout"].birth_date,
+            "school_code": "SCH-W1",
+            "grade": 8,
+            "status": "dropped_out",
+        },
+        {
+            "national_id": "079000000005",
+            "full_name": "Child commuter",
+            "birth_date": p["commuter"].birth_date,
+            "school_code": "SCH-W1",
+            "grade": 4,
+            "status": "enrolled",
+        },
         # A pupil the registry does not know: counted as unmatched, not a finding.
-        {"national_id": "079000000099", "full_name": "Stranger", "birth_date": born(9),
-         "school_code": "SCH-W1", "grade": 4, "status": "enrolled"},
+        {
+            "national_id": "079000000099",
+            "full_name": "Stranger",
+            "birth_date": born(9),
+            "school_code": "SCH-W1",
+            "grade": 4,
+            "status": "enrolled",
+        },
     ]
     w.users["officer"] = MembershipFactory(
         user=UserFactory(username="officer"), role="ward_officer", unit=w.ward

@@ -20,8 +20,9 @@ def test_bad_rows_answer_422_with_every_row(client, ward):
     from reach.crosscheck.tests.factories import register_file
 
     client.force_login(ward.users["officer"])
-    file = register_file([{"full_name": "", "birth_date": "2015-01-01", "school_code": "NOPE",
-                           "status": "enrolled"}])
+    file = register_file(
+        [{"full_name": "", "birth_date": "2015-01-01", "school_code": "NOPE", "status": "enrolled"}]
+    )
     file.name = "bad.csv"
     response = client.post(API, {"unit": ward.ward.code, "month": "2024-10", "file": file})
     assert response.status_code == 422

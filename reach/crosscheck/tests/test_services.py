@@ -97,16 +97,37 @@ def test_compare_register_twice_on_one_run_is_refused(ward, planted):
 
 def test_bad_rows_are_all_named_and_nothing_is_stored(ward):
     rows = [
-        {"full_name": "Good", "birth_date": "2015-01-02", "school_code": "SCH-W1",
-         "status": "enrolled"},
-        {"full_name": "", "birth_date": "2015-01-02", "school_code": "SCH-W1",
-         "status": "enrolled"},
-        {"full_name": "Bad date", "birth_date": "31/02/2015", "school_code": "SCH-W1",
-         "status": "enrolled"},
-        {"full_name": "Bad school", "birth_date": "2015-01-02", "school_code": "NOPE",
-         "status": "enrolled"},
-        {"full_name": "Bad status", "birth_date": "2015-01-02", "school_code": "SCH-W1",
-         "status": "asleep", "grade": 13},
+        {
+            "full_name": "Good",
+            "birth_date": "2015-01-02",
+            "school_code": "SCH-W1",
+            "status": "enrolled",
+        },
+        {
+            "full_name": "",
+            "birth_date": "2015-01-02",
+            "school_code": "SCH-W1",
+            "status": "enrolled",
+        },
+        {
+            "full_name": "Bad date",
+            "birth_date": "31/02/2015",
+            "school_code": "SCH-W1",
+            "status": "enrolled",
+        },
+        {
+            "full_name": "Bad school",
+            "birth_date": "2015-01-02",
+            "school_code": "NOPE",
+            "status": "enrolled",
+        },
+        {
+            "full_name": "Bad status",
+            "birth_date": "2015-01-02",
+            "school_code": "SCH-W1",
+            "status": "asleep",
+            "grade": 13,
+        },
     ]
     with pytest.raises(RegisterRejected) as refused:
         stage_register(

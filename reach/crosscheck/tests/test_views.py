@@ -1,8 +1,8 @@
 import io
 
-from python_calamine import CalamineWorkbook
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from reach.accounts.models import AuditEvent
 from reach.crosscheck.models import CrosscheckRun
@@ -32,8 +32,9 @@ def test_upload_preview_compare_and_lists(client, ward, planted):
 
 def test_bad_rows_are_listed_on_the_upload_page_and_nothing_kept(client, ward):
     client.force_login(ward.users["officer"])
-    bad = register_file([{"full_name": "X", "birth_date": "nope", "school_code": "SCH-W1",
-                          "status": "enrolled"}])
+    bad = register_file(
+        [{"full_name": "X", "birth_date": "nope", "school_code": "SCH-W1", "status": "enrolled"}]
+    )
     response = _upload(client, ward, bad)
     assert response.status_code == 422
     assert "birth_date" in response.content.decode()
