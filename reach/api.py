@@ -29,6 +29,7 @@ from reach.common.errors import (
     log_database_error,
 )
 from reach.common.uploads import refused_upload
+from reach.crosscheck.api import router as crosscheck_router
 from reach.entitlements.api import router as entitlements_router
 from reach.funds.api import router as funds_router
 from reach.funds.api_rounds import router as rounds_router
@@ -140,3 +141,4 @@ api.add_router("/", learning_router)
 api.add_router("/", intake_router)
 api.add_router("/", schoolsupport_router)
 api.add_router("/", reports_router)
+api.add_router("/", crosscheck_router)

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "reach.intake",
     "reach.schoolsupport",
     "reach.reports",
+    "reach.crosscheck",
     "reach.demo",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("intake/", include("reach.intake.urls")),
     path("school-support/", include("reach.schoolsupport.urls")),
     path("reports/", include("reach.reports.urls")),
+    path("crosschecks/", include("reach.crosscheck.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

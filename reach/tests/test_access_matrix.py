@@ -27,6 +27,7 @@ from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.api import api
 from reach.casework.models import Campaign
 from reach.casework.tests.factories import DropoutCaseFactory, WorkGroupFactory
+from reach.crosscheck.models import CrosscheckRun, Finding
 from reach.entitlements.models import EntitlementLine, Objection
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
@@ -320,6 +321,20 @@ def matrix(world, settings, tmp_path) -> Matrix:
         )
         for key in ("ward1", "ward2", "town")
     }
+    # register cross-checks (issue 22): a compared run per ward or town, its pupil a dropout
+    checks = {}
+    for key in ("ward1", "ward2", "town"):
+        checks[key] = CrosscheckRun.objects.create(
+            unit=world.units[key],
+            month=dt.date(2024, 10, 1),
+            school_year=2024,
+            filename="r.csv",
+            status="compared",
+        )
+        Finding.objects.create(
+            run=checks[key], kind="dropout", person=persons[key],
+            household=persons[key].household, poor=True,
+        )  # fmt: skip
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -346,6 +361,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "target_id": _ids(targets),
             "school_id": _ids(world.schools),
             "report_id": _ids(reports),
+            "check_id": _ids(checks),
         }
     )
 
@@ -356,6 +372,7 @@ UNSCOPED = {
     "code": "vn-poverty-education",
     "school_year": 2024,
     "gap": "unpaid",
+    "list_key": "dropouts",
 }
 
 

@@ -14,7 +14,7 @@ from reach.casework.services.cases import (
     reopen_case,
 )
 from reach.casework.services.groups import add_work_group_member, create_work_group
-from reach.casework.services.lists import open_cases_from_lists
+from reach.casework.services.lists import open_cases_for_persons, open_cases_from_lists
 
 __all__ = [
     "CaseConflict",
@@ -26,6 +26,7 @@ __all__ = [
     "create_work_group",
     "link_action",
     "open_case",
+    "open_cases_for_persons",
     "open_cases_from_lists",
     "record_action",
     "record_visit",

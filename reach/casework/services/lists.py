@@ -113,6 +113,34 @@ def open_cases_from_lists(
     opened_on = opened_on or today()
     check_date(opened_on, what="opening")
     stamp = timezone.now()
+    counts = {}
+    for kind in kinds:
+        select = _candidates(kind, reader=actor, school_year=school_year, unit=unit)
+        counts[kind] = _insert_cases(
+            select,
+            actor=actor,
+            school_year=school_year,
+            kind=kind,
+            opened_on=opened_on,
+            stamp=stamp,
+        )
+    _audit_new_cases(
+        actor=actor, school_year=school_year, stamp=stamp, reason="opened from the lists"
+    )
+    return counts
+
+
+def _insert_cases(
+    select: QuerySet,
+    *,
+    actor: User,
+    school_year: int,
+    kind: str,
+    opened_on: dt.date,
+    stamp: dt.datetime,
+) -> int:
+    """INSERT ... SELECT the new cases of `select` (annotated with the `case_` columns of a
+    person's case); the number inserted."""
     quote = connection.ops.quote_name
     # Every concrete field has a column; the `is not None` only tells mypy so.
     columns = {
@@ -122,31 +150,31 @@ def open_cases_from_lists(
     }
     targets = ", ".join(quote(columns[name]) for name in CASE_COLUMNS)
     sources = ", ".join(f"src.{quote('case_' + name)}" for name in CASE_COLUMNS)
-    counts = {}
-    for kind in kinds:
-        constants = {
-            "case_school_year": Value(school_year, output_field=IntegerField()),
-            "case_kind": Value(kind, output_field=CharField()),
-            "case_status": Value(CaseStatus.OPEN.value, output_field=CharField()),
-            "case_source": Value(CaseSource.LIST.value, output_field=CharField()),
-            "case_opened_on": Value(opened_on, output_field=DateField()),
-            "case_opened_by": _constant(getattr(actor, "pk", None), BigIntegerField()),
-            "case_outcome": Value("", output_field=CharField()),
-            "case_outcome_note": Value("", output_field=CharField()),
-            "case_created_at": Value(stamp, output_field=DateTimeField()),
-            "case_updated_at": Value(stamp, output_field=DateTimeField()),
-        }
-        select = _candidates(kind, reader=actor, school_year=school_year, unit=unit)
-        select = select.annotate(**constants).values(*(f"case_{name}" for name in CASE_COLUMNS))
-        sql, params = select.query.sql_with_params()
-        with connection.cursor() as cursor:
-            # Only quoted model names are interpolated; every value travels in `params`.
-            cursor.execute(
-                f"INSERT INTO {quote(DropoutCase._meta.db_table)} ({targets}) "  # noqa: S608
-                f"SELECT {sources} FROM ({sql}) src",
-                params,
-            )
-            counts[kind] = max(cursor.rowcount, 0)
+    constants = {
+        "case_school_year": Value(school_year, output_field=IntegerField()),
+        "case_kind": Value(kind, output_field=CharField()),
+        "case_status": Value(CaseStatus.OPEN.value, output_field=CharField()),
+        "case_source": Value(CaseSource.LIST.value, output_field=CharField()),
+        "case_opened_on": Value(opened_on, output_field=DateField()),
+        "case_opened_by": _constant(getattr(actor, "pk", None), BigIntegerField()),
+        "case_outcome": Value("", output_field=CharField()),
+        "case_outcome_note": Value("", output_field=CharField()),
+        "case_created_at": Value(stamp, output_field=DateTimeField()),
+        "case_updated_at": Value(stamp, output_field=DateTimeField()),
+    }
+    select = select.annotate(**constants).values(*(f"case_{name}" for name in CASE_COLUMNS))
+    sql, params = select.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Only quoted model names are interpolated; every value travels in `params`.
+        cursor.execute(
+            f"INSERT INTO {quote(DropoutCase._meta.db_table)} ({targets}) "  # noqa: S608
+            f"SELECT {sources} FROM ({sql}) src",
+            params,
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _audit_new_cases(*, actor: User, school_year: int, stamp: dt.datetime, reason: str) -> None:
     new_cases = DropoutCase.objects.filter(
         school_year=school_year, source=CaseSource.LIST, created_at=stamp
     )
@@ -159,10 +187,46 @@ def open_cases_from_lists(
                 obj=case,
                 after=snapshot(case),
                 household_id=case.household_id,
-                reason="opened from the lists",
+                reason=reason,
             )
             for case in new_cases.iterator(chunk_size=2000)
         ],
         batch_size=1000,
     )
-    return counts
+
+
+@transaction.atomic
+def open_cases_for_persons(
+    *,
+    actor: User,
+    school_year: int,
+    kind: str,
+    persons: QuerySet[Person],
+    reason: str,
+    opened_on: dt.date | None = None,
+) -> int:
+    """Open a case of `kind` for every child of `persons` (a list another app found, e.g. a
+    register cross-check's suspected dropouts) whom the actor may change cases of and who has
+    no case yet that school year: one INSERT ... SELECT, one audit event per new case (with
+    `reason`). Running it again opens nothing new."""
+    require(can_open_cases_from_lists(actor, None), _("Your role cannot open cases."))
+    opened_on = opened_on or today()
+    check_date(opened_on, what="opening")
+    stamp = timezone.now()
+    taken = DropoutCase.objects.filter(school_year=school_year).values("person_id")
+    rows = persons.exclude(pk__in=taken)
+    if not is_administrator(actor):
+        rows = rows.filter(pk__in=children_whose_cases_user_may_change(actor).values("pk"))
+    group = WorkGroup.objects.filter(unit=OuterRef("household__unit")).order_by("pk")
+    select = rows.order_by().annotate(
+        case_person=F("pk"),
+        case_household=F("household_id"),
+        case_unit=F("household__unit_id"),
+        case_work_group=Subquery(group.values("pk")[:1], output_field=BigIntegerField()),
+        case_risk_score=_constant(None, IntegerField()),
+    )
+    count = _insert_cases(
+        select, actor=actor, school_year=school_year, kind=kind, opened_on=opened_on, stamp=stamp
+    )
+    _audit_new_cases(actor=actor, school_year=school_year, stamp=stamp, reason=reason)
+    return count
