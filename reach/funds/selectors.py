@@ -5,6 +5,7 @@ ledger follow the fund. A recipient pupil is named only to a user who may see th
 Balances are derived: the sum of an account's entries (read from the covering index on
 (account, amount)), never a stored figure."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -39,6 +40,26 @@ def get_fund_for_user(user: User | None, fund_id: int) -> Fund | None:
 def fund_for_user_or_404(user: User | None, fund_id: int) -> Fund:
     """A fund the user may see, else `OutOfScope` (404, as if it did not exist)."""
     return found(get_fund_for_user(user, fund_id), _("No such fund"))
+
+
+def lowest_balance_from(account_id: int, day: dt.date, balance: int | None = None) -> int:
+    """The lowest balance the account holds on `day` or any later day, by its transactions'
+    dates (`balance`: its balance now, when the caller has it): what a movement dated `day` may
+    take out without any day after it going below zero. Reads only the entries dated after
+    `day`, grouped by day."""
+    now = balance_of(account_id) if balance is None else balance
+    later = list(
+        Entry.objects.filter(account_id=account_id, transaction__occurred_on__gt=day)
+        .values("transaction__occurred_on")
+        .annotate(amount=Sum("amount"))
+        .order_by("transaction__occurred_on")
+        .values_list("amount", flat=True)
+    )
+    running = lowest = now - sum(later)  # the balance at the end of `day`
+    for amount in later:
+        running += amount
+        lowest = min(lowest, running)
+    return lowest
 
 
 def balance_of(account_id: int) -> int:

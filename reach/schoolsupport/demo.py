@@ -11,10 +11,12 @@ Flags, amounts, names and dates are invented for the demonstration (decision "de
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from reach.accounts.models import User
 from reach.funds.choices import AccountKind
 from reach.funds.models import Account, Fund
-from reach.funds.selectors import balance_of
+from reach.funds.selectors import lowest_balance_from
 from reach.geo.models import School
 from reach.schoolsupport import services
 from reach.schoolsupport.models import SchoolProject
@@ -67,12 +69,15 @@ def _vietnam(actor: User, start: dt.date, counts: dict[str, int]) -> None:
         actor=actor, project=house, status="under_way", on=start + dt.timedelta(days=30)
     )
     if fund is not None:
+        # the fund settles the house's cost once it holds the money: the demo's gifts are of
+        # this school year, the house of the last, and no day may spend a later gift
         free = Account.objects.filter(fund=fund, kind=AccountKind.FREE_CASH).first()
-        paid = min(cost, balance_of(free.pk)) if free else 0
+        paid_on = timezone.localdate()
+        paid = min(cost, lowest_balance_from(free.pk, paid_on)) if free else 0
         if paid > 0:
             services.record_project_spending(
                 actor=actor, project=house, amount_minor=paid,
-                occurred_on=start + dt.timedelta(days=90), idempotency_key=f"demo-house-{house.pk}",
+                occurred_on=paid_on, idempotency_key=f"demo-house-{house.pk}",
             )  # fmt: skip
             counts["fund_payments"] += 1
     services.move_project(

@@ -29,7 +29,7 @@ from reach.funds.models import (
     Restriction,
     Transaction,
 )
-from reach.funds.selectors import with_balances
+from reach.funds.selectors import lowest_balance_from, with_balances
 from reach.registry.models import Person
 
 
@@ -115,10 +115,13 @@ def take_checkpoint(*, account_id: int, through_entry_id: int) -> AccountCheckpo
     )
 
 
-def check_lines(fund: Fund, lines: list[Line]) -> dict[int, tuple[int, int]]:
+def check_lines(
+    fund: Fund, lines: list[Line], occurred_on: dt.date | None = None
+) -> dict[int, tuple[int, int]]:
     """Refuse entries that do not sum to zero per commodity, or that would take an account the
-    fund holds (free, restricted cash, stock) below zero. Returns the held accounts' balances
-    and entries since their checkpoint, as `balances`."""
+    fund holds (free, restricted cash, stock) below zero: now, and on `occurred_on` or any day
+    after it (a movement dated in the past may not spend a gift received later). Returns the
+    held accounts' balances and entries since their checkpoint, as `balances`."""
     per_item: dict[str, int] = defaultdict(int)
     for line in lines:
         if line.account.fund_id != fund.pk or line.amount == 0:
@@ -133,13 +136,18 @@ def check_lines(fund: Fund, lines: list[Line]) -> dict[int, tuple[int, int]]:
             change[line.account.pk] += line.amount
     current = balances(list(held))
     for account_id, delta in change.items():
-        if delta < 0 and current[account_id][0] + delta < 0:
+        if delta >= 0:
+            continue
+        available = current[account_id][0]
+        if occurred_on is not None:
+            available = lowest_balance_from(account_id, occurred_on, available)
+        if available + delta < 0:
             account = held[account_id]
             raise InsufficientBalance(
                 _("%(account)s of the fund holds %(balance)s: %(amount)s cannot be taken from it")
                 % {
                     "account": describe_account(account),
-                    "balance": show_amount(current[account_id][0], account, fund.currency),
+                    "balance": show_amount(available, account, fund.currency),
                     "amount": show_amount(-delta, account, fund.currency),
                 }
             )
@@ -180,7 +188,7 @@ def post(
     reference_id: int | None = None,
 ) -> Transaction:
     """Check and write one transaction of the locked `fund`, and audit it."""
-    before = check_lines(fund, lines)
+    before = check_lines(fund, lines, occurred_on)
     txn = Transaction.objects.create(
         fund=fund,
         kind=kind,

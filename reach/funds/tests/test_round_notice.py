@@ -71,9 +71,9 @@ def test_publishing_sets_the_objection_period_and_the_awards_wait_for_its_end(wo
     round_.refresh_from_db()
     assert round_.objections_until == UNTIL
     with pytest.raises(RoundFrozen, match="objections are taken until"):
-        award_round(actor=district, round_=round_, on=UNTIL, today=UNTIL)
+        award_round(actor=district, round_=round_, on=DAY, today=UNTIL)
     assert not RoundAward.objects.exists()
-    result = award_round(actor=district, round_=round_, on=UNTIL, today=UNTIL + dt.timedelta(1))
+    result = award_round(actor=district, round_=round_, on=DAY, today=UNTIL + dt.timedelta(1))
     assert len(result.paid) == 3
 
 
@@ -98,7 +98,7 @@ def test_an_upheld_objection_withdraws_the_award_and_an_open_one_holds_every_pay
         )  # fmt: skip
     after = UNTIL + dt.timedelta(days=1)
     with pytest.raises(RoundFrozen, match="2 objections"):
-        award_round(actor=district, round_=round_, on=after, today=after)
+        award_round(actor=district, round_=round_, on=DAY, today=after)
 
     uphold_round_objection(actor=district, objection=upheld, resolution="income checked: above")
     with pytest.raises(RoundError):
@@ -109,7 +109,7 @@ def test_an_upheld_objection_withdraws_the_award_and_an_open_one_holds_every_pay
     ward2.refresh_from_db()
     assert ward2.outcome == "objection_upheld"
 
-    result = award_round(actor=district, round_=round_, on=after, today=after)
+    result = award_round(actor=district, round_=round_, on=DAY, today=after)
     assert {a.person_id for a in result.paid} == {
         world.persons["ward1"].pk,
         world.persons["commuter"].pk,

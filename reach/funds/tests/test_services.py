@@ -98,6 +98,32 @@ def test_paying_300000_of_500000_leaves_200000_and_paying_300000_more_is_refused
     assert free_cash(ward_fund) == 200_000
 
 
+def test_a_spend_dated_before_a_gift_cannot_spend_it_nor_take_a_later_day_below_zero(
+    world, ward_fund
+):
+    """Regression: the balance was checked as it stands now only, so a payment dated last
+    year could spend a gift received this year and leave last year's books negative."""
+    import datetime as dt
+
+    officer, pupil = world.users["ward01"], world.persons["ward1"]
+    give(ward_fund, officer, 500_000)  # received on DAY
+
+    def pay(amount, on, key):
+        return spend_to_student(
+            actor=officer, fund=ward_fund, recipient_id=pupil.pk, amount_minor=amount,
+            idempotency_key=key, occurred_on=on,
+        )  # fmt: skip
+
+    with pytest.raises(InsufficientBalance, match="holds 0 VND"):
+        pay(100_000, DAY - dt.timedelta(days=1), "before the gift")
+    pay(300_000, DAY + dt.timedelta(days=10), "later")
+    # 500,000 on DAY: paying 300,000 on DAY + 5 would leave -100,000 after DAY + 10
+    with pytest.raises(InsufficientBalance, match="holds 200,000 VND"):
+        pay(300_000, DAY + dt.timedelta(days=5), "in between")
+    pay(200_000, DAY + dt.timedelta(days=5), "in between, covered")
+    assert free_cash(ward_fund) == 0
+
+
 def test_a_gift_restricted_to_school_a_cannot_pay_a_pupil_of_school_b(world, district_fund):
     office = world.users["district"]
     school_a = world.schools["ward1"]
