@@ -14,7 +14,7 @@ from reach.common.uploads import UploadRefused
 from reach.crosscheck import selectors, services
 from reach.crosscheck.models import CrosscheckRun
 from reach.crosscheck.register import RegisterRejected
-from reach.crosscheck.schemas import FindingOut, RegisterRejectedOut, RunOut
+from reach.crosscheck.schemas import CrosscheckRunOut, FindingOut, RegisterRejectedOut
 from reach.geo.selectors import unit_for_user_or_404
 
 router = Router(tags=["crosschecks"])
@@ -28,14 +28,14 @@ def _run_out(run: CrosscheckRun) -> dict:
     return {"unit": run.unit.code, **{name: getattr(run, name) for name in fields}}
 
 
-@router.get("/crosschecks", response={200: list[RunOut], **READ_ERRORS})
+@router.get("/crosschecks", response={200: list[CrosscheckRunOut], **READ_ERRORS})
 def list_runs(request, unit: str = "", limit: int = 100):
     """The runs the caller sees (of `unit`, when given), newest month first."""
     runs = selectors.list_runs_for_user(request.user, unit_for_user_or_404(request.user, unit))
     return [_run_out(run) for run in runs[: max(1, min(limit, 1000))]]
 
 
-@router.get("/crosschecks/{check_id}", response={200: RunOut, **READ_ERRORS})
+@router.get("/crosschecks/{check_id}", response={200: CrosscheckRunOut, **READ_ERRORS})
 def get_run(request, check_id: int):
     return _run_out(selectors.get_run_for_user(request.user, check_id))
 
@@ -65,7 +65,7 @@ def list_findings(request, check_id: int, list: str = "not_in_register", limit: 
 
 @router.post(
     "/crosschecks",
-    response={200: RunOut, 413: Error, **ERRORS, 422: RegisterRejectedOut},
+    response={200: CrosscheckRunOut, 413: Error, **ERRORS, 422: RegisterRejectedOut},
 )
 def upload_register(request, unit: Form[str], month: Form[str], file: File[UploadedFile]):
     """Stage a school register (.xlsx or .csv) for `unit` and `month` (YYYY-MM). 422: nothing
@@ -88,7 +88,7 @@ def upload_register(request, unit: Form[str], month: Form[str], file: File[Uploa
     return _run_out(run)
 
 
-@router.post("/crosschecks/{check_id}/compare", response={200: RunOut, **ERRORS})
+@router.post("/crosschecks/{check_id}/compare", response={200: CrosscheckRunOut, **ERRORS})
 def compare_register(request, check_id: int):
     """Compare a staged register with the registry; opens cases for the suspected dropouts."""
     run = selectors.get_run_for_user(request.user, check_id)

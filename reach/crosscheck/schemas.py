@@ -5,7 +5,7 @@ from ninja import Schema
 from reach.common.schemas import Invalid
 
 
-class RunOut(Schema):
+class CrosscheckRunOut(Schema):
     """A comparison run and the counts of its ledgers."""
 
     id: int

@@ -16,11 +16,11 @@ from reach.intake.schemas import (
     CapacityIn,
     CapacityOut,
     IntakeOut,
+    IntakePersonOut,
     NextStepIn,
     NextStepOut,
     OpenCasesIn,
     OpenedOut,
-    PersonOut,
     StreamingOut,
     UnitRatesOut,
 )
@@ -64,7 +64,7 @@ def get_universal_rates(request, school_year: SchoolYear | None = None, unit: st
     ]
 
 
-@router.get("/intake/universal/persons", response={200: list[PersonOut], **READ_ERRORS})
+@router.get("/intake/universal/persons", response={200: list[IntakePersonOut], **READ_ERRORS})
 def list_rate_persons(
     request,
     rate: str,

@@ -28,7 +28,7 @@ class UnitRatesOut(Schema):
     rates: list[RateOut]
 
 
-class PersonOut(Schema):
+class IntakePersonOut(Schema):
     """A person behind a number: no national ID, birth date or address."""
 
     id: int

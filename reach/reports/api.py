@@ -19,7 +19,7 @@ from reach.reports.dhis2 import build_export, load_mapping
 from reach.reports.models import Report
 from reach.reports.periods import PeriodError, period_of
 from reach.reports.permissions import can_export_dhis2
-from reach.reports.schemas import BoardOut, Dhis2Out, ReportDetailOut, ReportOut
+from reach.reports.schemas import Dhis2Out, ReportBoardOut, ReportDetailOut, ReportOut
 from reach.reports.snapshots import drift
 
 router = Router(tags=["reports"])
@@ -66,7 +66,7 @@ def list_reports(request, unit: str = "", template: str = "", status: str = ""):
     return [report_out(report) for report in reports]
 
 
-@router.get("/reports/board", response={200: BoardOut, **READ_ERRORS})
+@router.get("/reports/board", response={200: ReportBoardOut, **READ_ERRORS})
 def get_board(request, template: str, unit: str = "", day: dt.date | None = None):
     """Each sub-unit of `unit` (default: the caller's own) with the status of its report of
     `template` for the period holding `day` (default today): missing and late included."""

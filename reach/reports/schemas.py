@@ -32,7 +32,7 @@ class SubUnitOut(Schema):
     figures: dict[str, FigureOut]
 
 
-class EventOut(Schema):
+class ReportEventOut(Schema):
     action: str
     by: str
     at: dt.datetime
@@ -55,7 +55,7 @@ class ReportDetailOut(ReportOut):
     sub_units: list[SubUnitOut] | None
     returned_figures: dict[str, str]
     drift: list[DriftOut]
-    history: list[EventOut]
+    history: list[ReportEventOut]
 
 
 class BoardRowOut(Schema):
@@ -67,7 +67,7 @@ class BoardRowOut(Schema):
     late: bool
 
 
-class BoardOut(Schema):
+class ReportBoardOut(Schema):
     template: str
     unit: str
     period_label: str
