@@ -221,14 +221,7 @@ def round_notice_pdf(request, round_id: int):
 
 
 def _to_notice(request, round_id: int, action):
-    round_ = _round(request, round_id)
-    try:
-        action(round_)
-    except (NotAllowed, OutOfScope):
-        raise
-    except DomainError as error:
-        messages.error(request, str(error))
-    return redirect("funds:round-notice", round_id=round_.pk)
+    return _act(request, round_id, action, then="funds:round-notice")
 
 
 @login_required
@@ -278,7 +271,9 @@ def round_objection_resolve(request, round_id: int):
     return _to_notice(request, round_id, resolve)
 
 
-def _act(request, round_id: int, action) -> object:
+def _act(request, round_id: int, action, *, then: str = "funds:round") -> object:
+    """Apply `action` to the round, show a domain error as a message, and go back to the round's
+    page (or `then`)."""
     round_ = _round(request, round_id)
     try:
         action(round_)
@@ -286,7 +281,7 @@ def _act(request, round_id: int, action) -> object:
         raise
     except DomainError as error:
         messages.error(request, str(error))
-    return redirect("funds:round", round_id=round_.pk)
+    return redirect(then, round_id=round_.pk)
 
 
 @login_required
