@@ -45,8 +45,8 @@ def fund_for_user_or_404(user: User | None, fund_id: int) -> Fund:
 def lowest_balance_from(account_id: int, day: dt.date, balance: int | None = None) -> int:
     """The lowest balance the account holds on `day` or any later day, by its transactions'
     dates (`balance`: its balance now, when the caller has it): what a movement dated `day` may
-    take out without any day after it going below zero. Reads only the entries dated after
-    `day`, grouped by day."""
+    take out without any day after it going below zero. It adds up the entries dated after
+    `day`, day by day."""
     now = balance_of(account_id) if balance is None else balance
     later = list(
         Entry.objects.filter(account_id=account_id, transaction__occurred_on__gt=day)
