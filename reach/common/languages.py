@@ -5,6 +5,8 @@ Django's language codes (`zh-hans`, `vi`) are reduced to those keys here."""
 
 from collections.abc import Mapping
 
+from django.utils.translation import get_language
+
 LANGUAGES = ("vi", "zh", "en")
 
 
@@ -23,3 +25,8 @@ def in_language(names: Mapping[str, str], lang: str | None) -> str:
         or names.get("en")
         or next(iter(names.values()), "")
     )
+
+
+def in_current_language(names: Mapping[str, str]) -> str:
+    """The name in the language of the request under way (`in_language`)."""
+    return in_language(names, get_language())

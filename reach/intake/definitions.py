@@ -7,9 +7,8 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.utils.translation import get_language
 
-from reach.common.languages import in_language
+from reach.common.languages import in_current_language
 from reach.indicators.parameters import AgeBand
 from reach.registry.choices import (
     EducationCompleted,
@@ -50,7 +49,7 @@ class Rate:
 
     @property
     def label(self) -> str:
-        return in_language(self.labels, get_language()) or self.code
+        return in_current_language(self.labels) or self.code
 
     def level_reached(self, value: float | None) -> int | None:
         """The highest level whose threshold `value` reaches; None when no threshold is

@@ -21,10 +21,9 @@ import yaml
 from django.conf import settings
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
 
 from reach.accounts.scoping import under_paths
-from reach.common.languages import in_language
+from reach.common.languages import in_current_language
 from reach.common.schoolyear import FIRST_MONTH
 from reach.entitlements.choices import LineStatus
 from reach.entitlements.models import EntitlementLine
@@ -79,12 +78,12 @@ class FigureDefinition:
 
     @property
     def label(self) -> str:
-        return _in_language(self.labels)
+        return in_current_language(self.labels)
 
     @property
     def reason(self) -> str:
         """Why the figure is not available (in the reader's language); empty when it is."""
-        return _in_language(self.reasons) if not self.available else ""
+        return in_current_language(self.reasons) if not self.available else ""
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,6 @@ class Definitions:
 
     def choices(self) -> list[tuple[str, str]]:
         return [(code, d.label) for code, d in self.figures.items()]
-
-
-def _in_language(labels: dict[str, str]) -> str:
-    return in_language(labels, get_language())
 
 
 class FigureValue(NamedTuple):

@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from reach.plans.figures import LANGUAGES, _in_language, figure_definitions
+from reach.common.languages import in_current_language
+from reach.plans.figures import LANGUAGES, figure_definitions
 from reach.reports.choices import PeriodKind
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "templates.yaml"
@@ -27,7 +28,7 @@ class Section:
 
     @property
     def title(self) -> str:
-        return _in_language(self.titles)
+        return in_current_language(self.titles)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class NarrativeField:
 
     @property
     def label(self) -> str:
-        return _in_language(self.labels)
+        return in_current_language(self.labels)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class ReportTemplate:
 
     @property
     def label(self) -> str:
-        return _in_language(self.labels)
+        return in_current_language(self.labels)
 
     @property
     def figure_codes(self) -> tuple[str, ...]:

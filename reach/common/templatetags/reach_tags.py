@@ -1,7 +1,7 @@
 from django import template
 from django.utils import translation
 
-from reach.common.languages import in_language as name_in_language
+from reach.common.languages import in_current_language
 from reach.common.money import format_major
 
 register = template.Library()
@@ -20,4 +20,4 @@ def in_language(names: object) -> str:
     """A {vi, zh, en} mapping of names in the current language (English, then any, otherwise)."""
     if not isinstance(names, dict) or not names:
         return ""
-    return name_in_language(names, translation.get_language())
+    return in_current_language(names)
