@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict, under_paths
-from reach.geo.models import School, Unit, UnitYearAttribute
-from reach.schoolsupport.choices import ProjectStatus
+from reach.funds.models import Fund
+from reach.funds.selectors import funds_for_user
+from reach.geo.models import PATH_SEPARATOR, Organisation, School, Unit, UnitYearAttribute
+from reach.schoolsupport.choices import NeedStatus, ProjectStatus
 from reach.schoolsupport.models import (
     PairingActivity,
     SchoolNeed,
@@ -42,6 +44,22 @@ def list_needs_for_user(user: User | None, school: School) -> QuerySet[SchoolNee
     return restrict(SchoolNeed.objects.filter(school=school), user)
 
 
+def list_open_needs_for_user(user: User | None, school: School) -> QuerySet[SchoolNeed]:
+    """The needs of `school` a project can still answer."""
+    return list_needs_for_user(user, school).filter(status=NeedStatus.OPEN)
+
+
+def list_funds_over_school_for_user(user: User | None, school: School) -> QuerySet[Fund]:
+    """The funds the user sees whose area holds `school` (a fund pays only under its unit)."""
+    parts = school.unit.path.split(PATH_SEPARATOR)
+    over = [PATH_SEPARATOR.join(parts[: n + 1]) for n in range(len(parts))]
+    return funds_for_user(user).filter(unit__path__in=over).order_by("code")
+
+
+def list_organisations_for_user(user: User | None) -> QuerySet[Organisation]:
+    return restrict(Organisation.objects.all(), user).order_by("name")
+
+
 def list_projects_for_user(user: User | None, school: School) -> QuerySet[SchoolProject]:
     return restrict(
         SchoolProject.objects.filter(school=school).select_related("fund", "need"), user
@@ -60,7 +78,11 @@ def get_project_for_user(user: User | None, project_id: int) -> SchoolProject | 
 
 
 def get_pairing_for_user(user: User | None, pairing_id: int) -> SchoolPairing | None:
-    pairings = SchoolPairing.objects.select_related("helper__unit", "school__unit")
+    pairings = SchoolPairing.objects.select_related(
+        "helper__unit", "school__unit"
+    ).prefetch_related(
+        Prefetch("activities", queryset=PairingActivity.objects.order_by("held_on", "pk"))
+    )
     return restrict(pairings, user).filter(pk=pairing_id).first()
 
 

@@ -1,11 +1,13 @@
 """Pages of school support: the poor villages' schools and what each received (with its
-.xlsx, role-gated and audited), the schools of a unit, and one school's plan (一校一策) with
-the form its staff and officers record a need on.
+.xlsx, role-gated and audited), the schools of a unit, one school's plan (一校一策) with
+the form its staff and officers record a need on, and the forms that plan a project and move
+its status, record a teacher sent, a training given, a pairing and the pair's activities.
 
 The services decide who may change what; their `NotAllowed` propagates as a 403, their other
-refusals come back as a message."""
+refusals come back as a message on the form, and nothing is stored."""
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
@@ -19,9 +21,19 @@ from reach.common.downloads import export_filters
 from reach.common.errors import DomainError, NotAllowed, found
 from reach.common.money import CURRENCY_EXPONENTS, format_major
 from reach.common.xlsx import Sheet, write_workbook, xlsx_response
+from reach.geo.models import School
 from reach.geo.selectors import unit_for_user_or_404
 from reach.schoolsupport import permissions, selectors, services
-from reach.schoolsupport.forms import NeedForm
+from reach.schoolsupport.forms import (
+    ActivityForm,
+    NeedForm,
+    PairingForm,
+    PlacementForm,
+    ProjectForm,
+    ProjectStatusForm,
+    TrainingForm,
+)
+from reach.schoolsupport.models import SchoolPairing, SchoolProject
 from reach.schoolsupport.selectors import Received
 
 
@@ -133,7 +145,14 @@ def received(request):
             "unit": unit,
             "year": year,
             "received": result,
-            "rows": [(r, _amounts(r.amounts, lang)) for r in result.rows],
+            "rows": [
+                (
+                    r,
+                    _amounts(r.amounts, lang),
+                    permissions.can_manage_school_support(request.user, r.school),
+                )
+                for r in result.rows
+            ],
             "total_amounts": _amounts(result.total.amounts, lang),
             "may_export": permissions.can_export_received(request.user, unit),
         },
@@ -176,5 +195,231 @@ def school(request, school_id: int):
             "plan": plan,
             "received": _amounts(plan.received, request.LANGUAGE_CODE),
             "form": form if may_record else None,
+            "may_manage": permissions.can_manage_school_support(request.user, found_school),
         },
+    )
+
+
+# --- the forms of projects, teachers, training and pairs ---
+
+
+def _school(request, school_id: int) -> School:
+    return found(selectors.get_school_for_user(request.user, school_id), _("No such school"))
+
+
+def _written(request, form, *, may: bool, refusal: str, write: Callable[[dict], object]) -> bool:
+    """On a POST: refuse (403) a user who may not write, else write the form's values through
+    the service; True once written. The domain's refusals land on the form."""
+    if request.method != "POST":
+        return False
+    require(may, refusal)
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, _("Recorded."))
+    return True
+
+
+def _form_page(request, *, school: School, form, may: bool, title: str, submit: str, refusal: str):
+    return render(
+        request,
+        "schoolsupport/form.html",
+        {
+            "school": school,
+            "form": form if may else None,
+            "title": title,
+            "submit": submit,
+            "refusal": refusal,
+        },
+    )
+
+
+@login_required
+def new_project(request, school_id: int):
+    """Plan a project for the school: a building, semi-boarding house, repair or equipment,
+    with its budget and who pays (the state budget or a fund over the school)."""
+    school = _school(request, school_id)
+    may = permissions.can_manage_school_support(request.user, school)
+    refusal = _("Your role cannot record projects of this school.")
+    form = ProjectForm(
+        request.POST or None,
+        needs=selectors.list_open_needs_for_user(request.user, school),
+        funds=selectors.list_funds_over_school_for_user(request.user, school),
+    )
+
+    def write(data: dict) -> SchoolProject:
+        return services.create_project(
+            actor=request.user,
+            school=school,
+            data=services.ProjectInput(
+                kind=data["kind"],
+                title=data["title"],
+                budget_minor=data["budget_minor"],
+                currency=data["currency"],
+                funding=data["funding"],
+                planned_on=data["planned_on"],
+                fund_id=data["fund"].pk if data["fund"] else None,
+                need_id=data["need"].pk if data["need"] else None,
+                note=data["note"],
+            ),
+        )
+
+    if _written(request, form, may=may, refusal=refusal, write=write):
+        return redirect("schoolsupport:school", school_id=school.pk)
+    return _form_page(
+        request,
+        school=school,
+        form=form,
+        may=may,
+        title=_("Plan a project"),
+        submit=_("Plan the project"),
+        refusal=refusal,
+    )
+
+
+@login_required
+def project(request, project_id: int):
+    """A project with what it drew from its fund; a POST starts, completes (with its final
+    cost) or cancels it."""
+    found_project: SchoolProject = found(
+        selectors.get_project_for_user(request.user, project_id), _("No such project")
+    )
+    may = permissions.can_manage_school_support(request.user, found_project.school)
+    form = ProjectStatusForm(
+        request.POST or None, current=found_project.status, currency=found_project.currency
+    )
+
+    def write(data: dict) -> SchoolProject:
+        return services.move_project(
+            actor=request.user,
+            project=found_project,
+            status=data["status"],
+            on=data["on"],
+            cost_minor=data["cost_minor"],
+        )
+
+    refusal = _("Your role cannot change projects of this school.")
+    if _written(request, form, may=may, refusal=refusal, write=write):
+        return redirect("schoolsupport:project", project_id=found_project.pk)
+    final = not form.fields["status"].choices  # type: ignore[attr-defined]
+    return render(
+        request,
+        "schoolsupport/project.html",
+        {
+            "p": found_project,
+            "school": found_project.school,
+            "drawn": format_major(
+                services.drawn_from_fund(found_project),
+                found_project.currency,
+                lang=request.LANGUAGE_CODE,
+            ),
+            "form": form if may and not final else None,
+        },
+    )
+
+
+@login_required
+def new_placement(request, school_id: int):
+    """Record a teacher sent to teach at the school (支教) by a school or an organisation."""
+    school = _school(request, school_id)
+    may = permissions.can_manage_school_support(request.user, school)
+    refusal = _("Your role cannot record teachers sent to this school.")
+    form = PlacementForm(
+        request.POST or None,
+        schools=selectors.list_schools_for_user(request.user).exclude(pk=school.pk),
+        organisations=selectors.list_organisations_for_user(request.user),
+    )
+
+    def write(data: dict) -> object:
+        return services.record_teacher_placement(actor=request.user, school=school, **data)
+
+    if _written(request, form, may=may, refusal=refusal, write=write):
+        return redirect("schoolsupport:school", school_id=school.pk)
+    return _form_page(
+        request,
+        school=school,
+        form=form,
+        may=may,
+        title=_("Record a teacher sent"),
+        submit=_("Record the teacher"),
+        refusal=refusal,
+    )
+
+
+@login_required
+def new_training(request, school_id: int):
+    """Record training given to the school's teachers."""
+    school = _school(request, school_id)
+    may = permissions.can_manage_school_support(request.user, school)
+    refusal = _("Your role cannot record training for this school.")
+    form = TrainingForm(request.POST or None)
+
+    def write(data: dict) -> object:
+        return services.record_training(actor=request.user, school=school, **data)
+
+    if _written(request, form, may=may, refusal=refusal, write=write):
+        return redirect("schoolsupport:school", school_id=school.pk)
+    return _form_page(
+        request,
+        school=school,
+        form=form,
+        may=may,
+        title=_("Record a training"),
+        submit=_("Record the training"),
+        refusal=refusal,
+    )
+
+
+@login_required
+def new_pairing(request, school_id: int):
+    """Pair a helping school with this school (结对帮扶); the user must manage both."""
+    school = _school(request, school_id)
+    may = permissions.can_manage_school_support(request.user, school)
+    refusal = _("Your role cannot pair these two schools.")
+    form = PairingForm(
+        request.POST or None,
+        helpers=selectors.list_schools_for_user(request.user).exclude(pk=school.pk),
+    )
+
+    def write(data: dict) -> SchoolPairing:
+        return services.pair_schools(actor=request.user, school=school, **data)
+
+    if _written(request, form, may=may, refusal=refusal, write=write):
+        return redirect("schoolsupport:school", school_id=school.pk)
+    return _form_page(
+        request,
+        school=school,
+        form=form,
+        may=may,
+        title=_("Pair with a helping school"),
+        submit=_("Pair the schools"),
+        refusal=refusal,
+    )
+
+
+@login_required
+def pairing(request, pairing_id: int):
+    """A pair of schools and what they did together; a POST records an activity."""
+    pair: SchoolPairing = found(
+        selectors.get_pairing_for_user(request.user, pairing_id), _("No such pair")
+    )
+    may = permissions.can_pair_schools(request.user, pair.helper, pair.school)
+    form = ActivityForm(request.POST or None)
+
+    def write(data: dict) -> object:
+        return services.record_pairing_activity(actor=request.user, pairing=pair, **data)
+
+    refusal = _("Your role cannot record activities of this pair.")
+    if _written(request, form, may=may, refusal=refusal, write=write):
+        return redirect("schoolsupport:pairing", pairing_id=pair.pk)
+    return render(
+        request,
+        "schoolsupport/pairing.html",
+        {"pair": pair, "school": pair.school, "form": form if may else None},
     )
