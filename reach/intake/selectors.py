@@ -6,11 +6,12 @@ reader would not be one); its counts are shown for the units the reader may see,
 children only those the reader may see are named.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from reach.accounts.models import User
+from reach.accounts.models import AuditEvent, User
 from reach.accounts.scoping import restrict, under_paths
 from reach.geo.models import School, Unit
 from reach.indicators.selectors import child_units_for_user
@@ -60,6 +61,76 @@ def list_capacities_for_user(
     if unit is not None:
         capacities = capacities.filter(under_paths("school__unit__path", (unit.path,)))
     return capacities.select_related("school", "school__unit").order_by("grade", "school__code")
+
+
+def get_school_for_user(user: User | None, school_id: int) -> School | None:
+    return restrict(School.objects.select_related("unit"), user).filter(pk=school_id).first()
+
+
+@dataclass(frozen=True)
+class PlacesSet:
+    """A school's places at an entry grade in a school year (None: not set), with who set
+    them last and when, as the audit trail records it."""
+
+    school: School
+    school_year: int
+    grade: int
+    places: int | None = None
+    set_by: str = ""
+    set_at: dt.datetime | None = None
+
+
+def _last_changes(capacities: list[Capacity]) -> dict[int, AuditEvent]:
+    """The latest audit event of each capacity: one statement."""
+    events = AuditEvent.objects.filter(
+        object_type=Capacity._meta.label_lower,
+        object_id__in=[str(c.pk) for c in capacities],
+    ).order_by("at", "id")
+    return {int(event.object_id): event for event in events}
+
+
+def _places_set(capacities: list[Capacity]) -> list[PlacesSet]:
+    last = _last_changes(capacities)
+    return [
+        PlacesSet(
+            school=c.school,
+            school_year=c.school_year,
+            grade=c.grade,
+            places=c.places,
+            set_by=last[c.pk].actor_name if c.pk in last else "",
+            set_at=last[c.pk].at if c.pk in last else None,
+        )
+        for c in capacities
+    ]
+
+
+def list_places_of_school_for_user(user: User | None, school: School) -> list[PlacesSet]:
+    """Every year's and entry grade's places of `school`, the latest year first."""
+    capacities = restrict(Capacity.objects.filter(school=school), user).select_related("school")
+    return _places_set(list(capacities.order_by("-school_year", "grade")))
+
+
+def list_school_places_for_user(
+    user: User | None, *, unit: Unit, school_year: int, grade: int, limit: int = 500
+) -> list[PlacesSet]:
+    """The places of each school the user sees under `unit` at `grade` in `school_year`, the
+    schools without places set included: two statements and the audit's one."""
+    schools = list(
+        restrict(School.objects.filter(under_paths("unit__path", (unit.path,))), user)
+        .select_related("unit")
+        .order_by("unit__path", "code")[:limit]
+    )
+    capacities = {
+        c.school_id: c
+        for c in Capacity.objects.filter(
+            school__in=schools, school_year=school_year, grade=grade
+        ).select_related("school")
+    }
+    known = {row.school.pk: row for row in _places_set(list(capacities.values()))}
+    return [
+        known.get(s.pk) or PlacesSet(school=s, school_year=school_year, grade=grade)
+        for s in schools
+    ]
 
 
 @dataclass(frozen=True)

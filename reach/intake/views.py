@@ -2,7 +2,8 @@
 sub-units with the persons behind each number; a ward's (or district's) intake per entry grade
 with its gap, allocation and unplaced children (.xlsx for those who plan the intake, masked
 where the reader may not see names in full, audited); grade-9 finishers and their next steps,
-with the unknowns opened as cases."""
+with the unknowns opened as cases; a school's places per entry grade and year, set on its page
+with who set each figure last."""
 
 import io
 
@@ -19,14 +20,15 @@ from reach.accounts.permissions import may_see_unmasked, require
 from reach.accounts.scoping import restrict
 from reach.accounts.services import record_export
 from reach.common.downloads import export_filters
-from reach.common.errors import DomainError, NotAllowed
+from reach.common.errors import DomainError, NotAllowed, found
 from reach.common.masking import mask_name
 from reach.common.xlsx import Sheet, write_workbook, xlsx_response
 from reach.geo.models import Unit
 from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
 from reach.intake import selectors, services
 from reach.intake.choices import RECORDED_STEPS, EntryGrade, NextStep
-from reach.intake.permissions import can_export_intake
+from reach.intake.forms import CapacityForm
+from reach.intake.permissions import can_export_intake, can_set_capacity
 from reach.intake.universal import RateMeasure
 from reach.registry.models import Person
 from reach.registry.selectors import default_school_year_for_user
@@ -214,6 +216,45 @@ def places(request):
             "schools": schools,
             "choose": children,
             "may_export": unit is not None and can_export_intake(request.user, unit),
+            "school_places": (
+                selectors.list_school_places_for_user(
+                    request.user, unit=unit, school_year=year + 1, grade=grade
+                )
+                if plan is not None
+                else []
+            ),
+        },
+    )
+
+
+@login_required
+def school_places(request, school_id: int):
+    """A school's places per entry grade and school year, with who set each figure last; a
+    POST sets the places of one grade and year (creating or changing them)."""
+    school = found(selectors.get_school_for_user(request.user, school_id), _("School not found"))
+    may = can_set_capacity(request.user, school)
+    # `year` is the year the children are counted in, as on the intake page: they enter the next
+    initial = {"school_year": _year(request) + 1, "grade": _grade(request)}
+    form = CapacityForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require(may, _("Your role cannot set this school's places."))
+        if form.is_valid():
+            try:
+                services.set_capacity(actor=request.user, school=school, **form.cleaned_data)
+                messages.success(request, _("Recorded."))
+                return redirect("intake:school-places", school_id=school.pk)
+            except NotAllowed:
+                raise
+            except DomainError as error:
+                form.add_error(None, str(error))
+    return render(
+        request,
+        "intake/school_places.html",
+        {
+            "school": school,
+            "places": selectors.list_places_of_school_for_user(request.user, school),
+            "grades": EntryGrade.choices,
+            "form": form if may else None,
         },
     )
 
