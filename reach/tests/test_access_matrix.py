@@ -45,6 +45,7 @@ from reach.funds.services.rounds import (
 )
 from reach.funds.services.sponsorships import create_sponsorship
 from reach.funds.tests.factories import DonorFactory, FundFactory
+from reach.geo.tests.factories import SchoolFactory
 from reach.learning.models import Board, Commendation, Event, Participant, Registration
 from reach.learning.tests.factories import CourseFactory, CriteriaSetFactory
 from reach.payments.services.background import KIND as PAYMENTS
@@ -54,6 +55,7 @@ from reach.policy.calc import default_policies_dir
 from reach.policy.services import load_policies_dir
 from reach.registry.models import Household, ImportBatch, Person
 from reach.reports.services import open_report, submit_report
+from reach.schoolsupport.tests.factories import SchoolPairingFactory, SchoolProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -335,6 +337,17 @@ def matrix(world, settings, tmp_path) -> Matrix:
             run=checks[key], kind="dropout", person=persons[key],
             household=persons[key].household, poor=True,
         )  # fmt: skip
+    # school support (issue 22): a project of each place's school, and a pair that helps it
+    projects = {key: SchoolProjectFactory(school=school) for key, school in world.schools.items()}
+    helpers = {
+        "ward1": world.schools["ward2"],
+        "ward2": world.schools["ward1"],
+        "town": SchoolFactory(code="SCH-county", unit=world.units["county"]),
+    }
+    pairings = {
+        key: SchoolPairingFactory(school=world.schools[key], helper=helper)
+        for key, helper in helpers.items()
+    }
     return Matrix(
         places={
             "household_id": _ids(households),
@@ -362,6 +375,8 @@ def matrix(world, settings, tmp_path) -> Matrix:
             "school_id": _ids(world.schools),
             "report_id": _ids(reports),
             "check_id": _ids(checks),
+            "project_id": _ids(projects),
+            "pairing_id": _ids(pairings),
         }
     )
 
