@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reach.registry.choices import EducationLevel
+
 
 class EntryGrade(models.IntegerChoices):
     """The entry grades a school takes new pupils into (lớp đầu cấp); 0 is preschool."""
@@ -9,6 +11,15 @@ class EntryGrade(models.IntegerChoices):
     GRADE_1 = 1, _("Grade 1")
     GRADE_6 = 6, _("Grade 6")
     GRADE_10 = 10, _("Grade 10")
+
+
+# The level of school each entry grade opens (a school's `levels` say which it teaches).
+ENTRY_LEVEL = {
+    EntryGrade.PRESCHOOL: EducationLevel.PRESCHOOL,
+    EntryGrade.GRADE_1: EducationLevel.PRIMARY,
+    EntryGrade.GRADE_6: EducationLevel.LOWER_SECONDARY,
+    EntryGrade.GRADE_10: EducationLevel.UPPER_SECONDARY,
+}
 
 
 class NextStep(models.TextChoices):

@@ -16,6 +16,7 @@ from reach.accounts.scoping import restrict, under_paths
 from reach.geo.models import School, Unit
 from reach.indicators.selectors import child_units_for_user
 from reach.intake import planning, streaming, universal
+from reach.intake.choices import ENTRY_LEVEL, EntryGrade
 from reach.intake.definitions import Rate, universal_definitions
 from reach.intake.models import Capacity
 from reach.registry.models import Person
@@ -113,8 +114,9 @@ def list_places_of_school_for_user(user: User | None, school: School) -> list[Pl
 def list_school_places_for_user(
     user: User | None, *, unit: Unit, school_year: int, grade: int, limit: int = 500
 ) -> list[PlacesSet]:
-    """The places of each school the user sees under `unit` at `grade` in `school_year`, the
-    schools without places set included: two statements and the audit's one."""
+    """The places at `grade` in `school_year` of each school the user sees under `unit` that
+    teaches the grade's level (or says no level, or has places set): two statements and the
+    audit's one."""
     schools = list(
         restrict(School.objects.filter(under_paths("unit__path", (unit.path,))), user)
         .select_related("unit")
@@ -127,9 +129,11 @@ def list_school_places_for_user(
         ).select_related("school")
     }
     known = {row.school.pk: row for row in _places_set(list(capacities.values()))}
+    level = ENTRY_LEVEL[EntryGrade(grade)]
     return [
         known.get(s.pk) or PlacesSet(school=s, school_year=school_year, grade=grade)
         for s in schools
+        if s.pk in known or not s.levels or level in s.levels
     ]
 
 

@@ -56,7 +56,11 @@ def test_setting_them_again_changes_the_figure_and_names_the_last_to_set_it(worl
     assert _events(capacity) == [("create", "ward01"), ("update", "district")]
     intake = district.get("/intake/places/?year=2024&grade=6&unit=26734").content.decode()
     assert "<td>55</td><td>district</td>" in intake
-    assert f"/intake/places/schools/{world.schools['ward1'].pk}/" in intake
+    link = f"/intake/places/schools/{world.schools['ward1'].pk}/"
+    assert link in intake
+    # a primary school without preschool places is not listed for the preschool intake
+    preschool = district.get("/intake/places/?year=2024&grade=0&unit=26734").content.decode()
+    assert 'id="intake-places-set"' in preschool and link not in preschool
 
 
 @pytest.mark.parametrize(
