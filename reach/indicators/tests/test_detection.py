@@ -187,7 +187,9 @@ def test_only_the_latest_cross_check_of_a_unit_and_its_differences_make_a_regist
     }
     for name, (lists, expected) in cases.items():
         pupil = person_aged(10, household=household_in(ward), full_name=name)
-        enrolment = enrol(pupil, "primary", grade=5, attendance_rate=95, school=world.schools["ward1"])
+        enrolment = enrol(
+            pupil, "primary", grade=5, attendance_rate=95, school=world.schools["ward1"]
+        )
         for run, kind in lists:
             FindingFactory(run=run, kind=kind, person=pupil)
 
