@@ -3,9 +3,9 @@ county, a school register built from the registry's enrolments of the school yea
 differences, staged and compared for September and October, so each unit's history and ledgers
 have two months.
 
-Each month's register holds one row per pupil enrolled at a school who lives in the unit or
-attends one of its schools, as the registry records them, except the planted differences (drawn
-afresh each month, so October's register has September's corrected):
+Each month's register holds one row per pupil of the unit enrolled at a school, as the registry
+records them, except the planted differences (drawn afresh each month, so October's register has
+September's corrected):
 - a few school-age pupils left off the register (they join the school-age children in no
   register, beside the out-of-school children the registry has);
 - a few attending pupils the register marks as dropped out;
@@ -60,14 +60,13 @@ def demo_register(*, unit: Unit, school_year: int, month: dt.date) -> DemoRegist
     after, up_to = school_ages().birth_dates(indicator_parameters().reference_date(school_year))
     enrolments = (
         Enrolment.objects.filter(school_year=school_year, school__isnull=False)
-        .filter(_under("person__household__unit__path", unit) | _under("school__unit__path", unit))
+        .filter(_under("person__household__unit__path", unit))
         .order_by("person_id", "pk")
         .values(
             "person_id",
             "person__national_id",
             "person__full_name",
             "person__birth_date",
-            "person__household__unit__path",
             "school__code",
             "grade",
             "status",
@@ -78,14 +77,15 @@ def demo_register(*, unit: Unit, school_year: int, month: dt.date) -> DemoRegist
         kept = pupils.get(enrolment["person_id"])
         if kept is None or kept["status"] == EnrolmentStatus.DROPPED_OUT:
             pupils[enrolment["person_id"]] = enrolment
-    home = [p for p in pupils.values() if _under_path(p["person__household__unit__path"], unit)]
-    attending = [p["person_id"] for p in home if p["status"] == EnrolmentStatus.ENROLLED]
+    attending = [p["person_id"] for p in pupils.values() if p["status"] == EnrolmentStatus.ENROLLED]
     school_age = [
         p["person_id"]
-        for p in home
+        for p in pupils.values()
         if p["status"] == EnrolmentStatus.ENROLLED and after < p["person__birth_date"] <= up_to
     ]
-    dropouts = [p["person_id"] for p in home if p["status"] == EnrolmentStatus.DROPPED_OUT]
+    dropouts = [
+        p["person_id"] for p in pupils.values() if p["status"] == EnrolmentStatus.DROPPED_OUT
+    ]
     rng = random.Random(f"{unit.code}:{month:%Y-%m}")
     missing = _draw(rng, school_age, MISSING_SHARE)
     registered_out = _draw(rng, [p for p in attending if p not in missing], REGISTERED_OUT_SHARE)
@@ -111,10 +111,6 @@ def demo_register(*, unit: Unit, school_year: int, month: dt.date) -> DemoRegist
             }
         )
     return DemoRegister(rows, missing, registered_out, kept_enrolled)
-
-
-def _under_path(path: str, unit: Unit) -> bool:
-    return path == unit.path or path.startswith(unit.path + PATH_SEPARATOR)
 
 
 def _draw(rng: random.Random, people: list[int], share: float) -> frozenset[int]:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reach.accounts.permissions import command_line_actor
 from reach.crosscheck.selectors import list_units_due_for_user
@@ -38,8 +39,11 @@ class Command(BaseCommand):
         )
         for row, rhythm in due:
             last = f"{row.last_compared:%Y-%m}" if row.last_compared else _("never")
+            every = ngettext("every month", "every %(months)s months", rhythm.every_months) % {
+                "months": rhythm.every_months
+            }
             self.stdout.write(
                 f"  {row.code:<14} {row.name:<32} "
-                + _("last compared %(last)s; every %(every)s months (%(confidence)s)")
-                % {"last": last, "every": rhythm.every_months, "confidence": rhythm.confidence}
+                + _("last compared %(last)s; %(rhythm)s (%(confidence)s)")
+                % {"last": last, "rhythm": every, "confidence": rhythm.confidence}
             )
