@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,11 +41,16 @@ def _titles() -> dict[str, str]:
 
 @login_required
 def history(request):
-    """The runs of a unit (the user's own by default), with each run's ledger counts."""
+    """The runs of a unit (the user's own by default), with each run's ledger counts, and the
+    units under it due to compare this month's register (or `?month=YYYY-MM`'s)."""
     unit = unit_for_user_or_404(request.user, request.GET.get("unit")) or home_unit_for_user(
         request.user
     )
     runs = selectors.list_runs_for_user(request.user, unit)[:240]
+    try:
+        month = dt.date.fromisoformat(f"{request.GET['month']}-01")
+    except (KeyError, ValueError):
+        month = timezone.localdate().replace(day=1)
     return render(
         request,
         "crosscheck/history.html",
@@ -53,6 +59,8 @@ def history(request):
             "runs": runs,
             "may_upload": unit is not None and can_crosscheck(request.user, unit),
             "today": dt.date.today().strftime("%Y-%m"),
+            "month": month,
+            "due": selectors.list_units_due_for_user(request.user, month, unit),
         },
     )
 

@@ -21,11 +21,14 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.utils.translation import gettext_lazy as _
 
+from reach.crosscheck.choices import FindingKind, RunStatus
+from reach.crosscheck.models import CrosscheckRun, Finding
 from reach.indicators.deprivation import enrolled_in, household_status_in, in_ages
 from reach.indicators.parameters import (
     RISK_FACTORS,
@@ -51,6 +54,7 @@ FACTOR_LABELS = {
     "secondary_level": _("secondary school"),
     "leaving_lower_secondary": _("last year of lower secondary"),
     "upper_secondary_level": _("upper or vocational secondary"),
+    "register_mismatch": _("in a register mismatch of the latest cross-check"),
 }
 SECONDARY_LEVELS = (
     EducationLevel.LOWER_SECONDARY,
@@ -73,6 +77,32 @@ def dropped_out_q(school_year: int, params: IndicatorParameters | None = None) -
     dropped = enrolled_in(school_year, [EnrolmentStatus.DROPPED_OUT], params.dropout_levels)
     attending = enrolled_in(school_year, params.child.attending_statuses, EducationLevel.values)
     return Q(dropped) & ~attending
+
+
+# The lists of a register cross-check that are differences between the school register and the
+# registry (its suspected dropouts); its list of dropouts is not a difference.
+MISMATCH_KINDS = (FindingKind.NOT_IN_REGISTER, FindingKind.NOT_ATTENDING)
+
+
+def in_register_mismatch(school_year: int) -> Exists:
+    """Over `Enrolment`: its pupil is on a difference list of the latest compared cross-check of
+    `school_year` of a unit (each unit's latest month: a difference a later month no longer
+    shows counts no more)."""
+    latest = (
+        CrosscheckRun.objects.filter(
+            unit=OuterRef("run__unit"), school_year=school_year, status=RunStatus.COMPARED
+        )
+        .order_by("-month", "-pk")
+        .values("pk")[:1]
+    )
+    return Exists(
+        Finding.objects.filter(
+            person=OuterRef("person"),
+            kind__in=MISMATCH_KINDS,
+            run__school_year=school_year,
+            run=Subquery(latest),
+        )
+    )
 
 
 def risk_factors(school_year: int, weights: RiskWeights) -> dict[str, object]:
@@ -107,7 +137,6 @@ def risk_factors(school_year: int, weights: RiskWeights) -> dict[str, object]:
         "older_sibling_dropped_out": Exists(older_dropout),
         "left_behind": Q(person__left_behind=True),
         # No day-by-day absences are recorded: the year's rate so far against last year's.
-        # A register mismatch (the cross-check's ledgers) is the next factor of this kind.
         "very_low_attendance": Q(attendance_rate__lt=weights.very_low_attendance_below),
         "recent_absences": Q(attendance_rate__isnull=False) & Q(Exists(attended_more_last_year)),
         "secondary_level": Q(level__in=SECONDARY_LEVELS),
@@ -115,6 +144,7 @@ def risk_factors(school_year: int, weights: RiskWeights) -> dict[str, object]:
         "upper_secondary_level": Q(
             level__in=[EducationLevel.UPPER_SECONDARY, EducationLevel.VOCATIONAL_SECONDARY]
         ),
+        "register_mismatch": in_register_mismatch(school_year),
     }
     return {
         f"risk_{name}": ExpressionWrapper(expression, output_field=BooleanField())

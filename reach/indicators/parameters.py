@@ -137,7 +137,11 @@ RISK_FACTORS = (
     "secondary_level",
     "leaving_lower_secondary",
     "upper_secondary_level",
+    "register_mismatch",
 )
+# Factors added after weights files were written: a file without one gives it weight 0 (the
+# factor is shown nowhere) until a fit over years with its records gives it one.
+LATER_FACTORS = ("register_mismatch",)
 
 
 def _read(path: Path) -> dict:
@@ -262,8 +266,11 @@ def parse_parameters(data: dict, where: str = "parameters") -> IndicatorParamete
 def parse_risk_weights(data: dict, where: str = "risk") -> RiskWeights:
     threshold = _get(data, "threshold", where)
     factors = _get(data, "factors", where)
-    if not isinstance(factors, dict) or set(factors) != set(RISK_FACTORS):
+    if not isinstance(factors, dict) or not (
+        set(RISK_FACTORS) - set(LATER_FACTORS) <= set(factors) <= set(RISK_FACTORS)
+    ):
         raise ParameterError(f"{where}: factors must be exactly {list(RISK_FACTORS)}")
+    factors = {name: {"weight": 0} for name in LATER_FACTORS} | factors
     weights = {}
     for name in RISK_FACTORS:
         weight = _get(factors[name], "weight", f"{where}: {name}")

@@ -1,8 +1,11 @@
 """Out-of-school and dropped-out lists, and each factor of the dropout risk score."""
 
+import datetime as dt
+
 import pytest
 
 from reach.accounts.scoping import scope_of
+from reach.crosscheck.tests.factories import CrosscheckRunFactory, FindingFactory
 from reach.geo.tests.factories import SchoolFactory, UnitFactory
 from reach.indicators.detection import factors_of, scored_enrolments
 from reach.indicators.parameters import RISK_FACTORS, RiskWeights
@@ -94,6 +97,9 @@ FACTOR_CASES = {
     "secondary_level": lambda pupil, e: _set(e, level="lower_secondary", grade=6),
     "leaving_lower_secondary": lambda pupil, e: _set(e, level="lower_secondary", grade=9),
     "upper_secondary_level": lambda pupil, e: _set(e, level="upper_secondary", grade=10),
+    "register_mismatch": lambda pupil, e: FindingFactory(
+        run=CrosscheckRunFactory(unit=pupil.household.unit, school_year=SCHOOL_YEAR), person=pupil
+    ),
 }
 # The factors a case brings besides its own: very low attendance is also low; every secondary
 # level is secondary.
@@ -152,6 +158,46 @@ def test_each_factor_adds_its_weight_and_shows(world, factor):
     present = {factor} | ALSO_PRESENT.get(factor, set())
     assert scored.risk_score == sum(weights.weights[name] for name in present)
     assert {f["code"] for f in factors_of(scored, weights)} == present
+
+
+def test_only_the_latest_cross_check_of_a_unit_and_its_differences_make_a_register_mismatch(
+    world,
+):
+    ward = world.units["ward1"]
+    weights = RiskWeights(
+        threshold=1,
+        weights=dict.fromkeys(RISK_FACTORS, 0) | {"register_mismatch": 6},
+        poor_statuses=("poor",),
+        low_attendance_below=85,
+    )
+    september = CrosscheckRunFactory(unit=ward, month=dt.date(SCHOOL_YEAR, 9, 1))
+    october = CrosscheckRunFactory(unit=ward, month=dt.date(SCHOOL_YEAR, 10, 1))
+    last_year = CrosscheckRunFactory(
+        unit=ward, month=dt.date(SCHOOL_YEAR - 1, 10, 1), school_year=SCHOOL_YEAR - 1
+    )
+    staged = CrosscheckRunFactory(unit=ward, month=dt.date(SCHOOL_YEAR, 11, 1), status="staged")
+    cases = {  # pupil -> the lists they are on, and whether they get the factor
+        "Not in the register in October": ([(october, "not_in_register")], True),
+        "Register and attendance disagree in October": ([(october, "not_attending")], True),
+        "Only in September, corrected in October": ([(september, "not_in_register")], False),
+        "Only last school year": ([(last_year, "not_in_register")], False),
+        "Only on a register not compared yet": ([(staged, "not_attending")], False),
+        "A dropout in October (not a difference)": ([(october, "dropout")], False),
+        "On no list": ([], False),
+    }
+    for name, (lists, expected) in cases.items():
+        pupil = person_aged(10, household=household_in(ward), full_name=name)
+        enrolment = enrol(
+            pupil, "primary", grade=5, attendance_rate=95, school=world.schools["ward1"]
+        )
+        for run, kind in lists:
+            FindingFactory(run=run, kind=kind, person=pupil)
+
+        scored = _scored(enrolment, weights)
+
+        explained = [(f["code"], f["weight"]) for f in factors_of(scored, weights)]
+        assert explained == ([("register_mismatch", 6)] if expected else []), name
+        assert scored.risk_score == (6 if expected else 0), name
 
 
 def test_attendance_at_the_limit_is_not_low(world):

@@ -10,12 +10,13 @@ import yaml
 from django.core.management import call_command
 
 from reach.accounts.models import AuditEvent
+from reach.crosscheck.tests.factories import CrosscheckRunFactory, FindingFactory
 from reach.geo.models import Unit
 from reach.indicators.detection import factors_of, scored_enrolments
 from reach.indicators.fitting import best_cut, fit_weights, outcome_rows, weights_document
 from reach.indicators.parameters import RISK_FACTORS, parse_risk_weights, risk_weights
 from reach.indicators.tests.factories import enrol, household_in, person_aged
-from reach.registry.models import Enrolment
+from reach.registry.models import Enrolment, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,7 @@ def test_the_command_writes_the_fitted_weights_as_data_and_audits_the_fit(histor
     weights = parse_risk_weights(document, where=str(out))
     assert weights.weights["orphan"] > 0
     assert weights.weights["disabled"] == 0  # no disabled pupil: nothing learnt, nothing added
+    assert weights.weights["register_mismatch"] == 0  # no cross-check in 2023: nothing learnt
     assert (weights.fitted["unit"], weights.fitted["years"]) == ("26734", [PAST])
     assert (weights.fitted["pupils"], weights.fitted["dropouts"]) == (36, 10)
     assert dt.date.fromisoformat(weights.fitted["on"])
@@ -122,3 +124,30 @@ def test_each_pupils_explanation_sums_to_the_fitted_score(history, tmp_path):
     assert {e.risk_score for e in scored} == {0, weights.weights["orphan"]}
     for enrolment in scored:
         assert enrolment.risk_score == sum(f["weight"] for f in factors_of(enrolment, weights))
+
+
+def test_the_fit_learns_the_register_mismatches_of_the_years_fitted(history, tmp_path):
+    """The two non-orphans who left after 2023 and one who stayed were on the ward's latest
+    cross-check of 2023 (the other 21 non-orphans were not): the mismatch gets a weight."""
+    non_orphans = Person.objects.filter(orphan=False, enrolments__school_year=PAST)
+    left = list(non_orphans.exclude(enrolments__school_year=NEXT))
+    stayed = non_orphans.filter(enrolments__school_year=NEXT).order_by("pk").first()
+    run = CrosscheckRunFactory(
+        unit=history.units["ward1"], month=dt.date(PAST, 10, 1), school_year=PAST
+    )
+    for pupil in [*left, stayed]:
+        FindingFactory(run=run, person=pupil)
+    out = tmp_path / "risk.yaml"
+
+    call_command("fit_risk_weights", unit="26734", years=[PAST], output=str(out), stdout=None)
+
+    weights = parse_risk_weights(yaml.safe_load(out.read_text(encoding="utf-8")))
+    assert len(left) == 2
+    assert weights.fitted["log_odds"]["register_mismatch"] > 0
+    assert weights.weights["register_mismatch"] > 0
+    (scored,) = scored_enrolments(
+        Enrolment.objects.filter(school_year=PAST, person=stayed), school_year=PAST, weights=weights
+    )
+    assert {"code": "register_mismatch", "weight": weights.weights["register_mismatch"]} in [
+        {"code": f["code"], "weight": f["weight"]} for f in factors_of(scored, weights)
+    ]

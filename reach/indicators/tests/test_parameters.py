@@ -73,6 +73,13 @@ def test_broken_parameters_are_refused_with_where(change, message):
         parse_parameters(_broken(change), where="test.yaml")
 
 
+def test_a_weights_file_written_before_the_register_mismatch_factor_gives_it_weight_0():
+    data = copy.deepcopy(RISK)
+    data["factors"].pop("register_mismatch")
+
+    assert parse_risk_weights(data).weights["register_mismatch"] == 0
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -17,6 +17,7 @@ from reach.accounts.permissions import command_line_actor
 from reach.accounts.services import create_member
 from reach.casework.demo import set_up_demo_casework
 from reach.common.schoolyear import current_school_year
+from reach.crosscheck.demo import set_up_demo_crosschecks
 from reach.funds.demo import set_up_demo_funds, set_up_demo_rounds
 from reach.geo.models import Organisation, School, Unit
 from reach.geo.services import DATA_DIR, load_schools, load_units
@@ -145,6 +146,8 @@ class Command(BaseCommand):
         self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()))
         reports = set_up_demo_reports(actor=admin, school_year=current - 1)
         self.stdout.write("Reports: " + ", ".join(f"{n} {what}" for what, n in reports.items()))
+        checks = set_up_demo_crosschecks(actor=admin, school_year=current)
+        self.stdout.write("Cross-checks: " + ", ".join(f"{n} {what}" for what, n in checks.items()))
         self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Accounts (password 'demo'): admin, district, ward01, school01, county")
 
