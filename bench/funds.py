@@ -23,11 +23,12 @@ and schools and N enrolled pupils as bench/entitlements.py writes them (untimed)
 the country and a round whose criteria and score rules are written in the policy condition
 language. Timed: `draw_candidates`, the whole selection (the INSERT ... SELECT of the pupils
 meeting the criteria with their scores and amounts, the ranking within quotas and budget, the
-outcomes written back), best of --repeat, with its processor time (`cpu_s`). The baseline, measured in the same run on a sample
-of --sample pupils spread over all N and scaled to N (said so in the output), reads each
-pupil's facts with its own query, evaluates the criteria and score rules in Python
-(`criteria_hold`, `score_of`) and saves each candidate with its own INSERT, in a transaction
-rolled back. Goal (issue 19): candidate selection over 1M students in under 5 s on SQLite.
+outcomes written back), best of --repeat, with its processor time (`cpu_s`). The baseline,
+measured in the same run on a sample of --sample pupils spread over all N and scaled to N (said
+so in the output), reads each pupil's facts with its own query, evaluates the criteria and
+score rules in Python (`criteria_hold`, `score_of`) and saves each candidate with its own
+INSERT, in a transaction rolled back. Goal (issue 19): candidate selection over 1M students in
+under 5 s on SQLite.
 """
 
 import argparse
