@@ -136,13 +136,14 @@ def generate_pupils(students: int) -> int:
         "INSERT INTO registry_person "  # noqa: S608
         "(id, household_id, full_name, sex, birth_date, national_id, ethnicity, "
         "ethnic_minority, disabled, orphan, martyr_child, relation, "
-        "education_completed, vocational_certificate) "
+        "education_completed, vocational_certificate, caregiver_name, caregiver_relation, "
+        "left_behind, migrant, unsupported) "
         f"{counter} SELECT i + 1, h.id, 'Pupil ' || i, CASE i % 2 WHEN 0 THEN 'm' ELSE 'f' END, "
         f"printf('%%04d-%%02d-%%02d', {birth_year}, 1 + {_mix('i', 17, 12)}, "
         f"1 + {_mix('i', 19, 28)}), NULL, '', "
         f"{_mix('i', 23, 10)} < CASE WHEN h.unit_id IN ({chinese}) THEN 6 ELSE 1 END, "
         f"{_mix('i', 29, 100)} < 3, {_mix('i', 31, 100)} < 2, {_mix('i', 37, 100)} < 1, "
-        f"'child', 'none', 0 FROM n JOIN registry_household h "
+        f"'child', 'none', 0, '', '', 0, 0, 0 FROM n JOIN registry_household h "
         f"ON h.id = i / {PUPILS_PER_HOUSEHOLD} + 1",
         "INSERT INTO registry_enrolment "  # noqa: S608
         "(id, person_id, school_id, school_year, level, grade, boarding, status, "

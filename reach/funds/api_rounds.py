@@ -267,7 +267,9 @@ class SuggestionFilter(Schema):
 class SuggestionOut(Schema):
     person: int
     full_name: str
-    enrolment: int
+    enrolment: int | None = Field(
+        description="The enrolment of the school year scored; none for a child out of school"
+    )
     need: int
     reasons: list[str]
     state_minor: dict[str, int] = Field(

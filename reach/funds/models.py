@@ -412,16 +412,30 @@ class RoundCandidate(models.Model):
 
     scope = ScopePath(unit_path="unit__path", school="school_id")
 
-    round = models.ForeignKey(ScholarshipRound, on_delete=models.CASCADE, related_name="candidates")
+    # A draw deletes and writes a round's candidates by the ten thousand, and every index
+    # slows both; every read starts from the round. So the round is indexed by the unique
+    # constraint below, which begins with it, and the school, the unit and the nominating user
+    # not at all: only deleting one of them (rare, through the ORM, which protects) scans the
+    # candidates.
+    round = models.ForeignKey(
+        ScholarshipRound, on_delete=models.CASCADE, related_name="candidates", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     enrolment_id = models.BigIntegerField(_("enrolment"))
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # household's
+    unit = models.ForeignKey(  # the household's
+        Unit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source = models.CharField(_("source"), max_length=10, choices=CandidateSource.choices)
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     score = models.IntegerField(_("score"), default=0)

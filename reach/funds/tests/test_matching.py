@@ -44,7 +44,8 @@ def test_suggestions_rank_by_need_with_reasons_and_skip_the_covered(world, fund)
     found = suggest_students(actor=office, fund=fund, purpose="bicycles", school_year=2024)
     assert names(found)[0] == "Pupil commuter"
     assert found[0].reasons[0].startswith("returning after dropping out")
-    assert set(names(found)) == {"Pupil commuter", "Pupil ward1", "Pupil ward2"}
+    # The commuter's sibling, 9 and in no school, is suggested too (see the out-of-school tests).
+    assert set(names(found)) == {"Pupil commuter", "Pupil ward1", "Pupil ward2", "Sibling at home"}
     assert any("poor" in r for r in found[1].reasons)
     # Paid by a fund for bicycles this school year: no longer suggested for bicycles.
     spend_to_student(
@@ -75,7 +76,7 @@ def test_suggestions_keep_to_the_users_units_and_the_donors_wishes(world, fund):
         school_year=2024,
         restriction=wish,
     )
-    assert set(names(found)) == {"Pupil ward2", "Pupil commuter"}
+    assert set(names(found)) == {"Pupil ward2", "Pupil commuter", "Sibling at home"}
 
 
 def test_the_api_suggests_within_the_callers_scope(world, fund):
@@ -84,8 +85,14 @@ def test_the_api_suggests_within_the_callers_scope(world, fund):
     client = Client()
     client.force_login(world.users["district"])
     rows = client.get(f"/api/v1/funds/{fund.pk}/suggestions?school_year=2024").json()
-    assert {r["full_name"] for r in rows} == {"Pupil ward1", "Pupil ward2", "Pupil commuter"}
+    assert {r["full_name"] for r in rows} == {
+        "Pupil ward1",
+        "Pupil ward2",
+        "Pupil commuter",
+        "Sibling at home",
+    }
     assert all(r["reasons"] for r in rows)
+    assert {r["full_name"] for r in rows if r["enrolment"] is None} == {"Sibling at home"}
     county = Client()
     county.force_login(world.users["county"])
     assert county.get(f"/api/v1/funds/{fund.pk}/suggestions").status_code == 404
