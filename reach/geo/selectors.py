@@ -83,3 +83,18 @@ def unit_paths_on(unit: Unit, day: dt.date) -> tuple[str, ...]:
             if all(is_under(near, unit.path) for near, other in pairs if other == far)
         )
     )
+
+
+def units_standing_for(unit: Unit, day: dt.date) -> list[Unit]:
+    """The units in force on `day` that stand for `unit` (`unit_paths_on`): itself while it is
+    in force; after a reorganisation closed it, the units formed from it (District 12's five
+    wards of 2025 for the district)."""
+    return list(Unit.objects.filter(path__in=unit_paths_on(unit, day)).order_by("path"))
+
+
+def unit_on(unit: Unit, day: dt.date) -> Unit:
+    """The unit that took over from `unit` by `day`, following its successors (a merged ward's
+    new ward); `unit` itself while it is in force or when nothing took it over."""
+    while unit.valid_to is not None and unit.valid_to < day and unit.successor is not None:
+        unit = unit.successor
+    return unit

@@ -1,10 +1,12 @@
-"""The demo's learning society and training (issue 21, seeds 003 and 004): in ward 26734,
-clans of the households sharing a family name, a year of family, clan and citizen
-registrations taken through self-assessment, the board's evaluation and the decision; in
-District 12, courses (vocational with certificates, start-up skills, a literacy class) with
-participants from the poor, near-poor and newly-escaped households and the needs the young
-declared; boards for most of the district's wards, a Learning Encouragement Month of events
-in the ward and a few commendations. Everything goes through the services, so every step is audited.
+"""The demo's learning society and training (issue 21, seeds 003 and 004): in the demo ward
+(26734, within Thới An since the reorganisation of 2025-07-01), clans of the households
+sharing a family name, a year of family, clan and citizen registrations taken through
+self-assessment, the board's evaluation and the decision; in District 12 (in the demo ward once
+the district level was abolished), courses (vocational with certificates, start-up skills, a
+literacy class) with participants from the poor, near-poor and newly-escaped households and the
+needs the young declared; boards for most of the district's wards (the five formed from them
+after 2025-07-01), a Learning Encouragement Month of events in the ward and a few
+commendations. Everything goes through the services, so every step is audited.
 
 The demo's family criteria set is labelled as invented for the demonstration: the points and
 pass mark of QĐ 242/QĐ-KHVN were not found (the shipped QĐ 448 set marks them "to confirm")."""
@@ -17,6 +19,7 @@ from reach.accounts.models import User
 from reach.casework.models import Campaign
 from reach.common.errors import DomainError
 from reach.geo.models import Unit
+from reach.geo.selectors import unit_on, units_standing_for
 from reach.learning.criteria import CriterionInput, SetInput
 from reach.learning.parameters import aged, training_parameters, year_end
 from reach.learning.services import (
@@ -39,10 +42,11 @@ from reach.learning.services import (
 )
 from reach.plans.models import PlanTask
 from reach.registry.models import Household, HouseholdYearStatus, Person
+from reach.registry.selectors import units_valid_on
 
 WARD = "26734"
 DISTRICT = "761"  # courses are the district's (its vocational centre), for its poor households
-BOARD = "Ban Khuyến học phường Thạnh Xuân"
+BOARD = "Ban Khuyến học phường Thới An"  # the demo ward's board in the demo's years
 DEMO_NOTE = "Demo data: invented for the demonstration; not the criteria of QĐ 242/QĐ-KHVN."
 
 
@@ -93,9 +97,27 @@ def _through(actor: User, registration, rng: random.Random, year: int) -> str:
     return decided.status
 
 
+def demo_ward(year: int) -> Unit:
+    """The demo ward as it stood in `year`: 26734, or the ward it was merged into."""
+    return unit_on(Unit.objects.get(code=WARD), dt.date(year, 1, 1))
+
+
+def _district_area(year: int, ward: Unit) -> tuple[Unit, list[Unit]]:
+    """Where the courses are and the district's wards, as they stood in `year`: the district
+    and its wards; once a reorganisation closed it, the demo ward and the wards formed from the
+    district's."""
+    district = Unit.objects.get(code=DISTRICT)
+    day = dt.date(year, 1, 1)
+    standing = units_standing_for(district, day)
+    if standing != [district]:
+        return ward, standing
+    wards = units_valid_on(Unit.objects.filter(parent=district), day).order_by("path")
+    return district, list(wards)
+
+
 def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str, int]:
     rng = random.Random(seed)
-    ward = Unit.objects.get(code=WARD)
+    ward = demo_ward(year)
     load_criteria_sets()
     family_set = save_criteria_set(
         actor=actor, data=_demo_set(actor, "demo_family", "family", "Gia đình học tập (demo)")
@@ -134,9 +156,9 @@ def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str,
     for person in adults:
         registration = register(actor=actor, year=year, criteria_set=citizen_set, person=person)
         counts[f"citizens {_through(actor, registration, rng, year)}"] += 1
-    district = Unit.objects.get(code=DISTRICT)
-    counts.update(_demo_training(actor=actor, ward=district, year=year, rng=rng))
-    counts.update(_demo_month(actor=actor, district=district, ward=ward, year=year, rng=rng))
+    courses_unit, wards = _district_area(year, ward)
+    counts.update(_demo_training(actor=actor, ward=courses_unit, year=year, rng=rng))
+    counts.update(_demo_month(actor=actor, wards=wards, ward=ward, year=year, rng=rng))
     return dict(counts)
 
 
@@ -150,11 +172,10 @@ MONTH_EVENTS = [  # (day, month, kind, name, participants, products)
 
 
 def _demo_month(
-    *, actor: User, district: Unit, ward: Unit, year: int, rng: random.Random
+    *, actor: User, wards: list[Unit], ward: Unit, year: int, rng: random.Random
 ) -> dict[str, int]:
     """Boards for most of the district's wards (one left without, so the list behind the rate
     is not empty), a Month of events in the ward, a week's event, and a few commendations."""
-    wards = list(Unit.objects.filter(parent=district).order_by("path"))
     # Every fifth ward, and the last but the demo ward, has none.
     without = {w for n, w in enumerate(wards) if n % 5 == 4} | set(
         [w for w in wards if w != ward][-1:]
@@ -311,7 +332,7 @@ OUTREACH = [  # (day, month, channel, name, audience, articles, clips, publicati
 def set_up_demo_outreach(*, actor: User, year: int) -> dict[str, int]:
     """A few outreach activities of the demo ward for the first task of the district's plan
     (after the plans' demo), or for a campaign over the ward when there is no plan."""
-    ward = Unit.objects.get(code=WARD)
+    ward = demo_ward(year)
     parts = ward.path.split(".")
     ancestors = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
     task = (
