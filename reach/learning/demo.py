@@ -1,8 +1,8 @@
 """The demo's learning society and training (issue 21, seeds 003 and 004): in the demo ward
 (26734, within Thới An since the reorganisation of 2025-07-01), clans of the households
 sharing a family name, a year of family, clan and citizen registrations taken through
-self-assessment, the board's evaluation and the decision; in District 12 (in the demo ward once
-the district level was abolished), courses (vocational with certificates, start-up skills, a
+self-assessment, the board's evaluation and the decision; in District 12 (the city's once the
+district level was abolished), courses (vocational with certificates, start-up skills, a
 literacy class) with participants from the poor, near-poor and newly-escaped households and the
 needs the young declared; boards for most of the district's wards (the five formed from them
 after 2025-07-01), a Learning Encouragement Month of events in the ward and a few
@@ -16,6 +16,7 @@ import random
 from collections import defaultdict
 
 from reach.accounts.models import User
+from reach.accounts.scoping import under_paths
 from reach.casework.models import Campaign
 from reach.common.errors import DomainError
 from reach.geo.models import Unit
@@ -102,15 +103,15 @@ def demo_ward(year: int) -> Unit:
     return unit_on(Unit.objects.get(code=WARD), dt.date(year, 1, 1))
 
 
-def _district_area(year: int, ward: Unit) -> tuple[Unit, list[Unit]]:
-    """Where the courses are and the district's wards, as they stood in `year`: the district
-    and its wards; once a reorganisation closed it, the demo ward and the wards formed from the
-    district's."""
+def _district_area(year: int) -> tuple[Unit, list[Unit]]:
+    """Where the district's courses are and its wards, as they stood in `year`: the district
+    and its wards; once a reorganisation closed it, the unit above it (the city took over the
+    district's vocational centre) and the wards formed from the district's."""
     district = Unit.objects.get(code=DISTRICT)
     day = dt.date(year, 1, 1)
     standing = units_standing_for(district, day)
-    if standing != [district]:
-        return ward, standing
+    if standing != [district] and district.parent is not None:
+        return district.parent, standing
     wards = units_valid_on(Unit.objects.filter(parent=district), day).order_by("path")
     return district, list(wards)
 
@@ -156,8 +157,8 @@ def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str,
     for person in adults:
         registration = register(actor=actor, year=year, criteria_set=citizen_set, person=person)
         counts[f"citizens {_through(actor, registration, rng, year)}"] += 1
-    courses_unit, wards = _district_area(year, ward)
-    counts.update(_demo_training(actor=actor, ward=courses_unit, year=year, rng=rng))
+    courses_unit, wards = _district_area(year)
+    counts.update(_demo_training(actor=actor, unit=courses_unit, wards=wards, year=year, rng=rng))
     counts.update(_demo_month(actor=actor, wards=wards, ward=ward, year=year, rng=rng))
     return dict(counts)
 
@@ -247,15 +248,19 @@ def _demo_month(
     }
 
 
-def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) -> dict[str, int]:
+def _demo_training(
+    *, actor: User, unit: Unit, wards: list[Unit], year: int, rng: random.Random
+) -> dict[str, int]:
+    """Courses of `unit` for the poor, near-poor and newly-escaped households of `wards`."""
+    of_wards = under_paths("household__unit__path", tuple(ward.path for ward in wards))
     params = training_parameters()
     statuses = HouseholdYearStatus.objects.filter(
         year=year, status__in=params.worker_household_statuses
     ).values("household")
     workers = list(
         Person.objects.filter(
+            of_wards,
             aged(params.working_ages, year_end(year)),
-            household__unit__path__startswith=ward.path,
             household__in=statuses,
         ).order_by("pk")[:80]
     )
@@ -265,7 +270,7 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             code=f"DEMO-{year}-NGHE",
             name="Sơ cấp nghề may công nghiệp",
             kind="vocational",
-            unit=ward,
+            unit=unit,
             starts_on=dt.date(year, 3, 1),
             ends_on=dt.date(year, 5, 31),
             certificate=True,
@@ -276,7 +281,7 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             code=f"DEMO-{year}-KN",
             name="Kỹ năng khởi nghiệp",
             kind="startup",
-            unit=ward,
+            unit=unit,
             starts_on=dt.date(year, 6, 1),
             ends_on=dt.date(year, 6, 30),
             provider_name="Quận Đoàn 12",
@@ -286,7 +291,7 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             code=f"DEMO-{year}-XMC",
             name="Lớp xóa mù chữ",
             kind="literacy",
-            unit=ward,
+            unit=unit,
             starts_on=dt.date(year, 2, 1),
             ends_on=dt.date(year, 8, 31),
             certificate=True,
@@ -307,8 +312,8 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             )
             counts["completed"] += 1
     youth = Person.objects.filter(
+        of_wards,
         aged(params.youth_ages, year_end(year)),
-        household__unit__path__startswith=ward.path,
         household__in=HouseholdYearStatus.objects.filter(
             year=year, status__in=params.youth_household_statuses
         ).values("household"),
