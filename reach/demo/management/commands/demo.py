@@ -165,6 +165,7 @@ class Command(BaseCommand):
         )
         outreach = set_up_demo_outreach(actor=admin, year=current)
         self.stdout.write("Outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()))
+        # a school year under District 12's eleven wards and the last complete one
         for year in sorted({first_years["761"], current - 1}):
             reports = set_up_demo_reports(actor=admin, school_year=year)
             self.stdout.write(
