@@ -58,12 +58,10 @@ def grants_of(user: User | None) -> tuple[Grant, ...]:
             grants.append(Grant(role=m.role, unit_path=m.unit.path))
             grants.extend(Grant(role=m.role, unit_path=path) for path in _successor_paths(m.unit))
         elif m.organisation is not None:
-            grants.append(
-                Grant(
-                    role=m.role,
-                    unit_path=m.organisation.unit.path,
-                    organisation_id=m.organisation_id,
-                )
+            unit = m.organisation.unit
+            grants.extend(
+                Grant(role=m.role, unit_path=path, organisation_id=m.organisation_id)
+                for path in [unit.path, *_successor_paths(unit)]
             )
         elif m.school is not None:
             grants.append(
@@ -75,9 +73,10 @@ def grants_of(user: User | None) -> tuple[Grant, ...]:
 
 
 def _successor_paths(unit: Unit) -> list[str]:
-    """A membership of a unit closed by a reorganisation follows it: the units that took over
-    from it or from the units under it (District 12's office keeps its wards after they were
-    merged into wards of the city). Open units cost no query."""
+    """A membership of a unit closed by a reorganisation (or of an organisation in it) follows
+    it: the units that took over from it or from the units under it (District 12's education
+    office keeps its wards after they were merged into wards of the city). Open units cost no
+    query."""
     if unit.valid_to is None or unit.valid_to >= timezone.localdate():
         return []
     links = UnitLink.objects.filter(under_paths("predecessor__path", (unit.path,)))

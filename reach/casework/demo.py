@@ -18,6 +18,8 @@ from reach.casework.services import (
 )
 from reach.geo.choices import UnitLevel
 from reach.geo.models import Unit
+from reach.geo.selectors import units_standing_for
+from reach.registry.selectors import units_valid_on
 
 MEMBERS = {  # country -> (name, affiliation, organisation, leads)
     "VN": [
@@ -60,8 +62,12 @@ def _day(year: int, offset_month_day: tuple[int, int, int]) -> dt.date:
 
 
 def set_up_demo_casework(*, actor: User, school_year: int) -> dict[str, int]:
-    """Create the work groups (skipping units that have one), open the cases and the campaigns."""
-    communes = Unit.objects.filter(level=UnitLevel.COMMUNE, work_groups__isnull=True)
+    """Create the work groups of the communes in force (skipping those that have one), open
+    the cases and the campaigns."""
+    communes = units_valid_on(
+        Unit.objects.filter(level=UnitLevel.COMMUNE, work_groups__isnull=True),
+        dt.date(school_year, 9, 1),
+    )
     for unit in communes.order_by("path"):
         country = unit.path.split(".")[0]
         if country not in MEMBERS:
@@ -87,13 +93,18 @@ def set_up_demo_casework(*, actor: User, school_year: int) -> dict[str, int]:
         district = Unit.objects.filter(code=code).first()
         if district is None:
             continue
-        _total, rows = case_board_for_user(actor, school_year=school_year, unit=district)
+        # a district closed by a reorganisation: the campaign is the city's, over the wards
+        # formed from the district's
+        area = units_standing_for(district, dt.date(school_year, 9, 1))
+        owner = district if area == [district] else district.parent
+        _total, rows = case_board_for_user(actor, school_year=school_year, unit=owner)
+        rows = [row for row in rows if owner == district or row.unit in area]
         for name, kind, start, end in campaigns:
             campaign = create_campaign(
                 actor=actor,
                 name=name.format(y=school_year, y1=school_year + 1),
                 kind=kind,
-                unit=district,
+                unit=owner,
                 school_year=school_year,
                 starts_on=_day(school_year, start),
                 ends_on=_day(school_year, end),

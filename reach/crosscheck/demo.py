@@ -30,11 +30,12 @@ from reach.crosscheck.register import COLUMNS
 from reach.crosscheck.rules import school_ages
 from reach.crosscheck.services import compare_register, stage_register
 from reach.geo.models import PATH_SEPARATOR, Unit
+from reach.geo.selectors import unit_on
 from reach.indicators.parameters import indicator_parameters
 from reach.registry.choices import EnrolmentStatus
 from reach.registry.models import Enrolment
 
-UNITS = ("26734", "522723000000")  # a ward of District 12; Guiding county
+UNITS = ("26734", "522723000000")  # a ward of District 12 (Thới An's from 2025-07-01); Guiding
 MONTHS = (9, 10)  # September and October of the school year
 MISSING_SHARE = 0.01  # of the unit's school-age pupils, at least one
 REGISTERED_OUT_SHARE = 0.005  # of the unit's attending pupils, at least one
@@ -145,6 +146,7 @@ def set_up_demo_crosschecks(*, actor: User, school_year: int) -> dict[str, int]:
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
             continue
+        unit = unit_on(unit, dt.date(school_year, MONTHS[0], 1))  # the ward that took it over
         for number in MONTHS:
             month = dt.date(school_year, number, 1)
             runs = CrosscheckRun.objects.filter(unit=unit, month=month)

@@ -1,5 +1,5 @@
 """The demo's funds (issue 19, seeds 001, 002, 004): a ward's learning-encouragement fund, the
-district youth union's "Tiếp sức đến trường" fund and Guiding county's student-aid fund
+city youth union's "Tiếp sức đến trường" fund and Guiding county's student-aid fund
 (助学基金), each with donors, a few hundred donations in cash and in kind answering the year's
 campaigns (some with the donor's wishes), payments to pupils of the area, hand-overs of goods,
 one reversal, and a few sponsorships (đỡ đầu / 点对点) whose sponsor's receipts are attached and
@@ -31,29 +31,31 @@ from reach.funds.services.sponsorships import (
 from reach.geo.models import Organisation, School, Unit
 from reach.registry.models import Enrolment
 
+# The Vietnamese funds are of the units in force: the ward formed in 2025 from Thạnh Xuân and
+# Thới An, and the city (District 12's youth union went with the district level).
 FUNDS = [  # code, names, organisation (code, name, kind), unit, currency, purpose, language
     (
-        "VN26734-QKH",
+        "VND12TA-QKH",
         {
-            "vi": "Quỹ khuyến học phường Thạnh Xuân",
-            "zh": "盛春坊助学基金",
-            "en": "Thạnh Xuân ward learning-encouragement fund",
+            "vi": "Quỹ khuyến học phường Thới An",
+            "zh": "泰安坊助学基金",
+            "en": "Thới An ward learning-encouragement fund",
         },
-        ("VN26734-HKH", "Hội Khuyến học phường Thạnh Xuân", "learning_association"),
-        "26734",
+        ("VND12TA-HKH", "Hội Khuyến học phường Thới An", "learning_association"),
+        "D12-TA",
         "VND",
         "learning_encouragement",
         "vi",
     ),
     (
-        "VN761-TSDT",
+        "VN79-TSDT",
         {
-            "vi": "Quỹ Tiếp sức đến trường Quận Đoàn 12",
-            "zh": "第十二郡团委助学接力基金",
-            "en": "District 12 youth union 'Relay to school' fund",
+            "vi": "Quỹ Tiếp sức đến trường Thành Đoàn Thành phố Hồ Chí Minh",
+            "zh": "胡志明市团委助学接力基金",
+            "en": "Ho Chi Minh City youth union 'Relay to school' fund",
         },
-        ("VN761-DOAN", "Quận Đoàn 12", "youth_union"),
-        "761",
+        ("VN79-DOAN", "Thành Đoàn Thành phố Hồ Chí Minh", "youth_union"),
+        "79",
         "VND",
         "student_aid",
         "vi",
@@ -345,12 +347,12 @@ def _spend(
 
 DEMO_ROUNDS = [  # fund, code, names, maker, tiers (minor units), quota per school
     (
-        "VN26734-QKH",
-        "VN26734-HB",
+        "VND12TA-QKH",
+        "VND12TA-HB",
         {
-            "vi": "Học bổng khuyến học phường Thạnh Xuân",
-            "zh": "盛春坊助学奖学金",
-            "en": "Thạnh Xuân ward learning-encouragement scholarships",
+            "vi": "Học bổng khuyến học phường Thới An",
+            "zh": "泰安坊助学奖学金",
+            "en": "Thới An ward learning-encouragement scholarships",
         },
         "ward01",
         [{"min_score": 20, "amount_minor": 500_000}, {"min_score": 40, "amount_minor": 1_000_000}],

@@ -4,6 +4,7 @@ unit's or school's code into a record the user may see."""
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict
@@ -23,9 +24,13 @@ def top_units_for_user(user: User | None) -> QuerySet[Unit]:
 
 def home_unit_for_user(user: User | None) -> Unit | None:
     """The unit a drill-down starts at when none is asked for: the user's own unit when their
-    scope has one root (a county office starts at its county, not at its country); None, the
-    whole tree, when it has several (an administrator)."""
-    roots = list(top_units_for_user(user)[:2])
+    scope has one root (a county office starts at its county, not at its country), or one root
+    in force (a ward officer whose ward was merged starts at the new ward); None, the whole
+    tree, when it has several (an administrator)."""
+    roots = list(top_units_for_user(user))
+    if len(roots) != 1:
+        today = timezone.localdate()
+        roots = [root for root in roots if root.valid_to is None or root.valid_to >= today]
     return roots[0] if len(roots) == 1 else None
 
 
@@ -83,3 +88,18 @@ def unit_paths_on(unit: Unit, day: dt.date) -> tuple[str, ...]:
             if all(is_under(near, unit.path) for near, other in pairs if other == far)
         )
     )
+
+
+def units_standing_for(unit: Unit, day: dt.date) -> list[Unit]:
+    """The units in force on `day` that stand for `unit` (`unit_paths_on`): itself while it is
+    in force; after a reorganisation closed it, the units formed from it (District 12's five
+    wards of 2025 for the district)."""
+    return list(Unit.objects.filter(path__in=unit_paths_on(unit, day)).order_by("path"))
+
+
+def unit_on(unit: Unit, day: dt.date) -> Unit:
+    """The unit that took over from `unit` by `day`, following its successors (a merged ward's
+    new ward); `unit` itself while it is in force or when nothing took it over."""
+    while unit.valid_to is not None and unit.valid_to < day and unit.successor is not None:
+        unit = unit.successor
+    return unit

@@ -5,18 +5,22 @@ to spare in others (the figures are invented for the demonstration; the proporti
 so the demo shows gaps every time); then cases for the grade-9 finishers of the year before
 the current one whose next step is unknown. Everything goes through the services (audited)."""
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count
 
 from reach.accounts.models import User
 from reach.accounts.scoping import under_paths
+from reach.common.schoolyear import FIRST_MONTH
 from reach.geo.models import School, Unit
+from reach.geo.selectors import unit_on
 from reach.indicators.selectors import group_by_unit
 from reach.intake.choices import EntryGrade
 from reach.intake.planning import children_of_grade
 from reach.intake.services import open_cases_for_unknown_next_steps, set_capacity
 from reach.registry.models import Person
+from reach.registry.selectors import units_valid_on
 
 LEVEL_OF_GRADE = {
     EntryGrade.PRESCHOOL: "preschool",
@@ -38,10 +42,11 @@ def set_up_demo_intake(*, actor: User, school_year: int) -> dict[str, int]:
     """Places for `school_year + 1`, from the children counted in `school_year`."""
     capacities = 0
     for district in _districts():
-        wards = list(Unit.objects.filter(parent=district).order_by("code"))
+        day = dt.date(school_year, FIRST_MONTH, 1)
+        wards = list(units_valid_on(Unit.objects.filter(parent=district), day).order_by("code"))
         schools = list(
             School.objects.filter(under_paths("unit__path", (district.path,)))
-            .select_related("unit")
+            .select_related("unit__successor")
             .order_by("code")
         )
         for grade, level in LEVEL_OF_GRADE.items():
@@ -56,9 +61,9 @@ def set_up_demo_intake(*, actor: User, school_year: int) -> dict[str, int]:
             by_ward: dict[str, list[School]] = defaultdict(list)
             for school in schools:
                 if level in (school.levels or []):
-                    by_ward[school.unit.path.split(".")[len(district.path.split("."))]].append(
-                        school
-                    )
+                    # a school of a ward merged by a reorganisation counts in the new ward
+                    home = unit_on(school.unit, day)
+                    by_ward[home.path.split(".")[len(district.path.split("."))]].append(school)
             for index, ward in enumerate(wards):
                 own = by_ward.get(ward.code, [])
                 if not own or not counts.get(ward.code):

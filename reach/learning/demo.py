@@ -1,10 +1,12 @@
-"""The demo's learning society and training (issue 21, seeds 003 and 004): in ward 26734,
-clans of the households sharing a family name, a year of family, clan and citizen
-registrations taken through self-assessment, the board's evaluation and the decision; in
-District 12, courses (vocational with certificates, start-up skills, a literacy class) with
-participants from the poor, near-poor and newly-escaped households and the needs the young
-declared; boards for most of the district's wards, a Learning Encouragement Month of events
-in the ward and a few commendations. Everything goes through the services, so every step is audited.
+"""The demo's learning society and training (issue 21, seeds 003 and 004): in the demo ward
+(26734, within Thới An since the reorganisation of 2025-07-01), clans of the households
+sharing a family name, a year of family, clan and citizen registrations taken through
+self-assessment, the board's evaluation and the decision; in District 12 (the city's once the
+district level was abolished), courses (vocational with certificates, start-up skills, a
+literacy class) with participants from the poor, near-poor and newly-escaped households and the
+needs the young declared; boards for most of the district's wards (the five formed from them
+after 2025-07-01), a Learning Encouragement Month of events in the ward and a few
+commendations. Everything goes through the services, so every step is audited.
 
 The demo's family criteria set is labelled as invented for the demonstration: the points and
 pass mark of QĐ 242/QĐ-KHVN were not found (the shipped QĐ 448 set marks them "to confirm")."""
@@ -14,9 +16,11 @@ import random
 from collections import defaultdict
 
 from reach.accounts.models import User
+from reach.accounts.scoping import under_paths
 from reach.casework.models import Campaign
 from reach.common.errors import DomainError
 from reach.geo.models import Unit
+from reach.geo.selectors import unit_on, units_standing_for
 from reach.learning.criteria import CriterionInput, SetInput
 from reach.learning.parameters import aged, training_parameters, year_end
 from reach.learning.services import (
@@ -39,10 +43,11 @@ from reach.learning.services import (
 )
 from reach.plans.models import PlanTask
 from reach.registry.models import Household, HouseholdYearStatus, Person
+from reach.registry.selectors import units_valid_on
 
 WARD = "26734"
 DISTRICT = "761"  # courses are the district's (its vocational centre), for its poor households
-BOARD = "Ban Khuyến học phường Thạnh Xuân"
+BOARD = "Ban Khuyến học phường Thới An"  # the demo ward's board in the demo's years
 DEMO_NOTE = "Demo data: invented for the demonstration; not the criteria of QĐ 242/QĐ-KHVN."
 
 
@@ -93,9 +98,27 @@ def _through(actor: User, registration, rng: random.Random, year: int) -> str:
     return decided.status
 
 
+def demo_ward(year: int) -> Unit:
+    """The demo ward as it stood in `year`: 26734, or the ward it was merged into."""
+    return unit_on(Unit.objects.get(code=WARD), dt.date(year, 1, 1))
+
+
+def _district_area(year: int) -> tuple[Unit, list[Unit]]:
+    """Where the district's courses are and its wards, as they stood in `year`: the district
+    and its wards; once a reorganisation closed it, the unit above it (the city took over the
+    district's vocational centre) and the wards formed from the district's."""
+    district = Unit.objects.get(code=DISTRICT)
+    day = dt.date(year, 1, 1)
+    standing = units_standing_for(district, day)
+    if standing != [district] and district.parent is not None:
+        return district.parent, standing
+    wards = units_valid_on(Unit.objects.filter(parent=district), day).order_by("path")
+    return district, list(wards)
+
+
 def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str, int]:
     rng = random.Random(seed)
-    ward = Unit.objects.get(code=WARD)
+    ward = demo_ward(year)
     load_criteria_sets()
     family_set = save_criteria_set(
         actor=actor, data=_demo_set(actor, "demo_family", "family", "Gia đình học tập (demo)")
@@ -134,9 +157,9 @@ def set_up_demo_learning(*, actor: User, year: int, seed: int = 21) -> dict[str,
     for person in adults:
         registration = register(actor=actor, year=year, criteria_set=citizen_set, person=person)
         counts[f"citizens {_through(actor, registration, rng, year)}"] += 1
-    district = Unit.objects.get(code=DISTRICT)
-    counts.update(_demo_training(actor=actor, ward=district, year=year, rng=rng))
-    counts.update(_demo_month(actor=actor, district=district, ward=ward, year=year, rng=rng))
+    courses_unit, wards = _district_area(year)
+    counts.update(_demo_training(actor=actor, unit=courses_unit, wards=wards, year=year, rng=rng))
+    counts.update(_demo_month(actor=actor, wards=wards, ward=ward, year=year, rng=rng))
     return dict(counts)
 
 
@@ -150,11 +173,10 @@ MONTH_EVENTS = [  # (day, month, kind, name, participants, products)
 
 
 def _demo_month(
-    *, actor: User, district: Unit, ward: Unit, year: int, rng: random.Random
+    *, actor: User, wards: list[Unit], ward: Unit, year: int, rng: random.Random
 ) -> dict[str, int]:
     """Boards for most of the district's wards (one left without, so the list behind the rate
     is not empty), a Month of events in the ward, a week's event, and a few commendations."""
-    wards = list(Unit.objects.filter(parent=district).order_by("path"))
     # Every fifth ward, and the last but the demo ward, has none.
     without = {w for n, w in enumerate(wards) if n % 5 == 4} | set(
         [w for w in wards if w != ward][-1:]
@@ -226,15 +248,19 @@ def _demo_month(
     }
 
 
-def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) -> dict[str, int]:
+def _demo_training(
+    *, actor: User, unit: Unit, wards: list[Unit], year: int, rng: random.Random
+) -> dict[str, int]:
+    """Courses of `unit` for the poor, near-poor and newly-escaped households of `wards`."""
+    of_wards = under_paths("household__unit__path", tuple(ward.path for ward in wards))
     params = training_parameters()
     statuses = HouseholdYearStatus.objects.filter(
         year=year, status__in=params.worker_household_statuses
     ).values("household")
     workers = list(
         Person.objects.filter(
+            of_wards,
             aged(params.working_ages, year_end(year)),
-            household__unit__path__startswith=ward.path,
             household__in=statuses,
         ).order_by("pk")[:80]
     )
@@ -244,7 +270,7 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             code=f"DEMO-{year}-NGHE",
             name="Sơ cấp nghề may công nghiệp",
             kind="vocational",
-            unit=ward,
+            unit=unit,
             starts_on=dt.date(year, 3, 1),
             ends_on=dt.date(year, 5, 31),
             certificate=True,
@@ -255,7 +281,7 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             code=f"DEMO-{year}-KN",
             name="Kỹ năng khởi nghiệp",
             kind="startup",
-            unit=ward,
+            unit=unit,
             starts_on=dt.date(year, 6, 1),
             ends_on=dt.date(year, 6, 30),
             provider_name="Quận Đoàn 12",
@@ -265,7 +291,7 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             code=f"DEMO-{year}-XMC",
             name="Lớp xóa mù chữ",
             kind="literacy",
-            unit=ward,
+            unit=unit,
             starts_on=dt.date(year, 2, 1),
             ends_on=dt.date(year, 8, 31),
             certificate=True,
@@ -286,8 +312,8 @@ def _demo_training(*, actor: User, ward: Unit, year: int, rng: random.Random) ->
             )
             counts["completed"] += 1
     youth = Person.objects.filter(
+        of_wards,
         aged(params.youth_ages, year_end(year)),
-        household__unit__path__startswith=ward.path,
         household__in=HouseholdYearStatus.objects.filter(
             year=year, status__in=params.youth_household_statuses
         ).values("household"),
@@ -311,7 +337,7 @@ OUTREACH = [  # (day, month, channel, name, audience, articles, clips, publicati
 def set_up_demo_outreach(*, actor: User, year: int) -> dict[str, int]:
     """A few outreach activities of the demo ward for the first task of the district's plan
     (after the plans' demo), or for a campaign over the ward when there is no plan."""
-    ward = Unit.objects.get(code=WARD)
+    ward = demo_ward(year)
     parts = ward.path.split(".")
     ancestors = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
     task = (

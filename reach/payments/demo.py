@@ -1,6 +1,8 @@
 """The demo's deliveries: each jurisdiction's policy is run for the current school year,
 submitted, approved and published by its office, and most lines paid, so that the coverage,
-reconciliation and budget pages show a district part-way through its payments, with gaps."""
+reconciliation and budget pages show a district part-way through its payments, with gaps. A
+jurisdiction closed by a reorganisation is run in each unit formed from it (District 12's five
+wards of 2025), its office following them."""
 
 import datetime as dt
 
@@ -11,6 +13,7 @@ from reach.entitlements.models import EntitlementLine
 from reach.entitlements.services import run_entitlements
 from reach.entitlements.services.workflow import approve_run, publish_run, submit_run
 from reach.geo.models import Unit
+from reach.geo.selectors import units_standing_for
 from reach.payments.choices import DisbursementMethod
 from reach.payments.services import PaymentInput, purpose_of, record_disbursement
 
@@ -29,18 +32,18 @@ def set_up_demo_delivery(*, actor, school_year: int, paid_on: dt.date) -> dict[s
     not at all."""
     counts = {"paid": 0, "part_paid": 0, "unpaid": 0}
     users = get_user_model().objects
+    first_day = dt.date(school_year, 9, 1)
     for unit_code, policy_codes, office in DELIVERIES:
-        run = run_entitlements(
-            policy_codes=list(policy_codes),
-            school_year=school_year,
-            unit=Unit.objects.get(code=unit_code),
-        )
         approver = users.get(username=office)
-        submit_run(run=run, actor=actor)
-        approve_run(run=run, actor=approver)
-        publish_run(run=run, actor=approver)
-        with transaction.atomic():
-            _pay(run, actor=approver, school_year=school_year, paid_on=paid_on, counts=counts)
+        for unit in units_standing_for(Unit.objects.get(code=unit_code), first_day):
+            run = run_entitlements(
+                policy_codes=list(policy_codes), school_year=school_year, unit=unit
+            )
+            submit_run(run=run, actor=actor)
+            approve_run(run=run, actor=approver)
+            publish_run(run=run, actor=approver)
+            with transaction.atomic():
+                _pay(run, actor=approver, school_year=school_year, paid_on=paid_on, counts=counts)
     return counts
 
 

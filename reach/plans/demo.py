@@ -6,7 +6,9 @@ the demo's generated records:
 - District 12's 351/KH-GDĐT (29/3/2024, seed 000) implementing the district People's
   Committee's 717/KH-UBND-LĐTBXH: the two deprivation indicators brought down, 100% of poor
   and near-poor pupils given their tuition exemption, scholarships (not available yet), and
-  the right-age target for ward Thạnh Xuân;
+  the right-age target for ward Thạnh Xuân (merged into Thới An on 2025-07-01, so its actual
+  is of its last year, 2024; the district's own targets reach its wards of each year by the
+  units' links);
 - Guiding county's education poverty-alleviation plan (教育局扶贫工作方案, seed 002): no pupil
   of a poor family out of school (确保贫困家庭学生不因贫失学), read as the dropout rate, and
   控辍保学, read as the return rate of the year's dropouts.

@@ -49,7 +49,7 @@ def _vietnam(actor: User, start: dt.date, counts: dict[str, int]) -> None:
         description="Máy chiếu cho các lớp 4, 5",
     )  # fmt: skip
     counts["needs"] += 3
-    fund = Fund.objects.filter(code="VN761-TSDT").first()
+    fund = Fund.objects.filter(code="VN79-TSDT").first()
     cost = 120_000_000
     house = services.create_project(
         actor=actor,

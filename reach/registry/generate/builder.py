@@ -44,6 +44,7 @@ CHILD_RELATIONS = (Relation.CHILD, Relation.GRANDCHILD)
 class CommuneContext:
     unit: Unit
     schools: dict[str, list[School]]  # level -> schools of the commune teaching it
+    near_unit_ids: frozenset[int]  # the commune and the communes merged into it: not far
     district_schools: dict[str, list[School]]  # level -> schools of its district teaching it
     decisions: dict[int, str]  # year -> poverty decision
     id_area: str  # province (VN) or county (CN) code that national IDs start with
@@ -139,6 +140,10 @@ class HouseholdBuilder:
         contexts = []
         for commune in communes:
             district = _district_path(commune)
+            # a ward formed by a merger keeps the schools of the wards it was formed from
+            near = frozenset(
+                {commune.id} | {s.unit_id for s in schools if s.unit.successor_id == commune.id}
+            )
             parts = commune.path.split(PATH_SEPARATOR)
             if self.china:
                 area = parts[2][:6] if len(parts) > 2 and parts[2][:6].isdigit() else "522723"
@@ -155,7 +160,8 @@ class HouseholdBuilder:
             contexts.append(
                 CommuneContext(
                     unit=commune,
-                    schools=_by_level(s for s in schools if s.unit_id == commune.id),
+                    schools=_by_level(s for s in schools if s.unit_id in near),
+                    near_unit_ids=near,
                     district_schools=_by_level(
                         s
                         for s in schools

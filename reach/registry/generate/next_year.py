@@ -255,7 +255,7 @@ class _NextYear:
         level, grade = e["level"], e["grade"]
         if level in BASE_LOG_ODDS and grade is not None and grade <= LAST_GRADE[level]:
             if grade < LAST_GRADE[level] or level == Level.LOWER_SECONDARY:
-                far = bool(e["school_unit_id"] and e["school_unit_id"] != commune.unit.id)
+                far = bool(e["school_unit_id"] and e["school_unit_id"] not in commune.near_unit_ids)
                 chance = dropout_probability(
                     pupil=pupil,
                     status=status,

@@ -183,3 +183,19 @@ def test_each_cause_raises_the_hidden_chance_of_dropping_out(change):
 def test_family_circumstance_is_the_same_every_year():
     assert family_circumstance("26734-12-000001") == family_circumstance("26734-12-000001")
     assert family_circumstance("26734-12-000001") != family_circumstance("26734-12-000002")
+
+
+def test_a_ward_formed_by_a_merger_keeps_its_old_wards_schools_near_home(demo):
+    from reach.geo.models import School
+    from reach.geo.services import load_reorganisation
+    from reach.registry.generate.builder import HouseholdBuilder
+
+    load_reorganisation(
+        actor=command_line_actor(), path=DATA_DIR / "reorganisation-2025-district12.csv"
+    )
+    thoi_an = Unit.objects.get(code="D12-TA")  # Thạnh Xuân (26734) and Thới An (26743)
+    (commune,) = HouseholdBuilder(unit=thoi_an, seed=1, year=2025).communes
+    old = School.objects.filter(unit__code__in=["26734", "26743"])
+    assert commune.near_unit_ids == {thoi_an.pk, *old.values_list("unit_id", flat=True)}
+    own = {school.code for schools in commune.schools.values() for school in schools}
+    assert own == set(old.values_list("code", flat=True)) and own

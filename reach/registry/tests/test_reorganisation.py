@@ -193,3 +193,30 @@ def test_the_district_office_follows_its_wards_into_the_city(district12):
     assert restrict(Household.objects.all(), office).count() == 22
     # the old ward's officer now sees the merged ward: Thạnh Xuân's and Thới An's households
     assert restrict(Household.objects.all(), other).count() == 4
+
+
+def test_a_member_of_an_organisation_of_the_district_follows_its_wards_too(district12):
+    from reach.accounts.scoping import restrict
+    from reach.accounts.tests.factories import MembershipFactory
+    from reach.plans.tests.factories import OrganisationFactory
+
+    office = OrganisationFactory(code="VN761-PGD", unit=Unit.objects.get(code="761"))
+    member = MembershipFactory(organisation=office, role="office").user
+    load_reorganisation(actor=command_line_actor(), path=MERGER)
+    move_households_to_successors(actor=command_line_actor(), date=AFTER)
+
+    assert restrict(Household.objects.all(), member).count() == 22
+    seen = restrict(Unit.objects.filter(valid_from=AFTER), member)
+    assert seen.count() == 5
+
+
+def test_a_merged_wards_officer_starts_at_the_new_ward(district12):
+    from reach.accounts.tests.factories import MembershipFactory
+    from reach.geo.selectors import home_unit_for_user
+
+    officer = MembershipFactory(unit=Unit.objects.get(code="26734"), role="ward_officer").user
+    assert home_unit_for_user(officer).code == "26734"
+    load_reorganisation(actor=command_line_actor(), path=MERGER)
+
+    officer = type(officer).objects.get(pk=officer.pk)  # a new request
+    assert home_unit_for_user(officer).code == "D12-TA"  # 26734 is still among its units

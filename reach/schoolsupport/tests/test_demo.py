@@ -20,7 +20,7 @@ def test_the_demo_records_projects_a_teacher_a_pairing_and_a_semi_boarding_house
     SchoolFactory(code="VN761-TH06", unit=ward)
     SchoolFactory(code="CN522723-XX01", unit=UnitFactory(code="522723100000", parent=county))
     SchoolFactory(code="CN522723-XX07", unit=UnitFactory(code="522723106000", parent=county))
-    fund = FundFactory(code="VN761-TSDT", unit=district, currency="VND")
+    fund = FundFactory(code="VN79-TSDT", unit=district, currency="VND")
     actor = command_line_actor()
     record_donation(
         actor=actor, fund=fund,
