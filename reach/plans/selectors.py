@@ -15,6 +15,7 @@ from reach.accounts.scoping import (
     under_paths,
 )
 from reach.geo.models import PATH_SEPARATOR, Organisation, Unit
+from reach.geo.selectors import unit_paths_on
 from reach.plans.choices import OPEN_STATUSES, AssignmentRole, TaskStatus
 from reach.plans.models import (
     Plan,
@@ -24,7 +25,6 @@ from reach.plans.models import (
     TaskAssignment,
     TaskUpdate,
 )
-from reach.geo.selectors import unit_paths_on
 from reach.registry.models import Household, HouseholdPastUnit, Person
 
 TASKS = Q(tasks__number__gt="")

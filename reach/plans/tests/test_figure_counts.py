@@ -4,11 +4,14 @@ replaces them whole (twice is once); a figure or year never refreshed, or a read
 see every person under the unit, is counted from the records."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from reach.geo.models import Unit
 from reach.plans import selectors
@@ -23,6 +26,7 @@ from reach.plans.figures import (
 from reach.plans.models import FigureCount, FigureRefresh
 from reach.plans.services import PlanError, refresh_figures
 from reach.plans.targets import target_progress
+from reach.plans.tasks import refresh_figures_task, request_figure_refresh
 from reach.plans.tests.factories import PlanFactory
 from reach.plans.tests.test_reorganisation import merged  # noqa: F401  (a fixture)
 from reach.registry.generate import generate_households
@@ -105,7 +109,7 @@ def test_a_stale_count_is_replaced_by_the_command(world):
     assert live(RIGHT_AGE, ward1, 2024) != before
     assert figure(figure_definitions()[RIGHT_AGE], ward1, 2024) == before  # kept, stale
 
-    call_command("refresh_figures", "--year", "2024", stdout=open("/dev/null", "w"))
+    call_command("refresh_figures", "--year", "2024", stdout=io.StringIO())
     assert figure(figure_definitions()[RIGHT_AGE], ward1, 2024) == live(RIGHT_AGE, ward1, 2024)
     assert FigureRefresh.objects.get(figure=RIGHT_AGE, school_year=2024).computed_at > first
 
@@ -186,3 +190,54 @@ def test_a_restricted_reader_gets_the_records_counted_for_them(world):
     assert restricted.actual.numerator == 2  # the school's two pupils, from the records
     everyone = target_progress(target, persons=None, this_year=2024)
     assert everyone.actual.numerator == 0  # what the (wrong) kept counts say
+
+
+@pytest.fixture
+def work_off_the_queue(monkeypatch):
+    """What `reach db_worker --batch` does: take every waiting job, then stop (keeping the
+    test's connection, which the worker would otherwise close)."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def work() -> None:
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
+        )
+
+    return work
+
+
+def refreshes_waiting() -> int:
+    return DBTaskResult.objects.filter(
+        task_path=refresh_figures_task.module_path, status=TaskResultStatus.READY
+    ).count()
+
+
+def test_an_approved_run_queues_one_refresh_which_the_worker_runs(
+    world, django_capture_on_commit_callbacks, work_off_the_queue
+):
+    from reach.entitlements.tests.test_objections import approved_run
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved_run(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_figure_refresh()  # another write before the worker starts
+    assert refreshes_waiting() == 1
+    assert not FigureRefresh.objects.exists()
+
+    work_off_the_queue()
+    assert refreshes_waiting() == 0
+    assert FigureRefresh.objects.filter(figure=RIGHT_AGE, school_year=2024).exists()
+    definition = figure_definitions()["tuition_exemption_coverage"]
+    assert figure(definition, world.units["d12"], 2024) == live(
+        "tuition_exemption_coverage", world.units["d12"], 2024
+    )
+
+
+def test_a_write_rolled_back_queues_nothing(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            request_figure_refresh()
+            raise RuntimeError("the write failed")
+    assert refreshes_waiting() == 0
