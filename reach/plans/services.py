@@ -388,7 +388,7 @@ def recorded_school_years() -> list[int]:
     return sorted(years)
 
 
-def _by_unit_then(numerator: Q, denominator: Q, school_year: int) -> QuerySet[Person]:
+def _by_unit_then(numerator: Q, denominator: Q, school_year: int) -> QuerySet[Any, Any]:
     """Persons grouped by their household's unit in `school_year` (the unit a reorganisation
     moved it from, if one did since: as `figures._placed`), with the figure's counts; the units
     with nobody in the denominator are left out."""
@@ -412,7 +412,7 @@ def _by_unit_then(numerator: Q, denominator: Q, school_year: int) -> QuerySet[Pe
     )
 
 
-def _refresh_one(code: str, school_year: int, grouped: QuerySet[Person]) -> Refreshed:
+def _refresh_one(code: str, school_year: int, grouped: QuerySet[Any, Any]) -> Refreshed:
     """Replace the counts of one figure and year by one INSERT ... SELECT, in one transaction:
     a reader sees the old counts or the new, never a mix."""
     computed_at, started = timezone.now(), time.perf_counter()
