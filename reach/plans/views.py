@@ -25,6 +25,7 @@ from reach.learning.selectors import outreach_products_for_task
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
+from reach.plans.figure_counts import counts_as_of
 from reach.plans.figures import figure_definitions, persons_behind
 from reach.plans.forms import (
     PlanForm,
@@ -362,6 +363,10 @@ def _target_context(request, target_id: int) -> dict:
         "comparison": comparison_chart_for(progress, figures) if children else None,
         "reasons": reasons,
         "actual_year": year_label(progress.actual_year) if progress.actual_year else None,
+        # read from the counts kept per unit (a reader who sees everyone): computed when
+        "counted_as_of": counts_as_of([definition.code], progress.trend)
+        if persons is None and definition is not None
+        else None,
     }
 
 

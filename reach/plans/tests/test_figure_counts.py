@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import localtime
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -61,7 +62,9 @@ def live(code: str, unit: Unit, year: int) -> FigureValue:
 def test_a_kept_figure_equals_the_figure_counted_from_the_records(generated, code, year):
     d12, wards = generated.units["d12"], [generated.units["ward1"], generated.units["ward2"]]
     counted = {unit.code: live(code, unit, year) for unit in (d12, *wards)}
-    counted_trend = figure_trend(figure_definitions()[code], d12, YEARS, persons=Person.objects)
+    counted_trend = figure_trend(
+        figure_definitions()[code], d12, YEARS, persons=Person.objects.all()
+    )
     if (code, year) not in NOBODY_TO_COUNT:
         assert counted[d12.code].denominator, "the generated unit has someone to count"
 
@@ -241,3 +244,27 @@ def test_a_write_rolled_back_queues_nothing(world, django_capture_on_commit_call
             request_figure_refresh()
             raise RuntimeError("the write failed")
     assert refreshes_waiting() == 0
+
+
+def test_the_target_page_says_when_the_kept_counts_were_computed(world):
+    from django.conf import settings
+    from django.test import Client
+
+    from reach.plans.models import Target
+
+    refresh_figures()
+    plan = PlanFactory(unit=world.units["ward1"])
+    target = Target.objects.create(
+        plan=plan, unit=world.units["ward1"], indicator=RIGHT_AGE, value="90", school_year=2024
+    )
+    stamp = localtime(FigureRefresh.objects.get(figure=RIGHT_AGE, school_year=2024).computed_at)
+    pages = {}
+    for username in ("ward01", "school01"):
+        client = Client()
+        client.force_login(world.users[username])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(f"/plans/targets/{target.pk}/")
+        assert response.status_code == 200, username
+        pages[username] = response.content.decode()
+    assert f"Figures as of {stamp:%Y-%m-%d %H:%M}" in pages["ward01"]
+    assert "Figures as of" not in pages["school01"]  # counted from the records they see

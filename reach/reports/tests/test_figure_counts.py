@@ -4,6 +4,7 @@ that stamp with its snapshot, and keeps its signed figures when the counts are r
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.timezone import localtime
 
 from reach.plans.services import refresh_figures
 from reach.registry.tests.factories import EnrolmentFactory, PersonFactory
@@ -33,7 +34,8 @@ def test_a_report_read_from_the_kept_counts_says_when_they_were_computed(world, 
     content = report_content(report)
     assert content.counted_as_of is not None
     page = page_of(world.users["ward01"], report)
-    assert f"Figures as of {content.counted_as_of:%Y-%m-%d}" in page
+    assert content.counted_as_of is not None
+    assert f"Figures as of {localtime(content.counted_as_of):%Y-%m-%d %H:%M}" in page
     assert "counts kept per unit" in page and "computed from the records now" not in page
 
 
@@ -53,3 +55,12 @@ def test_a_signed_report_keeps_its_figures_and_stamp_when_the_counts_are_refresh
     live = live_figures(report)["dropout_rate"]
     assert live.denominator == signed["figures"]["dropout_rate"]["d"] + 1
     assert any(d.code == "dropout_rate" for d in report_content(report).drift)
+
+
+def test_the_api_says_when_the_signed_figures_were_counted(world, ward_report):
+    refresh_figures()
+    report = submit_report(actor=world.users["ward01"], report=ward_report())
+    client = Client()
+    client.force_login(world.users["ward01"])
+    body = client.get(f"/api/v1/reports/{report.pk}").json()
+    assert body["snapshot_counted_as_of"] == report.snapshot["counted_as_of"]
