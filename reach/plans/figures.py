@@ -6,7 +6,9 @@ numerator over a denominator of persons in one school year, computed set-based.
 each lies under; `figure_trend` counts several school years (those with records) in one
 statement; `persons_behind` lists the persons of the numerator or denominator. Every function
 takes the persons to count (`persons`, from `restrict`), so a number equals the list behind it
-for the reader who sees it.
+for the reader who sees it. Asked of every person (no `persons`, the default parameters), a
+figure and year that `services.refresh_figures` has counted are read from the counts kept per
+unit instead (`figure_counts`): as of their refresh, which the pages say.
 Later periodic reports reuse the same definitions as their "figures".
 """
 
