@@ -108,8 +108,11 @@ def list_targets(request, plan_id: int):
     """A plan's targets the caller sees (over their units and below), each with its actual
     computed over the persons the caller sees, its numerator, denominator and light."""
     plan = found(selectors.get_plan_for_user(request.user, plan_id), "No such plan")
-    persons = selectors.persons_counted_for_user(request.user)
     return [
-        target_out(target_progress(target, persons=persons))
+        target_out(
+            target_progress(
+                target, persons=selectors.figure_persons_for_user(request.user, target.unit)
+            )
+        )
         for target in selectors.list_targets_for_user(request.user, plan)
     ]

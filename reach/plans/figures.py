@@ -6,7 +6,9 @@ numerator over a denominator of persons in one school year, computed set-based.
 each lies under; `figure_trend` counts several school years (those with records) in one
 statement; `persons_behind` lists the persons of the numerator or denominator. Every function
 takes the persons to count (`persons`, from `restrict`), so a number equals the list behind it
-for the reader who sees it.
+for the reader who sees it. Asked of every person (no `persons`, the default parameters), a
+figure and year that `services.refresh_figures` has counted are read from the counts kept per
+unit instead (`figure_counts`): as of their refresh, which the pages say.
 Later periodic reports reuse the same definitions as their "figures".
 """
 
@@ -41,6 +43,8 @@ from reach.indicators.detection import dropped_out_q
 from reach.indicators.parameters import IndicatorParameters, indicator_parameters
 from reach.indicators.selectors import TOTAL
 from reach.intake.universal import FIGURE_CONDITIONS as UNIVERSAL_CONDITIONS
+from reach.plans import figure_counts
+from reach.plans.models import FigureCount
 from reach.registry.choices import EnrolmentStatus
 from reach.registry.models import Enrolment, HouseholdPastUnit, Person
 
@@ -257,7 +261,7 @@ def figure_definitions() -> Definitions:
     return _cached(str(getattr(settings, "REACH_FIGURE_DEFINITIONS", None) or DATA_FILE))
 
 
-def _qs(
+def figure_conditions(
     definition: FigureDefinition, school_year: int, params: IndicatorParameters | None
 ) -> tuple[Q, Q]:
     """(numerator, denominator) as conditions over Person; the numerator inside the denominator."""
@@ -336,10 +340,16 @@ def figure(
     params: IndicatorParameters | None = None,
 ) -> FigureValue:
     """The figure over the persons of `unit` and below (of `persons` when given: pass the
-    reader's `restrict`ed persons): one aggregate statement."""
+    reader's `restrict`ed persons): one aggregate statement, over the kept counts
+    (`figure_counts`) when it is asked of every person and they hold the year."""
     if not definition.available:
         return NOT_AVAILABLE
-    numerator, denominator = _qs(definition, school_year, params)
+    if persons is None and params is None:
+        paths = unit_paths_on(unit, school_year_day(school_year))
+        kept = figure_counts.counts_under(definition.code, school_year, paths)
+        if kept is not None:
+            return FigureValue.of(*kept)
+    numerator, denominator = figure_conditions(definition, school_year, params)
     counts = _under(persons, unit, school_year).aggregate(
         n=Count("pk", filter=numerator), d=Count("pk", filter=denominator)
     )
@@ -356,12 +366,22 @@ def figure_by_sub_unit(
     params: IndicatorParameters | None = None,
 ) -> dict[Unit, FigureValue]:
     """The figure of each of `children` (sub-units of `unit`) in one GROUP BY on the path
-    prefix; a sub-unit without persons gets 0 of 0."""
+    prefix (over the kept counts when it is asked of every person and they hold the year); a
+    sub-unit without persons gets 0 of 0."""
     if not definition.available:
         return {child: NOT_AVAILABLE for child in children}
-    numerator, denominator = _qs(definition, school_year, params)
-    placed = _placed(persons, unit, school_year)
     day = school_year_day(school_year)
+    if persons is None and params is None:
+        kept = figure_counts.counts_by_sub_unit(
+            definition.code,
+            school_year,
+            unit_paths_on(unit, day),
+            {child.code: unit_paths_on(child, day) for child in children},
+        )
+        if kept is not None:
+            return {child: FigureValue.of(*kept[child.code]) for child in children}
+    numerator, denominator = figure_conditions(definition, school_year, params)
+    placed = _placed(persons, unit, school_year)
     sub_unit = Case(
         *[
             When(under_paths(placed.lookup, unit_paths_on(child, day)), then=Value(child.code))
@@ -389,10 +409,39 @@ def figure_trend(
     params: IndicatorParameters | None = None,
 ) -> dict[int, FigureValue]:
     """The figure in each of `school_years`, all counted in one statement (one a year across
-    a reorganisation)."""
+    a reorganisation); asked of every person, the years the kept counts hold are read from
+    them in one GROUP BY, a year without an enrolment under the unit having no figure."""
     years = sorted(set(school_years))
     if not definition.available:
         return {year: NOT_AVAILABLE for year in years}
+    kept = _kept_trend(definition, unit, years) if persons is None and params is None else {}
+    counted = [year for year in years if year not in kept]
+    live = _counted_trend(definition, unit, counted, persons, params) if counted else {}
+    return {year: kept[year] if year in kept else live[year] for year in years}
+
+
+def _kept_trend(
+    definition: FigureDefinition, unit: Unit, years: list[int]
+) -> dict[int, FigureValue]:
+    codes = [definition.code, FigureCount.RECORDS]
+    refreshed = sorted(figure_counts.refreshed_years(codes, years))
+    paths = {year: unit_paths_on(unit, school_year_day(year)) for year in refreshed}
+    counts = figure_counts.counts_by_year(codes, paths)
+    return {
+        year: FigureValue.of(*counts[definition.code, year])
+        if counts[FigureCount.RECORDS, year][1]
+        else NO_RECORDS
+        for year in refreshed
+    }
+
+
+def _counted_trend(
+    definition: FigureDefinition,
+    unit: Unit,
+    years: list[int],
+    persons: QuerySet[Person] | None,
+    params: IndicatorParameters | None,
+) -> dict[int, FigureValue]:
     recorded, moved = years_with_records(unit, years)
     # one statement for the years that place households alike: all of them, unless the unit
     # opened or closed among them (the years either side count other paths) or a reorganisation
@@ -405,7 +454,7 @@ def figure_trend(
     for same in alike.values():
         counts: dict[str, Count] = {}
         for year in same:
-            numerator, denominator = _qs(definition, year, params)
+            numerator, denominator = figure_conditions(definition, year, params)
             counts[f"n{year}"] = Count("pk", filter=numerator)
             counts[f"d{year}"] = Count("pk", filter=denominator)
         row |= _under(persons, unit, same[0], moved=moved).aggregate(**counts)
@@ -453,7 +502,7 @@ def persons_behind(
     """The persons counted in the numerator (or the denominator) of the figure."""
     if not definition.available:
         return Person.objects.none()
-    counted_numerator, counted_denominator = _qs(definition, school_year, params)
+    counted_numerator, counted_denominator = figure_conditions(definition, school_year, params)
     return _under(persons, unit, school_year).filter(
         counted_numerator if numerator else counted_denominator
     )

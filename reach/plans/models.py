@@ -314,3 +314,57 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.get_direction_display()} {self.value}% ({self.unit_id})"
+
+
+class FigureCount(models.Model):
+    """A figure's numerator and denominator in one school year over the persons whose household
+    lay in `unit` itself that year (not below it): what a report sums by path prefix instead of
+    counting the records (`reach.plans.figure_counts`). Derived from the records by
+    `services.refresh_figures`, never typed or edited; the figure `RECORDS` counts the persons
+    with an enrolment of the year (a year without any under a unit has no trend value there)."""
+
+    RECORDS = "_records"
+
+    scope = ScopePath(unit_path="unit__path", school="unit__schools__id")
+
+    figure = models.CharField(max_length=60)
+    school_year = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    numerator = models.PositiveIntegerField()
+    denominator = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "school_year", "unit"], name="figure_count_once_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__lte=models.F("denominator")),
+                name="figure_count_numerator_within_denominator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.figure} {self.school_year} {self.unit_id}: {self.numerator}/{self.denominator}"
+        )
+
+
+class FigureRefresh(models.Model):
+    """When the counts of a figure in a school year were last computed (`FigureCount`): a
+    figure and year without one are counted from the records on every read."""
+
+    figure = models.CharField(max_length=60)
+    school_year = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "school_year"], name="figure_refresh_once_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.school_year} @ {self.computed_at:%Y-%m-%d %H:%M}"

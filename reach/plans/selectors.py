@@ -7,8 +7,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from reach.accounts.models import User
-from reach.accounts.scoping import grants_of, is_administrator, restrict
+from reach.accounts.scoping import (
+    can_see_unit_path,
+    grants_of,
+    is_administrator,
+    restrict,
+    under_paths,
+)
 from reach.geo.models import PATH_SEPARATOR, Organisation, Unit
+from reach.geo.selectors import unit_paths_on
 from reach.plans.choices import OPEN_STATUSES, AssignmentRole, TaskStatus
 from reach.plans.models import (
     Plan,
@@ -18,7 +25,7 @@ from reach.plans.models import (
     TaskAssignment,
     TaskUpdate,
 )
-from reach.registry.models import Person
+from reach.registry.models import Household, HouseholdPastUnit, Person
 
 TASKS = Q(tasks__number__gt="")
 
@@ -220,6 +227,26 @@ def get_target_for_user(user: User | None, target_id: int) -> Target | None:
 def persons_counted_for_user(user: User | None) -> QuerySet[Person]:
     """The persons a target's actual is counted over for `user`: those they may see."""
     return restrict(Person.objects.all(), user)
+
+
+def figure_persons_for_user(user: User | None, unit: Unit) -> QuerySet[Person] | None:
+    """The persons `user`'s figures of `unit` are counted over: None when they see every person
+    those figures count in any school year (the units that stand for `unit` before it opened
+    and after it closed, and the households moved out of them since, included), so the counts
+    kept for everyone (`figure_counts`) are theirs too; else the persons they may see."""
+    if is_administrator(user):
+        return None
+    paths = {unit.path}
+    if unit.valid_from is not None:
+        paths.update(unit_paths_on(unit, unit.valid_from - dt.timedelta(days=1)))
+    if unit.valid_to is not None:
+        paths.update(unit_paths_on(unit, unit.valid_to + dt.timedelta(days=1)))
+    persons = persons_counted_for_user(user)
+    if not all(can_see_unit_path(user, path) for path in paths):
+        return persons
+    seen = restrict(Household.objects.all(), user)
+    moved_out = HouseholdPastUnit.objects.filter(under_paths("unit__path", tuple(paths)))
+    return persons if moved_out.exclude(household__in=seen.values("pk")).exists() else None
 
 
 def get_import_for_user(user: User | None, import_id: int) -> PlanTaskImport | None:

@@ -4,12 +4,18 @@ in `imports/services.py`. Each write checks its permission, owns its transaction
 audit event."""
 
 import datetime as dt
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reach.accounts.choices import AuditAction
@@ -19,11 +25,27 @@ from reach.accounts.services import record_audit_event, snapshot
 from reach.common.errors import Conflict, DomainError
 from reach.common.uploads import MB, UploadRefused, upload_limits
 from reach.geo.models import Organisation, Unit
+from reach.indicators.parameters import indicator_parameters
 from reach.plans.choices import TargetDirection, TaskStatus
-from reach.plans.figures import figure_definitions
-from reach.plans.models import OrganisationAlias, Plan, PlanBasis, PlanTask, Target, TaskUpdate
+from reach.plans.figures import (
+    figure_conditions,
+    figure_definitions,
+    moved_since,
+    school_year_day,
+)
+from reach.plans.models import (
+    FigureCount,
+    FigureRefresh,
+    OrganisationAlias,
+    Plan,
+    PlanBasis,
+    PlanTask,
+    Target,
+    TaskUpdate,
+)
 from reach.plans.organisations import known_organisations, name_key
 from reach.plans.permissions import can_manage_plan, can_merge_organisations, can_update_task
+from reach.registry.models import Enrolment, HouseholdPastUnit, Person
 
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods", ".txt")
 
@@ -350,3 +372,101 @@ def change_target(*, actor: User, target: Target, reason: str, **changes: object
         reason=reason.strip(),
     )
     return target
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    figure: str
+    school_year: int
+    units: int  # rows kept: the units with anyone in the figure's denominator
+    seconds: float
+
+
+def recorded_school_years() -> list[int]:
+    """The school years the registry holds an enrolment of: those `refresh_figures` counts."""
+    years = Enrolment.objects.order_by().values_list("school_year", flat=True).distinct()
+    return sorted(years)
+
+
+def _by_unit_then(numerator: Q, denominator: Q, school_year: int) -> QuerySet[Any, Any]:
+    """Persons grouped by their household's unit in `school_year` (the unit a reorganisation
+    moved it from, if one did since: as `figures._placed`), with the figure's counts; the units
+    with nobody in the denominator are left out."""
+    day = school_year_day(school_year)
+    then: Any = F("household__unit_id")
+    if moved_since(day):
+        past = HouseholdPastUnit.objects.filter(
+            household=OuterRef("household_id"), valid_to__gte=day
+        )
+        then = Coalesce(
+            Subquery(past.order_by("valid_to").values("unit_id")[:1]),
+            then,
+            output_field=BigIntegerField(),
+        )
+    return (
+        Person.objects.annotate(unit_then=then)
+        .values("unit_then")
+        .annotate(n=Count("pk", filter=numerator), d=Count("pk", filter=denominator))
+        .filter(d__gt=0)
+        .order_by()
+    )
+
+
+def _refresh_one(code: str, school_year: int, grouped: QuerySet[Any, Any]) -> Refreshed:
+    """Replace the counts of one figure and year by one INSERT ... SELECT, in one transaction:
+    a reader sees the old counts or the new, never a mix."""
+    computed_at, started = timezone.now(), time.perf_counter()
+    select, params = grouped.query.sql_with_params()
+    table = connection.ops.quote_name(FigureCount._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        FigureCount.objects.filter(figure=code, school_year=school_year).delete()
+        cursor.execute(
+            f"INSERT INTO {table} (figure, school_year, unit_id, numerator, denominator) "  # noqa: S608
+            f"SELECT %s, %s, grouped.unit_then, grouped.n, grouped.d FROM ({select}) grouped",
+            [code, school_year, *params],
+        )
+        units = cursor.rowcount
+        seconds = time.perf_counter() - started
+        FigureRefresh.objects.update_or_create(
+            figure=code,
+            school_year=school_year,
+            defaults={"computed_at": computed_at, "seconds": seconds},
+        )
+    return Refreshed(code, school_year, units, seconds)
+
+
+def refresh_figures(
+    *, school_years: Iterable[int] | None = None, codes: Iterable[str] | None = None
+) -> list[Refreshed]:
+    """Count every available figure (or those of `codes`) in each school year (default: those
+    with an enrolment) per unit into `FigureCount`, one INSERT ... SELECT per figure and year,
+    each stamped in `FigureRefresh` with when it was computed. Counts derived from the records,
+    replaced whole: running it twice leaves the same rows. Figures no longer defined lose
+    theirs."""
+    definitions = figure_definitions()
+    chosen = [d for d in definitions.figures.values() if d.available]
+    if codes is not None:
+        wanted = set(codes)
+        unknown = wanted - {d.code for d in chosen}
+        if unknown:
+            raise PlanError(
+                _("No available figure %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            )
+        chosen = [d for d in chosen if d.code in wanted]
+    else:
+        kept = [d.code for d in chosen] + [FigureCount.RECORDS]
+        FigureCount.objects.exclude(figure__in=kept).delete()
+        FigureRefresh.objects.exclude(figure__in=kept).delete()
+    years = recorded_school_years() if school_years is None else sorted(set(school_years))
+    params = indicator_parameters()
+    done = []
+    for year in years:
+        enrolled = Q(Exists(Enrolment.objects.filter(person=OuterRef("pk"), school_year=year)))
+        done.append(
+            _refresh_one(FigureCount.RECORDS, year, _by_unit_then(enrolled, enrolled, year))
+        )
+        for definition in chosen:
+            numerator, denominator = figure_conditions(definition, year, params)
+            grouped = _by_unit_then(numerator, denominator, year)
+            done.append(_refresh_one(definition.code, year, grouped))
+    return done

@@ -1,7 +1,8 @@
 """A target's actual, trend and light, computed from the records on every read (never typed).
 
 The actual is the figure of the target's definition over the target's unit and everything
-under it, counted over the persons the reader sees (`restrict`), in the latest school year of
+under it, counted over the persons the reader sees (`restrict`; for a reader who sees every one
+of them, read from the counts kept per unit, `figure_counts`), in the latest school year of
 the target's span that has anyone to count; the trend counts every year of the span in one
 statement, the sub-units in one GROUP BY. The light compares the actual with the target and,
 with a baseline, with the straight path from the baseline to the target (thresholds in
@@ -121,9 +122,11 @@ def judge(
 
 
 def target_progress(
-    target: Target, *, persons: QuerySet[Person], this_year: int | None = None
+    target: Target, *, persons: QuerySet[Person] | None, this_year: int | None = None
 ) -> TargetProgress:
-    """The actual of `target` over `persons` (the reader's): one statement for every year."""
+    """The actual of `target` over `persons` (the reader's; None for a reader who sees everyone
+    under the target's unit: `selectors.figure_persons_for_user`, the kept counts then serve):
+    one statement for every year."""
     definitions = figure_definitions()
     definition = definitions.figures.get(target.indicator)
     years = trend_years(target)
@@ -148,7 +151,7 @@ def target_progress(
 
 
 def sub_unit_figures(
-    progress: TargetProgress, children: list[Unit], *, persons: QuerySet[Person]
+    progress: TargetProgress, children: list[Unit], *, persons: QuerySet[Person] | None
 ) -> dict[Unit, FigureValue]:
     """The target's figure in each sub-unit, in the year of the actual (one GROUP BY)."""
     if progress.definition is None or not children:

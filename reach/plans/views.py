@@ -25,6 +25,7 @@ from reach.learning.selectors import outreach_products_for_task
 from reach.plans import permissions, selectors, services
 from reach.plans.charts import comparison_chart_for, reasons_chart_for, trend_chart_for
 from reach.plans.choices import ImportStatus
+from reach.plans.figure_counts import counts_as_of
 from reach.plans.figures import figure_definitions, persons_behind
 from reach.plans.forms import (
     PlanForm,
@@ -127,11 +128,12 @@ def _bases(request, text: str) -> list[services.Basis]:
 def plan_detail(request, plan_id: int):
     plan = _plan(request, plan_id)
     tasks = list(selectors.list_tasks_for_user(request.user, plan))
-    persons = selectors.persons_counted_for_user(request.user)
     # The charts come after the page, one request each (`target_chart`): a chart takes a few
     # tenths of a second to draw, and the table of actuals should not wait for them.
     targets = [
-        target_progress(target, persons=persons)
+        target_progress(
+            target, persons=selectors.figure_persons_for_user(request.user, target.unit)
+        )
         for target in selectors.list_targets_for_user(request.user, plan)
     ]
     return render(
@@ -344,7 +346,7 @@ def _target(request, target_id: int):
 
 def _target_context(request, target_id: int) -> dict:
     target = _target(request, target_id)
-    persons = selectors.persons_counted_for_user(request.user)
+    persons = selectors.figure_persons_for_user(request.user, target.unit)
     progress: TargetProgress = target_progress(target, persons=persons)
     children = child_units_for_user(request.user, target.unit)
     figures = sub_unit_figures(progress, children, persons=persons)
@@ -361,6 +363,10 @@ def _target_context(request, target_id: int) -> dict:
         "comparison": comparison_chart_for(progress, figures) if children else None,
         "reasons": reasons,
         "actual_year": year_label(progress.actual_year) if progress.actual_year else None,
+        # read from the counts kept per unit (a reader who sees everyone): computed when
+        "counted_as_of": counts_as_of([definition.code], progress.trend)
+        if persons is None and definition is not None
+        else None,
     }
 
 
@@ -405,7 +411,8 @@ def change_target(request, target_id: int):
 def target_chart(request, target_id: int):
     """A target's trend chart with its table, loaded into the plan page after it opens."""
     target = _target(request, target_id)
-    progress = target_progress(target, persons=selectors.persons_counted_for_user(request.user))
+    persons = selectors.figure_persons_for_user(request.user, target.unit)
+    progress = target_progress(target, persons=persons)
     return render(
         request, "plans/_chart.html", {"progress": progress, "chart": trend_chart_for(progress)}
     )
@@ -434,7 +441,9 @@ def target_persons(request, target_id: int):
     its trend, over its unit or one of its sub-units the reader sees."""
     target = _target(request, target_id)
     persons = selectors.persons_counted_for_user(request.user)
-    progress = target_progress(target, persons=persons)
+    progress = target_progress(
+        target, persons=selectors.figure_persons_for_user(request.user, target.unit)
+    )
     part = request.GET.get("part", "numerator")
     if part not in ("numerator", "denominator"):
         raise Http404(_("No such list"))

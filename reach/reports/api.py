@@ -130,6 +130,7 @@ def get_report(request, report_id: int):
         **report_out(report),
         "narrative": report.narrative,
         "snapshot_taken_at": snapshot.get("taken_at") if snapshot else None,
+        "snapshot_counted_as_of": snapshot.get("counted_as_of") if snapshot else None,
         "figures": _figures(snapshot.get("figures", {})) if snapshot else None,
         "sub_units": [
             {

@@ -3,6 +3,7 @@ its sections of figures (each with a figure returned by the level above flagged 
 reason), its table of sub-units, the sub-units missing from a roll-up, and a chart of the
 first figure across its sub-units with the table of its values."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ class ReportContent:
     missing: list[str]
     chart: Chart | None
     drift: list[Drift]
+    counted_as_of: dt.datetime | None = None  # read from the counts kept then, not the records
 
 
 def _label(code: str) -> str:
@@ -120,4 +122,9 @@ def report_content(report: Report, *, with_chart: bool = True) -> ReportContent:
         missing=[row.name for row in sub_units if row.missing],
         chart=chart,
         drift=drift(report) if frozen else [],
+        counted_as_of=_as_of(body.get("counted_as_of")),
     )
+
+
+def _as_of(stamp: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(stamp) if stamp else None

@@ -51,6 +51,9 @@ class ReportDetailOut(ReportOut):
     # The snapshot frozen at submission (None while a draft): figures and the table of
     # sub-units; never altered afterwards.
     snapshot_taken_at: str | None
+    # When the figures' counts kept per unit it was read from were computed (None: counted
+    # from the records when it was taken, or not taken yet)
+    snapshot_counted_as_of: str | None = None
     figures: dict[str, FigureOut] | None
     sub_units: list[SubUnitOut] | None
     returned_figures: dict[str, str]

@@ -5,7 +5,9 @@ template that `rolls_up`, and compared with the live figures afterwards (drift).
 Every figure is one of the plans' definitions (`reach.plans.figures`), counted over all the
 persons of the reporting unit (a report is the unit's official count, not one reader's view;
 it holds counts only, never a person): one aggregate per figure, one GROUP BY per figure for
-the table of sub-units. A roll-up sums the numerators and denominators of the sub-units'
+the table of sub-units, read from the counts kept per unit (`reach.plans.figure_counts`) for a
+figure and year refreshed, the snapshot then saying when the oldest of them was computed
+(`counted_as_of`). A roll-up sums the numerators and denominators of the sub-units'
 snapshots and recomputes each rate from the sums."""
 
 from collections.abc import Iterable
@@ -15,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from reach.geo.models import Unit
+from reach.plans.figure_counts import counts_as_of
 from reach.plans.figures import (
     NOT_AVAILABLE,
     FigureDefinition,
@@ -125,7 +128,11 @@ def _counted(report: Report, template: ReportTemplate) -> Snapshot:
             }
             for child in children
         ]
-    return {"figures": figures, "sub_units": rows, "rolled_up": False}
+    as_of = counts_as_of(
+        [code for code, d in definitions.items() if d.available], [report.school_year]
+    )
+    body = {"figures": figures, "sub_units": rows, "rolled_up": False}
+    return body | ({"counted_as_of": as_of.isoformat()} if as_of else {})
 
 
 def live_snapshot(report: Report) -> Snapshot:

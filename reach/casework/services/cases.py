@@ -53,6 +53,7 @@ from reach.casework.services._common import (
     user_or_none,
 )
 from reach.geo.models import School
+from reach.plans.tasks import request_figure_refresh
 from reach.registry.choices import EducationLevel, EnrolmentStatus
 from reach.registry.models import Enrolment, Person
 from reach.registry.services import save_registry_record
@@ -290,6 +291,7 @@ def close_case(
         after=snapshot(case),
         case=case,
     )
+    request_figure_refresh()  # a return to school counts in the return rate
     return case
 
 

@@ -29,6 +29,7 @@ from reach.entitlements.choices import (
 from reach.entitlements.errors import EntitlementError
 from reach.entitlements.models import EntitlementLine, EntitlementRun, Objection
 from reach.entitlements.permissions import can_decide_run, can_run_over, can_submit_run
+from reach.plans.tasks import request_figure_refresh
 
 DEFAULT_OBJECTION_DAYS = 7
 
@@ -146,6 +147,7 @@ def approve_run(*, run: EntitlementRun, actor: User) -> EntitlementRun:
             decided_by=actor,
             decided_at=timezone.now(),
         )
+        request_figure_refresh()  # the lines in force count in the tuition figure
     return run
 
 

@@ -36,6 +36,7 @@ from reach.payments.choices import DisbursementMethod
 from reach.payments.models import Disbursement, PaymentClaim
 from reach.payments.permissions import can_pay
 from reach.payments.selectors import line_visible
+from reach.plans.tasks import request_figure_refresh
 from reach.policy.timing import month_days
 
 YEAR_MONTHS = 12  # a line of the whole year pays its months from the first to the twelfth
@@ -308,6 +309,7 @@ def record_disbursement(*, payment: PaymentInput, actor: User) -> Disbursement:
     require(can_pay(actor, line), _("you may not record payments for this pupil"))
     try:
         with transaction.atomic():
+            request_figure_refresh()  # a claim paid in full counts in the tuition figure
             return apply_payment(payment=payment, line=line, actor=actor)
     except IntegrityError as error:  # a constraint caught a race the checks could not see
         raise PaymentRaced(

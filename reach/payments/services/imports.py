@@ -35,6 +35,7 @@ from reach.payments.services.disbursements import (
     claim_key,
     share_months,
 )
+from reach.plans.tasks import request_figure_refresh
 from reach.registry.imports.reader import UnreadableFile, open_table
 
 HEADINGS = {
@@ -254,6 +255,7 @@ def import_payment_results(
         raise PaymentImportRejected(errors)
     try:
         with transaction.atomic():
+            request_figure_refresh()  # claims paid in full count in the tuition figure
             for line_no, payment, line in payments:
                 try:
                     apply_payment(payment=payment, line=line, actor=actor)

@@ -157,9 +157,10 @@ def test_a_ward_cannot_change_the_districts_target(world, targets):
     assert refused.status_code == 403
 
 
-def test_api_counts_each_target_in_two_statements(world, targets):
-    """Each target adds two statements (the years it has records of, its trend over them all),
-    whatever its records."""
+def test_api_counts_each_target_in_four_statements(world, targets):
+    """Each target adds four statements (whether the reader sees everyone under its unit,
+    whether its figure's counts are kept for its years, the years it has records of, its trend
+    over them all), whatever its records."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -172,7 +173,7 @@ def test_api_counts_each_target_in_two_statements(world, targets):
     made["ward2"].delete()
     with CaptureQueriesContext(connection) as two:
         client.get(f"/api/v1/plans/{plan.pk}/targets")
-    assert len(four) - len(two) == 4  # two a target; the unavailable figure counts nothing
+    assert len(four) - len(two) == 8  # four a target; the unavailable figure counts nothing
 
 
 def test_a_dropout_target_shows_the_reasons_found_on_visits(world, targets):

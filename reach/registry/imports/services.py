@@ -39,6 +39,7 @@ from reach.accounts.choices import AuditAction
 from reach.accounts.models import AuditEvent, User
 from reach.common.errors import DomainError, NotAllowed, report_database_error
 from reach.common.uploads import Upload, UploadRefused, check_upload
+from reach.plans.tasks import request_figure_refresh
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import bulk
 from reach.registry.imports.headings import match_headings
@@ -333,6 +334,7 @@ def merge_locked_batch(batch: ImportBatch, user: User | None, progress: Progress
             batch.summary = merge.summary
             batch.errors = []
             batch.save(update_fields=["status", "committed_at", "summary", "errors"])
+            request_figure_refresh()  # households, statuses and enrolments: every figure
     except _Invalid:
         _audit_refusals(batch, user, checks.refusals)
         batch.status = ImportStatus.REJECTED
