@@ -111,8 +111,11 @@ def follow_up(request):
         row.may_open_case = person_id in openable
     context = {
         "filters": filters,
-        "counts": lists.detection_counts_for_user(
-            request.user, school_year=filters.school_year, unit=filters.unit
+        "counts": lists.detection_counts_up_to_for_user(
+            request.user,
+            school_year=filters.school_year,
+            unit=filters.unit,
+            at_risk=which == "at_risk",
         ),
         "units": lists.list_visible_units(request.user),
         "actions_template": "casework/_open_case.html",

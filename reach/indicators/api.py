@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from reach.accounts.permissions import may_see_unmasked
+from reach.common.keyset import BadAfter, count_up_to, keyset_page
 from reach.common.masking import mask_id, mask_name
 from reach.common.schemas import READ_ERRORS, SchoolYear
 from reach.indicators import selectors
@@ -30,7 +31,12 @@ class Paging(Scope):
     page_size: int = 100
 
 
-class PersonFilter(Paging):
+class KeysetPaging(Scope):
+    after: str = ""
+    page_size: int = 100
+
+
+class PersonFilter(KeysetPaging):
     indicator: Indicator = Indicator.CHILD
     measure: Measure = Measure.DEPRIVED
     public: bool = False
@@ -97,7 +103,12 @@ def list_persons(request, filters: Query[PersonFilter]):
         measure=filters.measure,
         unit=unit,
     )
-    paginator, page, page_size = _page(persons, filters)
+    page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
+    try:
+        page = keyset_page(persons, key=selectors.PERSON_KEY, after=filters.after, size=page_size)
+    except BadAfter:
+        raise HttpError(422, "after: not a key of this list") from None
+    count = count_up_to(persons, key=selectors.PERSON_KEY)
     on = indicator_parameters().reference_date(year)
     public = filters.public
     # A caller who may not see unmasked data here gets IDs and birth dates masked, as in exports.
@@ -121,8 +132,10 @@ def list_persons(request, filters: Query[PersonFilter]):
         for p in page.object_list
     ]
     return {
-        "count": paginator.count,
-        "page": page.number,
+        "count": count.value,
+        "count_more": count.more,
+        "after": page.after,
+        "next_after": page.next_after or None,
         "page_size": page_size,
         "public": public,
         "masked": masked,

@@ -68,8 +68,10 @@ class PersonRowOut(Schema):
 
 
 class PersonPage(Schema):
-    count: int
-    page: int
+    count: int  # the rows of the list, or when count_more, a number it has more than
+    count_more: bool
+    after: str  # the token this page starts after ("": the first page)
+    next_after: str | None  # pass as `after` for the next page; None on the last page
     page_size: int
     public: bool
     masked: bool  # national IDs and birth dates masked (public, or the caller's role)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from reach.accounts.models import User
 from reach.accounts.scoping import restrict, under_paths
+from reach.common.keyset import COUNT_CAP, CappedCount, count_up_to
 from reach.geo.models import Unit
 from reach.geo.selectors import top_units_for_user
 from reach.indicators.deprivation import Conditions, Indicator, Measure, conditions
@@ -23,6 +24,9 @@ from reach.indicators.parameters import (
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
 TOTAL = "__total__"
+# The order of the lists of persons, and their keyset (reach.common.keyset): by unit, household
+# and birth date, as the indexes household_unit_code and person_household_birth_date hold them.
+PERSON_KEY = ("household__unit_id", "household__code", "birth_date", "pk")
 
 
 def list_visible_units(user: User | None) -> QuerySet[Unit]:
@@ -147,7 +151,7 @@ def list_indicator_persons_for_user(
         .filter(cond.person_q(indicator, measure))
         .select_related("household__unit")
         .annotate(**_year_annotations(school_year))
-        .order_by("household__unit__path", "household__code", "birth_date", "pk")
+        .order_by(*PERSON_KEY)
     )
 
 
@@ -212,7 +216,7 @@ def list_out_of_school_for_user(
             household_status=Subquery(status.values("status")[:1]),
             **_last_enrolment_annotations(school_year),
         )
-        .order_by("household__unit__path", "household__code", "birth_date", "pk")
+        .order_by(*PERSON_KEY)
     )
 
 
@@ -246,7 +250,7 @@ def list_dropped_out_for_user(
                 .values("attendance_rate")[:1]
             ),
         )
-        .order_by("household__unit__path", "household__code", "birth_date", "pk")
+        .order_by(*PERSON_KEY)
     )
 
 
@@ -280,6 +284,17 @@ def list_at_risk_for_user(
     )
 
 
+def _detection_lists(
+    user: User | None, *, school_year: int, unit: Unit | None, params: IndicatorParameters | None
+) -> dict[str, QuerySet]:
+    persons = persons_for_user(user, unit)
+    return {
+        "out_of_school": persons.filter(out_of_school_q(school_year, params)),
+        "dropped_out": persons.filter(dropped_out_q(school_year, params)),
+        "at_risk": list_at_risk_for_user(user, school_year=school_year, unit=unit, params=params),
+    }
+
+
 def detection_counts_for_user(
     user: User | None,
     *,
@@ -288,11 +303,28 @@ def detection_counts_for_user(
     params: IndicatorParameters | None = None,
 ) -> dict[str, int]:
     """How many children are out of school, dropped out and at risk in `unit`."""
-    persons = persons_for_user(user, unit)
-    return {
-        "out_of_school": persons.filter(out_of_school_q(school_year, params)).count(),
-        "dropped_out": persons.filter(dropped_out_q(school_year, params)).count(),
-        "at_risk": list_at_risk_for_user(
-            user, school_year=school_year, unit=unit, params=params
-        ).count(),
+    lists = _detection_lists(user, school_year=school_year, unit=unit, params=params)
+    return {name: rows.count() for name, rows in lists.items()}
+
+
+def detection_counts_up_to_for_user(
+    user: User | None,
+    *,
+    school_year: int,
+    unit: Unit | None = None,
+    params: IndicatorParameters | None = None,
+    at_risk: bool = False,
+    cap: int = COUNT_CAP,
+) -> dict[str, CappedCount]:
+    """The counts of `detection_counts_for_user` up to `cap` each, for the pages: each stops
+    after `cap` + 1 rows instead of reading every visible child. The at-risk count only when
+    `at_risk`: it scores every enrolled pupil of a list shorter than `cap` (seconds at a
+    million persons)."""
+    lists = _detection_lists(user, school_year=school_year, unit=unit, params=params)
+    counts = {
+        name: count_up_to(lists[name], key=PERSON_KEY, cap=cap)
+        for name in ("out_of_school", "dropped_out")
     }
+    if at_risk:
+        counts["at_risk"] = count_up_to(lists["at_risk"], cap=cap)
+    return counts

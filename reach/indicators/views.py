@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from reach.accounts.permissions import may_see_unmasked
 from reach.accounts.services import record_export
 from reach.common.downloads import export_filters
+from reach.common.keyset import BadAfter, CappedCount, KeysetPage, count_up_to, keyset_page
 from reach.common.xlsx import xlsx_response
 from reach.geo.models import Unit
 from reach.indicators import selectors
@@ -68,6 +69,16 @@ def _choice(value: str, enum, default=None):
         raise Http404(_("No such list")) from None
 
 
+def persons_page(request, persons) -> KeysetPage:
+    """The page of a list of persons after the request's `after` token."""
+    try:
+        return keyset_page(
+            persons, key=selectors.PERSON_KEY, after=request.GET.get("after", ""), size=PAGE_SIZE
+        )
+    except BadAfter:
+        raise Http404(_("No such list")) from None
+
+
 def _bar_width(rate: float | None, largest: float) -> float:
     return round(100 * rate / largest, 1) if rate and largest else 0.0
 
@@ -102,7 +113,7 @@ def overview(request):
         "units": selectors.list_visible_units(request.user),
         "params": indicator_parameters(),
         "reference_date": indicator_parameters().reference_date(filters.school_year),
-        "counts": selectors.detection_counts_for_user(
+        "counts": selectors.detection_counts_up_to_for_user(
             request.user, school_year=filters.school_year, unit=filters.unit
         ),
     }
@@ -157,13 +168,14 @@ def person_list(request):
             f"{'-public' if public else ''}.xlsx",
             public=public,
         )
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = persons_page(request, persons)
     reference = indicator_parameters().reference_date(filters.school_year)
     for person in page.object_list:
         person.age = age_on(person.birth_date, reference)
     context = {
         "filters": filters,
         "page": page,
+        "count": count_up_to(persons, key=selectors.PERSON_KEY),
         "title": f"{INDICATOR_LABELS[indicator]}: {MEASURE_LABELS[measure]}",
         "list_query": urlencode({"indicator": indicator.value, "measure": measure.value}),
     }
@@ -203,6 +215,7 @@ def household_list(request):
     context = {
         "filters": filters,
         "page": page,
+        "count": CappedCount(page.paginator.count),
         "title": title,
         "list_query": urlencode({"indicator": code}),
     }
@@ -210,15 +223,19 @@ def household_list(request):
 
 
 def detection_page(request, *, which: str, filters: Filters) -> dict:
-    """The rows of one detection list for a page, with their ages and risk factors."""
+    """The rows of one detection list for a page, with their ages and risk factors. The lists
+    of persons page by keyset (`after`); the at-risk list, highest score first, by number."""
     user, year, unit = request.user, filters.school_year, filters.unit
+    page: Page | KeysetPage
     if which == "at_risk":
         rows = selectors.list_at_risk_for_user(user, school_year=year, unit=unit)
-    elif which == "dropped_out":
-        rows = selectors.list_dropped_out_for_user(user, school_year=year, unit=unit)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        rows = selectors.list_out_of_school_for_user(user, school_year=year, unit=unit)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        if which == "dropped_out":
+            rows = selectors.list_dropped_out_for_user(user, school_year=year, unit=unit)
+        else:
+            rows = selectors.list_out_of_school_for_user(user, school_year=year, unit=unit)
+        page = persons_page(request, rows)
     reference = indicator_parameters().reference_date(year)
     weights = risk_weights()
     for row in page.object_list:
@@ -227,7 +244,8 @@ def detection_page(request, *, which: str, filters: Filters) -> dict:
         if which == "at_risk":
             row.factors = factors_of(row, weights)
             row.risk_width = round(100 * row.risk_score / weights.maximum, 1)
-    return {"page": page, "which": which, "rows_queryset": rows}
+    keyset = isinstance(page, KeysetPage)
+    return {"page": page, "keyset": keyset, "which": which, "rows_queryset": rows}
 
 
 @login_required
@@ -255,8 +273,11 @@ def detection(request):
         )
     context = {
         "filters": filters,
-        "counts": selectors.detection_counts_for_user(
-            request.user, school_year=filters.school_year, unit=filters.unit
+        "counts": selectors.detection_counts_up_to_for_user(
+            request.user,
+            school_year=filters.school_year,
+            unit=filters.unit,
+            at_risk=which == "at_risk",
         ),
         "units": selectors.list_visible_units(request.user),
         "weights": risk_weights(),

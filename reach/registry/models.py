@@ -30,6 +30,10 @@ class Household(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("household")
+        # The indicators' lists page through persons by unit, household code and birth date
+        # (reach.indicators.selectors.PERSON_KEY): this index and the person's below give
+        # that order without sorting, so a page stops after its rows.
+        indexes = [models.Index(fields=["unit", "code"], name="household_unit_code")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
@@ -133,7 +137,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["household", "birth_date"]
         verbose_name = _("person")
-        indexes = [models.Index(fields=["full_name", "birth_date"])]
+        # Not (full_name, birth_date): SQLite skip-scanned it for every birth-date range.
+        indexes = [
+            models.Index(fields=["full_name"], name="person_full_name"),
+            models.Index(fields=["household", "birth_date"], name="person_household_birth_date"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

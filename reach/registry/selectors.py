@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from reach.accounts.models import AuditEvent, User
 from reach.accounts.scoping import is_administrator, restrict, under_paths
+from reach.common.keyset import count_in_order
 from reach.common.schoolyear import current_school_year
 from reach.geo.models import Unit
 from reach.geo.selectors import units_for_user
@@ -154,7 +155,9 @@ def registry_counts_for_user(user: User | None, *, year: int | None = None) -> d
     return {
         "year": year,
         "households": households.count(),
-        "persons": restrict(Person.objects.all(), user).count(),
+        "persons": count_in_order(
+            restrict(Person.objects.all(), user), key=("household__unit_id", "household__code")
+        ),
         "poor": by_status.get("poor", 0),
         "near_poor": by_status.get("near_poor", 0),
         "enrolled": by_enrolment.get("enrolled", 0),

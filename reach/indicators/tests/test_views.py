@@ -1,12 +1,18 @@
 """The indicator pages: scoped figures, lists behind the numbers, exports and query counts."""
 
 import io
+from functools import partial
 
 import pytest
 from django.conf import settings
 from python_calamine import CalamineWorkbook
 
+from reach.accounts.scoping import restrict
+from reach.common.keyset import CappedCount, count_up_to
+from reach.indicators import selectors
+from reach.indicators.deprivation import Indicator, Measure
 from reach.indicators.tests.factories import enrol, household_in, person_aged
+from reach.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +139,100 @@ def test_detection_export_lists_every_row(client, world, out_of_school):
         )
     )
     assert sorted(row[2] for row in rows[1:]) == ["Nguyễn Văn An", "Sibling at home"]
+
+
+@pytest.fixture
+def many_children(world):
+    """Three households in each ward, each with two children of 8 born the same day (the key's
+    last field, the person, breaks the tie), out of school, and one of 13 who dropped out."""
+    for ward in ("ward1", "ward2"):
+        for n in range(3):
+            home = household_in(world.units[ward], code=f"HH-{ward}-{n}")
+            person_aged(8, household=home, full_name=f"Twin A {ward} {n}")
+            person_aged(8, household=home, full_name=f"Twin B {ward} {n}")
+            enrol(person_aged(13, household=home), "lower_secondary", status="dropped_out")
+    return world
+
+
+def walk_pages(client, path: str, query: dict) -> list[list[int]]:
+    """The persons of each page of a list, following its "after" links to the end."""
+    pages, after = [], ""
+    while True:
+        response = client.get(path, {**query, **({"after": after} if after else {})})
+        assert response.status_code == 200
+        page = response.context["page"]
+        pages.append([row.pk for row in page.object_list])
+        if not page.has_next:
+            return pages
+        assert f"after={page.next_after}" in response.content.decode()
+        after = page.next_after
+
+
+LISTS = [
+    ("/indicators/persons/", {"indicator": "child", "measure": "deprived"}),
+    ("/indicators/out-of-school/", {"list": "out_of_school"}),
+    ("/indicators/out-of-school/", {"list": "dropped_out"}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), LISTS)
+@pytest.mark.parametrize("username", ["district", "ward01", "school01"])
+def test_keyset_pages_list_every_visible_row_exactly_once(
+    client, many_children, monkeypatch, path, query, username
+):
+    monkeypatch.setattr("reach.indicators.views.PAGE_SIZE", 2)
+    client = client_for(client, many_children, username)
+
+    pages = walk_pages(client, path, {"year": 2024, **query})
+
+    listed = [pk for page in pages for pk in page]
+    assert all(len(page) <= 2 for page in pages)
+    assert len(listed) == len(set(listed))
+    user = many_children.users[username]
+    if path == "/indicators/persons/":
+        whole = selectors.list_indicator_persons_for_user(
+            user, school_year=2024, indicator=Indicator.CHILD, measure=Measure.DEPRIVED
+        )
+    elif query["list"] == "dropped_out":
+        whole = selectors.list_dropped_out_for_user(user, school_year=2024)
+    else:
+        whole = selectors.list_out_of_school_for_user(user, school_year=2024)
+    assert sorted(listed) == sorted(whole.values_list("pk", flat=True))
+    visible = set(restrict(Person.objects.all(), user).values_list("pk", flat=True))
+    assert set(listed) <= visible
+
+
+def test_keyset_pages_of_a_ward_hold_only_its_children(client, many_children, monkeypatch):
+    monkeypatch.setattr("reach.indicators.views.PAGE_SIZE", 2)
+    client = client_for(client, many_children, "ward01")
+
+    pages = walk_pages(client, "/indicators/out-of-school/", {"year": 2024})
+
+    names = Person.objects.filter(pk__in=[pk for page in pages for pk in page])
+    assert sorted(names.values_list("full_name", flat=True)) == sorted(
+        f"Twin {twin} ward1 {n}" for twin in "AB" for n in range(3)
+    )
+    assert len(pages) == 3
+
+
+def test_a_list_shows_its_count_up_to_a_cap(client, many_children, monkeypatch):
+    monkeypatch.setattr("reach.indicators.views.count_up_to", partial(count_up_to, cap=10))
+    client = client_for(client, many_children, "district")
+    query = {"year": 2024, "indicator": "child", "measure": "deprived"}
+
+    district = client.get("/indicators/persons/", query)
+    ward = client.get("/indicators/persons/", {**query, "unit": "26737"})
+
+    # In ward 26737: six twins and three who dropped out, and the sibling at home.
+    assert ward.context["count"] == CappedCount(10)
+    assert "10 rows" in ward.content.decode()
+    # In the district, more: the children of ward 26734 too.
+    assert district.context["count"] == CappedCount(10, more=True)
+    assert "more than 10 rows" in district.content.decode()
+
+
+def test_a_forged_after_token_is_not_found(client, world):
+    response = client_for(client, world, "ward01").get(
+        "/indicators/out-of-school/", {"year": 2024, "after": "not-a-key"}
+    )
+    assert response.status_code == 404
