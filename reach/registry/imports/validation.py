@@ -17,6 +17,7 @@ from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.registry import permissions
 from reach.registry.imports import values
 from reach.registry.imports.headings import CONSISTENT_COLUMNS
+from reach.registry.imports.merge import ROWS
 from reach.registry.imports.rows import STATUS_PAIR, Findings, StagedRow
 from reach.registry.models import Enrolment, Household, Person
 
@@ -30,8 +31,6 @@ class FileChecks:
         self.person_keys: dict[tuple, int] = {}
         self.households: dict[str, tuple[int, dict]] = {}
         self.name_births: dict[tuple, tuple[int, str]] = {}
-        self.grouped = True  # every household's rows come one after another
-        self.current_household = ""
 
     def check(self, row: StagedRow) -> None:
         data, line = row.data, row.line
@@ -60,9 +59,6 @@ class FileChecks:
                 )
             self._check_other_households(row, code)
         if code:
-            if code != self.current_household:
-                self.grouped = self.grouped and code not in self.households
-                self.current_household = code
             self._check_household(row, code)
 
     def _check_other_households(self, row: StagedRow, code: str) -> None:
@@ -223,6 +219,48 @@ class DatabaseChecks:
                 stored = visible.get(row.data["household_code"])
                 self._check_school_row(row, stored, pupils_elsewhere)
 
+    def may_have_errors(self) -> bool:
+        """Whether the staged rows of the open merge (`merge.ROWS`) may fail a check of
+        `check`: queries over all of them at once, which find nothing on a batch that passes
+        (the case of a commit), so that only a batch the database no longer fits is checked
+        again row by row to name its errors. School staff's rows are always checked row by
+        row (their rules are about their school's pupils)."""
+        units = _rows_query(f"SELECT DISTINCT unit_code FROM {ROWS}")  # noqa: S608
+        self._load_units({code for (code,) in units})
+        if any(unit is None or not unit.owns_list for unit in self.units.values()):
+            return True
+        person, household = Person._meta.db_table, Household._meta.db_table
+        country = (
+            "substr(r.unit_path, 1, instr(r.unit_path || '.', '.') - 1)"
+            if connection.vendor == "sqlite"
+            else "split_part(r.unit_path, '.', 1)"
+        )
+        queries: list[tuple[str, list]] = [
+            (f"SELECT 1 FROM {ROWS} r WHERE r.school_code IS NOT NULL AND r.school_id IS NULL", []),
+            (
+                f"SELECT 1 FROM {ROWS} r WHERE r.national_id IS NOT NULL AND ("
+                f"{country} = 'VN' AND length(r.national_id) NOT IN (9, 12) "
+                f"OR {country} = 'CN' AND length(r.national_id) <> 18)",
+                [],
+            ),
+            (
+                f"SELECT 1 FROM {ROWS} r JOIN {person} p ON p.national_id = r.national_id "
+                f"JOIN {household} h ON h.id = p.household_id WHERE h.code <> r.hcode",
+                [],
+            ),
+        ]
+        if self.user is not None:
+            visible = restrict(Household.objects.all(), self.user).values("id")
+            sql, params = visible.query.sql_with_params()
+            queries.append(
+                (
+                    f"SELECT 1 FROM {ROWS} r JOIN {household} h ON h.code = r.hcode "
+                    f"WHERE h.id NOT IN ({sql})",
+                    list(params),
+                )
+            )
+        return any(_rows_query(f"{sql} LIMIT 1", params) for sql, params in queries)
+
     def _refuse(self, line: int, column: str, object_type: str, object_id: int, household_id: int):
         self.findings.error(line, column, str(REGISTERED_ELSEWHERE))
         self.refusals.append(Refusal(line, object_type, object_id, household_id))
@@ -373,6 +411,12 @@ class DatabaseChecks:
                 birth = birth if isinstance(birth, str) else birth.isoformat()
                 namesakes[(name, birth)].append((person_id, code, self._visible(path)))
         return namesakes
+
+
+def _rows_query(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _person_keys(data: dict) -> set[tuple]:
