@@ -5,10 +5,11 @@
 
 Runs on a fresh SQLite file in a temporary directory (DATABASE_URL is ignored), or on a fresh
 PostgreSQL database created (and dropped after) at --postgres-url (default: database
-reach_bench_imports of the local server). It writes a realistic CSV of N person rows (~3.5 persons per household, pupils with enrolments) over the
-demo units and schools, times `stage_household_import` + `commit_household_import`, then times
-a naive import of a sample (each row parsed, its unit, household, person, status, school and
-enrolment looked up with one query each and every object saved with `.save()` and its own
+reach_bench_imports of the local server). It writes a realistic CSV of N person rows (~3.5
+persons per household, pupils with enrolments) over the demo units and schools, times
+`stage_household_import` + `commit_household_import` (wall and this process's CPU time), then
+times a naive import of a sample (each row parsed, its unit, household, person, status, school
+and enrolment looked up with one query each and every object saved with `.save()` and its own
 audit event, in one transaction) and extrapolates it to N rows.
 """
 

@@ -98,8 +98,11 @@ def insert(
 def _copy(table: str, names: str, rows: list[list]) -> None:
     """PostgreSQL: the rows through COPY … FROM STDIN (text format, each value as the
     connection would send it as a parameter)."""
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({names}) FROM STDIN"  # noqa: S608
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN"  # noqa: S608
+        ) as copy,
+    ):
         for row in rows:
             copy.write_row(row)

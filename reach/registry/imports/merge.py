@@ -126,11 +126,14 @@ def snapshot_sql(model: type[models.Model], alias: str) -> str:
 
 _REPR = {  # str() of each model, as SQL over its columns (see the models' __str__)
     "households": lambda a: f"{a}.code || ' ' || {a}.head_name",
-    "statuses": lambda a: f"{_text(a + '.household_id')} || ' ' || {_text(a + '.year')} || ': ' "
-    f"|| {a}.status",
+    "statuses": lambda a: (
+        f"{_text(a + '.household_id')} || ' ' || {_text(a + '.year')} || ': ' || {a}.status"
+    ),
     "persons": lambda a: f"{a}.full_name",
-    "enrolments": lambda a: f"{_text(a + '.person_id')} || ' ' || {_text(a + '.school_year')} "
-    f"|| ' ' || {a}.level || ' ' || {a}.status",
+    "enrolments": lambda a: (
+        f"{_text(a + '.person_id')} || ' ' || {_text(a + '.school_year')} "
+        f"|| ' ' || {a}.level || ' ' || {a}.status"
+    ),
 }
 
 
@@ -224,7 +227,7 @@ class StagedMerge:
     def _first_rows(self) -> str:
         """The first row of each household, which gives the household's values."""
         return (
-            f"{ROWS} f JOIN (SELECT min(line) AS line FROM {ROWS} GROUP BY hcode) k "
+            f"{ROWS} f JOIN (SELECT min(line) AS line FROM {ROWS} GROUP BY hcode) k "  # noqa: S608
             "ON k.line = f.line"
         )
 

@@ -154,12 +154,16 @@ def stage_into(
         staging.findings.error(0, "", str(unreadable))
     findings = staging.findings
     with transaction.atomic():
+        if findings.errors:  # the rows stored before the first error: checked one by one
+            for rows in _rows_by_household(batch):
+                staging.checks.check(rows)
+        else:
+            with StagedMerge(batch.pk) as preview:
+                staging.check_stored()
+                batch.summary = preview.summary()
         if findings.errors:
             batch.summary = empty_summary()
             batch.rows.all().delete()
-        else:
-            with StagedMerge(batch.pk) as preview:
-                batch.summary = preview.summary()
         batch.status = ImportStatus.REJECTED if findings.errors else ImportStatus.STAGED
         batch.progress_done = batch.progress_total = batch.row_count
         batch.errors = findings.sorted_errors()
@@ -170,7 +174,12 @@ def stage_into(
 
 
 class _Staging:
-    """One pass over the file: parse, check and store the rows a chunk at a time."""
+    """One pass over the file: parse, check and store the rows a chunk at a time.
+
+    While the file has no error, its rows are stored unchecked against the registry, and then
+    checked all at once by a few queries over the staged rows (`check_stored`); from the
+    first error on, the rows are not stored, and each chunk is checked against the registry
+    as it comes so that every error is named."""
 
     def __init__(self, batch: ImportBatch, user: User | None, progress_every: int) -> None:
         self.batch = batch
@@ -213,14 +222,25 @@ class _Staging:
     def _flush(self, chunk: list[StagedRow]) -> None:
         if not chunk:
             return
-        self.checks.check(chunk)
+        self.checks.check_national_ids(chunk)
         if self.findings.errors:
-            return  # a rejected batch keeps no rows
+            self.checks.check(chunk)  # a rejected batch keeps no rows
+            return
         columns = ("line", "household_code", "data")
         records = ({"line": r.line, "household_code": r.data["household_code"], "data": r.data}
                    for r in chunk)  # fmt: skip
         with transaction.atomic():
             bulk.insert(ImportRow, columns, records, {"batch_id": self.batch.pk})
+
+    def check_stored(self) -> None:
+        """Check the rows stored so far against the registry, in the open merge: row by row
+        when the queries over all of them (`DatabaseChecks.may_have_errors`) find a row that
+        may be at fault, else only the possible duplicates are looked up."""
+        if self.checks.may_have_errors():
+            for rows in _rows_by_household(self.batch):
+                self.checks.check(rows)
+        else:
+            self.checks.report_namesakes()
 
 
 def _rows_by_household(batch: ImportBatch) -> Iterator[list[StagedRow]]:
@@ -316,6 +336,7 @@ def merge_locked_batch(batch: ImportBatch, user: User | None, progress: Progress
         ):
             if checks.may_have_errors():
                 for rows in _rows_by_household(batch):
+                    checks.check_national_ids(rows)
                     checks.check(rows)
                 if findings.errors:
                     raise _Invalid

@@ -219,6 +219,45 @@ class DatabaseChecks:
                 stored = visible.get(row.data["household_code"])
                 self._check_school_row(row, stored, pupils_elsewhere)
 
+    def check_national_ids(self, rows: list[StagedRow]) -> None:
+        """Each national ID in the format of its unit's country (`check` leaves it out: the
+        cell's own check, made once when the file is read)."""
+        self._load_units({r.data["unit_code"] for r in rows if r.data.get("national_id")})
+        for row in rows:
+            national_id = row.data.get("national_id")
+            unit = self.units.get(row.data.get("unit_code", "")) if national_id else None
+            if unit is not None:
+                problem = values.national_id_problem(national_id, unit.country, row.numeric_id)
+                if problem:
+                    self.findings.error(row.line, "national_id", problem)
+
+    def report_namesakes(self) -> None:
+        """The possible duplicates of `check` for the staged rows of the open merge
+        (`merge.ROWS`), found by one query: persons on record of another household with a
+        row's full name and birth date."""
+        person, household, unit = (m._meta.db_table for m in (Person, Household, Unit))
+        found = _rows_query(
+            f"SELECT r.line, r.hcode, p.id, h.code, u.path FROM {ROWS} r "  # noqa: S608
+            f"JOIN {person} p ON p.full_name = r.full_name AND p.birth_date = r.birth_date "
+            f"JOIN {household} h ON h.id = p.household_id JOIN {unit} u ON u.id = h.unit_id "
+            "WHERE h.code <> r.hcode ORDER BY r.line, p.id"
+        )
+        for line, code, person_id, other_code, path in found:
+            self._report_namesake(line, code, person_id, other_code, self._visible(path))
+
+    def _report_namesake(self, line, code, person_id, other_code, visible) -> None:
+        if other_code == code:
+            return
+        self.findings.duplicate(
+            line,
+            _("Same full name and birth date as person #%(id)s of household %(household)s")
+            % {"id": person_id, "household": other_code}
+            if visible
+            else _("Same full name and birth date as a person of a household outside your area"),
+            person_id if visible else None,
+            other_code if visible else "",
+        )
+
     def may_have_errors(self) -> bool:
         """Whether the staged rows of the open merge (`merge.ROWS`) may fail a check of
         `check`: queries over all of them at once, which find nothing on a batch that passes
@@ -236,15 +275,15 @@ class DatabaseChecks:
             else "split_part(r.unit_path, '.', 1)"
         )
         queries: list[tuple[str, list]] = [
-            (f"SELECT 1 FROM {ROWS} r WHERE r.school_code IS NOT NULL AND r.school_id IS NULL", []),
+            (f"SELECT 1 FROM {ROWS} r WHERE r.school_code IS NOT NULL AND r.school_id IS NULL", []),  # noqa: S608
             (
-                f"SELECT 1 FROM {ROWS} r WHERE r.national_id IS NOT NULL AND ("
+                f"SELECT 1 FROM {ROWS} r WHERE r.national_id IS NOT NULL AND ("  # noqa: S608
                 f"{country} = 'VN' AND length(r.national_id) NOT IN (9, 12) "
                 f"OR {country} = 'CN' AND length(r.national_id) <> 18)",
                 [],
             ),
             (
-                f"SELECT 1 FROM {ROWS} r JOIN {person} p ON p.national_id = r.national_id "
+                f"SELECT 1 FROM {ROWS} r JOIN {person} p ON p.national_id = r.national_id "  # noqa: S608
                 f"JOIN {household} h ON h.id = p.household_id WHERE h.code <> r.hcode",
                 [],
             ),
@@ -254,7 +293,7 @@ class DatabaseChecks:
             sql, params = visible.query.sql_with_params()
             queries.append(
                 (
-                    f"SELECT 1 FROM {ROWS} r JOIN {household} h ON h.code = r.hcode "
+                    f"SELECT 1 FROM {ROWS} r JOIN {household} h ON h.code = r.hcode "  # noqa: S608
                     f"WHERE h.id NOT IN ({sql})",
                     list(params),
                 )
@@ -285,10 +324,6 @@ class DatabaseChecks:
         if school_code and self.schools.get(school_code) is None:
             f.error(line, "school_code", _("Unknown school code %(code)s") % {"code": school_code})
         national_id = data.get("national_id")
-        if national_id and unit is not None:
-            problem = values.national_id_problem(national_id, unit.country, row.numeric_id)
-            if problem:
-                f.error(line, "national_id", problem)
         owner = owners.get(national_id) if national_id else None
         if owner and owner.household_code != code:
             if owner.visible:
@@ -306,22 +341,7 @@ class DatabaseChecks:
             for person_id, other_code, visible in namesakes.get(
                 (data["full_name"], data["birth_date"]), ()
             ):
-                if other_code != code:
-                    f.duplicate(
-                        line,
-                        _(
-                            "Same full name and birth date as person #%(id)s of household "
-                            "%(household)s"
-                        )
-                        % {"id": person_id, "household": other_code}
-                        if visible
-                        else _(
-                            "Same full name and birth date as a person of a household outside "
-                            "your area"
-                        ),
-                        person_id if visible else None,
-                        other_code if visible else "",
-                    )
+                self._report_namesake(line, code, person_id, other_code, visible)
 
     def _school_only(self, row: StagedRow) -> bool:
         """Whether the row is imported by school staff, not by the owners of the unit's list."""
