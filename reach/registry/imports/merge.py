@@ -176,6 +176,12 @@ class StagedMerge:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
+    def _analyze(self, table: str) -> None:
+        """PostgreSQL: statistics of a temporary table for the next statements' plans (no
+        background process gathers them for temporary tables)."""
+        if not _sqlite():
+            self._run(f"ANALYZE {table}")
+
     def _drop(self) -> None:
         for table in (ROWS, *TABLES.values()):
             self._run(f"DROP TABLE IF EXISTS {table}")
@@ -223,6 +229,7 @@ class StagedMerge:
             [self.batch_id],
         )
         self._run(f"CREATE UNIQUE INDEX {ROWS}_line ON {ROWS} (line)")
+        self._analyze(ROWS)
 
     def _first_rows(self) -> str:
         """The first row of each household, which gives the household's values."""
@@ -245,6 +252,7 @@ class StagedMerge:
             params,
         )
         self._run(f"CREATE UNIQUE INDEX {t}_code ON {t} (code)")
+        self._analyze(t)
 
     def _statuses(self) -> None:
         t, s = TABLES["statuses"], _table(HouseholdYearStatus)
@@ -295,6 +303,7 @@ class StagedMerge:
             params,
         )
         self._run(f"CREATE UNIQUE INDEX {t}_line ON {t} (line)")
+        self._analyze(t)
 
     def _enrolments(self) -> None:
         t, e = TABLES["enrolments"], _table(Enrolment)
