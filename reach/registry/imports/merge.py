@@ -7,7 +7,8 @@ statement per step over all of them: the preview (`summary`) and the commit (`wr
 same statements, the commit then inserting the new records (`INSERT … SELECT`), updating the
 changed ones (`UPDATE … FROM`) and writing one audit event per created or changed record, its
 values as `accounts.services.snapshot` gives them, in as many statements. No step loops over
-rows in Python.
+rows in Python (on SQLite, whose lower() folds only ASCII, the comparison of names without case
+calls Python's `str.casefold` from SQL, once per name).
 
 A household's values (unit, head, address, status) are those of its first row, the same on
 every row (`validation.FileChecks`). A column a row lacks leaves the stored value alone (a new
