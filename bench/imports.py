@@ -1,21 +1,27 @@
 """Benchmark the household import (stage + commit) against a record-at-a-time import.
 
     python -m bench.imports --rows 100000
+    python -m bench.imports --rows 100000 --database postgres [--postgres-url URL]
 
-Runs on a fresh SQLite file in a temporary directory (DATABASE_URL is ignored). It writes a
-realistic CSV of N person rows (~3.5 persons per household, pupils with enrolments) over the
-demo units and schools, times `stage_household_import` + `commit_household_import`, then times
-a naive import of a sample (each row parsed, its unit, household, person, status, school and
-enrolment looked up with one query each and every object saved with `.save()` and its own
+Runs on a fresh SQLite file in a temporary directory (DATABASE_URL is ignored), or on a fresh
+PostgreSQL database created (and dropped after) at --postgres-url (default: database
+reach_bench_imports of the local server). It writes a realistic CSV of N person rows (~3.5
+persons per household, pupils with enrolments) over the demo units and schools, times
+`stage_household_import` + `commit_household_import` (wall and this process's CPU time), then
+times a naive import of a sample (each row parsed, its unit, household, person, status, school
+and enrolment looked up with one query each and every object saved with `.save()` and its own
 audit event, in one transaction) and extrapolates it to N rows.
 """
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
+import os
 import random
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import set_up_django
@@ -222,15 +228,83 @@ def baseline(path: Path) -> tuple[int, float]:
     return count, elapsed
 
 
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/reach_bench_imports"
+
+
+@contextlib.contextmanager
+def fresh_postgres(url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database at `url` for the run, dropped at its end."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def set_up(var_dir: str, database: str, url: str) -> str:
+    """Django on the benchmark's database, migrated; returns what the machine runs."""
+    if database == "sqlite":
+        set_up_django(var_dir)
+    else:  # as set_up_django, on PostgreSQL
+        os.environ.update(DJANGO_SETTINGS_MODULE="reach.settings", REACH_VAR_DIR=var_dir,
+                          REACH_DEBUG="0", REACH_DEMO="1", DATABASE_URL=url)  # fmt: skip
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if database == "sqlite":
+            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
+        else:
+            cursor.execute("SELECT split_part(version(), ' on ', 1)")
+        (version,) = cursor.fetchone()
+    return f"{os.cpu_count()} cores, {version}"
+
+
+def server_cpu_s() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server process of this connection, when the
+    server runs on this machine (read from /proc); None on SQLite (in this process) or else."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=1000, help="rows in the baseline")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
-        set_up_django(var_dir)
+    with contextlib.ExitStack() as stack:
+        var_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="reach-bench-"))
+        if args.database == "postgres":
+            stack.enter_context(fresh_postgres(args.postgres_url))
+        machine = set_up(var_dir, args.database, args.postgres_url)
         from reach.accounts.models import AuditEvent
         from reach.accounts.permissions import command_line_actor
         from reach.geo.services import DATA_DIR, load_schools, load_units
@@ -247,7 +321,8 @@ def main() -> None:
         sample = Path(var_dir) / "sample.csv"
         write_csv(sample, args.sample, args.seed + 1, "BL")
         size_mb = source.stat().st_size / 1e6
-        print(f"database: fresh SQLite file in {var_dir}")
+        where = "fresh SQLite file" if args.database == "sqlite" else "fresh PostgreSQL database"
+        print(f"database: {where}; machine: {machine}")
         print(f"input: {args.rows} rows, {households} households, {size_mb:.1f} MB of CSV")
 
         def progress(verb: str):
@@ -260,19 +335,28 @@ def main() -> None:
 
             return report
 
-        started = time.perf_counter()
+        server_started = server_cpu_s()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with open(source, "rb") as handle:
             batch = stage_household_import(
                 file=handle, filename=source.name, progress=progress("staged")
             )
-        stage_s = time.perf_counter() - started
+        stage_s, stage_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
         if batch.errors:
             raise SystemExit(f"the generated file was rejected: {batch.errors[:5]}")
         commit_household_import(batch=batch, progress=progress("committed"))
-        import_s = time.perf_counter() - started
+        import_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+        server_ended = server_cpu_s()
+        server = (
+            f" server_cpu_s={server_ended - server_started:.1f}"
+            if server_started is not None and server_ended is not None
+            else ""
+        )
         print(
-            f"stage (read, validate, store, preview): {stage_s:.1f} s; "
-            f"commit (re-check, write, audit): {import_s - stage_s:.1f} s"
+            f"stage (read, validate, store, preview): {stage_s:.1f} s, cpu {stage_cpu_s:.1f} s; "
+            f"commit (re-check, write, audit): {import_s - stage_s:.1f} s, "
+            f"cpu {cpu_s - stage_cpu_s:.1f} s (cpu: this process; server_cpu_s: the PostgreSQL "
+            "server's process for the import)"
         )
         print(
             f"registry: {Household.objects.count()} households, {Person.objects.count()} persons, "
@@ -288,8 +372,9 @@ def main() -> None:
             f"extrapolated to {args.rows} rows: {baseline_s:.1f} s"
         )
         print(
-            f"rows={args.rows} import_s={import_s:.1f} baseline_s={baseline_s:.1f} "
-            f"speedup={baseline_s / import_s:.1f}"
+            f"rows={args.rows} database={args.database} import_s={import_s:.1f} "
+            f"stage_s={stage_s:.1f} commit_s={import_s - stage_s:.1f} cpu_s={cpu_s:.1f}{server} "
+            f"baseline_s={baseline_s:.1f} speedup={baseline_s / import_s:.1f}"
         )
 
 

@@ -1,4 +1,4 @@
-"""Set-based writes for the import's hot path: many rows per statement, no model instances.
+"""Set-based writes for the import's staging: many rows per statement, no model instances.
 
 Values are plain dicts keyed by column (attname); dates, datetimes and JSON are adapted by the
 connection's own operations, so SQLite and PostgreSQL get what Django would send them.
@@ -79,10 +79,13 @@ def _names(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]
 def insert(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[dict], constants: dict
 ) -> None:
-    """INSERT the rows, one prepared statement run over all of them; `constants` are columns
-    with the same value on every row."""
+    """INSERT the rows, one prepared statement run over all of them (on PostgreSQL, one COPY);
+    `constants` are columns with the same value on every row."""
     fixed_columns, fixed = _fixed(model, constants)
     table, names = _names(model, [*columns, *fixed_columns])
+    if connection.vendor == "postgresql":
+        _copy(table, names, [_prepare(model, columns)(row) + fixed for row in rows])
+        return
     placeholders = ", ".join(["%s"] * (len(columns) + len(fixed_columns)))
     prepare = _prepare(model, columns)
     with connection.cursor() as cursor:
@@ -92,76 +95,14 @@ def insert(
         )
 
 
-def insert_returning(
-    model: type[models.Model],
-    columns: Sequence[str],
-    rows: list[dict],
-    *,
-    key: Sequence[str],
-    constants: dict,
-) -> None:
-    """INSERT the rows and set each row's "id", matched back by the unique columns `key` (the
-    order of RETURNING rows is not guaranteed). On SQLite inside a transaction, which holds
-    the database's write lock from its start (transaction mode IMMEDIATE), the ids are
-    assigned here instead, after the highest ever given (see `_insert_numbered`)."""
-    if connection.vendor == "sqlite" and connection.in_atomic_block:
-        _insert_numbered(model, columns, rows, constants)
-        return
-    fixed_columns, fixed = _fixed(model, constants)
-    table, names = _names(model, [*columns, *fixed_columns])
-    returned = ", ".join(connection.ops.quote_name(column) for column in ("id", *key))
-    prepare = _prepare(model, columns)
-    key_prepare = _prepare(model, key)
-    one = "(" + ", ".join(["%s"] * (len(columns) + len(fixed_columns))) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), ROWS_PER_INSERT):
-            batch = rows[start : start + ROWS_PER_INSERT]
-            params = [value for row in batch for value in prepare(row) + fixed]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
-                f"RETURNING {returned}",
-                params,
-            )
-            ids = {tuple(map(_plain, found[1:])): found[0] for found in cursor.fetchall()}
-            for row in batch:
-                row["id"] = ids[tuple(map(_plain, key_prepare(row)))]
-            for column, value in constants.items():
-                for row in batch:
-                    row[column] = value
-
-
-def _insert_numbered(
-    model: type[models.Model], columns: Sequence[str], rows: list[dict], constants: dict
-) -> None:
-    """SQLite: number the rows after the table's highest id ever given (its AUTOINCREMENT
-    counter, which SQLite then moves past them) and INSERT them in one prepared statement. A
-    concurrent writer would make the INSERT fail on the primary key, never mix the rows up."""
-    quote = connection.ops.quote_name
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        found = cursor.fetchone()
-        cursor.execute(f"SELECT max({quote('id')}) FROM {quote(table)}")  # noqa: S608
-        highest = max(found[0] if found else 0, cursor.fetchone()[0] or 0)
-    for number, row in enumerate(rows, start=highest + 1):
-        row["id"] = number
-        row.update(constants)
-    insert(model, ["id", *columns], rows, constants)
-
-
-def _plain(value):
-    """Key values as both drivers return them (SQLite gives dates back as text)."""
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def update(model: type[models.Model], columns: Sequence[str], rows: Iterable[dict]) -> None:
-    """UPDATE `columns` of each row, found by its "id"."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    prepare = _prepare(model, columns)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s",  # noqa: S608
-            [[*prepare(row), row["id"]] for row in rows],
-        )
+def _copy(table: str, names: str, rows: list[list]) -> None:
+    """PostgreSQL: the rows through COPY … FROM STDIN (text format, each value as the
+    connection would send it as a parameter)."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN"  # noqa: S608
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)

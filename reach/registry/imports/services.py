@@ -43,7 +43,7 @@ from reach.plans.tasks import request_figure_refresh
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import bulk
 from reach.registry.imports.headings import match_headings
-from reach.registry.imports.merge import Merge, empty_summary
+from reach.registry.imports.merge import StagedMerge, empty_summary
 from reach.registry.imports.reader import UnreadableFile, open_table
 from reach.registry.imports.rows import Findings, RowParser, StagedRow
 from reach.registry.imports.sheets import write_error_sheet, write_household_template
@@ -155,16 +155,16 @@ def stage_into(
         staging.findings.error(0, "", str(unreadable))
     findings = staging.findings
     with transaction.atomic():
+        if findings.errors:  # the rows stored before the first error: checked one by one
+            for rows in _rows_by_household(batch):
+                staging.checks.check(rows)
+        else:
+            with StagedMerge(batch.pk) as preview:
+                staging.check_stored()
+                batch.summary = preview.summary()
         if findings.errors:
             batch.summary = empty_summary()
             batch.rows.all().delete()
-        elif staging.file_checks.grouped:
-            batch.summary = staging.preview.summary  # computed chunk by chunk while reading
-        else:
-            merge = Merge(checks=staging.checks, write=False)
-            for rows in _rows_by_household(batch):
-                merge.apply(rows)
-            batch.summary = merge.summary
         batch.status = ImportStatus.REJECTED if findings.errors else ImportStatus.STAGED
         batch.progress_done = batch.progress_total = batch.row_count
         batch.errors = findings.sorted_errors()
@@ -175,8 +175,12 @@ def stage_into(
 
 
 class _Staging:
-    """One pass over the file: parse, check and store the rows a chunk at a time, and preview
-    the merge of each chunk while the file's households come one after another."""
+    """One pass over the file: parse, check and store the rows a chunk at a time.
+
+    While the file has no error, its rows are stored unchecked against the registry, and then
+    checked all at once by a few queries over the staged rows (`check_stored`); from the
+    first error on, the rows are not stored, and each chunk is checked against the registry
+    as it comes so that every error is named."""
 
     def __init__(self, batch: ImportBatch, user: User | None, progress_every: int) -> None:
         self.batch = batch
@@ -184,7 +188,6 @@ class _Staging:
         self.findings = Findings()
         self.checks = DatabaseChecks(user=user, findings=self.findings)
         self.file_checks = FileChecks(self.findings)
-        self.preview = Merge(checks=self.checks, write=False)
 
     def read(
         self, file: IO[bytes], filename: str, upload: Upload, progress: Progress | None
@@ -220,16 +223,25 @@ class _Staging:
     def _flush(self, chunk: list[StagedRow]) -> None:
         if not chunk:
             return
-        self.checks.check(chunk)
+        self.checks.check_national_ids(chunk)
         if self.findings.errors:
-            return  # a rejected batch keeps no rows
+            self.checks.check(chunk)  # a rejected batch keeps no rows
+            return
         columns = ("line", "household_code", "data")
         records = ({"line": r.line, "household_code": r.data["household_code"], "data": r.data}
                    for r in chunk)  # fmt: skip
         with transaction.atomic():
             bulk.insert(ImportRow, columns, records, {"batch_id": self.batch.pk})
-        if self.file_checks.grouped:
-            self.preview.apply(chunk)
+
+    def check_stored(self) -> None:
+        """Check the rows stored so far against the registry, in the open merge: row by row
+        when the queries over all of them (`DatabaseChecks.may_have_errors`) find a row that
+        may be at fault, else only the possible duplicates are looked up."""
+        if self.checks.may_have_errors():
+            for rows in _rows_by_household(self.batch):
+                self.checks.check(rows)
+        else:
+            self.checks.report_namesakes()
 
 
 def _rows_by_household(batch: ImportBatch) -> Iterator[list[StagedRow]]:
@@ -310,28 +322,29 @@ def merge_locked_batch(batch: ImportBatch, user: User | None, progress: Progress
     """Within the caller's transaction, the batch's row locked and its status checked: merge its
     staged rows and save it "committed", or, when the rows no longer fit the database, write
     nothing (a savepoint rolled back) and save it "rejected" with its errors. The commit in the
-    request and the background commit (`background.commit_queued_import`) share it."""
+    request and the background commit (`background.commit_queued_import`) share it.
+
+    The rows are checked against the database again by a few queries over all of them; only
+    when these find something are they checked a chunk at a time, to name every error."""
     findings = Findings()
     checks = DatabaseChecks(user=user, findings=findings, report_duplicates=False)
+    reason = f"import {batch.filename} #{batch.pk}"
     try:
-        with bulk.write_cache(), transaction.atomic():
-            merge = Merge(
-                checks=checks, write=True, actor=user, reason=f"import {batch.filename} #{batch.pk}"
-            )
-            done = 0
-            for rows in _rows_by_household(batch):
-                checks.check(rows)
-                if not findings.errors:
-                    merge.apply(rows)
-                reported = done // PROGRESS_EVERY
-                done += len(rows)
-                if progress and (done // PROGRESS_EVERY > reported or done == batch.row_count):
-                    progress(done, batch.row_count)
-            if findings.errors:
-                raise _Invalid
+        with (
+            bulk.write_cache(),
+            transaction.atomic(),
+            StagedMerge(batch.pk, write=True, actor=user, reason=reason) as merge,
+        ):
+            if checks.may_have_errors():
+                for rows in _rows_by_household(batch):
+                    checks.check_national_ids(rows)
+                    checks.check(rows)
+                if findings.errors:
+                    raise _Invalid
+            batch.summary = merge.summary()
+            merge.write(progress, batch.row_count)
             batch.status = ImportStatus.COMMITTED
             batch.committed_at = timezone.now()
-            batch.summary = merge.summary
             batch.errors = []
             batch.save(update_fields=["status", "committed_at", "summary", "errors"])
             request_figure_refresh()  # households, statuses and enrolments: every figure

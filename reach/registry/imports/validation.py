@@ -17,6 +17,7 @@ from reach.geo.models import PATH_SEPARATOR, School, Unit
 from reach.registry import permissions
 from reach.registry.imports import values
 from reach.registry.imports.headings import CONSISTENT_COLUMNS
+from reach.registry.imports.merge import ROWS
 from reach.registry.imports.rows import STATUS_PAIR, Findings, StagedRow
 from reach.registry.models import Enrolment, Household, Person
 
@@ -30,8 +31,6 @@ class FileChecks:
         self.person_keys: dict[tuple, int] = {}
         self.households: dict[str, tuple[int, dict]] = {}
         self.name_births: dict[tuple, tuple[int, str]] = {}
-        self.grouped = True  # every household's rows come one after another
-        self.current_household = ""
 
     def check(self, row: StagedRow) -> None:
         data, line = row.data, row.line
@@ -60,9 +59,6 @@ class FileChecks:
                 )
             self._check_other_households(row, code)
         if code:
-            if code != self.current_household:
-                self.grouped = self.grouped and code not in self.households
-                self.current_household = code
             self._check_household(row, code)
 
     def _check_other_households(self, row: StagedRow, code: str) -> None:
@@ -223,6 +219,87 @@ class DatabaseChecks:
                 stored = visible.get(row.data["household_code"])
                 self._check_school_row(row, stored, pupils_elsewhere)
 
+    def check_national_ids(self, rows: list[StagedRow]) -> None:
+        """Each national ID in the format of its unit's country (`check` leaves it out: the
+        cell's own check, made once when the file is read)."""
+        self._load_units({r.data["unit_code"] for r in rows if r.data.get("national_id")})
+        for row in rows:
+            national_id = row.data.get("national_id")
+            unit = self.units.get(row.data.get("unit_code", "")) if national_id else None
+            if unit is not None:
+                problem = values.national_id_problem(national_id, unit.country, row.numeric_id)
+                if problem:
+                    self.findings.error(row.line, "national_id", problem)
+
+    def report_namesakes(self) -> None:
+        """The possible duplicates of `check` for the staged rows of the open merge
+        (`merge.ROWS`), found by one query: persons on record of another household with a
+        row's full name and birth date."""
+        person, household, unit = (m._meta.db_table for m in (Person, Household, Unit))
+        found = _rows_query(
+            f"SELECT r.line, r.hcode, p.id, h.code, u.path FROM {ROWS} r "  # noqa: S608
+            f"JOIN {person} p ON p.full_name = r.full_name AND p.birth_date = r.birth_date "
+            f"JOIN {household} h ON h.id = p.household_id JOIN {unit} u ON u.id = h.unit_id "
+            "WHERE h.code <> r.hcode ORDER BY r.line, p.id"
+        )
+        for line, code, person_id, other_code, path in found:
+            self._report_namesake(line, code, person_id, other_code, self._visible(path))
+
+    def _report_namesake(self, line, code, person_id, other_code, visible) -> None:
+        if other_code == code:
+            return
+        self.findings.duplicate(
+            line,
+            _("Same full name and birth date as person #%(id)s of household %(household)s")
+            % {"id": person_id, "household": other_code}
+            if visible
+            else _("Same full name and birth date as a person of a household outside your area"),
+            person_id if visible else None,
+            other_code if visible else "",
+        )
+
+    def may_have_errors(self) -> bool:
+        """Whether the staged rows of the open merge (`merge.ROWS`) may fail a check of
+        `check`: queries over all of them at once, which find nothing on a batch that passes
+        (the case of a commit), so that only a batch the database no longer fits is checked
+        again row by row to name its errors. School staff's rows are always checked row by
+        row (their rules are about their school's pupils)."""
+        units = _rows_query(f"SELECT DISTINCT unit_code FROM {ROWS}")  # noqa: S608
+        self._load_units({code for (code,) in units})
+        if any(unit is None or not unit.owns_list for unit in self.units.values()):
+            return True
+        person, household = Person._meta.db_table, Household._meta.db_table
+        country = (
+            "substr(r.unit_path, 1, instr(r.unit_path || '.', '.') - 1)"
+            if connection.vendor == "sqlite"
+            else "split_part(r.unit_path, '.', 1)"
+        )
+        queries: list[tuple[str, list]] = [
+            (f"SELECT 1 FROM {ROWS} r WHERE r.school_code IS NOT NULL AND r.school_id IS NULL", []),  # noqa: S608
+            (
+                f"SELECT 1 FROM {ROWS} r WHERE r.national_id IS NOT NULL AND ("  # noqa: S608
+                f"{country} = 'VN' AND length(r.national_id) NOT IN (9, 12) "
+                f"OR {country} = 'CN' AND length(r.national_id) <> 18)",
+                [],
+            ),
+            (
+                f"SELECT 1 FROM {ROWS} r JOIN {person} p ON p.national_id = r.national_id "  # noqa: S608
+                f"JOIN {household} h ON h.id = p.household_id WHERE h.code <> r.hcode",
+                [],
+            ),
+        ]
+        if self.user is not None:
+            visible = restrict(Household.objects.all(), self.user).values("id")
+            sql, params = visible.query.sql_with_params()
+            queries.append(
+                (
+                    f"SELECT 1 FROM {ROWS} r JOIN {household} h ON h.code = r.hcode "  # noqa: S608
+                    f"WHERE h.id NOT IN ({sql})",
+                    list(params),
+                )
+            )
+        return any(_rows_query(f"{sql} LIMIT 1", params) for sql, params in queries)
+
     def _refuse(self, line: int, column: str, object_type: str, object_id: int, household_id: int):
         self.findings.error(line, column, str(REGISTERED_ELSEWHERE))
         self.refusals.append(Refusal(line, object_type, object_id, household_id))
@@ -247,10 +324,6 @@ class DatabaseChecks:
         if school_code and self.schools.get(school_code) is None:
             f.error(line, "school_code", _("Unknown school code %(code)s") % {"code": school_code})
         national_id = data.get("national_id")
-        if national_id and unit is not None:
-            problem = values.national_id_problem(national_id, unit.country, row.numeric_id)
-            if problem:
-                f.error(line, "national_id", problem)
         owner = owners.get(national_id) if national_id else None
         if owner and owner.household_code != code:
             if owner.visible:
@@ -268,22 +341,7 @@ class DatabaseChecks:
             for person_id, other_code, visible in namesakes.get(
                 (data["full_name"], data["birth_date"]), ()
             ):
-                if other_code != code:
-                    f.duplicate(
-                        line,
-                        _(
-                            "Same full name and birth date as person #%(id)s of household "
-                            "%(household)s"
-                        )
-                        % {"id": person_id, "household": other_code}
-                        if visible
-                        else _(
-                            "Same full name and birth date as a person of a household outside "
-                            "your area"
-                        ),
-                        person_id if visible else None,
-                        other_code if visible else "",
-                    )
+                self._report_namesake(line, code, person_id, other_code, visible)
 
     def _school_only(self, row: StagedRow) -> bool:
         """Whether the row is imported by school staff, not by the owners of the unit's list."""
@@ -373,6 +431,12 @@ class DatabaseChecks:
                 birth = birth if isinstance(birth, str) else birth.isoformat()
                 namesakes[(name, birth)].append((person_id, code, self._visible(path)))
         return namesakes
+
+
+def _rows_query(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _person_keys(data: dict) -> set[tuple]:

@@ -105,7 +105,7 @@ def test_a_check_that_breaks_midway_fails_and_leaves_nothing_staged(
     world, django_capture_on_commit_callbacks, work_off_the_queue, monkeypatch, caplog
 ):
     calls = []
-    original = DatabaseChecks.check
+    original = DatabaseChecks.check_national_ids
 
     def breaking(self, chunk):
         calls.append(len(chunk))
@@ -113,7 +113,7 @@ def test_a_check_that_breaks_midway_fails_and_leaves_nothing_staged(
             raise RuntimeError("the disk is full")
         return original(self, chunk)
 
-    monkeypatch.setattr(DatabaseChecks, "check", breaking)
+    monkeypatch.setattr(DatabaseChecks, "check_national_ids", breaking)
     world.users["ward01"].language = "vi"
     world.users["ward01"].save(update_fields=["language"])
     with override_settings(REACH_IMPORT_BATCH_SIZE=2):

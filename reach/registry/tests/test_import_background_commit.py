@@ -16,7 +16,7 @@ from reach.accounts.models import AuditEvent, Membership
 from reach.registry.choices import ImportStatus
 from reach.registry.imports import background
 from reach.registry.imports.background import STALE_AFTER, commit_queued_import
-from reach.registry.imports.merge import Merge
+from reach.registry.imports.merge import StagedMerge
 from reach.registry.models import Household, ImportBatch
 from reach.registry.tests.test_api import token_client
 from reach.registry.tests.test_import_background import (  # noqa: F401
@@ -111,20 +111,20 @@ def test_the_page_queues_a_large_commit_and_polls_until_the_worker_has_merged_it
     assert Household.objects.count() == before + 6
 
 
-def test_a_commit_that_breaks_after_writing_2_of_6_households_commits_none_and_can_be_redone(
+def test_a_commit_that_breaks_after_writing_the_households_commits_none_and_can_be_redone(
     staged, django_capture_on_commit_callbacks, work_off_the_queue, monkeypatch, caplog
 ):
     client = token_client("ward01")
     before = Household.objects.count()
-    original = Merge.apply
+    original = StagedMerge.write_kind
     applied = []
 
-    def breaking(self, chunk):
-        original(self, chunk[:2])  # two households written inside the job's transaction
-        applied.append(len(chunk))
+    def breaking(self, kind):
+        original(self, kind)  # the households written inside the job's transaction
+        applied.append(kind)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(Merge, "apply", breaking)
+    monkeypatch.setattr(StagedMerge, "write_kind", breaking)
     api_commit(client, staged, django_capture_on_commit_callbacks)
     work_off_the_queue()
 
@@ -135,7 +135,7 @@ def test_a_commit_that_breaks_after_writing_2_of_6_households_commits_none_and_c
     reason = read["errors"][0]["reason"]
     assert logged.getMessage().rsplit(" ", 1)[-1] in reason and "disk" not in reason
 
-    monkeypatch.setattr(Merge, "apply", original)
+    monkeypatch.setattr(StagedMerge, "write_kind", original)
     assert api_commit(client, staged, django_capture_on_commit_callbacks).status_code == 202
     work_off_the_queue()
     assert ImportBatch.objects.get(pk=staged.pk).status == ImportStatus.COMMITTED
@@ -147,13 +147,13 @@ def test_a_worker_that_dies_midway_commits_nothing_and_leaves_the_batch_commit_q
 ):
     api_commit(token_client("ward01"), staged, django_capture_on_commit_callbacks)
     before = Household.objects.count()
-    original = Merge.apply
+    original = StagedMerge.write_kind
 
-    def dying(self, chunk):
-        original(self, chunk)
+    def dying(self, kind):
+        original(self, kind)
         raise SystemExit  # the worker process is killed: no handler runs
 
-    monkeypatch.setattr(Merge, "apply", dying)
+    monkeypatch.setattr(StagedMerge, "write_kind", dying)
     with pytest.raises(SystemExit):
         commit_queued_import(batch_id=staged.pk)
 

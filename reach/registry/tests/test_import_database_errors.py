@@ -43,10 +43,10 @@ def test_a_database_error_at_merge_shows_a_reference_and_never_the_database_text
     assert batch.status == ImportStatus.STAGED
     before = registry_counts()
 
-    def refused(self, rows):
+    def refused(self, kind):
         raise IntegrityError(DATABASE_TEXT)
 
-    monkeypatch.setattr(services.Merge, "apply", refused)
+    monkeypatch.setattr(services.StagedMerge, "write_kind", refused)
     with caplog.at_level(logging.ERROR), pytest.raises(ImportRejected) as rejected:
         commit_household_import(batch=batch)
 
