@@ -31,7 +31,7 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from bench import postgres, set_up_django
 from bench.pupils import SCHOOL_YEAR, copy_pupils, generate_pupils, lines_digest
@@ -157,6 +157,36 @@ def stage_timer(seconds: dict[str, float]):
             setattr(engine, name, function)
 
 
+@contextmanager
+def explained():
+    """Print the plan of every statement the engine runs (EXPLAIN, without running it twice)
+    before running it, for as long as the block lasts."""
+    from reach.entitlements import engine
+
+    execute, fetch = engine._execute, engine._fetch
+
+    def explain(sql: str, params) -> None:
+        if sql.lstrip().split(None, 1)[0].upper() in ("INSERT", "DELETE", "SELECT", "UPDATE"):
+            plan = fetch(f"EXPLAIN {sql}", params)
+            print(f"-- {' '.join(sql.split())[:160]}")
+            for row, *_ in plan:
+                print(f"   {row}")
+
+    def explained_execute(sql, params=()):
+        explain(sql, params)
+        return execute(sql, params)
+
+    def explained_fetch(sql, params=()):
+        explain(sql, params)
+        return fetch(sql, params)
+
+    engine._execute, engine._fetch = explained_execute, explained_fetch
+    try:
+        yield
+    finally:
+        engine._execute, engine._fetch = execute, fetch
+
+
 PROBE_TABLE = "bench_probe_line"
 
 
@@ -263,6 +293,9 @@ def main() -> None:
         "holds as many (its runs and lines are emptied first)",
     )
     parser.add_argument("--no-probe", action="store_true", help="skip the limit probe")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of each statement of the first run"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reach-bench-") as var_dir:
@@ -341,7 +374,8 @@ def measure(args, *, where: str, kept: bool) -> None:
         stages.append(defaultdict(float))
         server_started = postgres.server_cpu_s() if on_postgres else None
         started, cpu_started = time.perf_counter(), time.process_time()
-        with stage_timer(stages[-1]):
+        explaining = explained() if args.explain and len(stages) == 1 else nullcontext()
+        with stage_timer(stages[-1]), explaining:
             run = run_entitlements(
                 policy_codes=POLICIES, school_year=SCHOOL_YEAR, unit=None, progress=progress
             )
