@@ -22,8 +22,12 @@
    lines of the difference off the lines' index on (run, person).
 
 The temporary tables live in the run's transaction and connection only (SQLite and
-PostgreSQL alike); `RunFact` names the facts subquery's columns, so that the conditions compile
-against it as they do against `enrolment_facts`, and both readings of a condition stay one.
+PostgreSQL alike). PostgreSQL plans by statistics, which no one gathers for temporary tables:
+each is analyzed once filled (without it the planner took the plan for a few rows and joined
+every enrolment to every benefit of its level before its unit), and the run's transaction may
+hash and sort in RUN_WORK_MEM. `RunFact` names the facts subquery's columns, so that the
+conditions compile against it as they do against `enrolment_facts`, and both readings of a
+condition stay one.
 """
 
 from collections.abc import Sequence
