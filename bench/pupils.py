@@ -4,8 +4,9 @@ well-spread number of the row's counter, `_mix`).
 
 `generate_pupils` writes them on SQLite with a few INSERT ... SELECT statements over a recursive
 counter; `copy_pupils` writes them into PostgreSQL with COPY, the rows computed a chunk at a time
-by the same formulas in numpy (installed with scikit-learn). The lines a run gives are compared across the two by a digest
-(`lines_digest`), which the test on PostgreSQL checks at a small size.
+by the same formulas in numpy (installed with scikit-learn). The lines a run gives are compared
+across the two by a digest (`lines_digest`), which the test on PostgreSQL checks at a small
+size.
 """
 
 import hashlib
