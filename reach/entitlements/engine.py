@@ -22,8 +22,12 @@
    lines of the difference off the lines' index on (run, person).
 
 The temporary tables live in the run's transaction and connection only (SQLite and
-PostgreSQL alike); `RunFact` names the facts subquery's columns, so that the conditions compile
-against it as they do against `enrolment_facts`, and both readings of a condition stay one.
+PostgreSQL alike). PostgreSQL plans by statistics, which no one gathers for temporary tables:
+each is analyzed once filled (without it the planner took the plan for a few rows and joined
+every enrolment to every benefit of its level before its unit), and the run's transaction may
+hash and sort in RUN_WORK_MEM. `RunFact` names the facts subquery's columns, so that the
+conditions compile against it as they do against `enrolment_facts`, and both readings of a
+condition stay one.
 """
 
 from collections.abc import Sequence
@@ -57,6 +61,10 @@ AMOUNT_TABLE = "entitlements_run_amount"
 PREVIOUS_TABLE = "entitlements_run_previous"
 DIFF_TABLE = "entitlements_run_diff"
 KEY_SEPARATOR = "|"
+# PostgreSQL: the memory each sort and hash of a run's statements may take before it spills to
+# disk (the server's default is 4 MB; a run over a province hashes millions of facts). Set for
+# the run's transaction only.
+RUN_WORK_MEM = "256MB"
 
 if TYPE_CHECKING:
     from reach.entitlements.plan import BenefitPlan
@@ -120,6 +128,8 @@ def run_tables():
             f"before_minor {integer}, after_minor {integer}"
         ),
     }
+    if connection.vendor == "postgresql":
+        _execute(f"SET LOCAL work_mem = '{RUN_WORK_MEM}'")
     for name, columns in tables.items():
         _execute(f"DROP TABLE IF EXISTS {_quote(name)}")
         _execute(f"CREATE TEMPORARY TABLE {_quote(name)} ({columns})")
@@ -128,6 +138,14 @@ def run_tables():
     finally:
         for name in tables:
             _execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+
+
+def _analyze(table: str) -> None:
+    """PostgreSQL: statistics of a temporary table just filled (autovacuum never analyzes
+    temporary tables), so that the planner knows its size and the spread of its keys. SQLite
+    plans by the indexes it has and needs none."""
+    if connection.vendor == "postgresql":
+        _execute(f"ANALYZE {_quote(table)}")
 
 
 def _insert_select(table: str, columns: Sequence[str], select: QuerySet) -> int:
@@ -253,6 +271,7 @@ def add_plan(plans: Sequence["BenefitPlan"], keys: FactKeys) -> int:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {_quote(PLAN_TABLE)} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
+    _analyze(PLAN_TABLE)
     return len(rows)
 
 
@@ -288,7 +307,9 @@ def add_candidates(
         f"WHERE p.unit_id = {fact}.unit_id AND p.level = {fact}.level "
         f"AND CASE p.position {' '.join(conditions)} END"
     )
-    return _execute(sql, [*key_params, *fact_params, *params])
+    added = _execute(sql, [*key_params, *fact_params, *params])
+    _analyze(CANDIDATE_TABLE)
+    return added
 
 
 def drop_later_enrolments() -> int:
@@ -398,6 +419,7 @@ def drop_exclusive_losers(plans: Sequence["BenefitPlan"]) -> int:
     """Of each exclusive group of a policy, keep a pupil's largest amount (ties: the benefit
     first in the file); the amounts must be in. Only the candidates of the groups' benefits are
     ranked. Returns the candidates dropped."""
+    _analyze(AMOUNT_TABLE)
     grouped = [plan.benefit.pk for plan in plans if plan.benefit.exclusive_group]
     if not grouped:
         return 0
