@@ -87,6 +87,7 @@ def get_board(request, template: str, unit: str = "", day: dt.date | None = None
         "period_label": period.label,
         "starts_on": period.starts_on,
         "ends_on": period.ends_on,
+        "closed_on": place.valid_to if selectors.closed_before(place, period) else None,
         "rows": [
             {
                 "unit": row.unit.code,

@@ -142,6 +142,22 @@ def test_the_board_page_says_the_district_closed_and_the_citys_board_stays_refus
     assert city.status_code == 404
 
 
+def test_the_board_api_names_the_closing_and_the_successor(closed_district):
+    client = Client()
+    client.force_login(closed_district.member)
+    query = {"template": "vn_ward_school_year", "unit": "761"}
+
+    before = client.get("/api/v1/reports/board", query | {"day": "2025-01-15"}).json()
+    after = client.get("/api/v1/reports/board", query | {"day": "2025-10-15"}).json()
+
+    assert (before["closed_on"], [row["unit"] for row in before["rows"]]) == (
+        None, ["26734", "26737"],
+    )  # fmt: skip
+    assert (after["closed_on"], [row["unit"] for row in after["rows"]]) == (
+        "2025-06-30", ["D12-NEW"],
+    )  # fmt: skip
+
+
 def test_the_report_list_of_a_closed_district_holds_its_successors_reports(closed_district, world):
     admin = world.users["admin"]
     old, new = (
