@@ -11,7 +11,7 @@ from reach.accounts.permissions import require
 from reach.accounts.services import record_export
 from reach.common.errors import OutOfScope, found
 from reach.common.schemas import READ_ERRORS
-from reach.geo.selectors import home_unit_for_user, unit_for_user_or_404
+from reach.geo.selectors import unit_for_user_or_404
 from reach.plans.figures import FigureValue
 from reach.reports import selectors
 from reach.reports.definitions import get_template
@@ -73,7 +73,7 @@ def get_board(request, template: str, unit: str = "", day: dt.date | None = None
     definition = get_template(template)
     if definition is None:
         raise OutOfScope("No such report template")
-    place = unit_for_user_or_404(request.user, unit) or home_unit_for_user(request.user)
+    place = unit_for_user_or_404(request.user, unit) or selectors.board_home_unit(request.user)
     if place is None:
         raise OutOfScope("Name a unit")
     try:
@@ -87,6 +87,7 @@ def get_board(request, template: str, unit: str = "", day: dt.date | None = None
         "period_label": period.label,
         "starts_on": period.starts_on,
         "ends_on": period.ends_on,
+        "closed_on": place.valid_to if selectors.closed_before(place, period) else None,
         "rows": [
             {
                 "unit": row.unit.code,

@@ -76,6 +76,8 @@ class ReportBoardOut(Schema):
     period_label: str
     starts_on: dt.date
     ends_on: dt.date
+    # the day `unit` closed when the period lies after it: the rows are the units standing for it
+    closed_on: dt.date | None
     rows: list[BoardRowOut]
 
 

@@ -21,7 +21,7 @@ from reach.accounts.services import record_export
 from reach.common.downloads import CSV, download_response, export_filters
 from reach.common.errors import DomainError, NotAllowed
 from reach.geo.models import Organisation
-from reach.geo.selectors import get_unit_for_user, home_unit_for_user, unit_for_user_or_404
+from reach.geo.selectors import get_unit_for_user, unit_for_user_or_404
 from reach.reports import permissions, selectors, services
 from reach.reports.choices import EDITABLE, ReportStatus
 from reach.reports.content import report_content
@@ -202,9 +202,10 @@ def report_xlsx_view(request, report_id: int):
 
 @login_required
 def board(request):
-    """Per period, each sub-unit's report: status, missing, late."""
-    unit = unit_for_user_or_404(request.user, request.GET.get("unit")) or home_unit_for_user(
-        request.user
+    """Per period, each sub-unit's report: status, missing, late. For a unit closed before the
+    period, the units that stand for it, and the page says so."""
+    unit = unit_for_user_or_404(request.user, request.GET.get("unit")) or (
+        selectors.board_home_unit(request.user)
     )
     templates = report_templates()
     code = request.GET.get("template") or "vn_ward_school_year"
@@ -221,6 +222,7 @@ def board(request):
         if unit
         else []
     )
+    closed = unit is not None and selectors.closed_before(unit, period)
     return render(
         request,
         "reports/board.html",
@@ -231,6 +233,7 @@ def board(request):
             "period": period,
             "day": day,
             "rows": rows,
+            "closed": closed,
         },
     )
 
