@@ -141,7 +141,8 @@ def _live_figures(
         .annotate(**{name: counts[name] for name in names})
         .order_by()
     )
-    return {row["group"]: {name: row[name] for name in names} for row in rows}
+    # `names` are the names annotated above; mypy cannot follow them as keys.
+    return {row["group"]: {name: row[name] for name in names} for row in rows}  # type: ignore[literal-required]
 
 
 def reads_kept_counts(user: User | None, unit: Unit | None, tops: list[Unit]) -> bool:
@@ -176,8 +177,7 @@ def _year_figures(
     counted = _live_figures(user, unit, children, cond, names)
     for group, theirs in (from_table or {}).items():
         counted.setdefault(group, {}).update(theirs)
-    # FIGURE_NAMES are the fields of Figures; mypy cannot follow the names as keys.
-    figures = {group: Figures(**theirs) for group, theirs in counted.items()}  # type: ignore[arg-type]
+    figures = {group: Figures(**theirs) for group, theirs in counted.items()}
     return figures, from_table is not None
 
 

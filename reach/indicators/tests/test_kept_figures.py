@@ -97,14 +97,14 @@ def test_a_closed_unit_is_listed_in_the_years_it_was_in_force_only(merged):  # n
     rows = {year: {row.unit.code: row for row in rollup.rows} for year, rollup in rollups.items()}
 
     # District 12, closed on 2025-06-30, holds its twelve children in 2024 and is gone in 2025,
-    # where the five wards formed from it hold them (Tam An: the one who dropped out and another)
+    # where the five wards formed from it hold them (Tam An: those of three old wards)
     assert rows[2024]["761"].current.right_age_population == 12
     assert "761" not in rows[2025]
     assert "D12-TA" not in rows[2024]
     assert (
         rows[2025]["D12-TA"].current.right_age_attending,
         rows[2025]["D12-TA"].current.right_age_population,
-    ) == (1, 3)
+    ) == (2, 3)
     assert sum(row.current.right_age_population for row in rows[2025].values()) == 12
     # the year before of a ward formed in 2025: the wards it was formed from
     assert rows[2025]["D12-TA"].previous.right_age_population == 3
