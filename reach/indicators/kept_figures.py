@@ -1,4 +1,4 @@
-"""The roll-up's counts of persons read from the figures' counts kept per unit and school year
+"""The roll-up's counts read from the figures' counts kept per unit and school year
 (`reach.plans.figure_counts`, refreshed by `reach refresh_figures`): the figures of
 `plans/data/figures.yaml` below count the same persons as the roll-up, so a reader who sees every
 person under the unit gets them from the table in one GROUP BY instead of evaluating the
@@ -19,6 +19,8 @@ KEPT = {
     "child_deprivation": ("child_deprived", "child_population"),
     "adult_deprivation": ("adult_deprived", "adult_population"),
     "right_age_attendance": ("right_age_attending", "right_age_population"),
+    "child_deprivation_households": ("child_deprived_households", "households"),
+    "adult_deprivation_households": ("adult_deprived_households", "households"),
 }
 KEPT_NAMES = frozenset(name for pair in KEPT.values() for name in pair)
 

@@ -100,17 +100,13 @@ def sub_units_for_user(user: User | None, unit: Unit | None, school_year: int) -
     return list(units_valid_on(units, school_year_day(school_year)).order_by("path"))
 
 
-HOUSEHOLD_NAMES = ("households", "child_deprived_households", "adult_deprived_households")
-
-
 def _live_figures(
     user: User | None,
     unit: Unit | None,
     children: list[Unit],
     cond: Conditions,
-    names: tuple[str, ...],
 ) -> dict[str, dict[str, int]]:
-    """The counts of `names` per sub-unit (TOTAL for the rest) over the persons `user` sees,
+    """The counts per sub-unit (TOTAL for the rest) over the persons `user` sees,
     placed as their households stood in the year: one GROUP BY."""
     day = school_year_day(cond.school_year)
     persons, lookup = _placed(restrict(Person.objects.all(), user), cond.school_year)
@@ -135,14 +131,9 @@ def _live_figures(
         "right_age_population": Count("pk", filter=right_age),
         "right_age_attending": Count("pk", filter=right_age & ~cond.child_deprived),
     }
-    rows = (
-        persons.annotate(group=group)
-        .values("group")
-        .annotate(**{name: counts[name] for name in names})
-        .order_by()
-    )
-    # `names` are the names annotated above; mypy cannot follow them as keys.
-    return {row["group"]: {name: row[name] for name in names} for row in rows}  # type: ignore[literal-required]
+    rows = persons.annotate(group=group).values("group").annotate(**counts).order_by()
+    # FIGURE_NAMES are the names annotated above; mypy cannot follow them as keys.
+    return {row["group"]: {name: row[name] for name in FIGURE_NAMES} for row in rows}  # type: ignore[literal-required]
 
 
 def reads_kept_counts(user: User | None, unit: Unit | None, tops: list[Unit]) -> bool:
@@ -164,8 +155,7 @@ def _year_figures(
     kept: bool,
 ) -> tuple[dict[str, Figures], bool]:
     """Each sub-unit's figures of the year (TOTAL: persons under none of them), and whether
-    the counts of persons were read from the kept counts (the households are always counted
-    from the records: the kept counts are of persons)."""
+    they were read from the kept counts."""
     day = school_year_day(cond.school_year)
     from_table = None
     if kept:
@@ -173,10 +163,10 @@ def _year_figures(
         paths = tuple(sorted({p for top in tops for p in unit_paths_on(top, day)}))
         groups = {child.code: unit_paths_on(child, day) for child in children}
         from_table = kept_counts_by_group(cond.school_year, paths, groups, TOTAL)
-    names = HOUSEHOLD_NAMES if from_table is not None else FIGURE_NAMES
-    counted = _live_figures(user, unit, children, cond, names)
-    for group, theirs in (from_table or {}).items():
-        counted.setdefault(group, {}).update(theirs)
+    if from_table is None:
+        counted = _live_figures(user, unit, children, cond)
+    else:
+        counted = from_table
     figures = {group: Figures(**theirs) for group, theirs in counted.items()}
     return figures, from_table is not None
 
@@ -192,10 +182,9 @@ def rollup_for_user(
     """The figures of `unit` (or of everything the user sees) and of each sub-unit in force,
     in `school_year` and the year before (that one only when it has an enrolment unless
     `previous`: the page shows no change against a year without records). A reader who sees
-    every person under the unit gets the counts of persons of a refreshed year from the kept
-    counts (`kept_figures`, as of their refresh) and the households from one GROUP BY over the
-    persons; any other reader, or other parameters, one GROUP BY a year over the visible
-    persons."""
+    every person under the unit gets a refreshed year from the kept counts (`kept_figures`, as
+    of their refresh); any other reader, or other parameters, one GROUP BY a year over the
+    visible persons."""
     kept = params is None
     params = params or indicator_parameters()
     children = sub_units_for_user(user, unit, school_year)
