@@ -115,3 +115,14 @@ def test_a_closed_unit_is_listed_in_the_years_it_was_in_force_only(merged):  # n
         assert kept.counted_as_of is not None
         for name in FIGURE_NAMES:
             assert numbers(kept, name) == numbers(live, name), (year, name)
+
+
+def test_the_page_says_as_of_when_its_figures_were_counted(client, generated):
+    client.force_login(generated.users["district"])
+    before = client.get("/indicators/", {"year": 2024, "unit": "761"})
+    assert b'id="counted-as-of"' not in before.content
+
+    refresh_figures()
+    after = client.get("/indicators/", {"year": 2024, "unit": "761"})
+    assert b'id="counted-as-of"' in after.content
+    assert after.context["rollup"].total == before.context["rollup"].total
