@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reach.indicators.parameters import AgeBand, IndicatorParameters, indicator_parameters
-from reach.registry.models import Enrolment, HouseholdYearStatus
+from reach.registry.models import Enrolment, HouseholdYearStatus, Person
 
 
 class Indicator(StrEnum):
@@ -117,3 +117,37 @@ def conditions(school_year: int, params: IndicatorParameters | None = None) -> C
         adult_deprived=adult_population & ~in_training & lacks_diploma,
         poor_or_near_poor=Q(household_status_in(school_year, params.right_age.household_statuses)),
     )
+
+
+def first_member_q() -> Q:
+    """The person who stands for their household when households are counted as persons: the
+    member with the lowest id (one per household with any member)."""
+    earlier = Person.objects.filter(household=OuterRef("household"), pk__lt=OuterRef("pk"))
+    return ~Q(Exists(earlier))
+
+
+def household_with(member: Q) -> Q:
+    """The outer person's household has a member meeting `member` (a condition over Person)."""
+    return Q(Exists(Person.objects.filter(member, household=OuterRef("household"))))
+
+
+def _households(_year: int, _d: object, _p: IndicatorParameters) -> Q:
+    return first_member_q()
+
+
+def _child_deprived_households(year: int, _d: object, params: IndicatorParameters) -> Q:
+    return first_member_q() & household_with(conditions(year, params).child_deprived)
+
+
+def _adult_deprived_households(year: int, _d: object, params: IndicatorParameters) -> Q:
+    return first_member_q() & household_with(conditions(year, params).adult_deprived)
+
+
+# Household counts as conditions over persons (each household counted by its first member), for
+# the figures of `plans/data/figures.yaml`: the roll-up's households (`reach.indicators.selectors`)
+# counted per unit and year into the kept counts.
+FIGURE_CONDITIONS = {
+    "households": _households,
+    "child_deprived_households": _child_deprived_households,
+    "adult_deprived_households": _adult_deprived_households,
+}

@@ -1,5 +1,6 @@
 """The figures of one unit and school year, their sum and their change against the year before."""
 
+import datetime as dt
 from dataclasses import dataclass, fields
 
 from reach.geo.models import Unit
@@ -86,6 +87,8 @@ class Rollup:
     rows: tuple[RollupRow, ...]
     target_percent: int
     previous_available: bool  # whether the year before has any enrolment to compare with
+    # when the oldest of the kept counts read was computed (None: all counted from the records)
+    counted_as_of: dt.datetime | None = None
 
     @property
     def meets_target(self) -> bool | None:

@@ -4,24 +4,36 @@ Every queryset of persons or households starts from `restrict`; roll-ups are one
 school year over the persons, keyed by the path prefix of the sub-unit each belongs to.
 """
 
-from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
+import datetime as dt
+
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from reach.accounts.models import User
-from reach.accounts.scoping import restrict, under_paths
+from reach.accounts.scoping import restrict, scope_of, under_paths
 from reach.common.keyset import COUNT_CAP, CappedCount, count_up_to
+from reach.common.schoolyear import FIRST_MONTH
 from reach.geo.models import Unit
-from reach.geo.selectors import top_units_for_user
+from reach.geo.selectors import top_units_for_user, unit_paths_on
 from reach.indicators.deprivation import Conditions, Indicator, Measure, conditions
 from reach.indicators.detection import dropped_out_q, out_of_school_q, scored_enrolments
 from reach.indicators.figures import FIGURE_NAMES, Figures, Rollup, RollupRow
+from reach.indicators.kept_figures import kept_as_of, kept_counts_by_group
 from reach.indicators.parameters import (
     IndicatorParameters,
     RiskWeights,
     indicator_parameters,
     risk_weights,
 )
-from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
+from reach.plans.selectors import figure_persons_for_user
+from reach.registry.models import (
+    Enrolment,
+    Household,
+    HouseholdPastUnit,
+    HouseholdYearStatus,
+    Person,
+)
+from reach.registry.selectors import units_valid_on
 
 TOTAL = "__total__"
 # The order of the lists of persons, and their keyset (reach.common.keyset): by unit, household
@@ -56,29 +68,107 @@ def group_by_unit(children: list[Unit], lookup: str = "household__unit__path") -
     return Case(*whens, default=Value(TOTAL))
 
 
-def _figures_by_group(persons: QuerySet[Person], cond: Conditions, group: Case) -> dict:
-    right_age = cond.person_q(Indicator.RIGHT_AGE, Measure.POPULATION)
-    rows = (
-        persons.annotate(group=group)
-        .values("group")
-        .annotate(
-            households=Count("household", distinct=True),
-            child_population=Count("pk", filter=cond.child_population),
-            child_deprived=Count("pk", filter=cond.child_deprived),
-            child_deprived_households=Count("household", distinct=True, filter=cond.child_deprived),
-            adult_population=Count("pk", filter=cond.adult_population),
-            adult_deprived=Count("pk", filter=cond.adult_deprived),
-            adult_deprived_households=Count("household", distinct=True, filter=cond.adult_deprived),
-            right_age_population=Count("pk", filter=right_age),
-            right_age_attending=Count("pk", filter=right_age & ~cond.child_deprived),
-        )
-        .order_by()
+def school_year_day(school_year: int) -> dt.date:
+    """The day a school year's figures place households on: its first (as
+    `reach.plans.figures.school_year_day`)."""
+    return dt.date(school_year, FIRST_MONTH, 1)
+
+
+def _placed(persons: QuerySet[Person], school_year: int) -> tuple[QuerySet[Person], str]:
+    """The persons with the lookup of their household's unit path in `school_year`: the unit a
+    reorganisation moved it from since, if one did (`HouseholdPastUnit`), else its own; the
+    placement the kept counts use (`reach.plans.services.refresh_figures`)."""
+    day = school_year_day(school_year)
+    if not HouseholdPastUnit.objects.filter(valid_to__gte=day).exists():
+        return persons, "household__unit__path"
+    past = HouseholdPastUnit.objects.filter(household=OuterRef("household_id"), valid_to__gte=day)
+    then = Coalesce(
+        Subquery(past.order_by("valid_to").values("unit__path")[:1]), F("household__unit__path")
     )
-    # FIGURE_NAMES are the names annotated above; mypy cannot follow a loop over them.
-    return {
-        row["group"]: Figures(**{name: row[name] for name in FIGURE_NAMES})  # type: ignore[literal-required]
-        for row in rows
+    return persons.annotate(unit_path_then=then), "unit_path_then"
+
+
+def sub_units_for_user(user: User | None, unit: Unit | None, school_year: int) -> list[Unit]:
+    """The sub-units of `unit` (or the user's top units) in force in `school_year`: a year after
+    a reorganisation lists the units formed by it, not the closed ones, and a year before it
+    the units of then."""
+    units = (
+        top_units_for_user(user)
+        if unit is None
+        else restrict(Unit.objects.filter(parent=unit), user)
+    )
+    return list(units_valid_on(units, school_year_day(school_year)).order_by("path"))
+
+
+def _live_figures(
+    user: User | None,
+    unit: Unit | None,
+    children: list[Unit],
+    cond: Conditions,
+) -> dict[str, dict[str, int]]:
+    """The counts per sub-unit (TOTAL for the rest) over the persons `user` sees,
+    placed as their households stood in the year: one GROUP BY."""
+    day = school_year_day(cond.school_year)
+    persons, lookup = _placed(restrict(Person.objects.all(), user), cond.school_year)
+    if unit is not None:
+        persons = persons.filter(under_paths(lookup, unit_paths_on(unit, day)))
+    group = Case(
+        *[
+            When(under_paths(lookup, unit_paths_on(child, day)), then=Value(child.code))
+            for child in children
+        ],
+        default=Value(TOTAL),
+    )
+    right_age = cond.person_q(Indicator.RIGHT_AGE, Measure.POPULATION)
+    counts = {
+        "households": Count("household", distinct=True),
+        "child_population": Count("pk", filter=cond.child_population),
+        "child_deprived": Count("pk", filter=cond.child_deprived),
+        "child_deprived_households": Count("household", distinct=True, filter=cond.child_deprived),
+        "adult_population": Count("pk", filter=cond.adult_population),
+        "adult_deprived": Count("pk", filter=cond.adult_deprived),
+        "adult_deprived_households": Count("household", distinct=True, filter=cond.adult_deprived),
+        "right_age_population": Count("pk", filter=right_age),
+        "right_age_attending": Count("pk", filter=right_age & ~cond.child_deprived),
     }
+    rows = persons.annotate(group=group).values("group").annotate(**counts).order_by()
+    # FIGURE_NAMES are the names annotated above; mypy cannot follow them as keys.
+    return {row["group"]: {name: row[name] for name in FIGURE_NAMES} for row in rows}  # type: ignore[literal-required]
+
+
+def reads_kept_counts(user: User | None, unit: Unit | None, tops: list[Unit]) -> bool:
+    """Whether `user` sees every person the roll-up of `unit` (None: of their top units
+    `tops`) counts, so the counts kept for everyone are theirs
+    (`reach.plans.selectors.figure_persons_for_user`)."""
+    if unit is not None:
+        return figure_persons_for_user(user, unit) is None
+    if scope_of(user).school_ids or not tops:
+        return False
+    return all(figure_persons_for_user(user, top) is None for top in tops)
+
+
+def _year_figures(
+    user: User | None,
+    unit: Unit | None,
+    children: list[Unit],
+    cond: Conditions,
+    kept: bool,
+) -> tuple[dict[str, Figures], bool]:
+    """Each sub-unit's figures of the year (TOTAL: persons under none of them), and whether
+    they were read from the kept counts."""
+    day = school_year_day(cond.school_year)
+    from_table = None
+    if kept:
+        tops = [unit] if unit is not None else list(top_units_for_user(user))
+        paths = tuple(sorted({p for top in tops for p in unit_paths_on(top, day)}))
+        groups = {child.code: unit_paths_on(child, day) for child in children}
+        from_table = kept_counts_by_group(cond.school_year, paths, groups, TOTAL)
+    if from_table is None:
+        counted = _live_figures(user, unit, children, cond)
+    else:
+        counted = from_table
+    figures = {group: Figures(**theirs) for group, theirs in counted.items()}
+    return figures, from_table is not None
 
 
 def rollup_for_user(
@@ -87,28 +177,41 @@ def rollup_for_user(
     school_year: int,
     unit: Unit | None = None,
     params: IndicatorParameters | None = None,
+    previous: bool = True,
 ) -> Rollup:
-    """The figures of `unit` (or of everything the user sees) and of each sub-unit, in
-    `school_year` and the year before: two GROUP BY statements over the visible persons."""
+    """The figures of `unit` (or of everything the user sees) and of each sub-unit in force,
+    in `school_year` and the year before (that one only when it has an enrolment unless
+    `previous`: the page shows no change against a year without records). A reader who sees
+    every person under the unit gets a refreshed year from the kept counts (`kept_figures`, as
+    of their refresh); any other reader, or other parameters, one GROUP BY a year over the
+    visible persons."""
+    kept = params is None
     params = params or indicator_parameters()
-    children = child_units_for_user(user, unit)
-    persons = persons_for_user(user, unit)
-    group = group_by_unit(children)
-    current = _figures_by_group(persons, conditions(school_year, params), group)
-    previous = _figures_by_group(persons, conditions(school_year - 1, params), group)
+    children = sub_units_for_user(user, unit, school_year)
+    if kept:
+        tops = [] if unit is not None else list(top_units_for_user(user))
+        kept = reads_kept_counts(user, unit, tops)
+    previous_available = Enrolment.objects.filter(school_year=school_year - 1).exists()
+    years = [school_year, school_year - 1] if previous or previous_available else [school_year]
+    by_year, from_table = {}, []
+    for year in years:
+        by_year[year], read = _year_figures(user, unit, children, conditions(year, params), kept)
+        if read:
+            from_table.append(year)
+    current, before = by_year[school_year], by_year.get(school_year - 1, {})
     empty = Figures()
     rows = tuple(
         RollupRow(
             unit=child,
             current=current.get(child.code, empty),
-            previous=previous.get(child.code, empty),
+            previous=before.get(child.code, empty),
         )
         for child in children
     )
     total = RollupRow(
         unit=unit,
         current=sum(current.values(), empty),
-        previous=sum(previous.values(), empty),
+        previous=sum(before.values(), empty),
     )
     return Rollup(
         school_year=school_year,
@@ -116,7 +219,8 @@ def rollup_for_user(
         total=total,
         rows=rows,
         target_percent=params.right_age.target_percent,
-        previous_available=Enrolment.objects.filter(school_year=school_year - 1).exists(),
+        previous_available=previous_available,
+        counted_as_of=kept_as_of(from_table),
     )
 
 

@@ -86,8 +86,9 @@ def _bar_width(rate: float | None, largest: float) -> float:
 @login_required
 def overview(request):
     filters = parse_filters(request)
+    # the page shows no change against a year without records: it is not counted
     rollup = selectors.rollup_for_user(
-        request.user, school_year=filters.school_year, unit=filters.unit
+        request.user, school_year=filters.school_year, unit=filters.unit, previous=False
     )
     lines = [rollup.total, *rollup.rows]
     largest = {

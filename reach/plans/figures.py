@@ -32,6 +32,7 @@ from reach.entitlements.models import EntitlementLine
 from reach.funds.scholarship_share import scholarship_received
 from reach.geo.models import Unit
 from reach.geo.selectors import unit_paths_on
+from reach.indicators.deprivation import FIGURE_CONDITIONS as HOUSEHOLD_CONDITIONS
 from reach.indicators.deprivation import (
     Indicator,
     Measure,
@@ -188,6 +189,7 @@ CONDITIONS: dict[str, Condition] = {
     "dropped_out_year_before": _dropped_out_year_before,
     "returned": _returned,
     **UNIVERSAL_CONDITIONS,
+    **HOUSEHOLD_CONDITIONS,
 }
 
 
