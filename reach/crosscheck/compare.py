@@ -3,7 +3,8 @@ size of the register, inside the caller's transaction and three temporary tables
 connection:
 
 1. `cc_raw`: each register row with the registry's person it is (national ID anywhere, else
-   full name and birth date among the unit's persons without an ID): one INSERT ... SELECT.
+   full name and birth date among the unit's persons without an ID, paired one to one by rank
+   when several share them): two INSERT ... SELECTs.
 2. `cc_match`: per person, the first row and whether the register holds them as enrolled or as
    dropped out (GROUP BY).
 3. `cc_person`: per person of the unit, in one pass: of school age or not, their register
@@ -115,23 +116,28 @@ def _match(run: CrosscheckRun) -> None:
         "ON p.national_id = r.national_id WHERE r.run_id = %s AND r.national_id <> ''",
         [run.pk],
     )
-    # The rows without an ID or whose ID is unknown, then those found by name and birth date
-    # among the unit's persons without an ID (COALESCE keeps the planner on the name index
-    # rather than the ID index's NULLs).
+    # The rows without an ID or whose ID is unknown, each paired with a person of the unit
+    # without an ID of the same full name and birth date: the k-th such row of the register
+    # (in register order) with the k-th such person (in person order), so that two children
+    # sharing both are matched one to one, not twice to the first. A row left without a partner
+    # stays unmatched. (COALESCE keeps the planner on the name index rather than the ID
+    # index's NULLs.)
     _execute(
         f"INSERT INTO {_q(RAW)} (row_id, person_id, status) "  # noqa: S608
-        f"SELECT r.id, NULL, r.status FROM {rows} r LEFT JOIN {person} p "
+        "WITH rr AS (SELECT r.id AS row_id, r.status, r.full_name, r.birth_date, "
+        "ROW_NUMBER() OVER (PARTITION BY r.full_name, r.birth_date ORDER BY r.id) AS k "
+        f"FROM {rows} r LEFT JOIN {person} p "
         "ON p.national_id = r.national_id AND r.national_id <> '' "
-        "WHERE r.run_id = %s AND p.id IS NULL",
-        [run.pk],
-    )
-    _execute(
-        f"UPDATE {_q(RAW)} SET person_id = (SELECT MIN(p.id) FROM {rows} r "  # noqa: S608
-        f"JOIN {person} p ON p.full_name = r.full_name AND p.birth_date = r.birth_date "
-        f"JOIN {household} h ON h.id = p.household_id JOIN {unit} u ON u.id = h.unit_id "
-        f"WHERE r.id = {_q(RAW)}.row_id AND COALESCE(p.national_id, '') = '' "
-        "AND (u.path = %s OR u.path LIKE %s)) WHERE person_id IS NULL",
-        [run.unit.path, run.unit.path + PATH_SEPARATOR + "%"],
+        "WHERE r.run_id = %s AND p.id IS NULL), "
+        "pp AS (SELECT p.id AS person_id, p.full_name, p.birth_date, "
+        "ROW_NUMBER() OVER (PARTITION BY p.full_name, p.birth_date ORDER BY p.id) AS k "
+        f"FROM {person} p JOIN {household} h ON h.id = p.household_id "
+        f"JOIN {unit} u ON u.id = h.unit_id "
+        "WHERE p.full_name IN (SELECT full_name FROM rr) AND COALESCE(p.national_id, '') = '' "
+        "AND (u.path = %s OR u.path LIKE %s)) "
+        "SELECT rr.row_id, pp.person_id, rr.status FROM rr LEFT JOIN pp "
+        "ON pp.full_name = rr.full_name AND pp.birth_date = rr.birth_date AND pp.k = rr.k",
+        [run.pk, run.unit.path, run.unit.path + PATH_SEPARATOR + "%"],
     )
     _execute(
         f"INSERT INTO {_q(MATCH)} (person_id, row_id, reg_in, reg_out) "  # noqa: S608
