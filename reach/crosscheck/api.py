@@ -4,6 +4,7 @@ through the services."""
 
 import datetime as dt
 
+from django.utils import timezone
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
@@ -14,7 +15,12 @@ from reach.common.uploads import UploadRefused
 from reach.crosscheck import selectors, services
 from reach.crosscheck.models import CrosscheckRun
 from reach.crosscheck.register import RegisterRejected
-from reach.crosscheck.schemas import CrosscheckRunOut, FindingOut, RegisterRejectedOut
+from reach.crosscheck.schemas import (
+    CrosscheckDueOut,
+    CrosscheckRunOut,
+    FindingOut,
+    RegisterRejectedOut,
+)
 from reach.geo.selectors import unit_for_user_or_404
 
 router = Router(tags=["crosschecks"])
@@ -33,6 +39,30 @@ def list_runs(request, unit: str = "", limit: int = 100):
     """The runs the caller sees (of `unit`, when given), newest month first."""
     runs = selectors.list_runs_for_user(request.user, unit_for_user_or_404(request.user, unit))
     return [_run_out(run) for run in runs[: max(1, min(limit, 1000))]]
+
+
+@router.get("/crosschecks/due", response={200: list[CrosscheckDueOut], **READ_ERRORS})
+def list_units_due(request, month: str = "", unit: str = ""):
+    """The units the caller sees (under `unit`, when given) due to compare a school register in
+    `month` (YYYY-MM; this month by default): the list of the history page and of
+    `reach crosscheck_due`."""
+    scope = unit_for_user_or_404(request.user, unit)
+    try:
+        day = dt.date.fromisoformat(f"{month}-01") if month else timezone.localdate()
+    except ValueError:
+        return 422, {"detail": "month: YYYY-MM"}
+    return [
+        {
+            "unit": row.code,
+            "name": row.name,
+            "level": row.level,
+            "last_compared": row.last_compared,
+            "every_months": rhythm.every_months,
+            "source": rhythm.source,
+            "confidence": rhythm.confidence,
+        }
+        for row, rhythm in selectors.list_units_due_for_user(request.user, day, scope)
+    ]
 
 
 @router.get("/crosschecks/{check_id}", response={200: CrosscheckRunOut, **READ_ERRORS})

@@ -1,9 +1,10 @@
 """The set-based pass of a register cross-check (四查三比对), in a few statements whatever the
-size of the register, inside the caller's transaction and three temporary tables of its
+size of the register, inside the caller's transaction and four temporary tables of its
 connection:
 
 1. `cc_raw`: each register row with the registry's person it is (national ID anywhere, else
-   full name and birth date among the unit's persons without an ID): one INSERT ... SELECT.
+   full name and birth date among the unit's persons without an ID, paired one to one by rank
+   when several share them, through `cc_namesake`): a few INSERT ... SELECTs and one UPDATE.
 2. `cc_match`: per person, the first row and whether the register holds them as enrolled or as
    dropped out (GROUP BY).
 3. `cc_person`: per person of the unit, in one pass: of school age or not, their register
@@ -26,9 +27,16 @@ from reach.geo.models import PATH_SEPARATOR, Unit
 from reach.indicators.parameters import indicator_parameters
 from reach.registry.models import Enrolment, Household, HouseholdYearStatus, Person
 
-RAW, MATCH, PERSON = "cc_raw", "cc_match", "cc_person"
+RAW, NAMESAKE, MATCH, PERSON = "cc_raw", "cc_namesake", "cc_match", "cc_person"
 TABLES = {
-    RAW: "row_id bigint, person_id bigint, status varchar(12)",
+    RAW: (
+        "row_id bigint, person_id bigint, status varchar(12), full_name varchar(200), "
+        "birth_date date, k integer"
+    ),
+    NAMESAKE: (
+        "full_name varchar(200), birth_date date, k integer, person_id bigint, "
+        "PRIMARY KEY (full_name, birth_date, k)"
+    ),
     MATCH: "person_id bigint PRIMARY KEY, row_id bigint, reg_in integer, reg_out integer",
     PERSON: (
         "person_id bigint PRIMARY KEY, household_id bigint, school_age integer, row_id bigint, "
@@ -115,23 +123,35 @@ def _match(run: CrosscheckRun) -> None:
         "ON p.national_id = r.national_id WHERE r.run_id = %s AND r.national_id <> ''",
         [run.pk],
     )
-    # The rows without an ID or whose ID is unknown, then those found by name and birth date
-    # among the unit's persons without an ID (COALESCE keeps the planner on the name index
-    # rather than the ID index's NULLs).
+    # The rows without an ID or whose ID is unknown, each numbered among the register's rows
+    # of its full name and birth date (`k`, in register order); the unit's persons without an
+    # ID of those names numbered the same way (in person order); the k-th row then takes the
+    # k-th person, so that two children sharing name and birth date are matched one to one,
+    # not twice to the first. A row left without a partner stays unmatched. (COALESCE keeps the
+    # planner on the name index rather than the ID index's NULLs.)
     _execute(
-        f"INSERT INTO {_q(RAW)} (row_id, person_id, status) "  # noqa: S608
-        f"SELECT r.id, NULL, r.status FROM {rows} r LEFT JOIN {person} p "
+        f"INSERT INTO {_q(RAW)} (row_id, person_id, status, full_name, birth_date, k) "  # noqa: S608
+        "SELECT r.id, NULL, r.status, r.full_name, r.birth_date, "
+        "ROW_NUMBER() OVER (PARTITION BY r.full_name, r.birth_date ORDER BY r.id) "
+        f"FROM {rows} r LEFT JOIN {person} p "
         "ON p.national_id = r.national_id AND r.national_id <> '' "
         "WHERE r.run_id = %s AND p.id IS NULL",
         [run.pk],
     )
     _execute(
-        f"UPDATE {_q(RAW)} SET person_id = (SELECT MIN(p.id) FROM {rows} r "  # noqa: S608
-        f"JOIN {person} p ON p.full_name = r.full_name AND p.birth_date = r.birth_date "
-        f"JOIN {household} h ON h.id = p.household_id JOIN {unit} u ON u.id = h.unit_id "
-        f"WHERE r.id = {_q(RAW)}.row_id AND COALESCE(p.national_id, '') = '' "
-        "AND (u.path = %s OR u.path LIKE %s)) WHERE person_id IS NULL",
+        f"INSERT INTO {_q(NAMESAKE)} (full_name, birth_date, k, person_id) "  # noqa: S608
+        "SELECT p.full_name, p.birth_date, "
+        "ROW_NUMBER() OVER (PARTITION BY p.full_name, p.birth_date ORDER BY p.id), p.id "
+        f"FROM {person} p JOIN {household} h ON h.id = p.household_id "
+        f"JOIN {unit} u ON u.id = h.unit_id "
+        f"WHERE p.full_name IN (SELECT full_name FROM {_q(RAW)} WHERE k IS NOT NULL) "
+        "AND COALESCE(p.national_id, '') = '' AND (u.path = %s OR u.path LIKE %s)",
         [run.unit.path, run.unit.path + PATH_SEPARATOR + "%"],
+    )
+    _execute(
+        f"UPDATE {_q(RAW)} SET person_id = (SELECT n.person_id FROM {_q(NAMESAKE)} n "  # noqa: S608
+        f"WHERE n.full_name = {_q(RAW)}.full_name AND n.birth_date = {_q(RAW)}.birth_date "
+        f"AND n.k = {_q(RAW)}.k) WHERE k IS NOT NULL",
     )
     _execute(
         f"INSERT INTO {_q(MATCH)} (person_id, row_id, reg_in, reg_out) "  # noqa: S608

@@ -26,6 +26,19 @@ class CrosscheckRunOut(Schema):
     cases_opened: int
 
 
+class CrosscheckDueOut(Schema):
+    """A unit due to compare a school register in the month: when it last compared (null:
+    never) and the rhythm of `rules.yaml` that has it compare, with its source and confidence."""
+
+    unit: str
+    name: str
+    level: str
+    last_compared: dt.date | None
+    every_months: int
+    source: str
+    confidence: str
+
+
 class FindingOut(Schema):
     """A child on a list: name and national ID masked to its last four characters, no birth
     date or address, unless the caller may see them unmasked (`masked` says which)."""

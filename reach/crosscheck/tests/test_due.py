@@ -94,6 +94,47 @@ def test_the_command_prints_the_units_due_in_a_month(units):
     assert "to confirm" in text  # Vietnam's rhythm is not in the sources
 
 
+def test_the_api_lists_the_units_due_in_a_fixed_number_of_queries(
+    client, units, django_assert_max_num_queries
+):
+    client.force_login(UserFactory(is_superuser=True))
+
+    # The session, the user and its memberships, then one query per country of the rhythm.
+    with django_assert_max_num_queries(5):
+        due = client.get("/api/v1/crosschecks/due", {"month": "2024-10"}).json()
+
+    assert {(u["unit"], u["last_compared"]) for u in due} == {
+        ("26737", "2024-09-01"),
+        ("26740", None),
+        ("522701000000", None),
+    }
+    vietnam = next(u for u in due if u["unit"] == "26740")
+    assert (vietnam["level"], vietnam["every_months"], vietnam["confidence"]) == (
+        "commune",
+        1,
+        "to confirm",
+    )
+
+
+def test_the_api_shows_a_ward_user_only_its_own_unit_due(client, units):
+    officer = MembershipFactory(
+        user=UserFactory(), role="ward_officer", unit=units["last_month_only"]
+    ).user
+    client.force_login(officer)
+
+    due = client.get("/api/v1/crosschecks/due", {"month": "2024-10"}).json()
+    beyond = client.get("/api/v1/crosschecks/due", {"month": "2024-10", "unit": "761"})
+
+    assert [u["unit"] for u in due] == ["26737"]
+    assert beyond.status_code == 404
+
+
+def test_the_api_refuses_a_month_that_is_not_yyyy_mm(client, units):
+    client.force_login(UserFactory(is_superuser=True))
+
+    assert client.get("/api/v1/crosschecks/due", {"month": "October"}).status_code == 422
+
+
 def test_the_history_page_lists_the_units_due(client, units):
     office = MembershipFactory(user=UserFactory(), role="office", unit=units["d12"]).user
     client.force_login(office)

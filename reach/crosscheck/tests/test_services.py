@@ -7,8 +7,9 @@ from reach.crosscheck.choices import FindingKind, Mismatch, RunStatus
 from reach.crosscheck.models import CrosscheckRun, Finding, RegisterRow
 from reach.crosscheck.register import RegisterRejected
 from reach.crosscheck.services import compare_register, stage_register
-from reach.crosscheck.tests.conftest import MONTH
+from reach.crosscheck.tests.conftest import MONTH, born
 from reach.crosscheck.tests.factories import register_file
+from reach.registry.tests.factories import EnrolmentFactory, HouseholdFactory, PersonFactory
 
 
 def _run(ward, planted, user="officer"):
@@ -51,6 +52,52 @@ def test_compare_register_finds_each_planted_difference_and_nothing_else(ward, p
     assert mismatches["Child attending_registered_out"] == Mismatch.ATTENDING_REGISTERED_OUT
     assert _found(run, FindingKind.DROPOUT) == {"registered_not_attending", "poor_dropout"}
     assert _found(run, FindingKind.DROPOUT, poor=True) == {"poor_dropout"}
+
+
+def _namesakes(ward, on_register: int):
+    """Two enrolled children of the ward in two households, both "Child namesake" born on the same
+    day and without an ID, and `on_register` register rows of that name and birth date."""
+    for code in ("HH-namesake-1", "HH-namesake-2"):
+        person = PersonFactory(
+            household=HouseholdFactory(code=code, unit=ward.ward),
+            full_name="Child namesake",
+            birth_date=born(9),
+            national_id=None,
+        )
+        EnrolmentFactory(person=person, school=ward.school, school_year=2024, status="enrolled")
+    row = {
+        "full_name": "Child namesake",
+        "birth_date": born(9),
+        "school_code": "SCH-W1",
+        "grade": 4,
+        "status": "enrolled",
+    }
+    return register_file([*ward.register, *[row] * on_register])
+
+
+def test_namesakes_without_an_id_both_on_the_register_are_both_matched(ward):
+    run = _run(ward, _namesakes(ward, on_register=2))
+    assert _found(run, FindingKind.NOT_IN_REGISTER) == {"missing"}
+    assert _found(run, FindingKind.NOT_ATTENDING) == {
+        "registered_not_attending",
+        "attending_registered_out",
+    }
+    assert (run.register_rows, run.matched, run.school_age) == (9, 8, 8)
+    assert not RegisterRow.objects.filter(run=run, unmatched=True, full_name="Child namesake")
+
+
+def test_namesakes_without_an_id_one_on_the_register_lists_exactly_one(ward):
+    run = _run(ward, _namesakes(ward, on_register=1))
+    listed = Finding.objects.filter(run=run, kind=FindingKind.NOT_IN_REGISTER)
+    assert sorted(f.person.full_name for f in listed) == ["Child missing", "Child namesake"]
+    assert (run.register_rows, run.matched, run.not_in_register) == (8, 7, 2)
+
+
+def test_a_namesake_row_more_than_the_registry_holds_stays_unmatched(ward):
+    run = _run(ward, _namesakes(ward, on_register=3))
+    assert _found(run, FindingKind.NOT_IN_REGISTER) == {"missing"}
+    unmatched = RegisterRow.objects.filter(run=run, unmatched=True, full_name="Child namesake")
+    assert unmatched.count() == 1
 
 
 def test_compare_register_keeps_the_ledgers_counts(ward, planted):
