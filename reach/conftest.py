@@ -1,8 +1,10 @@
 """Fixtures shared by the apps' tests: a small two-country world with one user per role."""
 
+import io
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.management import call_command
 
 from reach.accounts.tests.factories import MembershipFactory, UserFactory
 from reach.geo.tests.factories import SchoolFactory, UnitFactory
@@ -81,3 +83,20 @@ VISIBLE_HOUSEHOLDS = {
     "county": {"town"},
     "nobody": set(),
 }
+
+
+@pytest.fixture
+def work_off_the_queue(monkeypatch):
+    """What `reach db_worker --batch` does: take every waiting job, then stop. Inside a test's
+    transaction the worker must keep the connection, which it would otherwise close (it sees a
+    connection not in autocommit as unusable)."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def work() -> None:
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
+        )
+
+    return work

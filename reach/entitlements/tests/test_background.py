@@ -38,21 +38,6 @@ def place(db):
     return place
 
 
-@pytest.fixture
-def work_off_the_queue(monkeypatch):
-    """What `reach db_worker --batch` does: take every waiting job, then stop. Inside a test's
-    transaction the worker must keep the connection, which it would otherwise close (it sees a
-    connection not in autocommit as unusable)."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return _work_off_the_queue
-
-
-def _work_off_the_queue() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
-
-
 def test_request_run_queues_a_job_that_the_worker_computes(
     place, django_capture_on_commit_callbacks, work_off_the_queue
 ):

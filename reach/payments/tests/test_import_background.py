@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,17 +22,6 @@ from reach.registry.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 LARGE = override_settings(REACH_IMPORT_BACKGROUND_ROWS=3)
-
-
-@pytest.fixture
-def work_off_the_queue(monkeypatch):
-    """What `reach db_worker --batch` does: take every waiting job, then stop."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return lambda: call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-    )
 
 
 def results(lines, count: int, *, bad: int | None = None) -> bytes:

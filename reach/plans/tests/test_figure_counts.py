@@ -195,22 +195,6 @@ def test_a_restricted_reader_gets_the_records_counted_for_them(world):
     assert everyone.actual.numerator == 0  # what the (wrong) kept counts say
 
 
-@pytest.fixture
-def work_off_the_queue(monkeypatch):
-    """What `reach db_worker --batch` does: take every waiting job, then stop (keeping the
-    test's connection, which the worker would otherwise close)."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def work() -> None:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-        )
-
-    return work
-
-
 def refreshes_waiting() -> int:
     return DBTaskResult.objects.filter(
         task_path=refresh_figures_task.module_path, status=TaskResultStatus.READY
