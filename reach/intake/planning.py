@@ -11,12 +11,14 @@ and those left a place at any school of the district; whoever is left has no pla
 records give the same allocation every time.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from reach.accounts.scoping import under_paths
+from reach.common.schoolyear import FIRST_MONTH
 from reach.geo.models import School, Unit
 from reach.indicators.deprivation import household_status_in, in_ages
 from reach.indicators.parameters import AgeBand, IndicatorParameters, indicator_parameters
@@ -25,6 +27,7 @@ from reach.intake.definitions import Definitions, EntryGradeRule, universal_defi
 from reach.intake.models import Capacity
 from reach.registry.choices import EducationLevel, EnrolmentStatus
 from reach.registry.models import Enrolment, Person
+from reach.registry.selectors import units_valid_on
 
 # Levels in the order a child goes through them, for "at this level or above".
 LEVEL_ORDER = (
@@ -154,7 +157,8 @@ def allocate(area: Unit, school_year: int, grade: int) -> Allocation:
     """Allocate the children of `area` (a district: its sub-units are the wards) who reach
     `grade` next school year to the places of its schools: same ward first, then anywhere in
     the district; deterministic. Two statements: the children, the capacities."""
-    wards = list(Unit.objects.filter(parent=area).order_by("code"))
+    counted_on = dt.date(school_year, FIRST_MONTH, 1)  # a unit closed by then has no children
+    wards = list(units_valid_on(Unit.objects.filter(parent=area), counted_on).order_by("code"))
     plan = Allocation(area=area, school_year=school_year, grade=grade)
     plan.wards = {w.code: WardIntake(ward=w) for w in wards}
     capacities = (

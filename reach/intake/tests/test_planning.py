@@ -107,6 +107,21 @@ def test_gap_is_children_counted_minus_places_and_allocation_goes_own_ward_first
     assert planning.allocate(district, YEAR, 1).placed == plan.placed  # deterministic
 
 
+def test_a_ward_closed_before_the_year_is_not_a_row_of_the_allocation(district):
+    """After a reorganisation the district's old ward is closed: its households moved to the
+    ward that took it over, and the allocation lists the wards in force in the counted year."""
+    closed = _ward("W2")
+    closed.valid_to = dt.date(YEAR, 6, 30)
+    closed.save()
+    _child(_ward("W1"))
+
+    wards = planning.allocate(district, YEAR, 1).wards
+    earlier = planning.allocate(district, YEAR - 1, 1).wards
+
+    assert set(wards) == {"W1"}
+    assert set(earlier) == {"W1", "W2"}
+
+
 def test_policy_family_is_a_priority(district):
     w1 = _ward("W1")
     SchoolFactory(code="A", unit=w1)
